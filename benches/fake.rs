@@ -9,7 +9,7 @@
 use aws_sdk_bedrockruntime::primitives::Blob;
 use bedrock_harness::endpoint_client;
 use bedrock_harness::eventstream::{chunk_message, encode, padding};
-use bedrock_harness::fake::{FakeBedrock, Rule};
+use bedrock_harness::fake::{FakeBedrock, FakeConfig, Rule};
 use criterion::{criterion_group, criterion_main, Criterion};
 use serde_json::json;
 use wiremock::matchers::any;
@@ -29,8 +29,15 @@ fn body() -> Vec<u8> {
 fn round_trip(c: &mut Criterion) {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let (fake, own, bare) = rt.block_on(async {
-        let fake = FakeBedrock::start_wiremock(Default::default()).await.unwrap();
-        let own = FakeBedrock::start().await;
+        // Claude 3 Haiku is end-of-life on Bedrock; the figures stay
+        // comparable by serving it on a pinned day.
+        let config = FakeConfig {
+            serve_end_of_life: true,
+            as_of: Some(bedrock_harness::lifecycle::parse_date("2026-12-02").unwrap()),
+            ..FakeConfig::default()
+        };
+        let fake = FakeBedrock::start_wiremock(config.clone()).await.unwrap();
+        let own = FakeBedrock::start_with(config).await.unwrap();
         // Twenty pieces of text for the stream: 60 words, three a piece.
         for f in [&fake, &own] {
             f.rule(Rule::text("word ".repeat(60).trim_end().to_string()));

@@ -15,7 +15,7 @@ fn model_of(family: &str) -> &'static ModelInfo {
     let models = Catalog::embedded().models();
     models
         .iter()
-        .find(|m| m.family == family && !m.end_of_life && !m.profile_only)
+        .find(|m| m.family == family && m.lifecycle.end_of_life.is_none() && !m.profile_only)
         .or_else(|| models.iter().find(|m| m.family == family))
         .expect("every family lists a model")
 }

@@ -53,7 +53,16 @@ fn main() {
 
     let started = Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_bedrock-harness"))
-        .args(["serve", "--port", "0"])
+        // Titan Text Express is end-of-life on Bedrock; the load figures stay
+        // comparable by serving it on a pinned day.
+        .args([
+            "serve",
+            "--port",
+            "0",
+            "--as-of",
+            "2026-12-02",
+            "--serve-end-of-life",
+        ])
         .stdout(Stdio::piped())
         .spawn()
         .expect("serve starts");

@@ -4,10 +4,11 @@
 
 use crate::family::{families, family_by_name, ModelFamily};
 use crate::fixtures::FixtureStore;
+use crate::lifecycle::{Date, Lifecycle, LifecycleState};
 use crate::model_id::ModelId;
 use crate::Error;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 /// What a model produces.
@@ -23,7 +24,8 @@ pub enum Output {
 }
 
 /// Which Converse features a model supports, from AWS's "Supported models
-/// and model features" table.
+/// and model features" table and the feature pages (reasoning, citations,
+/// video and audio understanding).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConverseSupport {
@@ -39,6 +41,18 @@ pub struct ConverseSupport {
     pub images: bool,
     /// Document content blocks.
     pub documents: bool,
+    /// Video content blocks.
+    #[serde(default)]
+    pub video: bool,
+    /// Audio content blocks.
+    #[serde(default)]
+    pub audio: bool,
+    /// Citations in answers about documents.
+    #[serde(default)]
+    pub citations: bool,
+    /// Reasoning (extended thinking) content.
+    #[serde(default)]
+    pub reasoning: bool,
 }
 
 /// The facts of one model, from its family's `models.json`.
@@ -64,16 +78,87 @@ pub struct ModelInfo {
     /// The length of the vectors an embedding model returns by default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embedding_dimensions: Option<u32>,
-    /// The model can only be called through an inference profile.
-    #[serde(default)]
+    /// The model can only be called through an inference profile, in every
+    /// region not named in `profile_only_by_region`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub profile_only: bool,
-    /// The model has reached its end of life.
-    #[serde(default)]
-    pub end_of_life: bool,
+    /// Regions where the profile rule differs from `profile_only`: Llama 3.1
+    /// 8B needs a profile in `us-east-1` but not in `us-west-2`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub profile_only_by_region: BTreeMap<String, bool>,
+    /// Legacy and end-of-life dates.
+    #[serde(default, skip_serializing_if = "Lifecycle::is_empty")]
+    pub lifecycle: Lifecycle,
+    /// Where the facts come from: keys of `fixtures/sources.json` in
+    /// brackets, with the facts they back.
+    pub source: String,
     /// A JSON merge patch (RFC 7386) applied to the family's schema for this
     /// model: per-model limits such as a lower `maximum` for max tokens.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema_patch: Option<serde_json::Value>,
+}
+
+impl ModelInfo {
+    /// The model's lifecycle state on `day`.
+    pub fn state(&self, day: Date) -> LifecycleState {
+        self.lifecycle.state(day)
+    }
+
+    /// Whether a bare foundation-model id is refused in `region` for
+    /// inference, so that the call needs an inference profile.
+    ///
+    /// ```
+    /// use bedrock_harness::Catalog;
+    ///
+    /// let llama = Catalog::embedded().model("meta.llama3-1-8b-instruct-v1:0").unwrap();
+    ///
+    /// assert!(llama.requires_profile("us-east-1"));
+    /// assert!(!llama.requires_profile("us-west-2"));
+    /// ```
+    pub fn requires_profile(&self, region: &str) -> bool {
+        self.profile_only_by_region
+            .get(region)
+            .copied()
+            .unwrap_or(self.profile_only)
+    }
+}
+
+/// Which Bedrock endpoint serves a model.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Endpoint {
+    /// `bedrock-runtime`: InvokeModel, Converse and the other operations.
+    #[default]
+    Runtime,
+    /// `bedrock-mantle` only (Responses, Chat Completions, Messages APIs);
+    /// bedrock-runtime answers that the identifier is invalid.
+    Mantle,
+}
+
+/// A model Bedrock lists whose wire format no family of this crate speaks
+/// yet, from `fixtures/pending.json`. The fake refuses it with a message
+/// that names the missing wire format.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PendingModel {
+    /// The base model id.
+    pub id: String,
+    /// The model's product name.
+    pub name: String,
+    /// The model's provider.
+    pub provider: String,
+    /// The wire format its InvokeModel body takes, when it is on
+    /// bedrock-runtime.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wire: Option<String>,
+    /// The endpoint that serves it.
+    #[serde(default)]
+    pub endpoint: Endpoint,
+    /// Legacy and end-of-life dates.
+    #[serde(default, skip_serializing_if = "Lifecycle::is_empty")]
+    pub lifecycle: Lifecycle,
+    /// Where the facts come from.
+    pub source: String,
 }
 
 #[derive(Deserialize)]
@@ -81,6 +166,15 @@ pub struct ModelInfo {
 struct ModelsFile {
     models: Vec<ModelInfo>,
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PendingFile {
+    models: Vec<PendingModel>,
+}
+
+/// Where the list of models without a family lives.
+pub const PENDING_PATH: &str = "pending.json";
 
 /// A model id resolved to its family and facts.
 #[derive(Clone, Copy)]
@@ -122,6 +216,7 @@ impl std::fmt::Debug for Resolved<'_> {
 pub struct Catalog {
     models: Vec<ModelInfo>,
     by_id: HashMap<String, usize>,
+    pending: Vec<PendingModel>,
 }
 
 impl Catalog {
@@ -152,15 +247,26 @@ impl Catalog {
             for mut model in file.models {
                 model.family = family.name().to_string();
                 if by_id.insert(model.id.clone(), models.len()).is_some() {
-                    return Err(Error::Fixture {
-                        path,
-                        reason: format!("model {} is listed twice", model.id),
-                    });
+                    return Err(listed_twice(&path, &model.id));
                 }
                 models.push(model);
             }
         }
-        Ok(Catalog { models, by_id })
+        let pending = match store.read_json::<PendingFile>(PENDING_PATH)? {
+            Some(file) => file.models,
+            None => Vec::new(),
+        };
+        let mut pending_ids = std::collections::HashSet::new();
+        for model in &pending {
+            if by_id.contains_key(&model.id) || !pending_ids.insert(model.id.as_str()) {
+                return Err(listed_twice(PENDING_PATH, &model.id));
+            }
+        }
+        Ok(Catalog {
+            models,
+            by_id,
+            pending,
+        })
     }
 
     /// Every model, in family order.
@@ -173,16 +279,41 @@ impl Catalog {
         self.by_id.get(id).map(|&i| &self.models[i])
     }
 
+    /// The models Bedrock lists whose wire format no family speaks yet.
+    pub fn pending(&self) -> &[PendingModel] {
+        &self.pending
+    }
+
+    /// The pending model with base id `id`.
+    pub fn pending_model(&self, id: &str) -> Option<&PendingModel> {
+        self.pending.iter().find(|m| m.id == id)
+    }
+
     /// Resolves a model id to its family and facts. An id that names no
-    /// known model is [`Error::UnknownModel`], whose text is Bedrock's.
+    /// known model is [`Error::UnknownModel`], whose text is Bedrock's; a
+    /// model whose wire format is not implemented yet is
+    /// [`Error::UnimplementedWireFormat`].
     pub fn resolve(&self, id: &ModelId) -> Result<Resolved<'_>, Error> {
         let unknown = || Error::UnknownModel {
             id: id.as_str().to_string(),
         };
-        let model = id
-            .base_id()
-            .and_then(|b| self.model(b))
-            .ok_or_else(unknown)?;
+        let base = id.base_id().ok_or_else(unknown)?;
+        let model = match self.model(base) {
+            Some(model) => model,
+            None => {
+                return Err(match self.pending_model(base) {
+                    Some(PendingModel {
+                        endpoint: Endpoint::Runtime,
+                        wire,
+                        ..
+                    }) => Error::UnimplementedWireFormat {
+                        id: id.as_str().to_string(),
+                        wire: wire.clone().unwrap_or_else(|| "not yet known".into()),
+                    },
+                    _ => unknown(),
+                })
+            }
+        };
         let family = family_by_name(&model.family).ok_or_else(unknown)?;
         Ok(Resolved { family, model })
     }
@@ -190,6 +321,13 @@ impl Catalog {
     /// Parses and resolves `id` in one step.
     pub fn resolve_str(&self, id: &str) -> Result<Resolved<'_>, Error> {
         self.resolve(&ModelId::parse(id)?)
+    }
+}
+
+fn listed_twice(path: &str, id: &str) -> Error {
+    Error::Fixture {
+        path: path.to_string(),
+        reason: format!("model {id} is listed twice"),
     }
 }
 

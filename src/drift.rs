@@ -540,7 +540,7 @@ fn expected_stream(chunks: &[Value]) -> Vec<Value> {
 /// let report = check_model(
 ///     &invoker,
 ///     &FixtureStore::embedded(),
-///     "amazon.titan-text-express-v1",
+///     "mistral.mistral-7b-instruct-v0:2",
 ///     &RequestSelection::Documented,
 /// )
 /// .await

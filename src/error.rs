@@ -41,6 +41,25 @@ pub enum Error {
         id: String,
     },
 
+    /// The model is one Bedrock serves, but its wire format is one this
+    /// version of the harness cannot speak yet.
+    #[error("bedrock-harness: {id} is a Bedrock model, but its wire format ({wire}) is not implemented in this version of bedrock-harness")]
+    UnimplementedWireFormat {
+        /// The id as given.
+        id: String,
+        /// The wire format's name, as `fixtures/pending.json` gives it.
+        wire: String,
+    },
+
+    /// A date is not of the form `YYYY-MM-DD`.
+    #[error("invalid date {text:?}: {reason} (expected YYYY-MM-DD)")]
+    InvalidDate {
+        /// The text as given.
+        text: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+
     /// The portable request uses a feature the family's native body cannot
     /// express. Nothing is dropped silently.
     #[error("{family}: {feature} is not supported by this model family")]

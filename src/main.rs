@@ -22,7 +22,13 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::FAILURE
+            match e {
+                // Bad input on the command line or in the files it names.
+                bedrock_harness::Error::Fixture { .. }
+                | bedrock_harness::Error::InvalidDate { .. }
+                | bedrock_harness::Error::InvalidModelId { .. } => ExitCode::from(2),
+                _ => ExitCode::FAILURE,
+            }
         }
     }
 }

@@ -6,8 +6,12 @@ use std::fmt;
 /// The longest model id Bedrock accepts, in characters.
 pub const MAX_MODEL_ID_LEN: usize = 2048;
 
-/// The geographic prefixes of cross-region inference-profile ids.
-pub const GEO_PREFIXES: &[&str] = &["us", "eu", "apac", "us-gov", "global", "jp", "au", "ca"];
+/// The geographic prefixes of cross-region inference-profile ids: `in` is
+/// the India geography (Mumbai and Hyderabad), used by profiles such as
+/// `in.anthropic.claude-haiku-4-5-20251001-v1:0`.
+pub const GEO_PREFIXES: &[&str] = &[
+    "us", "eu", "apac", "us-gov", "global", "jp", "au", "ca", "in",
+];
 
 /// The ARN resource types Bedrock accepts as a model id.
 pub const ARN_RESOURCE_TYPES: &[&str] = &[

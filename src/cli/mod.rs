@@ -4,6 +4,7 @@ mod drift;
 mod invoke;
 mod models;
 mod serve;
+mod sync;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -22,7 +23,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// List every model the harness knows, with its facts.
+    /// List every model the harness knows, with its facts and lifecycle (`models sync` refreshes them).
     Models(models::ModelsArgs),
     /// Call a model through the SDK (real Bedrock, the fake, or any endpoint).
     Invoke(invoke::InvokeArgs),
@@ -37,7 +38,7 @@ enum Command {
 /// Runs the parsed command; the exit code is the command's verdict.
 pub async fn run(cli: Cli) -> Result<ExitCode, bedrock_harness::Error> {
     match cli.command {
-        Command::Models(args) => models::run(&args),
+        Command::Models(args) => models::run(args).await,
         Command::Invoke(args) => invoke::run(args).await,
         Command::Serve(args) => serve::run(args).await,
         Command::Validate(args) => validate::run(&args),

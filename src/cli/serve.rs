@@ -2,8 +2,10 @@
 
 use bedrock_harness::fake::{
     control::parse_rules, FakeBedrock, FakeConfig, Recorder, SigV4Credentials, Upstream,
+    DEFAULT_REGION,
 };
-use bedrock_harness::{Error, FixtureStore};
+use bedrock_harness::lifecycle::{format_date, Date};
+use bedrock_harness::{Catalog, Error, FixtureStore};
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,6 +34,14 @@ pub struct ServeArgs {
     /// Serve end-of-life models instead of refusing them as Bedrock does.
     #[arg(long)]
     serve_end_of_life: bool,
+    /// Read model lifecycle dates as of this day instead of today (UTC), for
+    /// runs that must not change when an end-of-life date passes.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::models::parse_as_of)]
+    as_of: Option<Date>,
+    /// The region the fake stands for: it decides which models need an
+    /// inference profile, and the region of the ARNs it answers with.
+    #[arg(long, default_value = DEFAULT_REGION)]
+    region: String,
     /// Calls kept in the journal.
     #[arg(long, default_value_t = bedrock_harness::fake::DEFAULT_JOURNAL_CAPACITY)]
     journal_size: usize,
@@ -53,6 +63,10 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Error> {
         Some(dir) => FixtureStore::with_overlay(dir)?,
         None => FixtureStore::embedded(),
     };
+    if let Err(e) = Catalog::load(&fixtures) {
+        eprintln!("error: {e}");
+        return Ok(ExitCode::from(USAGE));
+    }
     let rules = match &args.scenario {
         Some(path) => {
             let bytes = std::fs::read(path).map_err(|source| Error::Io {
@@ -91,6 +105,8 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Error> {
         sigv4: args.verify_sigv4.clone(),
         wiremock_recording: false,
         serve_end_of_life: args.serve_end_of_life,
+        as_of: args.as_of,
+        region: args.region.clone(),
     };
     let recording = recorder.as_ref().map(|r| {
         format!(
@@ -113,6 +129,18 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Error> {
         println!("bedrock-harness: {loaded} rule(s) loaded from the scenario");
     }
     println!("export AWS_ENDPOINT_URL_BEDROCK_RUNTIME={uri}");
+    println!("export AWS_ENDPOINT_URL_BEDROCK={uri}");
+    match args.as_of {
+        Some(day) => println!(
+            "bedrock-harness: model lifecycle read as of {}, region {}",
+            format_date(day),
+            args.region
+        ),
+        None => println!(
+            "bedrock-harness: model lifecycle read as of today, region {}",
+            args.region
+        ),
+    }
     if let Some(line) = recording {
         println!("{line}");
     }

@@ -1,6 +1,7 @@
 //! `bedrock-harness validate`: the CI gate for native request bodies.
 
-use bedrock_harness::{Catalog, Error, SchemaValidator};
+use bedrock_harness::lifecycle::{format_date, Date};
+use bedrock_harness::{Catalog, Error, LifecycleState, ModelInfo, SchemaValidator};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -17,6 +18,9 @@ pub struct ValidateArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Read the model's lifecycle dates as of this day (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::models::parse_as_of)]
+    as_of: Option<Date>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -40,6 +44,8 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode, Error> {
             return Ok(ExitCode::from(USAGE));
         }
     };
+    let day = args.as_of.unwrap_or_else(bedrock_harness::lifecycle::today);
+    let dead = lifecycle_verdict(resolved.model, day);
     let mut files = Vec::new();
     for path in &args.paths {
         if let Err(message) = collect(path, &mut files) {
@@ -83,11 +89,40 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode, Error> {
     } else if invalid == 0 {
         eprintln!("{} file(s) valid for {}", files.len(), resolved.model.id);
     }
-    Ok(if invalid == 0 {
+    Ok(if invalid == 0 && !dead {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(INVALID)
     })
+}
+
+/// Prints what the model's lifecycle means for the bodies: a warning for a
+/// Legacy model, Bedrock's refusal for an end-of-life one (then true).
+fn lifecycle_verdict(model: &ModelInfo, day: Date) -> bool {
+    let date = |d: Option<Date>| {
+        d.map(format_date)
+            .unwrap_or_else(|| "a date not announced".into())
+    };
+    match model.state(day) {
+        LifecycleState::Active => false,
+        LifecycleState::Legacy => {
+            eprintln!(
+                "warning: {} is Legacy on Bedrock since {}; it reaches end of life on {}",
+                model.id,
+                date(model.lifecycle.legacy),
+                date(model.lifecycle.end_of_life)
+            );
+            false
+        }
+        LifecycleState::EndOfLife => {
+            eprintln!(
+                "error: {} reached end of life on {}: This model version has reached the end of its life. Please refer to the AWS documentation for more details.",
+                model.id,
+                date(model.lifecycle.end_of_life)
+            );
+            true
+        }
+    }
 }
 
 /// Adds `path` (a file, `-`, or a directory's `*.json` files, sorted) to `out`.

@@ -14,9 +14,11 @@ use super::synth::input_tokens;
 use super::FakeState;
 use crate::catalog::{ModelInfo, Output, Resolved};
 use crate::family::RenderContext;
+use crate::lifecycle::{format_date, LifecycleState};
 use crate::model_id::{ModelId, ModelIdKind};
 use crate::portable::{InvocationMetrics, PortableRequest};
 use crate::schema::{parse_body, MAX_BODY_BYTES};
+use crate::Error;
 use base64::Engine as _;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -34,6 +36,16 @@ pub(crate) fn handle(state: &FakeState, req: &FakeRequest) -> FakeResponse {
     }
     let seed = stable_hash(&[req.method.as_bytes(), req.path.as_bytes(), &req.body]);
     let rid = request_id(seed);
+    if super::catalog_api::serves(&req.path) {
+        let response = super::catalog_api::handle(state, req)
+            .map(|mut r| {
+                r.headers.push(("x-amzn-RequestId".into(), rid.clone()));
+                r
+            })
+            .unwrap_or_else(|err| err.to_response(&rid));
+        tracing::info!(path = %req.path, status = response.status, "control-plane read");
+        return response;
+    }
     let mut entry = JournalEntry {
         seq: 0,
         operation: None,
@@ -100,11 +112,11 @@ fn route(
     let id =
         ModelId::from_path_label(label).map_err(|_| BedrockError::validation(INVALID_MODEL))?;
     entry.model = Some(id.as_str().to_string());
-    let resolved = state
-        .catalog
-        .resolve(&id)
-        .map_err(|_| BedrockError::validation(INVALID_MODEL))?;
-    check_model_status(&id, resolved.model, state.config.serve_end_of_life)?;
+    let resolved = state.catalog.resolve(&id).map_err(|err| match err {
+        Error::UnimplementedWireFormat { .. } => unimplemented_wire(state, &id, &err),
+        _ => BedrockError::validation(INVALID_MODEL),
+    })?;
+    check_model_status(state, &id, resolved.model, operation)?;
     check_headers(req)?;
     if req.body.len() > MAX_BODY_BYTES {
         return Err(BedrockError::validation(format!(
@@ -149,23 +161,54 @@ fn same_model(wanted: &str, called: &ModelId) -> bool {
     }
 }
 
+/// Bedrock's answer for a model past its end-of-life date.
+fn end_of_life() -> BedrockError {
+    BedrockError::new(
+        "ResourceNotFoundException",
+        "This model version has reached the end of its life. Please refer to the AWS documentation for more details.",
+    )
+}
+
+/// The refusal for a model Bedrock serves in a wire format this crate
+/// lacks: end of life first, as for any model, then the missing format.
+fn unimplemented_wire(state: &FakeState, id: &ModelId, err: &Error) -> BedrockError {
+    let pending = id.base_id().and_then(|b| state.catalog.pending_model(b));
+    let eol = pending
+        .is_some_and(|m| m.lifecycle.state(state.config.today()) == LifecycleState::EndOfLife);
+    if eol && !state.config.serve_end_of_life {
+        return end_of_life();
+    }
+    BedrockError::validation(err.to_string())
+}
+
+/// Lifecycle and profile rules: end-of-life models answer 404, Legacy ones
+/// answer with a warning in the log, and a bare id of a model that needs an
+/// inference profile in the fake's region is refused for inference
+/// (CountTokens takes the foundation model's own id).
 fn check_model_status(
+    state: &FakeState,
     id: &ModelId,
     model: &ModelInfo,
-    serve_end_of_life: bool,
+    operation: Operation,
 ) -> Result<(), BedrockError> {
-    if model.end_of_life && !serve_end_of_life {
-        return Err(BedrockError::new(
-            "ResourceNotFoundException",
-            "This model version has reached the end of its life. Please refer to the AWS documentation for more details.",
-        ));
+    match model.state(state.config.today()) {
+        LifecycleState::EndOfLife if !state.config.serve_end_of_life => return Err(end_of_life()),
+        LifecycleState::Legacy if state.first_legacy_call(&model.id) => tracing::warn!(
+            model = %model.id,
+            end_of_life = %model.lifecycle.end_of_life.map(format_date).unwrap_or_else(|| "not announced".into()),
+            "model is Legacy on Bedrock; it stops answering on its end-of-life date"
+        ),
+        _ => {}
+    }
+    if operation == Operation::CountTokens {
+        return Ok(());
     }
     let bare = match id.kind() {
         ModelIdKind::Base => true,
         ModelIdKind::Arn { resource_type, .. } => resource_type == "foundation-model",
         ModelIdKind::InferenceProfile { .. } => false,
     };
-    if model.profile_only && bare {
+    if model.requires_profile(&state.config.region) && bare {
         return Err(BedrockError::validation(format!(
             "Invocation of model ID {} with on-demand throughput isn't supported. Retry your request with the ID or ARN of an inference profile that contains this model.",
             model.id

@@ -10,6 +10,8 @@ pub struct FakeRequest {
     pub method: String,
     /// The path as sent, still percent-encoded.
     pub path: String,
+    /// The query string as sent, without the `?` (empty when none).
+    pub query: String,
     /// Headers with lowercase names, in the order received.
     pub headers: Vec<(String, String)>,
     /// The body.
@@ -28,11 +30,33 @@ impl FakeRequest {
         FakeRequest {
             method: "POST".into(),
             path: path.into(),
+            query: String::new(),
             headers: vec![
                 ("authorization".into(), "Bearer test".into()),
                 ("content-type".into(), "application/json".into()),
             ],
             body,
+        }
+    }
+
+    /// A `GET` of `path_and_query` (split at `?`) with a test
+    /// `Authorization` header.
+    ///
+    /// ```
+    /// use bedrock_harness::fake::FakeRequest;
+    /// let req = FakeRequest::get("/foundation-models?byProvider=Anthropic");
+    /// assert_eq!((req.path.as_str(), req.query.as_str()), ("/foundation-models", "byProvider=Anthropic"));
+    /// ```
+    pub fn get(path_and_query: &str) -> Self {
+        let (path, query) = path_and_query
+            .split_once('?')
+            .unwrap_or((path_and_query, ""));
+        FakeRequest {
+            method: "GET".into(),
+            path: path.into(),
+            query: query.into(),
+            headers: vec![("authorization".into(), "Bearer test".into())],
+            body: Vec::new(),
         }
     }
 
@@ -48,6 +72,7 @@ impl FakeRequest {
         FakeRequest {
             method: req.method.to_string(),
             path: req.url.path().to_string(),
+            query: req.url.query().unwrap_or_default().to_string(),
             headers: req
                 .headers
                 .iter()

@@ -9,6 +9,7 @@
 
 mod answer;
 mod auth;
+mod catalog_api;
 pub mod control;
 mod errors;
 mod handler;
@@ -24,6 +25,7 @@ mod socketless;
 pub mod synth;
 
 pub use answer::recording_name;
+pub use catalog_api::provider_name;
 pub use errors::{BedrockError, BEDROCK_ERRORS};
 pub use http::{FakeRequest, FakeResponse};
 pub use journal::{JournalEntry, DEFAULT_JOURNAL_CAPACITY};
@@ -34,10 +36,12 @@ pub use socketless::{socketless_client, SOCKETLESS_ENDPOINT};
 
 use crate::catalog::Catalog;
 use crate::fixtures::FixtureStore;
+use crate::lifecycle::Date;
 use crate::schema::SchemaValidator;
 use crate::Error;
 use journal::Journal;
 use rules::RuleBook;
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use wiremock::{Mock, MockServer, Respond};
 
@@ -58,6 +62,22 @@ pub struct FakeConfig {
     /// Serve end-of-life models instead of refusing them as Bedrock does,
     /// for testing code that still targets them.
     pub serve_end_of_life: bool,
+    /// The day lifecycle dates are read against; `None` is today (UTC) at
+    /// each call. Pin it for runs that must not change when a date passes.
+    pub as_of: Option<Date>,
+    /// The region the fake stands for: it decides which models need an
+    /// inference profile.
+    pub region: String,
+}
+
+/// The region a fake stands for unless told otherwise.
+pub const DEFAULT_REGION: &str = "us-east-1";
+
+impl FakeConfig {
+    /// The day lifecycle dates are read against now.
+    pub fn today(&self) -> Date {
+        self.as_of.unwrap_or_else(crate::lifecycle::today)
+    }
 }
 
 impl Default for FakeConfig {
@@ -69,6 +89,8 @@ impl Default for FakeConfig {
             sigv4: None,
             wiremock_recording: false,
             serve_end_of_life: false,
+            as_of: None,
+            region: DEFAULT_REGION.to_string(),
         }
     }
 }
@@ -82,6 +104,7 @@ pub struct FakeState {
     recordings: answer::Recordings,
     rules: Mutex<RuleBook>,
     journal: Mutex<Journal>,
+    legacy_warned: Mutex<HashSet<String>>,
 }
 
 impl FakeState {
@@ -94,6 +117,7 @@ impl FakeState {
             recordings: answer::Recordings::new(store),
             journal: Mutex::new(Journal::new(config.journal_capacity)),
             rules: Mutex::new(RuleBook::default()),
+            legacy_warned: Mutex::new(HashSet::new()),
             config,
         })
     }
@@ -104,7 +128,7 @@ impl FakeState {
     /// use bedrock_harness::fake::{FakeConfig, FakeRequest, FakeState};
     ///
     /// let state = FakeState::new(FakeConfig::default()).unwrap();
-    /// let req = FakeRequest::post("/model/amazon.titan-text-express-v1/invoke", br#"{"inputText":"Hi"}"#.to_vec());
+    /// let req = FakeRequest::post("/model/amazon.titan-embed-text-v2:0/invoke", br#"{"inputText":"Hi"}"#.to_vec());
     ///
     /// let resp = state.handle(&req);
     ///
@@ -113,6 +137,25 @@ impl FakeState {
     /// ```
     pub fn handle(&self, req: &FakeRequest) -> FakeResponse {
         handler::handle(self, req)
+    }
+
+    /// Whether this is the first call to Legacy model `id`, whose warning
+    /// is logged once.
+    pub(crate) fn first_legacy_call(&self, id: &str) -> bool {
+        self.legacy_warned
+            .lock()
+            .map(|mut seen| seen.insert(id.to_string()))
+            .unwrap_or(false)
+    }
+
+    /// The fake's configuration.
+    pub fn config(&self) -> &FakeConfig {
+        &self.config
+    }
+
+    /// The catalog the fake serves from.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
     }
 
     /// Adds a rule.
@@ -161,10 +204,10 @@ impl FakeState {
 ///     .await;
 ///
 /// let resp = bedrock_harness::Invoker::for_endpoint(&server.uri())
-///     .invoke_raw("amazon.titan-text-express-v1", &serde_json::json!({"inputText": "Hi"}))
+///     .invoke_raw("amazon.titan-embed-text-v2:0", &serde_json::json!({"inputText": "Hi"}))
 ///     .await
 ///     .unwrap();
-/// assert!(resp["results"].is_array());
+/// assert!(resp["embedding"].is_array());
 /// assert_eq!(state.journal().len(), 1);
 /// # });
 /// ```
@@ -200,13 +243,13 @@ impl Respond for FakeResponder {
 ///
 /// // Act
 /// let resp = Invoker::new(fake.client())
-///     .invoke("amazon.titan-text-express-v1", &PortableRequest::prompt("Hi"))
+///     .invoke("mistral.mistral-7b-instruct-v0:2", &PortableRequest::prompt("Hi"))
 ///     .await
 ///     .unwrap();
 ///
 /// // Assert
 /// assert_eq!(resp.text, "Hello from the fake.");
-/// assert_eq!(fake.journal()[0].model.as_deref(), Some("amazon.titan-text-express-v1"));
+/// assert_eq!(fake.journal()[0].model.as_deref(), Some("mistral.mistral-7b-instruct-v0:2"));
 /// # });
 /// ```
 pub struct FakeBedrock {
@@ -302,12 +345,12 @@ impl FakeBedrock {
     /// let proxy = FakeBedrock::start_recording_on(listener, FakeConfig::default(), recorder).await.unwrap();
     ///
     /// // Act
-    /// let body = serde_json::json!({"inputText": "Hi"});
-    /// let answer = Invoker::new(proxy.client()).invoke_raw("amazon.titan-text-express-v1", &body).await.unwrap();
+    /// let body = serde_json::json!({"prompt": "<s>[INST] Hi [/INST]"});
+    /// let answer = Invoker::new(proxy.client()).invoke_raw("mistral.mistral-7b-instruct-v0:2", &body).await.unwrap();
     ///
     /// // Assert
-    /// assert!(answer["results"].is_array());
-    /// assert!(dir.join("titan_text/responses/amazon.titan-text-express-v1.json").is_file());
+    /// assert!(answer["outputs"].is_array());
+    /// assert!(dir.join("mistral/responses/mistral.mistral-7b-instruct-v0_2.json").is_file());
     /// # std::fs::remove_dir_all(&dir).unwrap();
     /// # });
     /// ```

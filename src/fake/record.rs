@@ -230,12 +230,12 @@ impl AwsUpstream {
 ///
 /// // Act
 /// let answer = recorder
-///     .forward(&FakeRequest::post("/model/amazon.titan-text-express-v1/invoke", br#"{"inputText":"Hi"}"#.to_vec()))
+///     .forward(&FakeRequest::post("/model/mistral.mistral-7b-instruct-v0:2/invoke", br#"{"prompt":"<s>[INST] Hi [/INST]"}"#.to_vec()))
 ///     .await;
 ///
 /// // Assert
 /// assert_eq!(answer.status, 200);
-/// let recording = std::fs::read_to_string(dir.join("titan_text/responses/amazon.titan-text-express-v1.json")).unwrap();
+/// let recording = std::fs::read_to_string(dir.join("mistral/responses/mistral.mistral-7b-instruct-v0_2.json")).unwrap();
 /// assert!(recording.contains("\"invoke\""));
 /// # std::fs::remove_dir_all(&dir).unwrap();
 /// # });

@@ -77,6 +77,7 @@ async fn answer(
     let request = FakeRequest {
         method: parts.method.to_string(),
         path: parts.uri.path().to_string(),
+        query: parts.uri.query().unwrap_or_default().to_string(),
         headers: parts
             .headers
             .iter()

@@ -158,7 +158,10 @@ pub(crate) fn verify(
         .iter()
         .filter(|(name, _)| auth.signed_headers.contains(&name.as_str()) && name != "x-amz-date")
         .map(|(n, v)| (n.as_str(), v.as_str()));
-    let uri = format!("http://{host}{}", req.path);
+    let uri = match req.query.as_str() {
+        "" => format!("http://{host}{}", req.path),
+        query => format!("http://{host}{}?{query}", req.path),
+    };
     let signable = SignableRequest::new(&req.method, uri, headers, SignableBody::Bytes(&req.body))
         .map_err(|_| bad_signature())?;
     let identity = aws_credential_types::Credentials::new(

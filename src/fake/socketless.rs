@@ -28,7 +28,7 @@ pub const SOCKETLESS_ENDPOINT: &str = "http://bedrock-harness.invalid";
 ///
 /// // Act
 /// let resp = invoker
-///     .invoke("amazon.titan-text-express-v1", &PortableRequest::prompt("Hi"))
+///     .invoke("mistral.mistral-7b-instruct-v0:2", &PortableRequest::prompt("Hi"))
 ///     .await
 ///     .unwrap();
 ///
@@ -43,6 +43,7 @@ pub fn socketless_client(state: Arc<FakeState>) -> aws_sdk_bedrockruntime::Clien
             let fake = FakeRequest {
                 method: req.method().to_string(),
                 path: req.uri().path().to_string(),
+                query: req.uri().query().unwrap_or_default().to_string(),
                 headers: req
                     .headers()
                     .iter()

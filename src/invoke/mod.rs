@@ -167,7 +167,7 @@ impl Invoker {
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// let fake = FakeBedrock::start().await;
     /// let chunks = Invoker::new(fake.client())
-    ///     .invoke_stream_raw("amazon.titan-text-express-v1", &serde_json::json!({"inputText": "Hi"}))
+    ///     .invoke_stream_raw("mistral.mistral-7b-instruct-v0:2", &serde_json::json!({"prompt": "<s>[INST] Hi [/INST]"}))
     ///     .await
     ///     .unwrap();
     /// assert!(chunks.last().unwrap()["amazon-bedrock-invocationMetrics"].is_object());

@@ -23,10 +23,142 @@ fn models_json_lists_the_whole_catalog() {
     let out = harness(&["models", "--json"]);
     assert!(out.status.success());
     let listed: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(listed.len(), Catalog::embedded().models().len());
+    let catalog = Catalog::embedded();
+    assert_eq!(
+        listed.len(),
+        catalog.models().len() + catalog.pending().len()
+    );
     assert!(listed
         .iter()
         .any(|m| m["id"] == "amazon.titan-text-express-v1" && m["family"] == "titan_text"));
+    assert!(listed.iter().any(|m| m["id"] == "cohere.rerank-v3-5:0"
+        && m["family"].is_null()
+        && m["wire"] == "rerank"));
+}
+
+#[test]
+fn models_show_and_filter_lifecycle_states() {
+    let out = harness(&[
+        "models",
+        "--json",
+        "--as-of",
+        "2026-12-02",
+        "--state",
+        "legacy",
+    ]);
+    assert!(out.status.success());
+    let listed: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = listed.iter().filter_map(|m| m["id"].as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "anthropic.claude-opus-4-1-20250805-v1:0",
+            "anthropic.claude-sonnet-4-5-20250929-v1:0"
+        ]
+    );
+    assert_eq!(listed[1]["state"], "legacy");
+    assert_eq!(listed[1]["lifecycle"]["end_of_life"], "2027-04-08");
+
+    let before = harness(&[
+        "models",
+        "--as-of",
+        "2026-09-09",
+        "--state",
+        "end-of-life",
+        "--family",
+        "anthropic",
+    ]);
+    let after = harness(&[
+        "models",
+        "--as-of",
+        "2026-09-10",
+        "--state",
+        "end-of-life",
+        "--family",
+        "anthropic",
+    ]);
+    assert!(!stdout(&before).contains("anthropic.claude-3-haiku-20240307-v1:0"));
+    let after = stdout(&after);
+    let row = after
+        .lines()
+        .find(|l| l.starts_with("anthropic.claude-3-haiku-20240307-v1:0 "))
+        .unwrap_or_else(|| panic!("{after}"));
+    assert!(row.contains("end-of-life  2026-09-10"), "{row}");
+}
+
+#[test]
+fn bad_dates_and_overlays_are_usage_errors() {
+    let bad_date = harness(&["models", "--as-of", "2026-13-01"]);
+    assert_eq!(bad_date.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&bad_date.stderr);
+    assert!(stderr.contains("invalid date \"2026-13-01\""), "{stderr}");
+
+    let dir = std::env::temp_dir().join(format!("bh-bad-overlay-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("nova")).unwrap();
+    std::fs::write(
+        dir.join("nova/models.json"),
+        r#"{"models": [{"id": "amazon.nova-micro-v1:0"}]}"#,
+    )
+    .unwrap();
+    for args in [
+        vec!["models", "--fixtures", dir.to_str().unwrap()],
+        vec!["serve", "--port", "0", "--fixtures", dir.to_str().unwrap()],
+    ] {
+        let out = harness(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.starts_with("error: fixture nova/models.json: "),
+            "{stderr}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn validate_warns_for_legacy_and_fails_for_end_of_life_models() {
+    let dir = std::env::temp_dir().join(format!("bh-validate-life-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let titan = dir.join("titan.json");
+    std::fs::write(&titan, r#"{"inputText":"Hi"}"#).unwrap();
+    let claude = dir.join("claude.json");
+    std::fs::write(&claude, r#"{"anthropic_version":"bedrock-2023-05-31","max_tokens":16,"messages":[{"role":"user","content":"Hi"}]}"#).unwrap();
+
+    let dead = harness(&[
+        "validate",
+        "--as-of",
+        "2026-12-02",
+        "--model",
+        "amazon.titan-text-lite-v1",
+        titan.to_str().unwrap(),
+    ]);
+    assert_eq!(dead.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&dead.stderr)
+        .contains("This model version has reached the end of its life."));
+
+    let earlier = harness(&[
+        "validate",
+        "--as-of",
+        "2025-06-01",
+        "--model",
+        "amazon.titan-text-lite-v1",
+        titan.to_str().unwrap(),
+    ]);
+    assert_eq!(earlier.status.code(), Some(0));
+
+    let legacy = harness(&[
+        "validate",
+        "--as-of",
+        "2026-12-02",
+        "--model",
+        "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+        claude.to_str().unwrap(),
+    ]);
+    assert_eq!(legacy.status.code(), Some(0));
+    let warning = String::from_utf8_lossy(&legacy.stderr);
+    assert!(warning.contains("warning: anthropic.claude-sonnet-4-5-20250929-v1:0 is Legacy on Bedrock since 2026-10-08; it reaches end of life on 2027-04-08"), "{warning}");
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -161,7 +293,7 @@ fn validate_gates_bodies_with_exit_codes() {
     )
     .unwrap();
     std::fs::write(dir.join("notes.txt"), "not a body").unwrap();
-    let model = ["validate", "--model", "amazon.titan-text-lite-v1"];
+    let model = ["validate", "--model", "amazon.titan-embed-text-v2:0"];
 
     let good = harness(&[&model[..], &[dir.join("good.json").to_str().unwrap()]].concat());
     assert_eq!(good.status.code(), Some(0));
@@ -222,7 +354,7 @@ fn validate_reads_stdin() {
 async fn serve_prints_its_url_answers_and_stops_on_sigterm() {
     use std::io::{BufRead, BufReader};
     let mut child = Command::new(env!("CARGO_BIN_EXE_bedrock-harness"))
-        .args(["serve", "--port", "0"])
+        .args(["serve", "--port", "0", "--as-of", "2026-12-02"])
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
@@ -235,15 +367,29 @@ async fn serve_prints_its_url_answers_and_stops_on_sigterm() {
         export,
         format!("export AWS_ENDPOINT_URL_BEDROCK_RUNTIME={uri}")
     );
+    let control_plane = lines.next().unwrap().unwrap();
+    assert_eq!(
+        control_plane,
+        format!("export AWS_ENDPOINT_URL_BEDROCK={uri}")
+    );
 
-    let resp = bedrock_harness::Invoker::for_endpoint(&uri)
-        .invoke_raw(
-            "amazon.titan-text-express-v1",
-            &serde_json::json!({"inputText": "Hi"}),
-        )
+    let invoker = bedrock_harness::Invoker::for_endpoint(&uri);
+    let body = serde_json::json!({"inputText": "Hi"});
+    let resp = invoker
+        .invoke_raw("amazon.titan-embed-text-v2:0", &body)
         .await
         .unwrap();
-    assert!(resp["results"][0]["outputText"].is_string());
+    assert!(resp["embedding"].is_array());
+    // Titan Text Express is end-of-life on Bedrock today.
+    let eol = invoker
+        .invoke_raw("amazon.titan-text-express-v1", &body)
+        .await
+        .unwrap_err();
+    assert!(
+        eol.to_string()
+            .starts_with("ResourceNotFoundException (HTTP 404)"),
+        "{eol}"
+    );
 
     let pid = child.id().to_string();
     assert!(Command::new("kill")
@@ -255,6 +401,53 @@ async fn serve_prints_its_url_answers_and_stops_on_sigterm() {
         .await
         .unwrap();
     assert!(status.success(), "{status:?}");
+}
+
+#[tokio::test]
+async fn serve_warns_once_when_a_legacy_model_is_called() {
+    use std::io::{BufRead, BufReader, Read};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bedrock-harness"))
+        .args(["serve", "--port", "0", "--as-of", "2026-12-02"])
+        .env_remove("RUST_LOG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let uri = lines
+        .next()
+        .unwrap()
+        .unwrap()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .to_string();
+    let invoker = bedrock_harness::Invoker::for_endpoint(&uri);
+    let prompt = bedrock_harness::PortableRequest::prompt("Hi").max_tokens(8);
+    for _ in 0..2 {
+        invoker
+            .invoke("us.anthropic.claude-sonnet-4-5-20250929-v1:0", &prompt)
+            .await
+            .unwrap();
+    }
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    child.wait().unwrap();
+    assert_eq!(
+        stderr.matches("model is Legacy on Bedrock").count(),
+        1,
+        "{stderr}"
+    );
+    assert!(stderr.contains("end_of_life=2027-04-08"), "{stderr}");
 }
 
 #[tokio::test]
@@ -273,6 +466,9 @@ async fn serve_loads_a_scenario_and_answers_the_control_api() {
             "0",
             "--scenario",
             scenario.to_str().unwrap(),
+            // Titan Text Express was still served then.
+            "--as-of",
+            "2025-06-01",
         ])
         .stdout(std::process::Stdio::piped())
         .spawn()

@@ -31,7 +31,7 @@ fn text(bytes: &[u8]) -> String {
 
 #[tokio::test]
 async fn the_recorded_model_shows_no_drift_against_the_fake() {
-    let fake = FakeBedrock::start().await;
+    let fake = crate::support::start().await;
 
     let out = harness(&["drift", "--model", TITAN, "--endpoint", &fake.uri()]).await;
 
@@ -54,7 +54,7 @@ async fn the_recorded_model_shows_no_drift_against_the_fake() {
 async fn every_familys_documented_request_matches_its_recording_through_the_fake() {
     let config = FakeConfig {
         serve_end_of_life: true,
-        ..Default::default()
+        ..crate::support::pinned()
     };
     let fake = FakeBedrock::start_with(config).await.unwrap();
     let invoker = Invoker::new(fake.client());
@@ -71,7 +71,7 @@ async fn every_familys_documented_request_matches_its_recording_through_the_fake
 
 #[tokio::test]
 async fn a_rule_that_answers_another_shape_is_drift() {
-    let fake = FakeBedrock::start().await;
+    let fake = crate::support::start().await;
     fake.rule(Rule::fixture("tool_use").for_model(CLAUDE));
 
     let out = harness(&[
@@ -117,7 +117,7 @@ async fn a_fixture_overlay_that_changes_the_shape_is_drift() {
     .unwrap();
     let fake = FakeBedrock::start_with(FakeConfig {
         fixtures: FixtureStore::with_overlay(&dir).unwrap(),
-        ..Default::default()
+        ..crate::support::pinned()
     })
     .await
     .unwrap();
@@ -179,7 +179,7 @@ async fn a_fixture_overlay_that_changes_the_shape_is_drift() {
 
 #[tokio::test]
 async fn a_failed_call_is_reported_and_fails_the_check() {
-    let fake = FakeBedrock::start().await;
+    let fake = crate::support::start().await;
     fake.rule(Rule::error("AccessDeniedException"));
 
     let out = harness(&["drift", "--model", TITAN, "--endpoint", &fake.uri()]).await;

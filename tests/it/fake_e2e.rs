@@ -23,7 +23,7 @@ fn request_for(model: &ModelInfo) -> PortableRequest {
 async fn fake_serving_every_model() -> FakeBedrock {
     let config = bedrock_harness::fake::FakeConfig {
         serve_end_of_life: true,
-        ..Default::default()
+        ..crate::support::pinned()
     };
     FakeBedrock::start_with(config).await.unwrap()
 }
@@ -127,7 +127,7 @@ async fn every_converse_model_converses_through_the_sdk() {
 
 #[tokio::test]
 async fn the_same_request_gets_the_same_bytes() {
-    let fake = FakeBedrock::start().await;
+    let fake = crate::support::start().await;
     let client = fake.client();
     let mut bodies = Vec::new();
     for _ in 0..2 {
@@ -147,7 +147,7 @@ async fn the_same_request_gets_the_same_bytes() {
 
 #[tokio::test]
 async fn token_counts_agree_across_body_and_headers() {
-    let fake = FakeBedrock::start().await;
+    let fake = crate::support::start().await;
     let http = reqwest_free_post(
         &fake.uri(),
         "/model/amazon.titan-text-lite-v1/invoke",
@@ -206,22 +206,27 @@ async fn reqwest_free_post(
 
 #[tokio::test]
 async fn refusals_carry_bedrocks_status_name_and_text() {
-    let fake = FakeBedrock::start().await;
+    let fake = FakeBedrock::start_with(bedrock_harness::fake::FakeConfig {
+        serve_end_of_life: false,
+        ..crate::support::pinned()
+    })
+    .await
+    .unwrap();
     let invoker = Invoker::new(fake.client());
     let claude_eol = Catalog::embedded()
         .models()
         .iter()
-        .find(|m| m.end_of_life)
+        .find(|m| !crate::support::in_service(m))
         .expect("an end-of-life model");
     let profile_only = Catalog::embedded()
         .models()
         .iter()
-        .find(|m| m.profile_only && !m.end_of_life)
+        .find(|m| m.profile_only && crate::support::in_service(m))
         .unwrap();
     let cases: Vec<(&str, Value, (&str, u16, String))> = vec![
         ("amazon.not-a-model-v1", json!({"inputText": "x"}),
             ("ValidationException", 400, "The provided model identifier is invalid.".into())),
-        ("amazon.titan-text-express-v1", json!({"prompt": "x"}),
+        ("amazon.titan-embed-text-v2:0", json!({"prompt": "x"}),
             ("ValidationException", 400, "Malformed input request: #: required key [inputText] not found#: extraneous key [prompt] is not permitted, please reformat your input and try again.".into())),
         (&claude_eol.id, json!({}),
             ("ResourceNotFoundException", 404, "This model version has reached the end of its life. Please refer to the AWS documentation for more details.".into())),
@@ -241,12 +246,12 @@ async fn refusals_carry_bedrocks_status_name_and_text() {
 
 #[tokio::test]
 async fn profiles_and_arns_reach_the_same_model() {
-    let fake = FakeBedrock::start().await;
+    let fake = crate::support::start().await;
     let invoker = Invoker::new(fake.client());
     let profile_only = Catalog::embedded()
         .models()
         .iter()
-        .find(|m| m.profile_only && !m.end_of_life && m.output == Output::Text)
+        .find(|m| m.profile_only && crate::support::in_service(m) && m.output == Output::Text)
         .unwrap();
     for id in [
         format!("us.{}", profile_only.id),
@@ -271,7 +276,7 @@ async fn profiles_and_arns_reach_the_same_model() {
 
 #[tokio::test]
 async fn streaming_an_embedding_model_is_refused() {
-    let fake = FakeBedrock::start().await;
+    let fake = crate::support::start().await;
     let err = Invoker::new(fake.client())
         .invoke_stream(
             "amazon.titan-embed-text-v2:0",
@@ -292,7 +297,7 @@ async fn streaming_an_embedding_model_is_refused() {
 
 #[tokio::test]
 async fn converse_refuses_features_the_model_lacks() {
-    let fake = FakeBedrock::start().await;
+    let fake = crate::support::start().await;
     let invoker = Invoker::new(fake.client());
     let err = invoker
         .converse(
@@ -311,7 +316,7 @@ async fn converse_refuses_features_the_model_lacks() {
         .find(|m| {
             m.converse.converse
                 && !m.converse.tools
-                && !m.end_of_life
+                && crate::support::in_service(m)
                 && !m.profile_only
                 && m.output == Output::Text
         })
@@ -330,7 +335,7 @@ async fn converse_refuses_features_the_model_lacks() {
 
 #[tokio::test]
 async fn requests_without_credentials_are_refused_with_403() {
-    let fake = FakeBedrock::start().await;
+    let fake = crate::support::start().await;
     let (status, headers, body) = {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let addr = fake.uri().trim_start_matches("http://").to_string();
@@ -348,7 +353,7 @@ async fn requests_without_credentials_are_refused_with_403() {
 
 #[tokio::test]
 async fn rules_script_text_tools_errors_and_sequences() {
-    let fake = FakeBedrock::start().await;
+    let fake = crate::support::start().await;
     let invoker = Invoker::new(fake.client());
     let claude = "anthropic.claude-3-haiku-20240307-v1:0";
     fake.rule(Rule::error("ThrottlingException").for_model(claude).once());
@@ -391,7 +396,7 @@ async fn rules_script_text_tools_errors_and_sequences() {
 
 #[tokio::test]
 async fn every_bedrock_error_can_be_scripted() {
-    let fake = FakeBedrock::start().await;
+    let fake = crate::support::start().await;
     let invoker = Invoker::new(fake.client());
     for (name, status) in bedrock_harness::fake::BEDROCK_ERRORS {
         fake.rule(Rule::error(*name).once());
@@ -409,7 +414,7 @@ async fn every_bedrock_error_can_be_scripted() {
 
 #[tokio::test]
 async fn a_forced_tool_choice_gets_a_tool_call_with_required_properties() {
-    let fake = FakeBedrock::start().await;
+    let fake = crate::support::start().await;
     let req = PortableRequest::prompt("Weather in Paris?")
         .tool(ToolSpec {
             name: "get_weather".into(),
@@ -427,7 +432,7 @@ async fn a_forced_tool_choice_gets_a_tool_call_with_required_properties() {
 
 #[tokio::test]
 async fn stream_faults_reach_the_client() {
-    let fake = FakeBedrock::start().await;
+    let fake = crate::support::start().await;
     let invoker = Invoker::new(fake.client());
     let model = "anthropic.claude-3-haiku-20240307-v1:0";
 
@@ -486,7 +491,7 @@ async fn stream_faults_reach_the_client() {
 
 #[tokio::test]
 async fn a_delay_rule_delays_the_answer() {
-    let fake = FakeBedrock::start().await;
+    let fake = crate::support::start().await;
     fake.rule(Rule::text("late").delay_ms(300).once());
     let started = std::time::Instant::now();
     let resp = Invoker::new(fake.client())
@@ -502,7 +507,7 @@ async fn a_delay_rule_delays_the_answer() {
 
 #[tokio::test]
 async fn count_tokens_counts_invoke_and_converse_inputs() {
-    let fake = FakeBedrock::start().await;
+    let fake = crate::support::start().await;
     let client = fake.client();
     use aws_sdk_bedrockruntime::types::{
         ConverseTokensRequest, CountTokensInput, InvokeModelTokensRequest,
@@ -565,7 +570,7 @@ async fn sigv4_signatures_are_checked_when_asked() {
             access_key: "test".into(),
             secret_key: "test".into(),
         }),
-        ..FakeConfig::default()
+        ..crate::support::pinned()
     };
     let fake = FakeBedrock::start_with(config).await.unwrap();
     let body = json!({"inputText": "Signed"});
@@ -610,7 +615,7 @@ async fn a_fixtures_directory_overrides_the_embedded_recordings() {
     .unwrap();
     let config = FakeConfig {
         fixtures: FixtureStore::with_overlay(&dir).unwrap(),
-        ..FakeConfig::default()
+        ..crate::support::pinned()
     };
     let fake = FakeBedrock::start_with(config).await.unwrap();
     let invoker = Invoker::new(fake.client());
@@ -636,7 +641,7 @@ async fn a_fixtures_directory_overrides_the_embedded_recordings() {
 
 #[tokio::test]
 async fn bad_requests_to_the_fake_get_aws_shaped_errors() {
-    let fake = FakeBedrock::start().await;
+    let fake = crate::support::start().await;
     let cases: [(&str, &str, &[u8], u16, &str); 4] = [
         (
             "POST",
@@ -683,7 +688,7 @@ async fn bad_requests_to_the_fake_get_aws_shaped_errors() {
 
 #[tokio::test]
 async fn guardrail_headers_need_an_identifier_and_a_version() {
-    let fake = FakeBedrock::start().await;
+    let fake = crate::support::start().await;
     let mut req = bedrock_harness::fake::FakeRequest::post(
         "/model/amazon.titan-text-express-v1/invoke",
         br#"{"inputText":"Hi"}"#.to_vec(),
@@ -715,7 +720,7 @@ async fn a_stale_sigv4_date_is_refused() {
             access_key: "AKID".into(),
             secret_key: "secret".into(),
         }),
-        ..FakeConfig::default()
+        ..crate::support::pinned()
     })
     .unwrap();
     let body = br#"{"inputText":"Hi"}"#.to_vec();
@@ -769,8 +774,8 @@ async fn a_stale_sigv4_date_is_refused() {
 
 #[tokio::test]
 async fn the_socketless_client_streams_and_refuses_like_the_served_fake() {
-    use bedrock_harness::fake::{socketless_client, FakeConfig, FakeState};
-    let state = std::sync::Arc::new(FakeState::new(FakeConfig::default()).unwrap());
+    use bedrock_harness::fake::{socketless_client, FakeState};
+    let state = std::sync::Arc::new(FakeState::new(crate::support::pinned()).unwrap());
     let invoker = Invoker::new(socketless_client(state.clone()));
     let claude = "anthropic.claude-3-haiku-20240307-v1:0";
 
@@ -804,7 +809,7 @@ async fn every_valid_example_request_gets_an_answer_and_a_stream() {
     use bedrock_harness::{FixtureStore, ModelId};
     let state = FakeState::new(FakeConfig {
         serve_end_of_life: true,
-        ..FakeConfig::default()
+        ..crate::support::pinned()
     })
     .unwrap();
     let store = FixtureStore::embedded();

@@ -1,13 +1,16 @@
 //! Integration tests: one binary, one module per subject.
 
+mod catalog_reference;
 mod cli;
 mod conformance;
 mod drift;
 mod fake_e2e;
 mod invoke_e2e;
+mod lifecycle;
 mod live;
 mod properties;
 mod record;
 mod round_trips;
 mod snapshots;
 mod support;
+mod sync;

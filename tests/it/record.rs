@@ -88,7 +88,7 @@ fn recording(dir: &Path, family: &str, model: &str) -> Option<Value> {
 async fn recording_proxy(upstream: Upstream, dir: &Path) -> FakeBedrock {
     let recorder = Recorder::new(upstream, dir, &FixtureStore::embedded()).unwrap();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    FakeBedrock::start_recording_on(listener, FakeConfig::default(), recorder)
+    FakeBedrock::start_recording_on(listener, crate::support::pinned(), recorder)
         .await
         .unwrap()
 }
@@ -96,7 +96,7 @@ async fn recording_proxy(upstream: Upstream, dir: &Path) -> FakeBedrock {
 #[tokio::test]
 async fn replayed_recordings_answer_what_the_upstream_answered() {
     // Arrange: an upstream fake, a recording proxy in front of it.
-    let upstream = FakeBedrock::start().await;
+    let upstream = crate::support::start().await;
     upstream.rule(Rule::error("ThrottlingException").for_model(LLAMA));
     let dir = temp_dir("record-replay");
     let proxy = recording_proxy(Upstream::Url(upstream.uri()), &dir).await;
@@ -178,7 +178,7 @@ async fn replayed_recordings_answer_what_the_upstream_answered() {
     // Replay: a fake with nothing but the recordings over the embedded fixtures.
     let replay = FakeBedrock::start_with(FakeConfig {
         fixtures: FixtureStore::with_overlay(&dir).unwrap(),
-        ..Default::default()
+        ..crate::support::pinned()
     })
     .await
     .unwrap();
@@ -215,7 +215,7 @@ async fn aws_upstreams_are_called_with_calls_signed_again_for_bedrock() {
             access_key: "AKIDUSER".into(),
             secret_key: "user-secret".into(),
         }),
-        ..Default::default()
+        ..crate::support::pinned()
     })
     .await
     .unwrap();
@@ -271,7 +271,15 @@ struct Serve {
 impl Serve {
     fn start(args: &[&str]) -> Serve {
         let mut child = Command::new(env!("CARGO_BIN_EXE_bedrock-harness"))
-            .args(["serve", "--port", "0"])
+            // The suite's fake: the day pinned, end-of-life models served.
+            .args([
+                "serve",
+                "--port",
+                "0",
+                "--as-of",
+                crate::support::AS_OF,
+                "--serve-end-of-life",
+            ])
             .args(args)
             .stdout(Stdio::piped())
             .spawn()
@@ -345,7 +353,7 @@ async fn a_stream_only_recording_answers_streams_and_leaves_invoke_to_the_defaul
     .unwrap();
     let fake = FakeBedrock::start_with(FakeConfig {
         fixtures: FixtureStore::with_overlay(&dir).unwrap(),
-        ..Default::default()
+        ..crate::support::pinned()
     })
     .await
     .unwrap();

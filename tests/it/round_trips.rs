@@ -305,7 +305,7 @@ fn fake() -> &'static FakeState {
     FAKE.get_or_init(|| {
         FakeState::new(FakeConfig {
             serve_end_of_life: true,
-            ..Default::default()
+            ..crate::support::pinned()
         })
         .unwrap()
     })

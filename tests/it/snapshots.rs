@@ -101,7 +101,7 @@ fn case_model(family: &str, case: &str) -> &'static ModelInfo {
     Catalog::embedded()
         .models()
         .iter()
-        .find(|m| m.family == family && !m.end_of_life && m.converse.images)
+        .find(|m| m.family == family && crate::support::in_service(m) && m.converse.images)
         .unwrap_or(default)
 }
 

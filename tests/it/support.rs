@@ -2,11 +2,45 @@
 //! four operations.
 
 use bedrock_harness::eventstream::{chunk_message, encode, event_message, padding};
-use bedrock_harness::{Catalog, FixtureStore, ModelInfo};
+use bedrock_harness::fake::{FakeBedrock, FakeConfig};
+use bedrock_harness::lifecycle::{parse_date, Date};
+use bedrock_harness::{Catalog, FixtureStore, LifecycleState, ModelInfo};
 use serde_json::Value;
 use std::collections::HashMap;
 use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// The day the tests read lifecycle dates on, so that they do not change
+/// when an end-of-life date passes.
+pub const AS_OF: &str = "2026-12-02";
+
+/// [`AS_OF`] as a date.
+pub fn as_of() -> Date {
+    parse_date(AS_OF).unwrap()
+}
+
+/// The suite's fake configuration: the lifecycle day pinned, and
+/// end-of-life models served, since most tests are about wire formats,
+/// rules and transport, and speak Titan Text or Claude 3 Haiku (end-of-life
+/// since 2025-12 and 2026-09). The lifecycle tests (`lifecycle.rs`) turn
+/// serving them off.
+pub fn pinned() -> FakeConfig {
+    FakeConfig {
+        as_of: Some(as_of()),
+        serve_end_of_life: true,
+        ..FakeConfig::default()
+    }
+}
+
+/// A fake on a free port with the suite's configuration ([`pinned`]).
+pub async fn start() -> FakeBedrock {
+    FakeBedrock::start_with(pinned()).await.unwrap()
+}
+
+/// Whether Bedrock still serves `model` on [`AS_OF`].
+pub fn in_service(model: &ModelInfo) -> bool {
+    model.state(as_of()) != LifecycleState::EndOfLife
+}
 
 /// `fixtures/<family>/responses/default.json`.
 pub fn recording(family: &str) -> Value {
@@ -27,7 +61,7 @@ pub fn first_model(family: &str) -> &'static ModelInfo {
         .collect();
     models
         .iter()
-        .find(|m| !m.end_of_life && !m.profile_only)
+        .find(|m| in_service(m) && !m.profile_only)
         .or(models.first())
         .copied()
         .unwrap_or_else(|| panic!("{family} has no model"))
@@ -110,13 +144,20 @@ pub fn request_model(family: &str, file: &str) -> &'static ModelInfo {
     }
 }
 
-/// The first model of `family` still in service, else its first model.
+/// The first model of `family` still in service, else the one that was
+/// served longest (the family's newest).
 pub fn in_service_model(family: &str) -> &'static ModelInfo {
     let catalog = Catalog::embedded();
     catalog
         .models()
         .iter()
-        .find(|m| m.family == family && !m.end_of_life)
-        .or_else(|| catalog.models().iter().find(|m| m.family == family))
+        .find(|m| m.family == family && in_service(m))
+        .or_else(|| {
+            catalog
+                .models()
+                .iter()
+                .filter(|m| m.family == family)
+                .max_by_key(|m| m.lifecycle.end_of_life)
+        })
         .unwrap_or_else(|| panic!("{family} has no model"))
 }

@@ -11,8 +11,11 @@ import sys
 import boto3
 from botocore.exceptions import ClientError
 
-TITAN = "amazon.titan-text-express-v1"
-CLAUDE = "anthropic.claude-3-haiku-20240307-v1:0"
+# The fake runs with --as-of 2026-12-02 (see run.sh).
+NOVA = "amazon.nova-micro-v1:0"
+TITAN_EMBED = "amazon.titan-embed-text-v2:0"
+TITAN_TEXT = "amazon.titan-text-express-v1"  # end-of-life since 2025-12
+CLAUDE = "us.anthropic.claude-haiku-4-5-20251001-v1:0"
 
 failures = 0
 passed = 0
@@ -38,17 +41,34 @@ client = boto3.client(
 
 # InvokeModel
 resp = client.invoke_model(
-    modelId=TITAN,
-    body=json.dumps({"inputText": "Hello", "textGenerationConfig": {"maxTokenCount": 50}}),
+    modelId=NOVA,
+    body=json.dumps(
+        {"messages": [{"role": "user", "content": [{"text": "Hello"}]}], "inferenceConfig": {"maxTokens": 50}}
+    ),
 )
 body = json.loads(resp["body"].read())
-check("invoke returns Titan's shape", "results" in body and body["results"][0]["outputText"], body)
+check("invoke returns Nova's shape", body["output"]["message"]["content"][0]["text"], body)
 headers = resp["ResponseMetadata"]["HTTPHeaders"]
 check(
     "invoke token headers agree with the body",
-    headers.get("x-amzn-bedrock-output-token-count") == str(body["results"][0]["tokenCount"]),
+    headers.get("x-amzn-bedrock-output-token-count") == str(body["usage"]["outputTokens"]),
     headers,
 )
+
+# An end-of-life model
+try:
+    client.invoke_model(modelId=TITAN_TEXT, body=json.dumps({"inputText": "Hello"}))
+    check("an end-of-life model is refused", False, "no error")
+except ClientError as err:
+    error = err.response["Error"]
+    check(
+        "an end-of-life model is a ResourceNotFoundException with Bedrock's text",
+        error["Code"] == "ResourceNotFoundException"
+        and error["Message"]
+        == "This model version has reached the end of its life. Please refer to the AWS documentation for more details."
+        and err.response["ResponseMetadata"]["HTTPStatusCode"] == 404,
+        err.response,
+    )
 
 # InvokeModelWithResponseStream
 stream = client.invoke_model_with_response_stream(
@@ -98,7 +118,7 @@ check("converse stream events in order", names[0] == "messageStart" and names[-2
 
 # A validation error
 try:
-    client.invoke_model(modelId=TITAN, body=json.dumps({"prompt": "Hello"}))
+    client.invoke_model(modelId=TITAN_EMBED, body=json.dumps({"prompt": "Hello"}))
     check("a bad body is refused", False, "no error")
 except ClientError as err:
     error = err.response["Error"]

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Runs the boto3 smoke test against `bedrock-harness serve`.
+# Runs the boto3 tests (bedrock-runtime and the bedrock control plane)
+# against `bedrock-harness serve`.
 # Usage: tests/python/run.sh PATH_TO_BINARY
 set -euo pipefail
 bin="$1"
 here="$(cd "$(dirname "$0")" && pwd)"
 log="$(mktemp)"
-"$bin" serve --port 0 >"$log" 2>&1 &
+"$bin" serve --port 0 --as-of 2026-12-02 >"$log" 2>&1 &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; rm -f "$log"' EXIT
 for _ in $(seq 1 100); do
@@ -19,3 +20,4 @@ if [ -z "$url" ]; then
   exit 1
 fi
 AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$url" python3 "$here/boto3_smoke.py"
+AWS_ENDPOINT_URL_BEDROCK="$url" python3 "$here/boto3_control_plane.py"
