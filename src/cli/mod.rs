@@ -46,6 +46,24 @@ pub async fn run(cli: Cli) -> Result<ExitCode, bedrock_harness::Error> {
     }
 }
 
+/// The fixtures of `--fixtures DIR` (over the embedded ones) and their
+/// catalog; a missing directory or a malformed catalog is one line on
+/// stderr and the usage exit code.
+pub fn load_fixtures(
+    dir: Option<&std::path::Path>,
+) -> Result<(bedrock_harness::FixtureStore, bedrock_harness::Catalog), ExitCode> {
+    let store = match dir {
+        Some(dir) => bedrock_harness::FixtureStore::with_overlay(dir),
+        None => Ok(bedrock_harness::FixtureStore::embedded()),
+    };
+    store
+        .and_then(|store| bedrock_harness::Catalog::load(&store).map(|c| (store, c)))
+        .map_err(|e| {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        })
+}
+
 /// Logs to stderr at a level from `-v` flags, unless RUST_LOG is set.
 pub fn init_tracing(verbose: u8) {
     let default = match verbose {

@@ -4,9 +4,7 @@
 use super::sync::{self, SyncArgs};
 use bedrock_harness::fake::DEFAULT_REGION;
 use bedrock_harness::lifecycle::{format_date, parse_date, Date};
-use bedrock_harness::{
-    Catalog, Endpoint, Error, FixtureStore, LifecycleState, ModelInfo, PendingModel,
-};
+use bedrock_harness::{Endpoint, Error, LifecycleState, ModelInfo, PendingModel};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -118,11 +116,10 @@ impl Row<'_> {
 }
 
 fn list(args: &ListArgs) -> Result<ExitCode, Error> {
-    let store = match &args.fixtures {
-        Some(dir) => FixtureStore::with_overlay(dir)?,
-        None => FixtureStore::embedded(),
+    let catalog = match super::load_fixtures(args.fixtures.as_deref()) {
+        Ok((_, catalog)) => catalog,
+        Err(code) => return Ok(code),
     };
-    let catalog = Catalog::load(&store)?;
     let day = args.as_of.unwrap_or_else(bedrock_harness::lifecycle::today);
     let known = catalog
         .models()

@@ -5,7 +5,7 @@ use bedrock_harness::fake::{
     DEFAULT_REGION,
 };
 use bedrock_harness::lifecycle::{format_date, Date};
-use bedrock_harness::{Catalog, Error, FixtureStore};
+use bedrock_harness::Error;
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -59,14 +59,10 @@ pub struct ServeArgs {
 const USAGE: u8 = 2;
 
 pub async fn run(args: ServeArgs) -> Result<ExitCode, Error> {
-    let fixtures = match &args.fixtures {
-        Some(dir) => FixtureStore::with_overlay(dir)?,
-        None => FixtureStore::embedded(),
+    let fixtures = match super::load_fixtures(args.fixtures.as_deref()) {
+        Ok((fixtures, _)) => fixtures,
+        Err(code) => return Ok(code),
     };
-    if let Err(e) = Catalog::load(&fixtures) {
-        eprintln!("error: {e}");
-        return Ok(ExitCode::from(USAGE));
-    }
     let rules = match &args.scenario {
         Some(path) => {
             let bytes = std::fs::read(path).map_err(|source| Error::Io {

@@ -2,7 +2,7 @@
 
 use bedrock_harness::fake::DEFAULT_REGION;
 use bedrock_harness::sync::{plan, read_live};
-use bedrock_harness::{Catalog, Error, FixtureStore};
+use bedrock_harness::Error;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -30,11 +30,10 @@ pub struct SyncArgs {
 const USAGE: u8 = 2;
 
 pub async fn run(args: SyncArgs) -> Result<ExitCode, Error> {
-    let store = match &args.fixtures {
-        Some(dir) => FixtureStore::with_overlay(dir)?,
-        None => FixtureStore::embedded(),
+    let catalog = match super::load_fixtures(args.fixtures.as_deref()) {
+        Ok((_, catalog)) => catalog,
+        Err(code) => return Ok(code),
     };
-    let catalog = Catalog::load(&store)?;
     let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
         .region(aws_config::Region::new(args.region.clone()));
     if let Some(endpoint) = &args.endpoint {

@@ -201,6 +201,43 @@ async fn the_sync_command_writes_an_overlay_serve_loads() {
         "{stdout}"
     );
     assert!(out.join("pending.json").is_file());
+
+    // `serve --fixtures` loads the overlay: Nova Lite is gone there.
+    let out_arg = out.clone();
+    let mut serve = Command::new(env!("CARGO_BIN_EXE_bedrock-harness"))
+        .args([
+            "serve",
+            "--port",
+            "0",
+            "--as-of",
+            crate::support::AS_OF,
+            "--fixtures",
+        ])
+        .arg(&out_arg)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(serve.stdout.take().unwrap()));
+    let uri = lines
+        .next()
+        .unwrap()
+        .unwrap()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .to_string();
+    let prompt = bedrock_harness::PortableRequest::prompt("Hi");
+    let lite = bedrock_harness::Invoker::for_endpoint(&uri)
+        .invoke("amazon.nova-lite-v1:0", &prompt)
+        .await
+        .unwrap_err();
+    assert!(
+        lite.to_string()
+            .starts_with("ResourceNotFoundException (HTTP 404)"),
+        "{lite}"
+    );
+    serve.kill().unwrap();
+    serve.wait().unwrap();
     std::fs::remove_dir_all(&live_dir).unwrap();
     std::fs::remove_dir_all(&out).unwrap();
 }

@@ -116,6 +116,25 @@ events = list(
 names = [next(iter(e)) for e in events]
 check("converse stream events in order", names[0] == "messageStart" and names[-2:] == ["messageStop", "metadata"], names)
 
+# CountTokens takes the foundation model's own id, even for a model that
+# needs an inference profile for inference.
+counted = client.count_tokens(
+    modelId="anthropic.claude-sonnet-4-6",
+    input={"converse": {"messages": [{"role": "user", "content": [{"text": "Hello"}]}]}},
+)
+check("count_tokens takes a profile-only model's bare id", counted["inputTokens"] > 0, counted)
+try:
+    client.converse(
+        modelId="anthropic.claude-sonnet-4-6", messages=[{"role": "user", "content": [{"text": "Hello"}]}]
+    )
+    check("converse refuses a profile-only model's bare id", False, "no error")
+except ClientError as err:
+    check(
+        "converse refuses a profile-only model's bare id",
+        "with on-demand throughput isn't supported" in err.response["Error"]["Message"],
+        err.response,
+    )
+
 # A validation error
 try:
     client.invoke_model(modelId=TITAN_EMBED, body=json.dumps({"prompt": "Hello"}))
