@@ -1,8 +1,7 @@
 //! Turns a family's stream chunks into portable events and a final response.
 
-use crate::family::ModelFamily;
+use crate::error::Error;
 use crate::portable::{InvocationMetrics, PortableResponse, StreamEvent, ToolCall, Usage};
-use crate::Error;
 use serde::Deserialize;
 
 /// The key Bedrock merges into the last chunk of a response stream.
@@ -61,10 +60,10 @@ impl StreamAccumulator {
         Self::default()
     }
 
-    /// Parses one chunk (the decoded `bytes` of a `PayloadPart`) with
-    /// `family`, and picks up the invocation metrics if the chunk has them.
-    pub fn feed(&mut self, family: &dyn ModelFamily, chunk: &[u8]) -> Result<(), Error> {
-        family.parse_chunk(chunk, self)?;
+    /// Picks up Bedrock's invocation metrics if `chunk` carries them (the
+    /// second half of [`feed`](Self::feed), which lives beside the family
+    /// trait it takes).
+    pub(crate) fn take_metrics(&mut self, chunk: &[u8]) {
         if contains(chunk, METRICS_KEY) {
             if let Ok(MetricsOnly {
                 metrics: Some(metrics),
@@ -73,7 +72,6 @@ impl StreamAccumulator {
                 self.push(StreamEvent::Metrics(metrics));
             }
         }
-        Ok(())
     }
 
     /// Records one event.

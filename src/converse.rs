@@ -3,7 +3,7 @@
 //! portable request → the family's native body → native response →
 //! portable response → Converse response.
 
-use crate::catalog::ModelInfo;
+use crate::model_info::ModelInfo;
 use crate::portable::{
     ContentBlock, ImageFormat, InferenceParams, Message, PortableRequest, PortableResponse, Role,
     StopReason, ToolChoice, ToolResultContent, ToolSpec,

@@ -14,12 +14,13 @@
 //! answer with the model's recording; `bedrock-harness drift` prints its
 //! report.
 
-use crate::catalog::{Catalog, ModelInfo};
+use crate::catalog::Catalog;
+use crate::error::Error;
 use crate::fake::recording_name;
 use crate::fixtures::FixtureStore;
 use crate::invoke::Invoker;
+use crate::model_info::ModelInfo;
 use crate::schema::SchemaValidator;
-use crate::Error;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};

@@ -6,7 +6,7 @@
 //! sends one event per Converse event name with the event JSON as payload;
 //! both send `exception` messages for errors.
 
-use crate::Error;
+use crate::error::Error;
 use aws_smithy_eventstream::frame::MessageFrameDecoder;
 use aws_smithy_eventstream::frame::{read_message_from, write_message_to, DecodedFrame};
 use aws_smithy_types::event_stream::{Header, HeaderValue, Message};

@@ -1,7 +1,7 @@
 //! The fixture store: model catalogs, schemas and recorded responses,
 //! embedded in the binary at build time and overridable by a directory.
 
-use crate::Error;
+use crate::error::Error;
 use include_dir::{include_dir, Dir};
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};

@@ -13,20 +13,20 @@ mod fixtures;
 mod invoke;
 pub mod lifecycle;
 mod model_id;
+mod model_info;
 mod portable;
 mod schema;
 pub mod sync;
 
 pub use accumulator::StreamAccumulator;
-pub use catalog::{
-    Catalog, ConverseSupport, Endpoint, ModelInfo, Output, PendingModel, Resolved, PENDING_PATH,
-};
+pub use catalog::{Catalog, Resolved, PENDING_PATH};
 pub use error::Error;
 pub use family::{families, family_by_name, ModelFamily, RenderContext};
 pub use fixtures::FixtureStore;
 pub use invoke::{collect, endpoint_client, EventStream, Invoker, DEFAULT_TEST_REGION};
 pub use lifecycle::{Lifecycle, LifecycleState};
 pub use model_id::{ModelId, ModelIdKind, ARN_RESOURCE_TYPES, GEO_PREFIXES, MAX_MODEL_ID_LEN};
+pub use model_info::{ConverseSupport, Endpoint, ModelInfo, Output, PendingModel};
 pub use portable::{
     ContentBlock, EmbeddingOptions, ImageFormat, ImageOptions, InferenceParams, InvocationMetrics,
     Message, PortableRequest, PortableResponse, Role, StopReason, StreamEvent, ToolCall,

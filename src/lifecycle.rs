@@ -12,7 +12,7 @@
 //!
 //! [`FakeConfig::as_of`]: crate::fake::FakeConfig::as_of
 
-use crate::Error;
+use crate::error::Error;
 use serde::{Deserialize, Serialize};
 pub use time::Date;
 

@@ -1,6 +1,6 @@
 //! Model identifiers in every form Bedrock accepts.
 
-use crate::Error;
+use crate::error::Error;
 use std::fmt;
 
 /// The longest model id Bedrock accepts, in characters.

@@ -33,6 +33,27 @@ pub enum ImageFormat {
 }
 
 impl ImageFormat {
+    /// The format of image bytes, from their signature.
+    ///
+    /// ```
+    /// use bedrock_harness::ImageFormat;
+    ///
+    /// assert_eq!(ImageFormat::sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some(ImageFormat::Jpeg));
+    /// assert_eq!(ImageFormat::sniff(b"RIFF\0\0\0\0WEBPVP8 "), Some(ImageFormat::Webp));
+    /// assert_eq!(ImageFormat::sniff(b"not an image"), None);
+    /// ```
+    pub fn sniff(data: &[u8]) -> Option<ImageFormat> {
+        match data {
+            [0x89, b'P', b'N', b'G', ..] => Some(ImageFormat::Png),
+            [0xFF, 0xD8, 0xFF, ..] => Some(ImageFormat::Jpeg),
+            [b'G', b'I', b'F', b'8', ..] => Some(ImageFormat::Gif),
+            [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => {
+                Some(ImageFormat::Webp)
+            }
+            _ => None,
+        }
+    }
+
     /// The short name Bedrock's Converse and Nova use (`png`, `jpeg`, ...).
     pub fn as_str(self) -> &'static str {
         match self {

@@ -9,9 +9,10 @@
 //! reformat your input and try again.` Required-key violations come first,
 //! in the schema's order, then the rest in document order.
 
-use crate::catalog::{Catalog, ModelInfo};
+use crate::catalog::Catalog;
+use crate::error::Error;
 use crate::fixtures::FixtureStore;
-use crate::Error;
+use crate::model_info::ModelInfo;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{JsonType, ValidationError};
 use serde_json::Value;

@@ -5,10 +5,10 @@ use super::errors::BedrockError;
 use super::rules::{Action, Operation};
 use super::synth::{count_tokens, input_tokens, synthesize};
 use crate::accumulator::StreamAccumulator;
-use crate::catalog::{ModelInfo, Output};
 use crate::eventstream::{chunk_message, encode, event_message, exception_message, padding};
 use crate::family::{ModelFamily, RenderContext};
 use crate::fixtures::FixtureStore;
+use crate::model_info::{ModelInfo, Output};
 use crate::portable::{
     InvocationMetrics, PortableRequest, PortableResponse, StopReason, ToolCall, Usage,
 };
@@ -129,7 +129,7 @@ fn fits(answer: &PortableResponse, req: &PortableRequest, model: &ModelInfo) -> 
                 .map_or_else(|| count_tokens(&answer.text), |u| u.output_tokens);
             let forced = matches!(
                 req.tool_choice,
-                Some(crate::ToolChoice::Any | crate::ToolChoice::Tool(_))
+                Some(crate::portable::ToolChoice::Any | crate::portable::ToolChoice::Tool(_))
             );
             req.params.max_tokens.is_none_or(|max| output <= max)
                 && !req

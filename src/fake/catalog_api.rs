@@ -21,8 +21,8 @@
 use super::errors::BedrockError;
 use super::http::{FakeRequest, FakeResponse};
 use super::FakeState;
-use crate::catalog::{Endpoint, ModelInfo, Output, PendingModel};
 use crate::lifecycle::{format_date, Date, Lifecycle, LifecycleState};
+use crate::model_info::{Endpoint, ModelInfo, Output, PendingModel};
 use serde_json::{json, Map, Value};
 
 /// The account the fake's ARNs carry.

@@ -12,13 +12,14 @@ use super::journal::JournalEntry;
 use super::rules::{Action, Operation, Rule};
 use super::synth::input_tokens;
 use super::FakeState;
-use crate::catalog::{ModelInfo, Output, Resolved};
+use crate::catalog::Resolved;
+use crate::error::Error;
 use crate::family::RenderContext;
 use crate::lifecycle::{format_date, LifecycleState};
 use crate::model_id::{ModelId, ModelIdKind};
+use crate::model_info::{ModelInfo, Output};
 use crate::portable::{InvocationMetrics, PortableRequest};
 use crate::schema::{parse_body, MAX_BODY_BYTES};
-use crate::Error;
 use base64::Engine as _;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -448,9 +449,9 @@ impl Call<'_> {
 }
 
 /// Bedrock's message for a Converse request the family cannot express.
-fn converse_refusal(err: &crate::Error) -> String {
+fn converse_refusal(err: &Error) -> String {
     match err {
-        crate::Error::Unsupported { feature, .. } => {
+        Error::Unsupported { feature, .. } => {
             format!("This model doesn't support {feature}. Try again without it or use a model that supports it.")
         }
         other => other.to_string(),

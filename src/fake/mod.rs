@@ -22,6 +22,7 @@ mod scrub;
 mod server;
 mod sigv4;
 mod socketless;
+mod state;
 pub mod synth;
 
 pub use answer::recording_name;
@@ -33,158 +34,11 @@ pub use record::{AwsUpstream, Recorder, Upstream};
 pub use rules::{Action, Operation, Rule, Times};
 pub use sigv4::SigV4Credentials;
 pub use socketless::{socketless_client, SOCKETLESS_ENDPOINT};
+pub use state::{FakeConfig, FakeState, DEFAULT_REGION};
 
-use crate::catalog::Catalog;
-use crate::fixtures::FixtureStore;
-use crate::lifecycle::Date;
-use crate::schema::SchemaValidator;
-use crate::Error;
-use journal::Journal;
-use rules::RuleBook;
-use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use crate::error::Error;
+use std::sync::Arc;
 use wiremock::{Mock, MockServer, Respond};
-
-/// How a fake is set up.
-#[derive(Debug, Clone)]
-pub struct FakeConfig {
-    /// Where fixtures come from.
-    pub fixtures: FixtureStore,
-    /// Calls kept in the journal.
-    pub journal_capacity: usize,
-    /// Refuse calls without an `Authorization` header (as AWS does).
-    pub require_auth: bool,
-    /// Check SigV4 signatures against these credentials.
-    pub sigv4: Option<SigV4Credentials>,
-    /// With [`FakeBedrock::start_wiremock`], let wiremock keep every
-    /// request too (costs memory; off by default).
-    pub wiremock_recording: bool,
-    /// Serve end-of-life models instead of refusing them as Bedrock does,
-    /// for testing code that still targets them.
-    pub serve_end_of_life: bool,
-    /// The day lifecycle dates are read against; `None` is today (UTC) at
-    /// each call. Pin it for runs that must not change when a date passes.
-    pub as_of: Option<Date>,
-    /// The region the fake stands for: it decides which models need an
-    /// inference profile.
-    pub region: String,
-}
-
-/// The region a fake stands for unless told otherwise.
-pub const DEFAULT_REGION: &str = "us-east-1";
-
-impl FakeConfig {
-    /// The day lifecycle dates are read against now.
-    pub fn today(&self) -> Date {
-        self.as_of.unwrap_or_else(crate::lifecycle::today)
-    }
-}
-
-impl Default for FakeConfig {
-    fn default() -> Self {
-        FakeConfig {
-            fixtures: FixtureStore::embedded(),
-            journal_capacity: DEFAULT_JOURNAL_CAPACITY,
-            require_auth: true,
-            sigv4: None,
-            wiremock_recording: false,
-            serve_end_of_life: false,
-            as_of: None,
-            region: DEFAULT_REGION.to_string(),
-        }
-    }
-}
-
-/// The fake's state, shared by every call.
-#[derive(Debug)]
-pub struct FakeState {
-    config: FakeConfig,
-    catalog: Catalog,
-    validator: SchemaValidator,
-    recordings: answer::Recordings,
-    rules: Mutex<RuleBook>,
-    journal: Mutex<Journal>,
-    legacy_warned: Mutex<HashSet<String>>,
-}
-
-impl FakeState {
-    /// State for `config`; fails when the fixtures' catalog is malformed.
-    pub fn new(config: FakeConfig) -> Result<Self, Error> {
-        let store = config.fixtures.clone();
-        Ok(FakeState {
-            catalog: Catalog::load(&store)?,
-            validator: SchemaValidator::new(store.clone()),
-            recordings: answer::Recordings::new(store),
-            journal: Mutex::new(Journal::new(config.journal_capacity)),
-            rules: Mutex::new(RuleBook::default()),
-            legacy_warned: Mutex::new(HashSet::new()),
-            config,
-        })
-    }
-
-    /// Answers one request: the fake's whole logic, with no transport.
-    ///
-    /// ```
-    /// use bedrock_harness::fake::{FakeConfig, FakeRequest, FakeState};
-    ///
-    /// let state = FakeState::new(FakeConfig::default()).unwrap();
-    /// let req = FakeRequest::post("/model/amazon.titan-embed-text-v2:0/invoke", br#"{"inputText":"Hi"}"#.to_vec());
-    ///
-    /// let resp = state.handle(&req);
-    ///
-    /// assert_eq!(resp.status, 200);
-    /// assert!(resp.header("x-amzn-RequestId").is_some());
-    /// ```
-    pub fn handle(&self, req: &FakeRequest) -> FakeResponse {
-        handler::handle(self, req)
-    }
-
-    /// Whether this is the first call to Legacy model `id`, whose warning
-    /// is logged once.
-    pub(crate) fn first_legacy_call(&self, id: &str) -> bool {
-        self.legacy_warned
-            .lock()
-            .map(|mut seen| seen.insert(id.to_string()))
-            .unwrap_or(false)
-    }
-
-    /// The fake's configuration.
-    pub fn config(&self) -> &FakeConfig {
-        &self.config
-    }
-
-    /// The catalog the fake serves from.
-    pub fn catalog(&self) -> &Catalog {
-        &self.catalog
-    }
-
-    /// Adds a rule.
-    pub fn add_rule(&self, rule: Rule) {
-        if let Ok(mut book) = self.rules.lock() {
-            book.add(rule);
-        }
-    }
-
-    /// The rules, with their remaining counts.
-    pub fn rules(&self) -> Vec<Rule> {
-        self.rules.lock().map(|b| b.list()).unwrap_or_default()
-    }
-
-    /// The calls received, oldest first.
-    pub fn journal(&self) -> Vec<JournalEntry> {
-        self.journal.lock().map(|j| j.entries()).unwrap_or_default()
-    }
-
-    /// Forgets rules and calls.
-    pub fn reset(&self) {
-        if let Ok(mut book) = self.rules.lock() {
-            book.clear();
-        }
-        if let Ok(mut journal) = self.journal.lock() {
-            journal.clear();
-        }
-    }
-}
 
 /// The fake as a wiremock responder: every request goes to
 /// [`FakeState::handle`]. Mount it in your own `MockServer` to serve the

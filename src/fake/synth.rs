@@ -3,7 +3,7 @@
 //! normalisation, the number and size of images. Same request, same answer.
 
 use super::ids::stable_hash;
-use crate::catalog::{ModelInfo, Output};
+use crate::model_info::{ModelInfo, Output};
 use crate::portable::{PortableRequest, PortableResponse, StopReason, ToolCall, ToolChoice, Usage};
 use base64::Engine as _;
 use serde_json::{json, Value};

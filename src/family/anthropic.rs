@@ -3,14 +3,14 @@
 //! Shapes from the AWS user guide page "Anthropic Claude Messages API" and
 //! Anthropic's Messages API reference; chunk types as streamed by Bedrock.
 
-use super::{from_slice, text_pieces, to_bytes, ModelFamily, RenderContext};
+use super::model_family::{from_slice, text_pieces, to_bytes, ModelFamily, RenderContext};
 use crate::accumulator::StreamAccumulator;
-use crate::catalog::ModelInfo;
+use crate::error::Error;
+use crate::model_info::ModelInfo;
 use crate::portable::{
     ContentBlock, ImageFormat, InferenceParams, Message, PortableRequest, PortableResponse, Role,
     StopReason, StreamEvent, ToolCall, ToolChoice, ToolResultContent, ToolSpec, Usage,
 };
-use crate::Error;
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};

@@ -8,14 +8,14 @@
 //! required; the response and every stream chunk are
 //! `{"completion","stop_reason","stop"}`.
 
-use super::{from_slice, text_chunks, to_bytes, ModelFamily, RenderContext};
+use super::model_family::{from_slice, text_chunks, to_bytes, ModelFamily, RenderContext};
 use crate::accumulator::StreamAccumulator;
-use crate::catalog::ModelInfo;
+use crate::error::Error;
+use crate::model_info::ModelInfo;
 use crate::portable::{
     ContentBlock, InferenceParams, Message, PortableRequest, PortableResponse, Role, StopReason,
     StreamEvent,
 };
-use crate::Error;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 

@@ -8,15 +8,15 @@
 //! and the whole `response`); without it Bedrock sends the whole response
 //! as one chunk. Both are read.
 
-use super::cohere_command_r::{second_uuid, uuid};
+use super::ids::{second_uuid, uuid};
+use super::model_family::{from_slice, text_pieces, to_bytes, ModelFamily, RenderContext};
 use super::refusals::{refuse_chat_features, single_user_text};
-use super::{from_slice, text_pieces, to_bytes, ModelFamily, RenderContext};
 use crate::accumulator::StreamAccumulator;
-use crate::catalog::ModelInfo;
+use crate::error::Error;
+use crate::model_info::ModelInfo;
 use crate::portable::{
     InferenceParams, Message, PortableRequest, PortableResponse, StopReason, StreamEvent,
 };
-use crate::Error;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;

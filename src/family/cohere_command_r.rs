@@ -7,14 +7,15 @@
 //! (`stream-start`, `text-generation`, `tool-calls-generation`,
 //! `stream-end`) as seen in captured Cohere v1 chat streams.
 
-use super::{from_slice, text_pieces, to_bytes, ModelFamily, RenderContext};
+use super::ids::{second_uuid, uuid};
+use super::model_family::{from_slice, text_pieces, to_bytes, ModelFamily, RenderContext};
 use crate::accumulator::StreamAccumulator;
-use crate::catalog::ModelInfo;
+use crate::error::Error;
+use crate::model_info::ModelInfo;
 use crate::portable::{
     ContentBlock, InferenceParams, Message, PortableRequest, PortableResponse, Role, StopReason,
     StreamEvent, ToolCall, ToolChoice, ToolResultContent, ToolSpec, Usage,
 };
-use crate::Error;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -291,33 +292,6 @@ fn finish_reason(reason: Option<&StopReason>) -> &str {
         Some(StopReason::Other(other)) => other,
         _ => "COMPLETE",
     }
-}
-
-/// A UUID (`8-4-4-4-12`) made of the hex digits of `hex`, padded with
-/// zeros: Cohere's id style, also used by the other Cohere families and by
-/// Jamba.
-pub(crate) fn uuid(hex: &str) -> String {
-    let digits: String = hex
-        .chars()
-        .filter(char::is_ascii_hexdigit)
-        .map(|c| c.to_ascii_lowercase())
-        .chain(std::iter::repeat('0'))
-        .take(32)
-        .collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &digits[..8],
-        &digits[8..12],
-        &digits[12..16],
-        &digits[16..20],
-        &digits[20..]
-    )
-}
-
-/// A second id from the same response id (Cohere sends a response id and
-/// a generation id): the UUID of its digits reversed.
-pub(crate) fn second_uuid(hex: &str) -> String {
-    uuid(&hex.chars().rev().collect::<String>())
 }
 
 /// A finished answer that made tool calls stopped for tool use.

@@ -7,14 +7,14 @@
 //! when `embedding_types` is set (and always in v4's by-type form), an
 //! object keyed by type; both are read.
 
-use super::cohere_command_r::uuid;
-use super::{from_slice, to_bytes, ModelFamily, RenderContext};
-use crate::catalog::ModelInfo;
+use super::ids::uuid;
+use super::model_family::{from_slice, to_bytes, ModelFamily, RenderContext};
+use crate::error::Error;
+use crate::model_info::ModelInfo;
 use crate::portable::{
     ContentBlock, EmbeddingOptions, ImageFormat, InferenceParams, Message, PortableRequest,
     PortableResponse, Role,
 };
-use crate::Error;
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};

@@ -10,17 +10,17 @@
 //! its tokenizer chat template. R1's text carries its reasoning, closed by
 //! `</think>`, before the answer; it is returned as it came.
 
+use super::model_family::{from_slice, text_chunks, to_bytes, ModelFamily, RenderContext};
 use super::prompt_template::{
     messages_from_turns, refuse_tools, stop_or_length, stop_or_length_name, text_conversation,
     TextTurn,
 };
-use super::{from_slice, text_chunks, to_bytes, ModelFamily, RenderContext};
 use crate::accumulator::StreamAccumulator;
-use crate::catalog::ModelInfo;
+use crate::error::Error;
+use crate::model_info::ModelInfo;
 use crate::portable::{
     InferenceParams, PortableRequest, PortableResponse, Role, StopReason, StreamEvent,
 };
-use crate::Error;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 

@@ -8,15 +8,15 @@
 //! AI21's chat completion reference and SDK models (stream chunks with
 //! `delta`, `usage` on the last chunk).
 
-use super::cohere_command_r::uuid;
-use super::{from_slice, text_pieces, to_bytes, ModelFamily, RenderContext};
+use super::ids::uuid;
+use super::model_family::{from_slice, text_pieces, to_bytes, ModelFamily, RenderContext};
 use crate::accumulator::StreamAccumulator;
-use crate::catalog::ModelInfo;
+use crate::error::Error;
+use crate::model_info::ModelInfo;
 use crate::portable::{
     ContentBlock, InferenceParams, Message, PortableRequest, PortableResponse, Role, StopReason,
     StreamEvent, ToolCall, ToolChoice, ToolResultContent, ToolSpec, Usage,
 };
-use crate::Error;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 

@@ -6,13 +6,13 @@
 //! AI21's J2 Complete API reference (`completions[].data.text`,
 //! `finishReason.reason`, tokenised prompt and completion).
 
+use super::model_family::{from_slice, to_bytes, ModelFamily, RenderContext};
 use super::refusals::{refuse_chat_features, single_user_text};
-use super::{from_slice, to_bytes, ModelFamily, RenderContext};
-use crate::catalog::ModelInfo;
+use crate::error::Error;
+use crate::model_info::ModelInfo;
 use crate::portable::{
     InferenceParams, Message, PortableRequest, PortableResponse, StopReason, Usage,
 };
-use crate::Error;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 

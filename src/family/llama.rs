@@ -11,17 +11,17 @@
 //! from the AWS user guide page "Meta Llama models"; templates from Meta's
 //! model cards and tokenizer chat templates.
 
+use super::model_family::{from_slice, text_pieces, to_bytes, ModelFamily, RenderContext};
 use super::prompt_template::{
     messages_from_turns, parse_inst, refuse_tools, render_inst, stop_or_length,
     stop_or_length_name, text_conversation, TextTurn, LLAMA2_INST,
 };
-use super::{from_slice, text_pieces, to_bytes, ModelFamily, RenderContext};
 use crate::accumulator::StreamAccumulator;
-use crate::catalog::ModelInfo;
+use crate::error::Error;
+use crate::model_info::ModelInfo;
 use crate::portable::{
     InferenceParams, PortableRequest, PortableResponse, Role, StopReason, StreamEvent, Usage,
 };
-use crate::Error;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 

@@ -7,17 +7,17 @@
 //! captured traffic (stream chunks carry the response's shape, with
 //! `stop_reason` null until the last).
 
+use super::model_family::{from_slice, text_chunks, to_bytes, ModelFamily, RenderContext};
 use super::prompt_template::{
     messages_from_turns, parse_inst, refuse_tools, render_inst, stop_or_length,
     stop_or_length_name, text_conversation, TextTurn, MISTRAL_INST,
 };
-use super::{from_slice, text_chunks, to_bytes, ModelFamily, RenderContext};
 use crate::accumulator::StreamAccumulator;
-use crate::catalog::ModelInfo;
+use crate::error::Error;
+use crate::model_info::ModelInfo;
 use crate::portable::{
     InferenceParams, PortableRequest, PortableResponse, Role, StopReason, StreamEvent,
 };
-use crate::Error;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 

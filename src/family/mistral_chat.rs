@@ -10,15 +10,14 @@
 //! Tool-call `arguments` is a JSON string. Pixtral takes images as
 //! `image_url` parts holding a base64 `data:` URL.
 
-use super::prompt_template::sniff_image_format;
-use super::{from_slice, text_chunks, to_bytes, ModelFamily, RenderContext};
+use super::model_family::{from_slice, text_chunks, to_bytes, ModelFamily, RenderContext};
 use crate::accumulator::StreamAccumulator;
-use crate::catalog::ModelInfo;
+use crate::error::Error;
+use crate::model_info::ModelInfo;
 use crate::portable::{
     ContentBlock, ImageFormat, InferenceParams, Message, PortableRequest, PortableResponse, Role,
     StopReason, StreamEvent, ToolCall, ToolChoice, ToolResultContent, ToolSpec,
 };
-use crate::Error;
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -276,7 +275,9 @@ fn image_from_url(url: &str) -> Result<ContentBlock, Error> {
         .decode(data)
         .map_err(|e| Error::parse(NAME, "request", format!("image is not base64: {e}")))?;
     Ok(ContentBlock::Image {
-        format: ImageFormat::from_name(mime).unwrap_or_else(|| sniff_image_format(&data)),
+        format: ImageFormat::from_name(mime)
+            .or_else(|| ImageFormat::sniff(&data))
+            .unwrap_or(ImageFormat::Png),
         data,
     })
 }

@@ -9,15 +9,15 @@
 //! Older docs spell `max_new_tokens`, `top_p` and `top_k`: the typed request
 //! reads both spellings and writes the camelCase ones.
 
-use super::{from_slice, text_pieces, to_bytes, ModelFamily, RenderContext};
+use super::model_family::{from_slice, text_pieces, to_bytes, ModelFamily, RenderContext};
 use crate::accumulator::StreamAccumulator;
-use crate::catalog::ModelInfo;
+use crate::error::Error;
+use crate::model_info::ModelInfo;
 use crate::portable::{
     ContentBlock, EmbeddingOptions, ImageFormat, ImageOptions, InferenceParams, Message,
     PortableRequest, PortableResponse, Role, StopReason, StreamEvent, ToolCall, ToolChoice,
     ToolResultContent, ToolSpec, Usage,
 };
-use crate::Error;
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};

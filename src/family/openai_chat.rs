@@ -12,14 +12,14 @@
 //! The message, tool and chunk types here are shared with other families
 //! that speak the same dialect (Writer Palmyra).
 
-use super::{from_slice, text_pieces, to_bytes, ModelFamily, RenderContext};
+use super::model_family::{from_slice, text_pieces, to_bytes, ModelFamily, RenderContext};
 use crate::accumulator::StreamAccumulator;
-use crate::catalog::ModelInfo;
+use crate::error::Error;
+use crate::model_info::ModelInfo;
 use crate::portable::{
     ContentBlock, ImageFormat, InferenceParams, Message, PortableRequest, PortableResponse, Role,
     StopReason, StreamEvent, ToolCall, ToolChoice, ToolResultContent, ToolSpec, Usage,
 };
-use crate::Error;
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};

@@ -4,8 +4,8 @@
 //! rendering (and parsing) that Llama 2 and Mistral share, and the `stop` /
 //! `length` stop reasons they all send.
 
+use crate::error::Error;
 use crate::portable::{ContentBlock, ImageFormat, Message, PortableRequest, Role, StopReason};
-use crate::Error;
 use base64::Engine as _;
 
 /// Opens an exchange of an `[INST]` dialect.
@@ -287,23 +287,9 @@ pub(crate) fn image_block(family: &'static str, image: &str) -> Result<ContentBl
         .decode(image)
         .map_err(|e| Error::parse(family, "request", format!("image is not base64: {e}")))?;
     Ok(ContentBlock::Image {
-        format: sniff_image_format(&data),
+        format: ImageFormat::sniff(&data).unwrap_or(ImageFormat::Png),
         data,
     })
-}
-
-/// The format of image bytes from their signature; PNG when unknown (the
-/// bodies that carry bare base64 images do not say).
-pub(crate) fn sniff_image_format(data: &[u8]) -> ImageFormat {
-    if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        ImageFormat::Jpeg
-    } else if data.starts_with(b"GIF8") {
-        ImageFormat::Gif
-    } else if data.len() >= 12 && data.starts_with(b"RIFF") && &data[8..12] == b"WEBP" {
-        ImageFormat::Webp
-    } else {
-        ImageFormat::Png
-    }
 }
 
 /// Maps the `stop` / `length` stop reasons of Llama, Mistral and DeepSeek.

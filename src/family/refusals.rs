@@ -1,8 +1,8 @@
 //! Refusals several families share: what a single-prompt or image model
 //! has no place for. Each names the family, as every refusal does.
 
+use crate::error::Error;
 use crate::portable::{ContentBlock, PortableRequest, Role};
-use crate::Error;
 
 /// Refuses a system prompt, tool use and image content.
 pub(crate) fn refuse_chat_features(

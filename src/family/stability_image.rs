@@ -12,15 +12,12 @@
 //! height are sent as the listed ratio they equal (`1920x1080` is `16:9`),
 //! and refused when they equal none of [`ASPECT_RATIOS`].
 
+use super::images::{input_image, prompt_turn, seed_for};
+use super::model_family::{from_slice, to_bytes, ModelFamily, RenderContext};
 use super::refusals::refuse_text_features;
-use super::{from_slice, to_bytes, ModelFamily, RenderContext};
-use crate::catalog::ModelInfo;
-use crate::portable::{
-    ContentBlock, ImageFormat, ImageOptions, Message, PortableRequest, PortableResponse, Role,
-    StopReason,
-};
-use crate::Error;
-use base64::Engine as _;
+use crate::error::Error;
+use crate::model_info::ModelInfo;
+use crate::portable::{ImageOptions, PortableRequest, PortableResponse, StopReason};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -176,43 +173,6 @@ pub fn aspect_ratio(width: Option<u32>, height: Option<u32>) -> Result<Option<St
     }
 }
 
-/// A base64 input image as a content block; the format is read from the
-/// bytes' signature (PNG when it is none of PNG, JPEG, GIF or WebP).
-pub(crate) fn input_image(family: &'static str, base64: &str) -> Result<ContentBlock, Error> {
-    let data = base64::engine::general_purpose::STANDARD
-        .decode(base64.trim())
-        .map_err(|e| Error::parse(family, "request", format!("the input image: {e}")))?;
-    let format = match data.as_slice() {
-        [0xff, 0xd8, 0xff, ..] => ImageFormat::Jpeg,
-        [b'G', b'I', b'F', b'8', ..] => ImageFormat::Gif,
-        [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => ImageFormat::Webp,
-        _ => ImageFormat::Png,
-    };
-    Ok(ContentBlock::Image { format, data })
-}
-
-/// The user turn of an image request: the prompt, then the input image.
-pub(crate) fn prompt_turn(prompt: String, image: Option<ContentBlock>) -> Message {
-    let mut content = vec![ContentBlock::Text(prompt)];
-    content.extend(image);
-    Message {
-        role: Role::User,
-        content,
-    }
-}
-
-/// A deterministic seed for image `index` of the response `response_id`
-/// (FNV-1a), below the models' limit of 4294967295. The portable response
-/// has no seeds.
-pub(crate) fn seed_for(response_id: &str, index: usize) -> u32 {
-    let mut hash: u32 = 0x811c_9dc5;
-    for byte in response_id.bytes().chain(index.to_le_bytes()) {
-        hash ^= u32::from(byte);
-        hash = hash.wrapping_mul(0x0100_0193);
-    }
-    hash % u32::MAX
-}
-
 /// The width and height read back from an aspect ratio.
 fn size_of_ratio(ratio: &str) -> Result<(u32, u32), Error> {
     ASPECT_SIZES
@@ -323,6 +283,7 @@ mod tests {
     use crate::family::test_support::{
         documented_request, model, recorded, recorded_in, request_fixture,
     };
+    use crate::portable::{ContentBlock, ImageFormat, Message, Role};
     use serde_json::json;
     use std::collections::BTreeSet;
 

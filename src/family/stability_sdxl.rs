@@ -6,12 +6,12 @@
 //! prompt has a weight below zero) and generation options; the response is
 //! `{"result","artifacts":[{"seed","base64","finishReason"}]}`. No streaming.
 
+use super::images::{input_image, prompt_turn, seed_for};
+use super::model_family::{from_slice, to_bytes, ModelFamily, RenderContext};
 use super::refusals::refuse_text_features;
-use super::stability_image::{input_image, prompt_turn, seed_for};
-use super::{from_slice, to_bytes, ModelFamily, RenderContext};
-use crate::catalog::ModelInfo;
+use crate::error::Error;
+use crate::model_info::ModelInfo;
 use crate::portable::{ImageOptions, PortableRequest, PortableResponse, StopReason};
-use crate::Error;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 

@@ -1,7 +1,8 @@
 //! Helpers for the families' unit tests: models and fixtures by name.
 
-use crate::catalog::{Catalog, ModelInfo};
+use crate::catalog::Catalog;
 use crate::fixtures::FixtureStore;
+use crate::model_info::ModelInfo;
 use serde_json::Value;
 
 /// The catalog entry of `id`; panics with the id if it is missing.

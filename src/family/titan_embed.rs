@@ -5,13 +5,14 @@
 //! Shapes from the AWS user guide page "Amazon Titan Embeddings G1 - Text"
 //! (V2 and G1 request/response tabs). No streaming.
 
-use super::{from_slice, to_bytes, ModelFamily, RenderContext};
-use crate::catalog::ModelInfo;
+use super::embeddings::{single_vector, vector_json};
+use super::model_family::{from_slice, to_bytes, ModelFamily, RenderContext};
+use crate::error::Error;
+use crate::model_info::ModelInfo;
 use crate::portable::{
     EmbeddingOptions, ImageOptions, InferenceParams, Message, PortableRequest, PortableResponse,
     Role, Usage,
 };
-use crate::Error;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -149,39 +150,6 @@ fn single_input(req: &PortableRequest) -> Result<String, Error> {
             format!("more than one input text ({n}) in one call"),
         )),
     }
-}
-
-/// The one vector of a response; Titan embeds one input per call.
-pub(crate) fn single_vector<'a>(
-    family: &'static str,
-    resp: &'a PortableResponse,
-) -> Result<&'a [f32], Error> {
-    match resp.embeddings.as_slice() {
-        [only] => Ok(only),
-        all => Err(Error::unsupported(
-            family,
-            format!("{} embeddings in one response (exactly one)", all.len()),
-        )),
-    }
-}
-
-/// A vector as JSON numbers, each written with the shortest decimal that
-/// reads back as the same `f32` (`0.0412`, not `0.041200000792741776`).
-pub(crate) fn vector_json(family: &'static str, vector: &[f32]) -> Result<Value, Error> {
-    vector
-        .iter()
-        .map(|v| {
-            v.to_string()
-                .parse::<f64>()
-                .ok()
-                .and_then(serde_json::Number::from_f64)
-                .map(Value::Number)
-                .ok_or_else(|| {
-                    Error::unsupported(family, format!("the non-finite embedding value {v}"))
-                })
-        })
-        .collect::<Result<Vec<_>, _>>()
-        .map(Value::Array)
 }
 
 impl ModelFamily for TitanEmbed {

@@ -8,12 +8,12 @@
 //! built as `TEXT_IMAGE`; the typed request also reads the other task types,
 //! whose params are kept as JSON. No streaming.
 
-use super::{from_slice, to_bytes, ModelFamily, RenderContext};
-use crate::catalog::ModelInfo;
+use super::model_family::{from_slice, to_bytes, ModelFamily, RenderContext};
+use crate::error::Error;
+use crate::model_info::ModelInfo;
 use crate::portable::{
     EmbeddingOptions, ImageOptions, InferenceParams, Message, PortableRequest, PortableResponse,
 };
-use crate::Error;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 

@@ -5,14 +5,14 @@
 //! Shapes from the AWS user guide page "Amazon Titan Multimodal Embeddings
 //! G1" (request and response). No streaming.
 
-use super::titan_embed::{single_vector, vector_json};
-use super::{from_slice, to_bytes, ModelFamily, RenderContext};
-use crate::catalog::ModelInfo;
+use super::embeddings::{single_vector, vector_json};
+use super::model_family::{from_slice, to_bytes, ModelFamily, RenderContext};
+use crate::error::Error;
+use crate::model_info::ModelInfo;
 use crate::portable::{
     ContentBlock, EmbeddingOptions, ImageFormat, ImageOptions, InferenceParams, Message,
     PortableRequest, PortableResponse, Role, Usage,
 };
-use crate::Error;
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};

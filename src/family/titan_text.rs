@@ -4,14 +4,14 @@
 //! Shapes from the AWS user guide page "Amazon Titan Text models" and
 //! captured traffic (which shows `FINISH` where the page says `FINISHED`).
 
-use super::{from_slice, text_chunks, to_bytes, ModelFamily, RenderContext};
+use super::model_family::{from_slice, text_chunks, to_bytes, ModelFamily, RenderContext};
 use crate::accumulator::StreamAccumulator;
-use crate::catalog::ModelInfo;
+use crate::error::Error;
+use crate::model_info::ModelInfo;
 use crate::portable::{
     ContentBlock, InferenceParams, Message, PortableRequest, PortableResponse, Role, StopReason,
     StreamEvent, Usage,
 };
-use crate::Error;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 

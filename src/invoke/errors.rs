@@ -1,7 +1,7 @@
 //! Mapping of SDK errors to [`Error`], keeping Bedrock's name, status and
 //! message.
 
-use crate::Error;
+use crate::error::Error;
 use aws_sdk_bedrockruntime::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_bedrockruntime::types::error::{ConverseStreamOutputError, ResponseStreamError};
 use aws_smithy_types::event_stream::RawMessage;

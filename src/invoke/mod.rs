@@ -8,8 +8,8 @@ mod sdk_converse;
 
 use crate::accumulator::StreamAccumulator;
 use crate::catalog::{Catalog, Resolved};
+use crate::error::Error;
 use crate::portable::{PortableRequest, PortableResponse, StreamEvent};
-use crate::Error;
 use aws_sdk_bedrockruntime::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_bedrockruntime::primitives::Blob;
 use aws_sdk_bedrockruntime::types::ResponseStream;

@@ -1,11 +1,11 @@
 //! Translation between the portable forms and the SDK's Converse types.
 
 use super::document::{to_document, to_value};
+use crate::error::Error;
 use crate::portable::{
     ContentBlock, Message, PortableRequest, PortableResponse, Role, StopReason, StreamEvent,
     ToolCall, ToolChoice, ToolResultContent, Usage,
 };
-use crate::Error;
 use aws_sdk_bedrockruntime::primitives::Blob;
 use aws_sdk_bedrockruntime::types as sdk;
 

@@ -36,8 +36,9 @@ mod plan;
 
 pub use plan::{plan, Change, ChangeKind, SyncPlan};
 
+use crate::catalog::Catalog;
+use crate::error::Error;
 use crate::lifecycle::{Date, LifecycleState};
-use crate::{Catalog, Error};
 use aws_sdk_bedrock::types::{
     FoundationModelDetails, FoundationModelLifecycleStatus, FoundationModelSummary,
 };

@@ -1,9 +1,11 @@
 //! Comparing a live catalog with a known one, and writing the overlay.
 
 use super::{LiveCatalog, LiveModel};
-use crate::catalog::{Endpoint, ModelInfo, Output, PendingModel, PENDING_PATH};
+use crate::catalog::Catalog;
+use crate::catalog::PENDING_PATH;
+use crate::error::Error;
 use crate::lifecycle::{format_date, Date, Lifecycle, LifecycleState};
-use crate::{Catalog, Error};
+use crate::model_info::{Endpoint, ModelInfo, Output, PendingModel};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

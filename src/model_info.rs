@@ -1,0 +1,157 @@
+//! The facts of one model, as `fixtures/<family>/models.json` and
+//! `fixtures/pending.json` carry them: what it produces, its limits, its
+//! Converse features, its inference-profile rule and its lifecycle.
+
+use crate::lifecycle::{Date, Lifecycle, LifecycleState};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What a model produces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Output {
+    /// Text (and tool calls).
+    Text,
+    /// Embedding vectors.
+    Embedding,
+    /// Images.
+    Image,
+}
+
+/// Which Converse features a model supports, from AWS's "Supported models
+/// and model features" table and the feature pages (reasoning, citations,
+/// video and audio understanding).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConverseSupport {
+    /// Converse works with the model at all.
+    pub converse: bool,
+    /// System prompts.
+    pub system: bool,
+    /// Tool use.
+    pub tools: bool,
+    /// Tool use in ConverseStream.
+    pub streaming_tools: bool,
+    /// Image content blocks.
+    pub images: bool,
+    /// Document content blocks.
+    pub documents: bool,
+    /// Video content blocks.
+    #[serde(default)]
+    pub video: bool,
+    /// Audio content blocks.
+    #[serde(default)]
+    pub audio: bool,
+    /// Citations in answers about documents.
+    #[serde(default)]
+    pub citations: bool,
+    /// Reasoning (extended thinking) content.
+    #[serde(default)]
+    pub reasoning: bool,
+}
+
+/// The facts of one model, from its family's `models.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelInfo {
+    /// The base model id.
+    pub id: String,
+    /// The model's product name.
+    pub name: String,
+    /// The family's name (filled in from the folder).
+    #[serde(default)]
+    pub family: String,
+    /// What the model produces.
+    pub output: Output,
+    /// The most output tokens one call may ask for, where there is a limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_output_tokens: Option<u32>,
+    /// InvokeModelWithResponseStream works with the model.
+    pub streaming: bool,
+    /// Converse feature support.
+    pub converse: ConverseSupport,
+    /// The length of the vectors an embedding model returns by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embedding_dimensions: Option<u32>,
+    /// The model can only be called through an inference profile, in every
+    /// region not named in `profile_only_by_region`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub profile_only: bool,
+    /// Regions where the profile rule differs from `profile_only`: Llama 3.1
+    /// 8B needs a profile in `us-east-1` but not in `us-west-2`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub profile_only_by_region: BTreeMap<String, bool>,
+    /// Legacy and end-of-life dates.
+    #[serde(default, skip_serializing_if = "Lifecycle::is_empty")]
+    pub lifecycle: Lifecycle,
+    /// Where the facts come from: keys of `fixtures/sources.json` in
+    /// brackets, with the facts they back.
+    pub source: String,
+    /// A JSON merge patch (RFC 7386) applied to the family's schema for this
+    /// model: per-model limits such as a lower `maximum` for max tokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema_patch: Option<serde_json::Value>,
+}
+
+impl ModelInfo {
+    /// The model's lifecycle state on `day`.
+    pub fn state(&self, day: Date) -> LifecycleState {
+        self.lifecycle.state(day)
+    }
+
+    /// Whether a bare foundation-model id is refused in `region` for
+    /// inference, so that the call needs an inference profile.
+    ///
+    /// ```
+    /// use bedrock_harness::Catalog;
+    ///
+    /// let llama = Catalog::embedded().model("meta.llama3-1-8b-instruct-v1:0").unwrap();
+    ///
+    /// assert!(llama.requires_profile("us-east-1"));
+    /// assert!(!llama.requires_profile("us-west-2"));
+    /// ```
+    pub fn requires_profile(&self, region: &str) -> bool {
+        self.profile_only_by_region
+            .get(region)
+            .copied()
+            .unwrap_or(self.profile_only)
+    }
+}
+
+/// Which Bedrock endpoint serves a model.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Endpoint {
+    /// `bedrock-runtime`: InvokeModel, Converse and the other operations.
+    #[default]
+    Runtime,
+    /// `bedrock-mantle` only (Responses, Chat Completions, Messages APIs);
+    /// bedrock-runtime answers that the identifier is invalid.
+    Mantle,
+}
+
+/// A model Bedrock lists whose wire format no family of this crate speaks
+/// yet, from `fixtures/pending.json`. The fake refuses it with a message
+/// that names the missing wire format.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PendingModel {
+    /// The base model id.
+    pub id: String,
+    /// The model's product name.
+    pub name: String,
+    /// The model's provider.
+    pub provider: String,
+    /// The wire format its InvokeModel body takes, when it is on
+    /// bedrock-runtime.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wire: Option<String>,
+    /// The endpoint that serves it.
+    #[serde(default)]
+    pub endpoint: Endpoint,
+    /// Legacy and end-of-life dates.
+    #[serde(default, skip_serializing_if = "Lifecycle::is_empty")]
+    pub lifecycle: Lifecycle,
+    /// Where the facts come from.
+    pub source: String,
+}
