@@ -17,6 +17,7 @@ use aws_sdk_bedrockruntime::Client;
 use errors::{from_sdk_error, from_stream_error};
 use futures::stream::{self, BoxStream, StreamExt};
 use serde_json::Value;
+use std::sync::Arc;
 
 /// The region used for endpoint clients when none is given.
 pub const DEFAULT_TEST_REGION: &str = "us-east-1";
@@ -45,6 +46,8 @@ pub const DEFAULT_TEST_REGION: &str = "us-east-1";
 #[derive(Debug, Clone)]
 pub struct Invoker {
     client: Client,
+    /// The catalog model ids resolve in; `None` is the embedded one.
+    catalog: Option<Arc<Catalog>>,
 }
 
 /// A stream of portable events; ends after the last event or the first error.
@@ -53,7 +56,57 @@ pub type EventStream = BoxStream<'static, Result<StreamEvent, Error>>;
 impl Invoker {
     /// Wraps an SDK client.
     pub fn new(client: Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            catalog: None,
+        }
+    }
+
+    /// Resolves model ids in `catalog` instead of the embedded one, so that
+    /// a model added by a fixtures overlay (such as one `models sync`
+    /// wrote) is called portably too.
+    ///
+    /// ```
+    /// use bedrock_harness::{Catalog, FixtureStore, Invoker, PortableRequest};
+    ///
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// // Arrange: an overlay that adds a Titan Embeddings model under a new id.
+    /// let dir = std::env::temp_dir().join(format!("bh-invoker-catalog-{}", std::process::id()));
+    /// std::fs::create_dir_all(dir.join("titan_embed")).unwrap();
+    /// let models = r#"{"models": [{"id": "amazon.titan-embed-text-v9:0", "name": "Titan Embeddings v9",
+    ///     "output": "embedding", "streaming": false, "converse": {"converse": false, "system": false,
+    ///     "tools": false, "streaming_tools": false, "images": false, "documents": false},
+    ///     "embedding_dimensions": 1024, "source": "an example"}]}"#;
+    /// std::fs::write(dir.join("titan_embed/models.json"), models).unwrap();
+    /// let store = FixtureStore::with_overlay(&dir).unwrap();
+    /// let config = bedrock_harness::fake::FakeConfig { fixtures: store.clone(), ..Default::default() };
+    /// let fake = bedrock_harness::fake::FakeBedrock::start_with(config).await.unwrap();
+    ///
+    /// // Act
+    /// let invoker = Invoker::new(fake.client()).with_catalog(Catalog::load(&store).unwrap());
+    /// let resp = invoker.invoke("amazon.titan-embed-text-v9:0", &PortableRequest::prompt("Hi")).await;
+    ///
+    /// // Assert
+    /// assert!(!resp.unwrap().embeddings[0].is_empty());
+    /// let embedded = Invoker::new(fake.client()).invoke("amazon.titan-embed-text-v9:0", &PortableRequest::prompt("Hi")).await;
+    /// assert_eq!(embedded.unwrap_err().to_string(), "The provided model identifier is invalid.");
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # });
+    /// ```
+    pub fn with_catalog(mut self, catalog: Catalog) -> Self {
+        self.catalog = Some(Arc::new(catalog));
+        self
+    }
+
+    /// The catalog model ids resolve in.
+    pub fn catalog(&self) -> &Catalog {
+        self.catalog
+            .as_deref()
+            .unwrap_or_else(|| Catalog::embedded())
+    }
+
+    fn resolve(&self, model_id: &str) -> Result<Resolved<'_>, Error> {
+        self.catalog().resolve_str(model_id)
     }
 
     /// A client from `aws-config`'s default chain (environment, profile, IMDS...).
@@ -80,7 +133,7 @@ impl Invoker {
         model_id: &str,
         req: &PortableRequest,
     ) -> Result<PortableResponse, Error> {
-        let resolved = resolve(model_id)?;
+        let resolved = self.resolve(model_id)?;
         let body = resolved.family.build_bytes(req, resolved.model)?;
         let answer = self.invoke_bytes(model_id, body).await?;
         resolved.family.parse(&answer)
@@ -115,7 +168,7 @@ impl Invoker {
         model_id: &str,
         req: &PortableRequest,
     ) -> Result<EventStream, Error> {
-        let resolved = resolve(model_id)?;
+        let resolved = self.resolve(model_id)?;
         let body = resolved.family.build_bytes(req, resolved.model)?;
         let family = resolved.family;
         let out = self
@@ -298,10 +351,6 @@ pub async fn collect(mut events: EventStream) -> Result<PortableResponse, Error>
         acc.push(event?);
     }
     acc.finish()
-}
-
-fn resolve(model_id: &str) -> Result<Resolved<'static>, Error> {
-    Catalog::embedded().resolve_str(model_id)
 }
 
 /// An SDK client for `endpoint` with static test credentials (`test`/`test`)
