@@ -7,6 +7,7 @@
 
 mod anthropic;
 mod anthropic_text;
+mod chat_completions;
 mod cohere_command;
 mod cohere_command_r;
 mod cohere_embed;

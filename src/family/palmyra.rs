@@ -12,12 +12,12 @@
 //! bytes are `[DONE]`, which is accepted as a no-op. Choices carrying `text`
 //! instead of `message`/`delta` are read too.
 
-use super::model_family::{from_slice, to_bytes, ModelFamily, RenderContext};
-use super::openai_chat::{
+use super::chat_completions::{
     chat_messages, created_for, finish_reason_name, is_done_marker, push_delta, read_chat_messages,
     render_chat_chunks, render_chat_message, render_usage, stop_reason, tool_calls, usage,
     OpenAiDelta, OpenAiMessage, OpenAiUsage,
 };
+use super::model_family::{from_slice, to_bytes, ModelFamily, RenderContext};
 use crate::accumulator::StreamAccumulator;
 use crate::error::Error;
 use crate::model_info::ModelInfo;

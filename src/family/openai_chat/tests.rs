@@ -4,7 +4,10 @@ use super::*;
 use crate::family::test_support::{
     documented_request, model, recorded, recorded_chunks_in, recorded_in, request_fixture,
 };
-use crate::portable::InvocationMetrics;
+use crate::portable::{
+    ContentBlock, ImageFormat, InvocationMetrics, Message, Role, StopReason, ToolCall, ToolChoice,
+    ToolResultContent, ToolSpec, Usage,
+};
 use serde_json::json;
 use std::collections::BTreeSet;
 
