@@ -165,7 +165,8 @@ impl SchemaValidator {
         if !validator.is_valid(body) {
             return Err(Rejection::Violations(violations(&validator, body)));
         }
-        match cross_field_rule(&model.family, body) {
+        let rule = crate::family::family_by_name(&model.family).and_then(|f| f.check_body(body));
+        match rule {
             Some(text) => Err(Rejection::Rule(text)),
             None => Ok(()),
         }
@@ -231,22 +232,6 @@ pub fn validate_body(model_id: &str, body: &[u8]) -> Result<(), Error> {
     SchemaValidator::embedded()
         .validate(resolved.model, body)
         .map_err(Error::from)
-}
-
-/// Rules between fields that JSON Schema cannot state, with the model's
-/// own words.
-fn cross_field_rule(family: &str, body: &Value) -> Option<String> {
-    match family {
-        "anthropic" => {
-            let thinking = body.get("thinking")?;
-            let enabled = thinking.get("type").and_then(Value::as_str) == Some("enabled");
-            let budget = thinking.get("budget_tokens").and_then(Value::as_u64)?;
-            let max_tokens = body.get("max_tokens").and_then(Value::as_u64)?;
-            (enabled && budget >= max_tokens)
-                .then(|| "`max_tokens` must be greater than `thinking.budget_tokens`.".to_string())
-        }
-        _ => None,
-    }
 }
 
 /// RFC 7386 JSON merge patch.
@@ -526,17 +511,6 @@ mod tests {
             .unwrap_err()
             .message()
             .contains("25000000"));
-    }
-
-    #[test]
-    fn a_thinking_budget_must_stay_below_max_tokens() {
-        let body = |max: u64, budget: u64| json!({"max_tokens": max, "thinking": {"type": "enabled", "budget_tokens": budget}});
-        assert_eq!(
-            cross_field_rule("anthropic", &body(2048, 2048)).as_deref(),
-            Some("`max_tokens` must be greater than `thinking.budget_tokens`.")
-        );
-        assert_eq!(cross_field_rule("anthropic", &body(4096, 2048)), None);
-        assert_eq!(cross_field_rule("titan_text", &body(1, 2048)), None);
     }
 
     #[test]

@@ -538,6 +538,17 @@ impl ModelFamily for AnthropicMessages {
         to_bytes(NAME, &self.request(req, model)?)
     }
 
+    /// Extended thinking's budget must stay below `max_tokens`, in
+    /// Anthropic's words.
+    fn check_body(&self, body: &Value) -> Option<String> {
+        let thinking = body.get("thinking")?;
+        let enabled = thinking.get("type").and_then(Value::as_str) == Some("enabled");
+        let budget = thinking.get("budget_tokens").and_then(Value::as_u64)?;
+        let max_tokens = body.get("max_tokens").and_then(Value::as_u64)?;
+        (enabled && budget >= max_tokens)
+            .then(|| "`max_tokens` must be greater than `thinking.budget_tokens`.".to_string())
+    }
+
     fn parse(&self, body: &[u8]) -> Result<PortableResponse, Error> {
         let resp: AnthropicResponse = from_slice(NAME, "response", body)?;
         let mut out = PortableResponse {
@@ -970,5 +981,16 @@ mod tests {
         assert!(err
             .to_string()
             .starts_with("anthropic: cannot parse stream chunk"));
+    }
+
+    #[test]
+    fn a_thinking_budget_must_stay_below_max_tokens() {
+        let body = |max: u64, budget: u64| json!({"max_tokens": max, "thinking": {"type": "enabled", "budget_tokens": budget}});
+        assert_eq!(
+            AnthropicMessages.check_body(&body(2048, 2048)).as_deref(),
+            Some("`max_tokens` must be greater than `thinking.budget_tokens`.")
+        );
+        assert_eq!(AnthropicMessages.check_body(&body(4096, 2048)), None);
+        assert_eq!(crate::family::TitanText.check_body(&body(1, 2048)), None);
     }
 }

@@ -79,6 +79,14 @@ pub trait ModelFamily: Send + Sync + 'static {
         Err(Error::unsupported(self.name(), "rendering responses"))
     }
 
+    /// A rule of the family's bodies that its JSON Schema cannot state,
+    /// checked after the schema passes: `Some` is Bedrock's refusal text.
+    /// The default has none.
+    fn check_body(&self, body: &Value) -> Option<String> {
+        let _ = body;
+        None
+    }
+
     /// Renders a portable response as the family's native stream chunks, in
     /// order, without Bedrock's invocation metrics (the caller merges them
     /// into the last chunk). The default refuses: the family has no streaming.
