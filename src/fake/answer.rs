@@ -181,6 +181,20 @@ pub(crate) fn default_answer(
     })
 }
 
+/// The model's recording (else the family's default), as recorded: the
+/// answer to a request the family could not read, whose options are
+/// unknown.
+pub(crate) fn recorded_answer(
+    recordings: &Recordings,
+    family: &dyn ModelFamily,
+    model: &ModelInfo,
+    operation: Operation,
+) -> Option<Result<Answer, BedrockError>> {
+    [recording_name(&model.id), "default".to_string()]
+        .into_iter()
+        .find_map(|name| load(recordings, family, &name, operation))
+}
+
 /// The answer a rule scripts, or `Err` with the error it scripts.
 pub(crate) fn scripted_answer(
     action: &Action,

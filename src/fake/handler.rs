@@ -3,7 +3,7 @@
 
 use super::answer::{
     apply_stream_fault, chunk_frames, default_answer, event_frames, native_body, native_chunks,
-    scripted_answer, Answer,
+    recorded_answer, scripted_answer, Answer,
 };
 use super::errors::BedrockError;
 use super::http::{FakeRequest, FakeResponse};
@@ -19,7 +19,7 @@ use crate::lifecycle::{format_date, LifecycleState};
 use crate::model_id::{ModelId, ModelIdKind};
 use crate::model_info::{ModelInfo, Output};
 use crate::portable::{InvocationMetrics, PortableRequest};
-use crate::schema::{parse_body, MAX_BODY_BYTES};
+use crate::schema::{parse_body, Rejection, MAX_BODY_BYTES};
 use base64::Engine as _;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -47,15 +47,19 @@ pub(crate) fn handle(state: &FakeState, req: &FakeRequest) -> FakeResponse {
         tracing::info!(path = %req.path, status = response.status, "control-plane read");
         return response;
     }
+    // The body is parsed once: the journal, the schema check and the
+    // family's reading share it.
+    let parsed = parse_body(&req.body);
     let mut entry = JournalEntry {
         seq: 0,
         operation: None,
         model: None,
-        body: journal_body(&req.body),
+        body: Value::Null,
         status: 0,
         error: None,
+        note: None,
     };
-    let response = match route(state, req, seed, &rid, &mut entry) {
+    let response = match route(state, req, &parsed, seed, &rid, &mut entry) {
         Ok(response) => response,
         Err(err) => {
             entry.error = Some(err.name.clone());
@@ -63,6 +67,10 @@ pub(crate) fn handle(state: &FakeState, req: &FakeRequest) -> FakeResponse {
         }
     };
     entry.status = response.status;
+    entry.body = match parsed {
+        Ok(value) => value,
+        Err(_) => Value::String(String::from_utf8_lossy(&req.body).into_owned()),
+    };
     tracing::info!(
         operation = ?entry.operation,
         model = entry.model.as_deref().unwrap_or("-"),
@@ -76,14 +84,10 @@ pub(crate) fn handle(state: &FakeState, req: &FakeRequest) -> FakeResponse {
     response
 }
 
-fn journal_body(body: &[u8]) -> Value {
-    serde_json::from_slice(body)
-        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(body).into_owned()))
-}
-
 fn route(
     state: &FakeState,
     req: &FakeRequest,
+    parsed: &Result<Value, Rejection>,
     seed: u64,
     rid: &str,
     entry: &mut JournalEntry,
@@ -141,12 +145,16 @@ fn route(
         seed,
         rid,
         rule: rule.as_ref(),
+        parsed,
+        note: std::cell::RefCell::new(None),
     };
-    let mut response = match operation {
-        Operation::Invoke | Operation::InvokeWithResponseStream => call.invoke(&req.body)?,
-        Operation::Converse | Operation::ConverseStream => call.converse(&req.body)?,
-        Operation::CountTokens => call.count_tokens(&req.body)?,
+    let answered = match operation {
+        Operation::Invoke | Operation::InvokeWithResponseStream => call.invoke(&req.body),
+        Operation::Converse | Operation::ConverseStream => call.converse(),
+        Operation::CountTokens => call.count_tokens(),
     };
+    entry.note = call.note.into_inner();
+    let mut response = answered?;
     response.delay = delay;
     Ok(response)
 }
@@ -245,11 +253,42 @@ struct Call<'a> {
     seed: u64,
     rid: &'a str,
     rule: Option<&'a Rule>,
+    /// The body, parsed once for the whole call.
+    parsed: &'a Result<Value, Rejection>,
+    /// What the journal should know about how the call was answered.
+    note: std::cell::RefCell<Option<String>>,
 }
 
 impl Call<'_> {
     fn model(&self) -> &ModelInfo {
         self.resolved.model
+    }
+
+    /// The parsed body, or Bedrock's refusal of an unreadable one.
+    fn body(&self) -> Result<&Value, BedrockError> {
+        self.parsed
+            .as_ref()
+            .map_err(|r| BedrockError::validation(r.message()))
+    }
+
+    /// What the family reads from a body that passed the schema. A body it
+    /// cannot read is answered with the model's recording as recorded,
+    /// with a warning and a journal note, so that a gap between the schema
+    /// and the family is seen, not hidden.
+    fn read_request(&self, body: &[u8]) -> PortableRequest {
+        let family = self.resolved.family;
+        match family.read_request(body, self.model()) {
+            Ok(req) => req,
+            Err(e) => {
+                let note = format!(
+                    "bedrock-harness could not read this body as a {} request ({e}); it answered with the recording as recorded",
+                    family.name()
+                );
+                tracing::warn!(model = %self.model().id, "{note}");
+                *self.note.borrow_mut() = Some(note);
+                PortableRequest::default()
+            }
+        }
     }
 
     fn check_streaming(&self) -> Result<(), BedrockError> {
@@ -271,6 +310,13 @@ impl Call<'_> {
                 self.operation,
             )? {
                 return Ok(answer);
+            }
+        }
+        if self.note.borrow().is_some() {
+            let recorded =
+                recorded_answer(&self.state.recordings, family, self.model(), self.operation);
+            if let Some(answer) = recorded {
+                return answer;
             }
         }
         default_answer(
@@ -318,15 +364,13 @@ impl Call<'_> {
     fn invoke(&self, body: &[u8]) -> Result<FakeResponse, BedrockError> {
         self.scripted_error()?;
         self.check_streaming()?;
-        let value = parse_body(body).map_err(|r| BedrockError::validation(r.message()))?;
+        let value = self.body()?;
         self.state
             .validator
-            .validate_value(self.model(), &value)
+            .validate_value(self.model(), value)
             .map_err(|r| BedrockError::validation(r.message()))?;
         let family = self.resolved.family;
-        let req = family
-            .read_request(body, self.model())
-            .unwrap_or_else(|_| PortableRequest::default());
+        let req = self.read_request(body);
         let answer = self.answer(&req)?;
         let response_id = hex_id(self.seed);
         let ctx = RenderContext {
@@ -359,12 +403,12 @@ impl Call<'_> {
         Ok(response)
     }
 
-    fn converse(&self, body: &[u8]) -> Result<FakeResponse, BedrockError> {
+    fn converse(&self) -> Result<FakeResponse, BedrockError> {
         self.scripted_error()?;
         self.check_streaming()?;
-        let value = parse_body(body).map_err(|r| BedrockError::validation(r.message()))?;
+        let value = self.body()?;
         let streaming = self.operation == Operation::ConverseStream;
-        let req = crate::converse::to_portable(&value, self.model(), streaming)
+        let req = crate::converse::to_portable(value, self.model(), streaming)
             .map_err(|r| BedrockError::validation(r.0))?;
         let family = self.resolved.family;
         let native = family
@@ -387,8 +431,8 @@ impl Call<'_> {
         .with_header("x-amzn-RequestId", self.rid))
     }
 
-    fn count_tokens(&self, body: &[u8]) -> Result<FakeResponse, BedrockError> {
-        let value = parse_body(body).map_err(|r| BedrockError::validation(r.message()))?;
+    fn count_tokens(&self) -> Result<FakeResponse, BedrockError> {
+        let value = self.body()?;
         let input = value.get("input");
         let tokens = if let Some(encoded) = input
             .and_then(|i| i.pointer("/invokeModel/body"))

@@ -25,6 +25,10 @@ pub struct JournalEntry {
     /// The Bedrock error name, for refused calls.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// How the fake answered, where that is worth knowing: a body that
+    /// passed the schema but that the family could not read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// A ring buffer of the last `capacity` calls.
@@ -78,6 +82,7 @@ mod tests {
             body: Value::Null,
             status: 200,
             error: None,
+            note: None,
         }
     }
 

@@ -6,6 +6,7 @@ mod conformance;
 mod drift;
 mod fake_e2e;
 mod invoke_e2e;
+mod leniency;
 mod lifecycle;
 mod live;
 mod properties;
