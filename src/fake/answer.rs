@@ -5,6 +5,7 @@ use super::errors::BedrockError;
 use super::rules::{Action, Operation};
 use super::synth::{count_tokens, input_tokens, synthesize};
 use crate::accumulator::StreamAccumulator;
+use crate::error::Error;
 use crate::eventstream::{chunk_message, encode, event_message, exception_message, padding};
 use crate::family::{ModelFamily, RenderContext};
 use crate::fixtures::FixtureStore;
@@ -52,6 +53,46 @@ impl Recordings {
             store,
             parsed: RwLock::default(),
         }
+    }
+
+    /// Reads every recording of every family once: a file that is not a
+    /// recording, or whose answer its family cannot read, is a fixture
+    /// error naming the file, as a malformed `models.json` is.
+    pub(crate) fn check(&self) -> Result<(), Error> {
+        for family in crate::family::families() {
+            let dir = format!("{}/responses", family.name());
+            for name in self.store.list(&dir) {
+                if !name.ends_with(".json") {
+                    continue;
+                }
+                let path = format!("{dir}/{name}");
+                let fixture = |reason: String| Error::Fixture {
+                    path: path.clone(),
+                    reason,
+                };
+                let recording: Recording = self
+                    .store
+                    .read_json(&path)?
+                    .ok_or_else(|| fixture("missing".into()))?;
+                if let Some(native) = &recording.invoke {
+                    let bytes = serde_json::to_vec(native).map_err(|e| fixture(e.to_string()))?;
+                    family.parse(&bytes).map_err(|e| {
+                        fixture(format!("its invoke answer does not read back: {e}"))
+                    })?;
+                }
+                if let Some(chunks) = &recording.stream {
+                    let mut acc = StreamAccumulator::new();
+                    for chunk in chunks {
+                        acc.feed(*family, &chunk_bytes(chunk))
+                            .map_err(|e| fixture(format!("its stream does not read back: {e}")))?;
+                    }
+                }
+                if let Ok(mut map) = self.parsed.write() {
+                    map.insert(path, Some(Arc::new(recording)));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The recording at `path`, if it exists and parses.

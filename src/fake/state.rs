@@ -81,7 +81,11 @@ impl FakeState {
         Ok(FakeState {
             catalog: Catalog::load(&store)?,
             validator: SchemaValidator::new(store.clone()),
-            recordings: super::answer::Recordings::new(store),
+            recordings: {
+                let recordings = super::answer::Recordings::new(store);
+                recordings.check()?;
+                recordings
+            },
             journal: Mutex::new(Journal::new(config.journal_capacity)),
             rules: Mutex::new(RuleBook::default()),
             legacy_warned: Mutex::new(HashSet::new()),

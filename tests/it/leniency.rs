@@ -44,3 +44,25 @@ fn a_body_the_family_cannot_read_leaves_a_journal_note() {
     assert_eq!(journal[0].body["inputText"], 42);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_malformed_recording_is_a_fixture_error_naming_the_file() {
+    let dir = std::env::temp_dir().join(format!("bh-bad-recording-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("titan_embed/responses")).unwrap();
+    std::fs::write(
+        dir.join("titan_embed/responses/amazon.titan-embed-text-v2_0.json"),
+        r#"{"invoke": {"embedding": "not a vector"}}"#,
+    )
+    .unwrap();
+    let err = FakeState::new(FakeConfig {
+        fixtures: FixtureStore::with_overlay(&dir).unwrap(),
+        ..pinned()
+    })
+    .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.starts_with("fixture titan_embed/responses/amazon.titan-embed-text-v2_0.json: its invoke answer does not read back"),
+        "{text}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
