@@ -10,21 +10,23 @@
 //! its tokenizer chat template. R1's text carries its reasoning, closed by
 //! `</think>`, before the answer; it is returned as it came.
 
-use super::model_family::{from_slice, text_chunks, to_bytes, ModelFamily, RenderContext};
-use super::prompt_template::{
-    messages_from_turns, refuse_tools, stop_or_length, stop_or_length_name, text_conversation,
-    TextTurn,
-};
+use super::model_family::{from_slice, to_bytes, ModelFamily, RenderContext};
+use super::prompt_completion::{Completion, CompletionShape};
+use super::prompt_template::{messages_from_turns, refuse_tools, text_conversation, TextTurn};
 use crate::accumulator::StreamAccumulator;
 use crate::error::Error;
 use crate::model_info::ModelInfo;
-use crate::portable::{
-    InferenceParams, PortableRequest, PortableResponse, Role, StopReason, StreamEvent,
-};
+use crate::portable::{InferenceParams, PortableRequest, PortableResponse, Role};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 const NAME: &str = "deepseek";
+
+/// DeepSeek's answer: a `choices` list.
+const SHAPE: CompletionShape = CompletionShape {
+    family: NAME,
+    list: "choices",
+};
 
 /// The most stop sequences Bedrock accepts.
 pub const MAX_STOP_SEQUENCES: usize = 10;
@@ -57,17 +59,7 @@ pub struct DeepSeekRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeepSeekResponse {
     /// One choice.
-    pub choices: Vec<DeepSeekChoice>,
-}
-
-/// One entry of `choices`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DeepSeekChoice {
-    /// The generated text (of this chunk, when streaming).
-    pub text: String,
-    /// `stop` or `length`; null on all but the last chunk.
-    #[serde(default)]
-    pub stop_reason: Option<String>,
+    pub choices: Vec<Completion>,
 }
 
 /// The chat template of one DeepSeek model, chosen from the model id.
@@ -209,11 +201,6 @@ fn read_prompt(prompt: &str) -> Option<(Option<String>, Vec<TextTurn>)> {
     Some((system, turns))
 }
 
-/// Maps DeepSeek's stop reason (`stop`, `length`).
-pub(crate) fn stop_reason(reason: &str) -> StopReason {
-    stop_or_length(reason)
-}
-
 impl DeepSeek {
     /// Builds the typed request, rendering the conversation with `model`'s
     /// template.
@@ -262,15 +249,7 @@ impl ModelFamily for DeepSeek {
 
     fn parse(&self, body: &[u8]) -> Result<PortableResponse, Error> {
         let resp: DeepSeekResponse = from_slice(NAME, "response", body)?;
-        let first = resp
-            .choices
-            .first()
-            .ok_or_else(|| Error::parse(NAME, "response", "`choices` is empty"))?;
-        Ok(PortableResponse {
-            text: first.text.clone(),
-            stop_reason: first.stop_reason.as_deref().map(stop_reason),
-            ..Default::default()
-        })
+        SHAPE.portable(&resp.choices)
     }
 
     /// The prompt is read by its markers, whichever model it is sent to; a
@@ -307,12 +286,7 @@ impl ModelFamily for DeepSeek {
         resp: &PortableResponse,
         _ctx: &RenderContext<'_>,
     ) -> Result<Value, Error> {
-        Ok(json!({
-            "choices": [{
-                "text": resp.text,
-                "stop_reason": stop_or_length_name(resp.stop_reason.as_ref()),
-            }]
-        }))
+        SHAPE.render(resp)
     }
 
     fn render_chunks(
@@ -320,29 +294,12 @@ impl ModelFamily for DeepSeek {
         resp: &PortableResponse,
         _ctx: &RenderContext<'_>,
     ) -> Result<Vec<Value>, Error> {
-        Ok(text_chunks(&resp.text, |piece, at| {
-            json!({
-                "choices": [{
-                    "text": piece,
-                    "stop_reason": at.last.then(|| stop_or_length_name(resp.stop_reason.as_ref())),
-                }]
-            })
-        }))
+        SHAPE.render_chunks(resp)
     }
 
     fn parse_chunk(&self, chunk: &[u8], acc: &mut StreamAccumulator) -> Result<(), Error> {
         let chunk: DeepSeekResponse = from_slice(NAME, "stream chunk", chunk)?;
-        for choice in chunk.choices {
-            if !choice.text.is_empty() {
-                acc.push(StreamEvent::TextDelta {
-                    index: 0,
-                    text: choice.text,
-                });
-            }
-            if let Some(reason) = choice.stop_reason {
-                acc.push(StreamEvent::Stop(stop_reason(&reason)));
-            }
-        }
+        SHAPE.push_chunk(chunk.choices, acc);
         Ok(())
     }
 }
@@ -351,8 +308,11 @@ impl ModelFamily for DeepSeek {
 mod tests {
     use super::*;
     use crate::family::prompt_template::key_paths;
+    use crate::family::prompt_template::stop_or_length;
     use crate::family::test_support::{documented_request, model, recorded, recorded_chunks};
+    use crate::portable::StopReason;
     use crate::portable::{ContentBlock, ImageFormat, Message, ToolSpec, Usage};
+    use serde_json::json;
 
     const R1: &str = "deepseek.r1-v1:0";
     const V3: &str = "deepseek.v3-v1:0";
@@ -602,7 +562,7 @@ mod tests {
         assert!(err
             .to_string()
             .starts_with("deepseek: cannot parse response"));
-        assert_eq!(stop_reason("length"), StopReason::MaxTokens);
+        assert_eq!(stop_or_length("length"), StopReason::MaxTokens);
         assert_eq!(DeepSeekTemplate::for_model("deepseek.x"), None);
     }
 }

@@ -7,21 +7,26 @@
 //! captured traffic (stream chunks carry the response's shape, with
 //! `stop_reason` null until the last).
 
-use super::model_family::{from_slice, text_chunks, to_bytes, ModelFamily, RenderContext};
+use super::model_family::{from_slice, to_bytes, ModelFamily, RenderContext};
+use super::prompt_completion::{Completion, CompletionShape};
 use super::prompt_template::{
-    messages_from_turns, parse_inst, refuse_tools, render_inst, stop_or_length,
-    stop_or_length_name, text_conversation, TextTurn, MISTRAL_INST,
+    messages_from_turns, parse_inst, refuse_tools, render_inst, text_conversation, TextTurn,
+    MISTRAL_INST,
 };
 use crate::accumulator::StreamAccumulator;
 use crate::error::Error;
 use crate::model_info::ModelInfo;
-use crate::portable::{
-    InferenceParams, PortableRequest, PortableResponse, Role, StopReason, StreamEvent,
-};
+use crate::portable::{InferenceParams, PortableRequest, PortableResponse, Role};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 const NAME: &str = "mistral";
+
+/// Mistral's answer: an `outputs` list.
+const SHAPE: CompletionShape = CompletionShape {
+    family: NAME,
+    list: "outputs",
+};
 
 /// The most stop sequences Bedrock accepts.
 pub const MAX_STOP_SEQUENCES: usize = 10;
@@ -57,22 +62,7 @@ pub struct MistralRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MistralResponse {
     /// One output.
-    pub outputs: Vec<MistralOutput>,
-}
-
-/// One entry of `outputs`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MistralOutput {
-    /// The generated text (of this chunk, when streaming).
-    pub text: String,
-    /// `stop` or `length`; null on all but the last chunk.
-    #[serde(default)]
-    pub stop_reason: Option<String>,
-}
-
-/// Maps Mistral's stop reason (`stop`, `length`).
-pub(crate) fn stop_reason(reason: &str) -> StopReason {
-    stop_or_length(reason)
+    pub outputs: Vec<Completion>,
 }
 
 impl Mistral {
@@ -117,15 +107,7 @@ impl ModelFamily for Mistral {
 
     fn parse(&self, body: &[u8]) -> Result<PortableResponse, Error> {
         let resp: MistralResponse = from_slice(NAME, "response", body)?;
-        let first = resp
-            .outputs
-            .first()
-            .ok_or_else(|| Error::parse(NAME, "response", "`outputs` is empty"))?;
-        Ok(PortableResponse {
-            text: first.text.clone(),
-            stop_reason: first.stop_reason.as_deref().map(stop_reason),
-            ..Default::default()
-        })
+        SHAPE.portable(&resp.outputs)
     }
 
     /// The prompt is read back into `[INST]` exchanges (one user turn when it
@@ -158,12 +140,7 @@ impl ModelFamily for Mistral {
         resp: &PortableResponse,
         _ctx: &RenderContext<'_>,
     ) -> Result<Value, Error> {
-        Ok(json!({
-            "outputs": [{
-                "text": resp.text,
-                "stop_reason": stop_or_length_name(resp.stop_reason.as_ref()),
-            }]
-        }))
+        SHAPE.render(resp)
     }
 
     fn render_chunks(
@@ -171,29 +148,12 @@ impl ModelFamily for Mistral {
         resp: &PortableResponse,
         _ctx: &RenderContext<'_>,
     ) -> Result<Vec<Value>, Error> {
-        Ok(text_chunks(&resp.text, |piece, at| {
-            json!({
-                "outputs": [{
-                    "text": piece,
-                    "stop_reason": at.last.then(|| stop_or_length_name(resp.stop_reason.as_ref())),
-                }]
-            })
-        }))
+        SHAPE.render_chunks(resp)
     }
 
     fn parse_chunk(&self, chunk: &[u8], acc: &mut StreamAccumulator) -> Result<(), Error> {
         let chunk: MistralResponse = from_slice(NAME, "stream chunk", chunk)?;
-        for output in chunk.outputs {
-            if !output.text.is_empty() {
-                acc.push(StreamEvent::TextDelta {
-                    index: 0,
-                    text: output.text,
-                });
-            }
-            if let Some(reason) = output.stop_reason {
-                acc.push(StreamEvent::Stop(stop_reason(&reason)));
-            }
-        }
+        SHAPE.push_chunk(chunk.outputs, acc);
         Ok(())
     }
 }
@@ -202,8 +162,11 @@ impl ModelFamily for Mistral {
 mod tests {
     use super::*;
     use crate::family::prompt_template::key_paths;
+    use crate::family::prompt_template::stop_or_length;
     use crate::family::test_support::{documented_request, model, recorded, recorded_chunks};
+    use crate::portable::StopReason;
     use crate::portable::{ContentBlock, ImageFormat, Message, ToolChoice, Usage};
+    use serde_json::json;
 
     const MISTRAL_7B: &str = "mistral.mistral-7b-instruct-v0:2";
 
@@ -438,6 +401,6 @@ mod tests {
         assert!(err
             .to_string()
             .starts_with("mistral: cannot parse response"));
-        assert_eq!(stop_reason("length"), StopReason::MaxTokens);
+        assert_eq!(stop_or_length("length"), StopReason::MaxTokens);
     }
 }

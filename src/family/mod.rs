@@ -23,6 +23,7 @@ mod mistral_chat;
 mod nova;
 mod openai_chat;
 mod palmyra;
+mod prompt_completion;
 mod prompt_template;
 mod refusals;
 mod stability_image;
