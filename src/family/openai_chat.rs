@@ -14,15 +14,15 @@
 
 use super::chat_completions::{
     chat_messages, chat_tool_choice, chat_tools, created_for, finish_reason_name, is_done_marker,
-    push_delta, read_chat_messages, read_chat_tools, read_tool_choice, render_chat_chunks,
-    render_chat_message, render_usage, stop_reason, tool_calls, usage, OpenAiChatChunk,
-    OpenAiChatRequest, OpenAiChatResponse, OpenAiStop,
+    portable_response, push_chunk, read_chat_messages, read_chat_tools, read_tool_choice,
+    render_chat_chunks, render_chat_message, render_usage, OpenAiChatChunk, OpenAiChatRequest,
+    OpenAiChatResponse, OpenAiStop,
 };
 use super::model_family::{from_slice, to_bytes, ModelFamily, RenderContext};
 use crate::accumulator::StreamAccumulator;
 use crate::error::Error;
 use crate::model_info::ModelInfo;
-use crate::portable::{InferenceParams, PortableRequest, PortableResponse, StreamEvent};
+use crate::portable::{InferenceParams, PortableRequest, PortableResponse};
 use serde_json::{json, Value};
 
 const NAME: &str = "openai_chat";
@@ -73,17 +73,7 @@ impl ModelFamily for OpenAiChat {
 
     fn parse(&self, body: &[u8]) -> Result<PortableResponse, Error> {
         let resp: OpenAiChatResponse = from_slice(NAME, "response", body)?;
-        let choice = resp
-            .choices
-            .first()
-            .ok_or_else(|| Error::parse(NAME, "response", "`choices` is empty"))?;
-        Ok(PortableResponse {
-            text: choice.message.content_text(),
-            tool_calls: tool_calls(NAME, &choice.message)?,
-            stop_reason: choice.finish_reason.as_deref().map(stop_reason),
-            usage: resp.usage.as_ref().map(usage),
-            ..Default::default()
-        })
+        portable_response(NAME, &resp)
     }
 
     /// `model` and `stream` are not read; `max_tokens` is read when
@@ -161,12 +151,7 @@ impl ModelFamily for OpenAiChat {
             return Ok(());
         }
         let chunk: OpenAiChatChunk = from_slice(NAME, "stream chunk", chunk)?;
-        for choice in chunk.choices.into_iter().filter(|c| c.index == 0) {
-            push_delta(acc, choice.delta, choice.finish_reason);
-        }
-        if let Some(u) = &chunk.usage {
-            acc.push(StreamEvent::Usage(usage(u)));
-        }
+        push_chunk(acc, chunk);
         Ok(())
     }
 }

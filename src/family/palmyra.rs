@@ -13,15 +13,15 @@
 //! instead of `message`/`delta` are read too.
 
 use super::chat_completions::{
-    chat_messages, created_for, finish_reason_name, is_done_marker, push_delta, read_chat_messages,
-    render_chat_chunks, render_chat_message, render_usage, stop_reason, tool_calls, usage,
-    OpenAiDelta, OpenAiMessage, OpenAiUsage,
+    chat_messages, created_for, finish_reason_name, is_done_marker, portable_response, push_chunk,
+    read_chat_messages, render_chat_chunks, render_chat_message, render_usage, OpenAiChatChunk,
+    OpenAiChatResponse, OpenAiMessage,
 };
 use super::model_family::{from_slice, to_bytes, ModelFamily, RenderContext};
 use crate::accumulator::StreamAccumulator;
 use crate::error::Error;
 use crate::model_info::ModelInfo;
-use crate::portable::{InferenceParams, PortableRequest, PortableResponse, StreamEvent};
+use crate::portable::{InferenceParams, PortableRequest, PortableResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -64,79 +64,6 @@ pub struct PalmyraRequest {
     /// -2–2, default 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub frequency_penalty: Option<f32>,
-}
-
-/// The response body, a `chat.completion` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PalmyraResponse {
-    /// `chatcmpl-...`.
-    #[serde(default)]
-    pub id: String,
-    /// `chat.completion`.
-    #[serde(default)]
-    pub object: String,
-    /// Unix seconds.
-    #[serde(default)]
-    pub created: u64,
-    /// The model id.
-    #[serde(default)]
-    pub model: String,
-    /// One choice.
-    pub choices: Vec<PalmyraChoice>,
-    /// Token counts.
-    #[serde(default)]
-    pub usage: Option<OpenAiUsage>,
-}
-
-/// One choice: a chat `message`, or completion-style `text`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PalmyraChoice {
-    /// The choice's index (0).
-    #[serde(default)]
-    pub index: u32,
-    /// The assistant message.
-    #[serde(default)]
-    pub message: Option<OpenAiMessage>,
-    /// The text, in the completion shape.
-    #[serde(default)]
-    pub text: Option<String>,
-    /// `stop`, `length`, ...
-    #[serde(default)]
-    pub finish_reason: Option<String>,
-}
-
-/// One stream chunk (all but the final `[DONE]`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PalmyraChunk {
-    /// `chatcmpl-...`.
-    #[serde(default)]
-    pub id: String,
-    /// `chat.completion.chunk`.
-    #[serde(default)]
-    pub object: String,
-    /// The choice deltas.
-    #[serde(default)]
-    pub choices: Vec<PalmyraChunkChoice>,
-    /// Token counts, where sent.
-    #[serde(default)]
-    pub usage: Option<OpenAiUsage>,
-}
-
-/// One choice of a chunk: a chat `delta`, or completion-style `text`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PalmyraChunkChoice {
-    /// The choice's index (0).
-    #[serde(default)]
-    pub index: u32,
-    /// What this chunk adds.
-    #[serde(default)]
-    pub delta: Option<OpenAiDelta>,
-    /// The text piece, in the completion shape.
-    #[serde(default)]
-    pub text: Option<String>,
-    /// Set on the last chunk of the choice.
-    #[serde(default)]
-    pub finish_reason: Option<String>,
 }
 
 impl Palmyra {
@@ -203,29 +130,8 @@ impl ModelFamily for Palmyra {
     }
 
     fn parse(&self, body: &[u8]) -> Result<PortableResponse, Error> {
-        let resp: PalmyraResponse = from_slice(NAME, "response", body)?;
-        let choice = resp
-            .choices
-            .first()
-            .ok_or_else(|| Error::parse(NAME, "response", "`choices` is empty"))?;
-        let (text, calls) = match (&choice.message, &choice.text) {
-            (Some(message), _) => (message.content_text(), tool_calls(NAME, message)?),
-            (None, Some(text)) => (text.clone(), Vec::new()),
-            (None, None) => {
-                return Err(Error::parse(
-                    NAME,
-                    "response",
-                    "the choice has neither `message` nor `text`",
-                ))
-            }
-        };
-        Ok(PortableResponse {
-            text,
-            tool_calls: calls,
-            stop_reason: choice.finish_reason.as_deref().map(stop_reason),
-            usage: resp.usage.as_ref().map(usage),
-            ..Default::default()
-        })
+        let resp: OpenAiChatResponse = from_slice(NAME, "response", body)?;
+        portable_response(NAME, &resp)
     }
 
     /// `min_tokens`, `seed` and the penalties have no portable place.
@@ -291,17 +197,8 @@ impl ModelFamily for Palmyra {
         if is_done_marker(chunk) {
             return Ok(());
         }
-        let chunk: PalmyraChunk = from_slice(NAME, "stream chunk", chunk)?;
-        for choice in chunk.choices.into_iter().filter(|c| c.index == 0) {
-            let mut delta = choice.delta.unwrap_or_default();
-            if delta.content.is_none() {
-                delta.content = choice.text;
-            }
-            push_delta(acc, delta, choice.finish_reason);
-        }
-        if let Some(u) = &chunk.usage {
-            acc.push(StreamEvent::Usage(usage(u)));
-        }
+        let chunk: OpenAiChatChunk = from_slice(NAME, "stream chunk", chunk)?;
+        push_chunk(acc, chunk);
         Ok(())
     }
 }

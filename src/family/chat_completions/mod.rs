@@ -202,6 +202,51 @@ pub(crate) fn usage(u: &OpenAiUsage) -> Usage {
     }
 }
 
+/// The portable response of a `chat.completion` object: its first choice's
+/// message (or completion-style `text`), stop reason and usage.
+pub(crate) fn portable_response(
+    family: &'static str,
+    resp: &OpenAiChatResponse,
+) -> Result<PortableResponse, Error> {
+    let choice = resp
+        .choices
+        .first()
+        .ok_or_else(|| Error::parse(family, "response", "`choices` is empty"))?;
+    let (text, calls) = match (&choice.message, &choice.text) {
+        (Some(message), _) => (message.content_text(), tool_calls(family, message)?),
+        (None, Some(text)) => (text.clone(), Vec::new()),
+        (None, None) => {
+            return Err(Error::parse(
+                family,
+                "response",
+                "the choice has neither `message` nor `text`",
+            ))
+        }
+    };
+    Ok(PortableResponse {
+        text,
+        tool_calls: calls,
+        stop_reason: choice.finish_reason.as_deref().map(stop_reason),
+        usage: resp.usage.as_ref().map(usage),
+        ..Default::default()
+    })
+}
+
+/// Pushes a `chat.completion.chunk` into `acc`: the deltas (or
+/// completion-style `text`) of choice 0, and the usage where sent.
+pub(crate) fn push_chunk(acc: &mut StreamAccumulator, chunk: OpenAiChatChunk) {
+    for choice in chunk.choices.into_iter().filter(|c| c.index == 0) {
+        let mut delta = choice.delta;
+        if delta.content.is_none() {
+            delta.content = choice.text;
+        }
+        push_delta(acc, delta, choice.finish_reason);
+    }
+    if let Some(u) = &chunk.usage {
+        acc.push(StreamEvent::Usage(usage(u)));
+    }
+}
+
 /// Pushes the events of one chunk choice: text at block 0, tool call `k`
 /// at block `k + 1` (a missing id is synthesised as `call_<k>`).
 pub(crate) fn push_delta(

@@ -215,7 +215,12 @@ pub struct OpenAiChoice {
     #[serde(default)]
     pub index: u32,
     /// The assistant message.
-    pub message: OpenAiMessage,
+    #[serde(default)]
+    pub message: Option<OpenAiMessage>,
+    /// The text, in the completion shape some servers answer with instead
+    /// of `message` (Writer Palmyra).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
     /// `stop`, `length`, `tool_calls`, `content_filter`.
     #[serde(default)]
     pub finish_reason: Option<String>,
@@ -267,6 +272,10 @@ pub struct OpenAiChunkChoice {
     /// What this chunk adds.
     #[serde(default)]
     pub delta: OpenAiDelta,
+    /// The text piece, in the completion shape some servers stream instead
+    /// of `delta` (Writer Palmyra).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
     /// Set on the last chunk of the choice.
     #[serde(default)]
     pub finish_reason: Option<String>,

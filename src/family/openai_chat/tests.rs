@@ -1,12 +1,13 @@
 //! Unit tests of the `openai_chat` family.
 
 use super::*;
+use crate::family::chat_completions::stop_reason;
 use crate::family::test_support::{
     documented_request, model, recorded, recorded_chunks_in, recorded_in, request_fixture,
 };
 use crate::portable::{
-    ContentBlock, ImageFormat, InvocationMetrics, Message, Role, StopReason, ToolCall, ToolChoice,
-    ToolResultContent, ToolSpec, Usage,
+    ContentBlock, ImageFormat, InvocationMetrics, Message, Role, StopReason, StreamEvent, ToolCall,
+    ToolChoice, ToolResultContent, ToolSpec, Usage,
 };
 use serde_json::json;
 use std::collections::BTreeSet;
