@@ -405,23 +405,8 @@ async fn serve_prints_its_url_answers_and_stops_on_sigterm() {
 
 #[tokio::test]
 async fn serve_warns_once_when_a_legacy_model_is_called() {
-    use std::io::{BufRead, BufReader, Read};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_bedrock-harness"))
-        .args(["serve", "--port", "0", "--as-of", "2026-12-02"])
-        .env_remove("RUST_LOG")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let uri = lines
-        .next()
-        .unwrap()
-        .unwrap()
-        .rsplit(' ')
-        .next()
-        .unwrap()
-        .to_string();
+    let serve = crate::support::Serve::start_logging(&["--as-of", "2026-12-02"]);
+    let uri = serve.uri.clone();
     let invoker = bedrock_harness::Invoker::for_endpoint(&uri);
     let prompt = bedrock_harness::PortableRequest::prompt("Hi").max_tokens(8);
     for _ in 0..2 {
@@ -430,18 +415,7 @@ async fn serve_warns_once_when_a_legacy_model_is_called() {
             .await
             .unwrap();
     }
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    child.wait().unwrap();
+    let stderr = serve.stop();
     assert_eq!(
         stderr.matches("model is Legacy on Bedrock").count(),
         1,

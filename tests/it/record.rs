@@ -1,6 +1,7 @@
 //! Record and replay: a recording proxy in front of one fake writes what it
 //! answers; a second fake serving those recordings answers the same bytes.
 
+use crate::support::Serve;
 use aws_sdk_bedrockruntime::primitives::Blob;
 use aws_sdk_bedrockruntime::types::ResponseStream;
 use aws_sdk_bedrockruntime::Client;
@@ -9,9 +10,8 @@ use bedrock_harness::fake::{
 };
 use bedrock_harness::{endpoint_client, Error, FixtureStore, Invoker, PortableRequest};
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 const TITAN: &str = "amazon.titan-text-express-v1";
 const CLAUDE: &str = "anthropic.claude-3-haiku-20240307-v1:0";
@@ -262,55 +262,27 @@ async fn an_upstream_that_does_not_answer_is_a_503() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// A `bedrock-harness serve` child, killed when dropped.
-struct Serve {
-    child: Child,
-    uri: String,
-}
-
-impl Serve {
-    fn start(args: &[&str]) -> Serve {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_bedrock-harness"))
-            // The suite's fake: the day pinned, end-of-life models served.
-            .args([
-                "serve",
-                "--port",
-                "0",
-                "--as-of",
-                crate::support::AS_OF,
-                "--serve-end-of-life",
-            ])
-            .args(args)
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let first = lines.next().unwrap().unwrap();
-        let uri = first.rsplit(' ').next().unwrap().to_string();
-        // Keep reading, so the server's later lines find a reader.
-        std::thread::spawn(move || lines.for_each(drop));
-        Serve { child, uri }
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+/// The suite's fake on the command line: the day pinned, end-of-life
+/// models served.
+const SUITE: &[&str] = &["--as-of", crate::support::AS_OF, "--serve-end-of-life"];
 
 #[tokio::test]
 async fn serve_records_to_a_directory_that_serve_replays() {
     let dir = temp_dir("serve-record");
     let record_to = dir.to_str().unwrap().to_string();
-    let upstream = Serve::start(&[]);
-    let proxy = Serve::start(&["--record-to", &record_to, "--upstream", &upstream.uri]);
+    let upstream = Serve::start(SUITE);
+    let proxy = Serve::start(
+        &[
+            SUITE,
+            &["--record-to", &record_to, "--upstream", &upstream.uri],
+        ]
+        .concat(),
+    );
     let body = documented("titan_text");
 
     let want = invoke_bytes(&endpoint_client(&upstream.uri), TITAN, &body).await;
     let through = invoke_bytes(&endpoint_client(&proxy.uri), TITAN, &body).await;
-    let replay = Serve::start(&["--fixtures", &record_to]);
+    let replay = Serve::start(&[SUITE, &["--fixtures", &record_to]].concat());
     let replayed = invoke_bytes(&endpoint_client(&replay.uri), TITAN, &body).await;
 
     assert_eq!(through, want);

@@ -161,3 +161,62 @@ pub fn in_service_model(family: &str) -> &'static ModelInfo {
         })
         .unwrap_or_else(|| panic!("{family} has no model"))
 }
+
+/// A `bedrock-harness serve --port 0` child, killed when dropped.
+pub struct Serve {
+    /// The process.
+    pub child: std::process::Child,
+    /// The URL it printed.
+    pub uri: String,
+}
+
+impl Serve {
+    /// Starts `serve --port 0` with `args`, its log on the test's stderr.
+    pub fn start(args: &[&str]) -> Serve {
+        Serve::spawn(args, std::process::Stdio::inherit())
+    }
+
+    /// Starts `serve --port 0` with `args`, keeping its log for [`stop`](Self::stop).
+    pub fn start_logging(args: &[&str]) -> Serve {
+        Serve::spawn(args, std::process::Stdio::piped())
+    }
+
+    fn spawn(args: &[&str], stderr: std::process::Stdio) -> Serve {
+        use std::io::{BufRead, BufReader};
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_bedrock-harness"))
+            .args(["serve", "--port", "0"])
+            .args(args)
+            .env_remove("RUST_LOG")
+            .stdout(std::process::Stdio::piped())
+            .stderr(stderr)
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let first = lines.next().unwrap().unwrap();
+        let uri = first.rsplit(' ').next().unwrap().to_string();
+        // Keep reading, so the server's later lines find a reader.
+        std::thread::spawn(move || lines.for_each(drop));
+        Serve { child, uri }
+    }
+
+    /// Stops the server with SIGTERM; its log, when it was kept.
+    pub fn stop(mut self) -> String {
+        use std::io::Read;
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let mut log = String::new();
+        if let Some(mut stderr) = self.child.stderr.take() {
+            let _ = stderr.read_to_string(&mut log);
+        }
+        let _ = self.child.wait();
+        log
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

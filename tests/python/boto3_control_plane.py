@@ -7,23 +7,11 @@ Run with AWS_ENDPOINT_URL_BEDROCK pointing at the fake, which runs with
 """
 
 import datetime
-import sys
 
 import boto3
 from botocore.exceptions import ClientError
+from checks import check, finish
 
-failures = 0
-passed = 0
-
-
-def check(name, condition, detail=""):
-    global failures, passed
-    if condition:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failures += 1
-        print(f"FAIL {name} {detail}")
 
 
 # As a user points boto3 at it: AWS_ENDPOINT_URL_BEDROCK from the environment.
@@ -88,5 +76,4 @@ check(
     profile,
 )
 
-print(f"{passed} passed, {failures} failed")
-sys.exit(1 if failures else 0)
+finish()

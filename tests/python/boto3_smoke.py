@@ -6,10 +6,10 @@ non-zero on the first failed check.
 
 import json
 import os
-import sys
 
 import boto3
 from botocore.exceptions import ClientError
+from checks import check, finish
 
 # The fake runs with --as-of 2026-12-02 (see run.sh).
 NOVA = "amazon.nova-micro-v1:0"
@@ -17,18 +17,6 @@ TITAN_EMBED = "amazon.titan-embed-text-v2:0"
 TITAN_TEXT = "amazon.titan-text-express-v1"  # end-of-life since 2025-12
 CLAUDE = "us.anthropic.claude-haiku-4-5-20251001-v1:0"
 
-failures = 0
-passed = 0
-
-
-def check(name, condition, detail=""):
-    global failures, passed
-    if condition:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failures += 1
-        print(f"FAIL {name} {detail}")
 
 
 client = boto3.client(
@@ -150,5 +138,4 @@ except ClientError as err:
     )
     check("and HTTP 400", err.response["ResponseMetadata"]["HTTPStatusCode"] == 400, err.response)
 
-print(f"{passed} passed, {failures} failed")
-sys.exit(1 if failures else 0)
+finish()
