@@ -32,7 +32,9 @@ fn request_for(model: &ModelInfo) -> PortableRequest {
 
 fn recording(family: &str) -> Value {
     FixtureStore::embedded()
-        .read_json(&format!("{family}/responses/default.json"))
+        .read_json(&bedrock_harness::fixture_layout::recording(
+            family, "default",
+        ))
         .ok()
         .flatten()
         .unwrap_or(Value::Null)
@@ -111,9 +113,10 @@ fn validate(c: &mut Criterion) {
     let mut group = c.benchmark_group("validate");
     for family in families() {
         let model = model_of(family.name());
-        let Some(body) =
-            FixtureStore::embedded().read(&format!("{}/requests/documented.json", family.name()))
-        else {
+        let Some(body) = FixtureStore::embedded().read(&bedrock_harness::fixture_layout::request(
+            family.name(),
+            "documented",
+        )) else {
             continue;
         };
         if validator.validate(model, &body).is_err() {

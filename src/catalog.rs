@@ -24,7 +24,7 @@ struct PendingFile {
 }
 
 /// Where the list of models without a family lives.
-pub const PENDING_PATH: &str = "pending.json";
+pub const PENDING_PATH: &str = crate::fixture_layout::PENDING;
 
 /// A model id resolved to its family and facts.
 #[derive(Clone, Copy)]
@@ -89,7 +89,7 @@ impl Catalog {
         let mut models = Vec::new();
         let mut by_id = HashMap::new();
         for family in families() {
-            let path = format!("{}/models.json", family.name());
+            let path = crate::fixture_layout::models(family.name());
             let file: ModelsFile = store.read_json(&path)?.ok_or_else(|| Error::Fixture {
                 path: path.clone(),
                 reason: "missing".into(),

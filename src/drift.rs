@@ -411,7 +411,7 @@ struct Recording {
 /// The model's recording, else the family's `default.json`.
 fn recording_for(store: &FixtureStore, model: &ModelInfo) -> Result<Recording, Error> {
     for name in [recording_name(&model.id), "default".to_string()] {
-        let path = format!("{}/responses/{name}.json", model.family);
+        let path = crate::fixture_layout::recording(&model.family, &name);
         if let Some(file) = store.read_json::<Value>(&path)? {
             let stream = file
                 .get("stream")
@@ -425,7 +425,7 @@ fn recording_for(store: &FixtureStore, model: &ModelInfo) -> Result<Recording, E
         }
     }
     Err(Error::Fixture {
-        path: format!("{}/responses/default.json", model.family),
+        path: crate::fixture_layout::recording(&model.family, "default"),
         reason: format!("no recording for {} or its family", model.id),
     })
 }
@@ -446,7 +446,7 @@ pub fn example_requests(
     model: &ModelInfo,
     selection: &RequestSelection,
 ) -> Result<Vec<(String, Value)>, Error> {
-    let dir = format!("{}/requests", model.family);
+    let dir = crate::fixture_layout::requests(&model.family);
     let read = |name: &str| -> Result<Option<Value>, Error> {
         store.read_json::<Value>(&format!("{dir}/{name}.json"))
     };

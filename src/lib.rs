@@ -9,6 +9,7 @@ mod error;
 pub mod eventstream;
 pub mod fake;
 pub mod family;
+pub mod fixture_layout;
 mod fixtures;
 mod invoke;
 pub mod lifecycle;

@@ -183,7 +183,7 @@ impl SchemaValidator {
         {
             return Ok(v);
         }
-        let path = format!("{}/schema.json", model.family);
+        let path = crate::fixture_layout::schema(&model.family);
         let mut schema: Value = self.store.read_json(&path)?.ok_or_else(|| Error::Fixture {
             path: path.clone(),
             reason: "missing".into(),

@@ -60,7 +60,7 @@ impl Recordings {
     /// error naming the file, as a malformed `models.json` is.
     pub(crate) fn check(&self) -> Result<(), Error> {
         for family in crate::family::families() {
-            let dir = format!("{}/responses", family.name());
+            let dir = crate::fixture_layout::responses(family.name());
             for name in self.store.list(&dir) {
                 if !name.ends_with(".json") {
                     continue;
@@ -133,7 +133,7 @@ fn load(
     name: &str,
     operation: Operation,
 ) -> Option<Result<Answer, BedrockError>> {
-    let path = format!("{}/responses/{name}.json", family.name());
+    let path = crate::fixture_layout::recording(family.name(), name);
     let recording = recordings.get(&path)?;
     if let Some(error) = &recording.error {
         return Some(Err(BedrockError {

@@ -14,7 +14,7 @@ pub(crate) fn model(id: &str) -> &'static ModelInfo {
 
 /// `fixtures/<family>/requests/<name>.json`.
 pub(crate) fn request_fixture(family: &str, name: &str) -> Value {
-    let path = format!("{family}/requests/{name}.json");
+    let path = crate::fixture_layout::request(family, name);
     FixtureStore::embedded()
         .read_json(&path)
         .unwrap_or_else(|e| panic!("{e}"))
@@ -27,7 +27,7 @@ pub(crate) fn documented_request(family: &str) -> Value {
 }
 
 fn recording(family: &str, name: &str) -> Value {
-    let path = format!("{family}/responses/{name}.json");
+    let path = crate::fixture_layout::recording(family, name);
     FixtureStore::embedded()
         .read_json(&path)
         .unwrap_or_else(|e| panic!("{e}"))

@@ -259,7 +259,7 @@ impl SyncPlan {
         let mut files: Vec<String> = self
             .families
             .keys()
-            .map(|f| format!("{f}/models.json"))
+            .map(|f| crate::fixture_layout::models(f))
             .collect();
         if self.pending.is_some() {
             files.push(PENDING_PATH.to_string());
@@ -283,7 +283,11 @@ impl SyncPlan {
                     value.to_string()
                 })
                 .collect();
-            written.push(write_file(dir, &format!("{family}/models.json"), &lines)?);
+            written.push(write_file(
+                dir,
+                &crate::fixture_layout::models(family),
+                &lines,
+            )?);
         }
         if let Some(pending) = &self.pending {
             let lines: Vec<String> = pending

@@ -226,7 +226,7 @@ fn every_bedrock_model_is_listed_with_its_state() {
 #[test]
 fn every_model_cites_known_sources() {
     let sources: Value = FixtureStore::embedded()
-        .read_json("sources.json")
+        .read_json(bedrock_harness::fixture_layout::SOURCES)
         .unwrap()
         .expect("fixtures/sources.json");
     let keys: BTreeSet<&str> = sources["sources"]

@@ -46,12 +46,12 @@ fn every_example_request_passes_its_schema() {
     for family in families() {
         // A family without a schema is reported by the test below.
         if store()
-            .read(&format!("{}/schema.json", family.name()))
+            .read(&bedrock_harness::fixture_layout::schema(family.name()))
             .is_none()
         {
             continue;
         }
-        let dir = format!("{}/requests", family.name());
+        let dir = bedrock_harness::fixture_layout::requests(family.name());
         for file in json_files(&dir) {
             let model = request_model(family.name(), &file);
             let body = store().read(&format!("{dir}/{file}")).unwrap();
@@ -79,7 +79,7 @@ fn every_invalid_case_gets_its_exact_message() {
     let mut failures = Vec::new();
     let mut checked = 0;
     for family in families() {
-        let dir = format!("{}/invalid", family.name());
+        let dir = bedrock_harness::fixture_layout::invalid(family.name());
         for file in json_files(&dir) {
             let path = format!("{dir}/{file}");
             let case: InvalidCase = match store().read_json(&path) {
@@ -129,8 +129,10 @@ fn every_family_has_a_schema_and_at_least_six_invalid_cases() {
     let missing: Vec<String> = families()
         .iter()
         .filter_map(|f| {
-            let schema = store().read(&format!("{}/schema.json", f.name())).is_some();
-            let cases = json_files(&format!("{}/invalid", f.name())).len();
+            let schema = store()
+                .read(&bedrock_harness::fixture_layout::schema(f.name()))
+                .is_some();
+            let cases = json_files(&bedrock_harness::fixture_layout::invalid(f.name())).len();
             (!schema || cases < 6)
                 .then(|| format!("{}: schema {schema}, {cases} invalid cases", f.name()))
         })

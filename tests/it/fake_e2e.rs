@@ -815,7 +815,7 @@ async fn every_valid_example_request_gets_an_answer_and_a_stream() {
     let store = FixtureStore::embedded();
     let mut failures = Vec::new();
     for family in families() {
-        let dir = format!("{}/requests", family.name());
+        let dir = bedrock_harness::fixture_layout::requests(family.name());
         for file in store
             .list(&dir)
             .into_iter()

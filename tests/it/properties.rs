@@ -132,7 +132,7 @@ proptest! {
         // Families without a schema are reported by the conformance tests.
         let store = bedrock_harness::FixtureStore::embedded();
         for model in Catalog::embedded().models() {
-            if store.read(&format!("{}/schema.json", model.family)).is_none() {
+            if store.read(&bedrock_harness::fixture_layout::schema(&model.family)).is_none() {
                 continue;
             }
             let family = bedrock_harness::family_by_name(&model.family).unwrap();

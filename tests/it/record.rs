@@ -29,7 +29,10 @@ fn temp_dir(name: &str) -> PathBuf {
 
 fn documented(family: &str) -> Value {
     FixtureStore::embedded()
-        .read_json(&format!("{family}/requests/documented.json"))
+        .read_json(&bedrock_harness::fixture_layout::request(
+            family,
+            "documented",
+        ))
         .unwrap()
         .unwrap()
 }

@@ -44,7 +44,7 @@ pub fn in_service(model: &ModelInfo) -> bool {
 
 /// `fixtures/<family>/responses/default.json`.
 pub fn recording(family: &str) -> Value {
-    let path = format!("{family}/responses/default.json");
+    let path = bedrock_harness::fixture_layout::recording(family, "default");
     FixtureStore::embedded()
         .read_json(&path)
         .unwrap_or_else(|e| panic!("{e}"))
@@ -132,7 +132,7 @@ pub fn callable_id(model: &ModelInfo) -> String {
 /// name one per file; otherwise the family's first model still in service.
 pub fn request_model(family: &str, file: &str) -> &'static ModelInfo {
     let index: HashMap<String, String> = FixtureStore::embedded()
-        .read_json(&format!("{family}/requests/index.json"))
+        .read_json(&bedrock_harness::fixture_layout::request(family, "index"))
         .unwrap()
         .unwrap_or_default();
     let catalog = Catalog::embedded();
