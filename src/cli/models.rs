@@ -214,8 +214,20 @@ fn table(rows: &[Row], day: Date, region: &str) -> String {
     out
 }
 
-fn known_notes(m: &ModelInfo, region: &str) -> String {
+/// The Legacy and extended-access dates, for the notes.
+fn lifecycle_notes(lifecycle: &bedrock_harness::Lifecycle) -> Vec<String> {
     let mut notes = Vec::new();
+    if let Some(day) = lifecycle.legacy {
+        notes.push(format!("legacy since {}", format_date(day)));
+    }
+    if let Some(day) = lifecycle.extended_access {
+        notes.push(format!("extended access from {}", format_date(day)));
+    }
+    notes
+}
+
+fn known_notes(m: &ModelInfo, region: &str) -> String {
+    let mut notes = lifecycle_notes(&m.lifecycle);
     if m.requires_profile(region) {
         notes.push(format!("inference profile only in {region}"));
     }
@@ -229,9 +241,11 @@ fn known_notes(m: &ModelInfo, region: &str) -> String {
 }
 
 fn pending_note(m: &PendingModel) -> String {
-    match (&m.endpoint, &m.wire) {
+    let mut notes = lifecycle_notes(&m.lifecycle);
+    notes.push(match (&m.endpoint, &m.wire) {
         (Endpoint::Mantle, _) => "bedrock-mantle only, not on bedrock-runtime".into(),
         (Endpoint::Runtime, Some(wire)) => format!("wire format {wire} not implemented yet"),
         (Endpoint::Runtime, None) => "wire format unknown".into(),
-    }
+    });
+    notes.join(", ")
 }

@@ -1,7 +1,7 @@
 //! `bedrock-harness validate`: the CI gate for native request bodies.
 
 use bedrock_harness::lifecycle::{format_date, Date};
-use bedrock_harness::{Catalog, Error, LifecycleState, ModelInfo, SchemaValidator};
+use bedrock_harness::{Error, LifecycleState, ModelInfo, SchemaValidator};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -21,6 +21,10 @@ pub struct ValidateArgs {
     /// Read the model's lifecycle dates as of this day (default: today, UTC).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::models::parse_as_of)]
     as_of: Option<Date>,
+    /// A fixtures directory over the embedded one (its models, such as a
+    /// `models sync` overlay, and its schemas).
+    #[arg(long, value_name = "DIR")]
+    fixtures: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -37,7 +41,11 @@ const INVALID: u8 = 1;
 const USAGE: u8 = 2;
 
 pub fn run(args: &ValidateArgs) -> Result<ExitCode, Error> {
-    let resolved = match Catalog::embedded().resolve_str(&args.model) {
+    let (store, catalog) = match super::load_fixtures(args.fixtures.as_deref()) {
+        Ok(loaded) => loaded,
+        Err(code) => return Ok(code),
+    };
+    let resolved = match catalog.resolve_str(&args.model) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: --model {}: {e}", args.model);
@@ -53,7 +61,7 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode, Error> {
             return Ok(ExitCode::from(USAGE));
         }
     }
-    let validator = SchemaValidator::embedded();
+    let validator = SchemaValidator::new(store);
     let mut report = Vec::with_capacity(files.len());
     let mut invalid = 0usize;
     for file in &files {

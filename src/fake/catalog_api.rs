@@ -98,7 +98,9 @@ impl<'a> View<'a> {
     }
 
     fn known_summary(&self, m: &ModelInfo) -> Value {
-        let (input, output): (&[&str], &str) = match (m.output, m.converse.images) {
+        // Embedding models that take images: the multimodal family's.
+        let image_input = m.converse.images || m.family == "titan_multimodal_embed";
+        let (input, output): (&[&str], &str) = match (m.output, image_input) {
             (Output::Text, true) => (&["TEXT", "IMAGE"], "TEXT"),
             (Output::Text, false) => (&["TEXT"], "TEXT"),
             (Output::Embedding, true) => (&["TEXT", "IMAGE"], "EMBEDDING"),
@@ -261,7 +263,7 @@ impl<'a> View<'a> {
             })?,
         };
         let profiles = self.profiles();
-        let end = (start + page).min(profiles.len());
+        let end = start.saturating_add(page).min(profiles.len());
         let mut body =
             json!({"inferenceProfileSummaries": profiles.get(start..end).unwrap_or_default()});
         if end < profiles.len() {
@@ -418,5 +420,8 @@ mod tests {
         );
         assert_eq!(get(&s, "/inference-profiles?maxResults=0").0, 400);
         assert_eq!(get(&s, "/inference-profiles?nextToken=zz").0, 400);
+        let (status, past_the_end) = get(&s, "/inference-profiles?nextToken=18446744073709551615");
+        assert_eq!(status, 200);
+        assert_eq!(past_the_end["inferenceProfileSummaries"], json!([]));
     }
 }

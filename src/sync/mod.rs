@@ -142,9 +142,12 @@ pub async fn read_live(
                     models.push(live_details(details));
                 }
             }
+            // Absent from the region: not found, or (for an id the region
+            // does not know at all) a validation error.
             Err(e)
-                if e.as_service_error()
-                    .is_some_and(|s| s.is_resource_not_found_exception()) => {}
+                if e.as_service_error().is_some_and(|s| {
+                    s.is_resource_not_found_exception() || s.is_validation_exception()
+                }) => {}
             Err(e) => return Err(service_error("GetFoundationModel", e)),
         }
     }

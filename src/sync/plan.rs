@@ -123,7 +123,13 @@ pub fn plan(catalog: &Catalog, live: &LiveCatalog, day: Date) -> SyncPlan {
     }
     for l in &live.models {
         let known = catalog.model(&l.id).is_some() || catalog.pending_model(&l.id).is_some();
-        if known {
+        // Provisioned-throughput variants (`...:0:200k`) are not called by
+        // on-demand code.
+        let callable = l.inference_types.is_empty()
+            || l.inference_types
+                .iter()
+                .any(|t| t == "ON_DEMAND" || t == "INFERENCE_PROFILE");
+        if known || !callable {
             continue;
         }
         changes.push(Change {
@@ -176,8 +182,12 @@ fn compare_lifecycle(lifecycle: &mut Lifecycle, l: &LiveModel, day: Date) -> Vec
     let mut details = Vec::new();
     let before = lifecycle.state(day);
     let live = live_lifecycle(l, day);
+    // A LEGACY status without `legacyTime` keeps a known Legacy date.
+    let legacy = l
+        .legacy_since
+        .or(live.legacy.filter(|_| lifecycle.legacy.is_none()));
     let dates = [
-        ("legacy", &mut lifecycle.legacy, live.legacy),
+        ("legacy", &mut lifecycle.legacy, legacy),
         (
             "extended access",
             &mut lifecycle.extended_access,
@@ -312,4 +322,76 @@ fn write_file(dir: &Path, relative: &str, lines: &[String]) -> Result<PathBuf, E
     let text = format!("{{\"models\": [\n  {}\n]}}\n", lines.join(",\n  "));
     std::fs::write(&path, text).map_err(io)?;
     Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lifecycle::parse_date;
+
+    fn live(id: &str, legacy: bool, inference: &[&str]) -> LiveModel {
+        LiveModel {
+            id: id.into(),
+            name: id.into(),
+            provider: "Anthropic".into(),
+            input_modalities: vec!["TEXT".into(), "IMAGE".into()],
+            output_modalities: vec!["TEXT".into()],
+            streaming: Some(true),
+            inference_types: inference.iter().map(|t| t.to_string()).collect(),
+            legacy,
+            legacy_since: None,
+            extended_access: None,
+            end_of_life: None,
+        }
+    }
+
+    #[test]
+    fn a_legacy_status_without_its_time_keeps_the_known_date_and_variants_are_skipped() {
+        let catalog = Catalog::embedded();
+        let opus = "anthropic.claude-opus-4-1-20250805-v1:0";
+        let mut models: Vec<LiveModel> = catalog
+            .models()
+            .iter()
+            .filter(|m| m.state(parse_date("2026-12-02").unwrap()) != LifecycleState::EndOfLife)
+            .map(|m| {
+                let profile = if m.requires_profile("us-east-1") {
+                    "INFERENCE_PROFILE"
+                } else {
+                    "ON_DEMAND"
+                };
+                let mut l = live(
+                    &m.id,
+                    m.id == opus || m.id.contains("sonnet-4-5"),
+                    &[profile],
+                );
+                l.streaming = Some(m.streaming);
+                l.input_modalities = vec!["TEXT".into()];
+                l
+            })
+            .collect();
+        models.push(live(
+            "anthropic.claude-opus-4-1-20250805-v1:0:200k",
+            false,
+            &["PROVISIONED"],
+        ));
+        let live = LiveCatalog {
+            region: "us-east-1".into(),
+            models,
+            profiles: Vec::new(),
+        };
+        let sync = plan(catalog, &live, parse_date("2026-12-02").unwrap());
+        assert!(
+            !sync
+                .changes
+                .iter()
+                .any(|c| c.id == opus && c.detail.contains("legacy 2026-07-08 ->")),
+            "{:#?}",
+            sync.changes
+        );
+        assert!(
+            !sync.changes.iter().any(|c| c.id.ends_with(":200k")),
+            "{:#?}",
+            sync.changes
+        );
+    }
 }

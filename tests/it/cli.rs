@@ -92,6 +92,26 @@ fn bad_dates_and_overlays_are_usage_errors() {
     assert_eq!(bad_date.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&bad_date.stderr);
     assert!(stderr.contains("invalid date \"2026-13-01\""), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    for command in [
+        vec!["serve", "--port", "0", "--as-of", "yesterday"],
+        vec![
+            "validate",
+            "--model",
+            "amazon.nova-micro-v1:0",
+            "--as-of",
+            "2026-02-30",
+            "-",
+        ],
+    ] {
+        let out = harness(&command);
+        assert_eq!(out.status.code(), Some(2), "{command:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr).lines().count(),
+            1,
+            "{command:?}"
+        );
+    }
 
     let dir = std::env::temp_dir().join(format!("bh-bad-overlay-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("nova")).unwrap();
