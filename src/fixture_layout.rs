@@ -14,8 +14,8 @@
 //! ```
 //! use bedrock_harness::fixture_layout;
 //!
-//! assert_eq!(crate::fixture_layout::models("nova"), "nova/models.json");
-//! assert_eq!(crate::fixture_layout::recording("nova", "default"), "nova/responses/default.json");
+//! assert_eq!(fixture_layout::models("nova"), "nova/models.json");
+//! assert_eq!(fixture_layout::recording("nova", "default"), "nova/responses/default.json");
 //! ```
 
 /// `<family>/models.json`.

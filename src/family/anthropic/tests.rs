@@ -1,0 +1,249 @@
+//! Unit tests of the `anthropic` family.
+
+use super::*;
+use crate::family::test_support::{
+    documented_request, model, recorded, recorded_chunks_in, recorded_in,
+};
+use crate::portable::{ImageFormat, Message, ToolSpec};
+
+const HAIKU: &str = "anthropic.claude-3-haiku-20240307-v1:0";
+
+#[test]
+fn builds_the_documented_body() {
+    let req = PortableRequest::prompt("Hello world")
+        .system("You are a helpful assistant.")
+        .max_tokens(512)
+        .temperature(0.5)
+        .top_p(0.9)
+        .top_k(250)
+        .stop_sequence("\n\nHuman:");
+    let body = AnthropicMessages.build(&req, model(HAIKU)).unwrap();
+    assert_eq!(body, documented_request(NAME));
+}
+
+#[test]
+fn max_tokens_defaults_to_the_models_limit() {
+    let body = AnthropicMessages
+        .request(&PortableRequest::prompt("x"), model(HAIKU))
+        .unwrap();
+    assert_eq!(body.max_tokens, 4096);
+    assert_eq!(body.anthropic_version, "bedrock-2023-05-31");
+}
+
+#[test]
+fn tools_images_and_results_become_typed_blocks() {
+    let req = PortableRequest::default()
+        .message(Message {
+            role: Role::User,
+            content: vec![
+                ContentBlock::Text("What is this?".into()),
+                ContentBlock::Image {
+                    format: ImageFormat::Png,
+                    data: vec![1, 2, 3],
+                },
+            ],
+        })
+        .message(Message {
+            role: Role::Assistant,
+            content: vec![ContentBlock::ToolUse {
+                id: "toolu_1".into(),
+                name: "lookup".into(),
+                input: json!({"q": "x"}),
+            }],
+        })
+        .message(Message {
+            role: Role::User,
+            content: vec![ContentBlock::ToolResult {
+                tool_use_id: "toolu_1".into(),
+                content: vec![ToolResultContent::Json(json!({"a": 1}))],
+                is_error: false,
+            }],
+        })
+        .tool(ToolSpec {
+            name: "lookup".into(),
+            description: None,
+            input_schema: json!({"type": "object"}),
+        })
+        .tool_choice(ToolChoice::Tool("lookup".into()));
+    let body = AnthropicMessages.build(&req, model(HAIKU)).unwrap();
+    assert_eq!(
+        body["messages"][0]["content"][1]["source"]["media_type"],
+        "image/png"
+    );
+    assert_eq!(body["messages"][0]["content"][1]["source"]["data"], "AQID");
+    assert_eq!(body["messages"][1]["content"][0]["type"], "tool_use");
+    assert_eq!(
+        body["messages"][2]["content"][0]["content"][0]["text"],
+        r#"{"a":1}"#
+    );
+    assert_eq!(
+        body["tool_choice"],
+        json!({"type": "tool", "name": "lookup"})
+    );
+    assert_eq!(body["tools"][0]["input_schema"], json!({"type": "object"}));
+}
+
+#[test]
+fn temperature_with_top_p_is_refused_where_the_model_takes_only_one() {
+    let both = PortableRequest::prompt("x").temperature(0.5).top_p(0.9);
+    let err = AnthropicMessages
+        .build(&both, model("anthropic.claude-sonnet-4-5-20250929-v1:0"))
+        .unwrap_err();
+    assert!(err.to_string().contains("top_p"), "{err}");
+    assert!(AnthropicMessages.build(&both, model(HAIKU)).is_ok());
+    let one = PortableRequest::prompt("x").temperature(0.5);
+    assert!(AnthropicMessages
+        .build(&one, model("anthropic.claude-haiku-4-5-20251001-v1:0"))
+        .is_ok());
+}
+
+#[test]
+fn parses_the_recorded_response() {
+    let resp = AnthropicMessages.parse(&recorded(NAME, "invoke")).unwrap();
+    assert!(!resp.text.is_empty());
+    assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
+    assert!(resp.usage.unwrap().output_tokens > 0);
+}
+
+#[test]
+fn parses_a_recorded_tool_call() {
+    let resp = AnthropicMessages
+        .parse(&recorded_in(NAME, "tool_use", "invoke"))
+        .unwrap();
+    assert_eq!(resp.stop_reason, Some(StopReason::ToolUse));
+    assert_eq!(resp.tool_calls.len(), 1);
+    assert_eq!(resp.tool_calls[0].name, "get_weather");
+    assert_eq!(resp.tool_calls[0].input["location"], "Seattle, WA");
+}
+
+#[test]
+fn streams_text_and_tool_calls() {
+    for (file, expect_tool) in [("default", false), ("tool_use", true)] {
+        let mut acc = StreamAccumulator::new();
+        for chunk in recorded_chunks_in(NAME, file) {
+            acc.feed(&AnthropicMessages, &chunk).unwrap();
+        }
+        let resp = acc.finish().unwrap();
+        let usage = resp.usage.unwrap();
+        assert!(usage.input_tokens > 0 && usage.output_tokens > 0, "{file}");
+        assert!(resp.metrics.is_some(), "{file}");
+        if expect_tool {
+            assert_eq!(resp.tool_calls[0].input["location"], "Seattle, WA");
+            assert_eq!(resp.stop_reason, Some(StopReason::ToolUse));
+        } else {
+            assert!(!resp.text.is_empty());
+            assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
+        }
+    }
+}
+
+#[test]
+fn read_request_inverts_build() {
+    let req = PortableRequest::prompt("What is in the picture?")
+        .system("Be brief.")
+        .max_tokens(300)
+        .temperature(0.2)
+        .top_k(40)
+        .stop_sequence("END")
+        .message(Message {
+            role: Role::Assistant,
+            content: vec![ContentBlock::ToolUse {
+                id: "toolu_1".into(),
+                name: "look".into(),
+                input: json!({"q": 1}),
+            }],
+        })
+        .message(Message {
+            role: Role::User,
+            content: vec![
+                ContentBlock::ToolResult {
+                    tool_use_id: "toolu_1".into(),
+                    content: vec![ToolResultContent::Text("a cat".into())],
+                    is_error: true,
+                },
+                ContentBlock::Image {
+                    format: ImageFormat::Jpeg,
+                    data: vec![255, 216, 255],
+                },
+            ],
+        })
+        .tool(ToolSpec {
+            name: "look".into(),
+            description: Some("Looks".into()),
+            input_schema: json!({"type": "object"}),
+        })
+        .tool_choice(ToolChoice::Any);
+    let model = model(HAIKU);
+    let body = AnthropicMessages.build_bytes(&req, model).unwrap();
+    assert_eq!(AnthropicMessages.read_request(&body, model).unwrap(), req);
+}
+
+#[test]
+fn rendered_responses_and_chunks_parse_back() {
+    let ctx = RenderContext {
+        model: model(HAIKU),
+        response_id: "0123456789abcdef0123456789abcdef",
+    };
+    for resp in [
+        PortableResponse {
+            text: "Hello there, how are you today?".into(),
+            stop_reason: Some(StopReason::EndTurn),
+            usage: Some(Usage {
+                input_tokens: 12,
+                output_tokens: 8,
+            }),
+            ..Default::default()
+        },
+        PortableResponse {
+            text: "Let me look.".into(),
+            tool_calls: vec![ToolCall {
+                id: "toolu_bdrk_1".into(),
+                name: "get_weather".into(),
+                input: json!({"city": "Paris"}),
+            }],
+            stop_reason: Some(StopReason::ToolUse),
+            usage: Some(Usage {
+                input_tokens: 40,
+                output_tokens: 20,
+            }),
+            ..Default::default()
+        },
+    ] {
+        let body = AnthropicMessages.render_response(&resp, &ctx).unwrap();
+        assert_eq!(body["model"], "claude-3-haiku-20240307");
+        assert!(body["id"].as_str().unwrap().starts_with("msg_bdrk_"));
+        assert_eq!(
+            AnthropicMessages
+                .parse(body.to_string().as_bytes())
+                .unwrap(),
+            resp
+        );
+        let mut acc = StreamAccumulator::new();
+        for chunk in AnthropicMessages.render_chunks(&resp, &ctx).unwrap() {
+            acc.feed(&AnthropicMessages, chunk.to_string().as_bytes())
+                .unwrap();
+        }
+        assert_eq!(acc.finish().unwrap(), resp);
+    }
+}
+
+#[test]
+fn an_unknown_chunk_type_is_an_error_not_a_panic() {
+    let err = AnthropicMessages
+        .parse_chunk(br#"{"type":"surprise"}"#, &mut StreamAccumulator::new())
+        .unwrap_err();
+    assert!(err
+        .to_string()
+        .starts_with("anthropic: cannot parse stream chunk"));
+}
+
+#[test]
+fn a_thinking_budget_must_stay_below_max_tokens() {
+    let body = |max: u64, budget: u64| json!({"max_tokens": max, "thinking": {"type": "enabled", "budget_tokens": budget}});
+    assert_eq!(
+        AnthropicMessages.check_body(&body(2048, 2048)).as_deref(),
+        Some("`max_tokens` must be greater than `thinking.budget_tokens`.")
+    );
+    assert_eq!(AnthropicMessages.check_body(&body(4096, 2048)), None);
+    assert_eq!(crate::family::TitanText.check_body(&body(1, 2048)), None);
+}
