@@ -1,0 +1,251 @@
+//! The `cohere_command_r` family's wire types: request, response and chunk bodies.
+
+use crate::portable::Usage;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// The Command R InvokeModel request body.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CohereChatRequest {
+    /// The text the model answers (the last user turn).
+    pub message: String,
+    /// Earlier turns, oldest first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chat_history: Option<Vec<CohereChatTurn>>,
+    /// Documents to ground the answer in, e.g. `{"title": ..., "snippet": ...}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub documents: Option<Vec<Map<String, Value>>>,
+    /// Only generate search queries, no answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search_queries_only: Option<bool>,
+    /// The system prompt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preamble: Option<String>,
+    /// The most tokens to generate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_tokens: Option<u32>,
+    /// 0–1, default 0.3.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<f32>,
+    /// Top-p, 0.01–0.99, default 0.75.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p: Option<f32>,
+    /// Top-k, 0–500, default 0 (off).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub k: Option<u32>,
+    /// `OFF` or `AUTO_PRESERVE_ORDER`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prompt_truncation: Option<String>,
+    /// 0–1, penalises tokens by how often they appeared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frequency_penalty: Option<f32>,
+    /// 0–1, penalises tokens that appeared at all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub presence_penalty: Option<f32>,
+    /// The random seed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+    /// Return the full prompt sent to the model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_prompt: Option<bool>,
+    /// Tools the model may call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tools: Option<Vec<CohereTool>>,
+    /// Results of the calls the model asked for in the previous turn.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tool_results: Option<Vec<CohereToolResult>>,
+    /// Sequences that stop generation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stop_sequences: Option<Vec<String>>,
+    /// Send `message` to the model without Cohere's prompt template.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub raw_prompting: Option<bool>,
+}
+
+/// Who speaks a `chat_history` turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum CohereRole {
+    /// The user.
+    User,
+    /// The model.
+    Chatbot,
+    /// A system message (in responses' history).
+    System,
+    /// Tool results (in responses' history).
+    Tool,
+}
+
+/// One `chat_history` turn.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CohereChatTurn {
+    /// `USER` or `CHATBOT`.
+    pub role: CohereRole,
+    /// The turn's text.
+    #[serde(default)]
+    pub message: String,
+    /// The calls a `CHATBOT` turn made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_calls: Option<Vec<CohereToolCall>>,
+}
+
+/// A tool definition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CohereTool {
+    /// The tool's name.
+    pub name: String,
+    /// What it does (Cohere requires one; empty when the portable tool has none).
+    pub description: String,
+    /// The parameters by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameter_definitions: Option<BTreeMap<String, CohereParameterDefinition>>,
+}
+
+/// One entry of `parameter_definitions`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CohereParameterDefinition {
+    /// What the parameter means.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// A Python-style type name: `str`, `int`, `float`, `bool`, `list`, `List[str]`, `dict`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Whether the model must supply it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required: Option<bool>,
+}
+
+/// A tool call: in responses, in `chat_history` and inside `tool_results`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CohereToolCall {
+    /// The tool's name.
+    pub name: String,
+    /// The arguments, an object.
+    #[serde(default)]
+    pub parameters: Value,
+}
+
+/// One entry of `tool_results`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CohereToolResult {
+    /// The call this answers.
+    pub call: CohereToolCall,
+    /// What the tool returned, as objects (text is `{"text": ...}`).
+    pub outputs: Vec<Map<String, Value>>,
+}
+
+/// The Command R InvokeModel response body (also the `response` of `stream-end`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CohereChatResponse {
+    /// The response's id.
+    #[serde(default)]
+    pub response_id: Option<String>,
+    /// The generated text.
+    pub text: String,
+    /// The generation's id.
+    #[serde(default)]
+    pub generation_id: Option<String>,
+    /// The conversation including this answer.
+    #[serde(default)]
+    pub chat_history: Option<Vec<Value>>,
+    /// `COMPLETE`, `MAX_TOKENS`, `ERROR`, `ERROR_TOXIC`, `ERROR_LIMIT`, `USER_CANCEL`, ...
+    #[serde(default)]
+    pub finish_reason: Option<String>,
+    /// The calls the model asked for.
+    #[serde(default)]
+    pub tool_calls: Option<Vec<CohereToolCall>>,
+    /// Citations into `documents`.
+    #[serde(default)]
+    pub citations: Option<Vec<Value>>,
+    /// The documents cited.
+    #[serde(default)]
+    pub documents: Option<Vec<Value>>,
+    /// Whether a search is needed (with `search_queries_only`).
+    #[serde(default)]
+    pub is_search_required: Option<bool>,
+    /// Generated search queries.
+    #[serde(default)]
+    pub search_queries: Option<Vec<Value>>,
+    /// The full prompt (with `return_prompt`).
+    #[serde(default)]
+    pub prompt: Option<String>,
+    /// API version and token counts.
+    #[serde(default)]
+    pub meta: Option<CohereMeta>,
+}
+
+/// The `meta` object of a response.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CohereMeta {
+    /// `{"version": "1"}`.
+    #[serde(default)]
+    pub api_version: Option<Value>,
+    /// Billed token counts.
+    #[serde(default)]
+    pub billed_units: Option<CohereTokenCounts>,
+    /// Actual token counts.
+    #[serde(default)]
+    pub tokens: Option<CohereTokenCounts>,
+}
+
+/// Token counts (Cohere may send them as floats).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct CohereTokenCounts {
+    /// Tokens read.
+    #[serde(default)]
+    pub input_tokens: Option<f64>,
+    /// Tokens generated.
+    #[serde(default)]
+    pub output_tokens: Option<f64>,
+}
+
+impl CohereMeta {
+    /// The billed counts, or the actual counts when nothing is billed.
+    pub fn usage(&self) -> Option<Usage> {
+        let counts = self.billed_units.or(self.tokens)?;
+        Some(Usage {
+            input_tokens: counts.input_tokens.unwrap_or(0.0) as u32,
+            output_tokens: counts.output_tokens.unwrap_or(0.0) as u32,
+        })
+    }
+}
+
+/// One event of the response stream, by `event_type`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event_type", rename_all = "kebab-case")]
+pub enum CohereChatChunk {
+    /// The stream starts.
+    StreamStart {
+        /// The generation's id.
+        #[serde(default)]
+        generation_id: Option<String>,
+    },
+    /// A piece of text.
+    TextGeneration {
+        /// The text.
+        text: String,
+    },
+    /// The complete tool calls of this answer.
+    ToolCallsGeneration {
+        /// The model's text before its calls, if any.
+        #[serde(default)]
+        text: Option<String>,
+        /// The calls.
+        tool_calls: Vec<CohereToolCall>,
+    },
+    /// The stream ends: why, and the whole response.
+    StreamEnd {
+        /// Why generation stopped.
+        #[serde(default)]
+        finish_reason: Option<String>,
+        /// The whole response, with `meta`.
+        #[serde(default)]
+        response: Option<Box<CohereChatResponse>>,
+    },
+    /// Events this harness does not read (`tool-calls-chunk`,
+    /// `search-queries-generation`, `search-results`, `citation-generation`).
+    #[serde(other)]
+    Other,
+}
