@@ -12,6 +12,7 @@ mod live;
 mod properties;
 mod record;
 mod round_trips;
+mod sigv4;
 mod snapshots;
 mod support;
 mod sync;
