@@ -103,14 +103,16 @@ impl Row<'_> {
     }
 
     fn json(&self, day: Date) -> Value {
-        let (mut value, extra) = match self {
-            Row::Known(m) => (json!(m), json!({})),
-            Row::Pending(m) => (json!(m), json!({"family": null})),
+        let mut value = match self {
+            Row::Known(m) => json!(m),
+            // No family speaks it: `family` is null.
+            Row::Pending(m) => {
+                let mut value = json!(m);
+                value["family"] = Value::Null;
+                value
+            }
         };
-        if let (Some(obj), Some(extra)) = (value.as_object_mut(), extra.as_object()) {
-            obj.extend(extra.clone());
-            obj.insert("state".into(), json!(self.state(day)));
-        }
+        value["state"] = json!(self.state(day));
         value
     }
 }

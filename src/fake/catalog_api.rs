@@ -297,7 +297,7 @@ fn not_found(message: String) -> BedrockError {
 }
 
 /// The provider name Bedrock's summaries give, from the id's provider part.
-pub fn provider_name(id: &str) -> &str {
+fn provider_name(id: &str) -> &str {
     match id.split('.').next().unwrap_or_default() {
         "amazon" => "Amazon",
         "anthropic" => "Anthropic",

@@ -26,7 +26,6 @@ mod state;
 pub mod synth;
 
 pub use answer::recording_name;
-pub use catalog_api::provider_name;
 pub use errors::{BedrockError, BEDROCK_ERRORS};
 pub use http::{FakeRequest, FakeResponse};
 pub use journal::{JournalEntry, DEFAULT_JOURNAL_CAPACITY};

@@ -119,16 +119,6 @@ impl FakeState {
             .unwrap_or(false)
     }
 
-    /// The fake's configuration.
-    pub fn config(&self) -> &FakeConfig {
-        &self.config
-    }
-
-    /// The catalog the fake serves from.
-    pub fn catalog(&self) -> &Catalog {
-        &self.catalog
-    }
-
     /// Adds a rule.
     pub fn add_rule(&self, rule: Rule) {
         if let Ok(mut book) = self.rules.lock() {
