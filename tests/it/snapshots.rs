@@ -9,9 +9,11 @@
 
 use crate::support::{in_service_model, request_model};
 use bedrock_harness::fake::synth::png;
+use bedrock_harness::family::RenderContext;
 use bedrock_harness::{
     families, family_by_name, Catalog, ContentBlock, Error, ImageFormat, Message, ModelFamily,
-    ModelInfo, PortableRequest, Role, StreamAccumulator, ToolChoice, ToolSpec,
+    ModelInfo, PortableRequest, PortableResponse, Role, StopReason, StreamAccumulator, ToolCall,
+    ToolChoice, ToolSpec, Usage,
 };
 use insta::internals::{Content, ContentPath};
 use serde_json::{json, Value};
@@ -251,4 +253,79 @@ fn example_requests_read_back() {
             }
         });
     });
+}
+
+/// A response that calls a tool after a sentence: the shape every chat
+/// family renders with `tool_calls`.
+fn tool_call_answer() -> PortableResponse {
+    PortableResponse {
+        text: "Let me look that up for you.".into(),
+        tool_calls: vec![ToolCall {
+            id: "tooluse_0123456789abcdef".into(),
+            name: "get_weather".into(),
+            input: json!({"city": "Paris", "unit": "celsius"}),
+        }],
+        stop_reason: Some(StopReason::ToolUse),
+        usage: Some(Usage {
+            input_tokens: 42,
+            output_tokens: 17,
+        }),
+        ..Default::default()
+    }
+}
+
+/// What the fake sends for every recording's portable form and for a tool
+/// call with and without text, as the family renders it: the invoke body and, for a model that
+/// streams, the chunks. These pin the rendered bytes.
+#[test]
+fn rendered_answers() {
+    const RESPONSE_ID: &str = "0123456789abcdef0123456789abcdef";
+    for family in families() {
+        let model = in_service_model(family.name());
+        let ctx = RenderContext {
+            model,
+            response_id: RESPONSE_ID,
+        };
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .join(family.name())
+            .join("responses");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        let mut answers: Vec<(String, PortableResponse)> = files
+            .iter()
+            .filter_map(|path| {
+                let recording: Value =
+                    serde_json::from_slice(&std::fs::read(path).unwrap()).ok()?;
+                let body = recording.get("invoke").filter(|b| !b.is_null())?;
+                let resp = family.parse(&serde_json::to_vec(body).unwrap()).ok()?;
+                let stem = path.file_stem()?.to_str()?.to_string();
+                Some((stem, resp))
+            })
+            .collect();
+        answers.push(("tool_call".into(), tool_call_answer()));
+        let only_calls = PortableResponse {
+            text: String::new(),
+            ..tool_call_answer()
+        };
+        answers.push(("tool_call_only".into(), only_calls));
+        for (case, resp) in answers {
+            let invoke = match family.render_response(&resp, &ctx) {
+                Ok(body) => body,
+                Err(err) => json!(format!("refused: {err}")),
+            };
+            let stream = match model.streaming {
+                false => Value::Null,
+                true => match family.render_chunks(&resp, &ctx) {
+                    Ok(chunks) => Value::Array(chunks),
+                    Err(err) => json!(format!("refused: {err}")),
+                },
+            };
+            let name = format!("rendered__{}__{case}", family.name());
+            insta::assert_json_snapshot!(name, json!({"invoke": invoke, "stream": stream}));
+        }
+    }
 }
