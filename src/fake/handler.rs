@@ -149,7 +149,7 @@ fn route(
         note: std::cell::RefCell::new(None),
     };
     let answered = match operation {
-        Operation::Invoke | Operation::InvokeWithResponseStream => call.invoke(&req.body),
+        Operation::Invoke | Operation::InvokeWithResponseStream => call.invoke(),
         Operation::Converse | Operation::ConverseStream => call.converse(),
         Operation::CountTokens => call.count_tokens(),
     };
@@ -275,9 +275,9 @@ impl Call<'_> {
     /// cannot read is answered with the model's recording as recorded,
     /// with a warning and a journal note, so that a gap between the schema
     /// and the family is seen, not hidden.
-    fn read_request(&self, body: &[u8]) -> PortableRequest {
+    fn read_request(&self, body: &Value) -> PortableRequest {
         let family = self.resolved.family;
-        match family.read_request(body, self.model()) {
+        match family.read_request_value(body, self.model()) {
             Ok(req) => req,
             Err(e) => {
                 let note = format!(
@@ -361,7 +361,7 @@ impl Call<'_> {
         }
     }
 
-    fn invoke(&self, body: &[u8]) -> Result<FakeResponse, BedrockError> {
+    fn invoke(&self) -> Result<FakeResponse, BedrockError> {
         self.scripted_error()?;
         self.check_streaming()?;
         let value = self.body()?;
@@ -370,7 +370,7 @@ impl Call<'_> {
             .validate_value(self.model(), value)
             .map_err(|r| BedrockError::validation(r.message()))?;
         let family = self.resolved.family;
-        let req = self.read_request(body);
+        let req = self.read_request(value);
         let answer = self.answer(&req)?;
         let response_id = hex_id(self.seed);
         let ctx = RenderContext {
@@ -453,7 +453,7 @@ impl Call<'_> {
             let req = self
                 .resolved
                 .family
-                .read_request(&native, self.model())
+                .read_request_value(&parsed, self.model())
                 .ok();
             req.map_or_else(
                 || super::synth::count_tokens(&String::from_utf8_lossy(&native)),

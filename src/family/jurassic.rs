@@ -6,7 +6,8 @@
 //! AI21's J2 Complete API reference (`completions[].data.text`,
 //! `finishReason.reason`, tokenised prompt and completion).
 
-use super::model_family::{from_slice, to_bytes, ModelFamily, RenderContext};
+use super::codec::{Codec, NoStream};
+use super::model_family::RenderContext;
 use super::refusals::{refuse_chat_features, single_user_text};
 use crate::error::Error;
 use crate::model_info::ModelInfo;
@@ -114,10 +115,10 @@ pub struct JurassicFinishReason {
     /// `endoftext`, `length` or `stop`.
     pub reason: String,
     /// The token limit, with `length`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub length: Option<u32>,
     /// The stop sequence, with `stop`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sequence: Option<String>,
 }
 
@@ -134,12 +135,17 @@ pub(crate) fn stop_reason(reason: &str) -> StopReason {
 /// Jurassic's `finishReason` for a portable stop reason and the number of
 /// tokens generated (the limit, when it was reached). The matched stop
 /// sequence is not known, so `stop` carries no `sequence`.
-fn finish_reason(reason: Option<&StopReason>, generated: u32) -> Value {
-    match reason {
-        Some(StopReason::MaxTokens) => json!({"reason": "length", "length": generated}),
-        Some(StopReason::StopSequence) => json!({"reason": "stop"}),
-        Some(StopReason::Other(other)) => json!({"reason": other}),
-        _ => json!({"reason": "endoftext"}),
+fn finish_reason(reason: Option<&StopReason>, generated: u32) -> JurassicFinishReason {
+    let (reason, length) = match reason {
+        Some(StopReason::MaxTokens) => ("length", Some(generated)),
+        Some(StopReason::StopSequence) => ("stop", None),
+        Some(StopReason::Other(other)) => (other.as_str(), None),
+        _ => ("endoftext", None),
+    };
+    JurassicFinishReason {
+        reason: reason.to_string(),
+        length,
+        sequence: None,
     }
 }
 
@@ -170,9 +176,15 @@ fn tokens(text: &str, count: u32) -> Vec<Value> {
         .collect()
 }
 
-impl Jurassic {
-    /// Builds the typed request from a single user turn.
-    pub fn request(&self, req: &PortableRequest) -> Result<JurassicRequest, Error> {
+impl Codec for Jurassic {
+    const NAME: &'static str = NAME;
+    const TITLE: &'static str = "AI21 Labs Jurassic-2 (legacy)";
+    type Request = JurassicRequest;
+    type Response = JurassicResponse;
+    type Chunk = NoStream;
+
+    /// A single user turn.
+    fn request(&self, req: &PortableRequest, _model: &ModelInfo) -> Result<JurassicRequest, Error> {
         refuse_chat_features(NAME, req)?;
         if req.params.top_k.is_some() {
             return Err(Error::unsupported(NAME, "top_k"));
@@ -188,25 +200,29 @@ impl Jurassic {
             ..Default::default()
         })
     }
-}
 
-impl ModelFamily for Jurassic {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn title(&self) -> &'static str {
-        "AI21 Labs Jurassic-2 (legacy)"
-    }
-
-    fn build_bytes(&self, req: &PortableRequest, _model: &ModelInfo) -> Result<Vec<u8>, Error> {
-        to_bytes(NAME, &self.request(req)?)
+    /// The portable form has no penalties.
+    fn portable_request(
+        &self,
+        req: JurassicRequest,
+        _model: &ModelInfo,
+    ) -> Result<PortableRequest, Error> {
+        Ok(PortableRequest {
+            messages: vec![Message::user(req.prompt)],
+            params: InferenceParams {
+                max_tokens: req.max_tokens,
+                temperature: req.temperature,
+                top_p: req.top_p,
+                top_k: None,
+                stop_sequences: req.stop_sequences.unwrap_or_default(),
+            },
+            ..Default::default()
+        })
     }
 
     /// Reads the first completion; usage counts the prompt's and the
     /// completion's tokens where the body lists them.
-    fn parse(&self, body: &[u8]) -> Result<PortableResponse, Error> {
-        let resp: JurassicResponse = from_slice(NAME, "response", body)?;
+    fn portable(&self, resp: JurassicResponse) -> Result<PortableResponse, Error> {
         let first = resp
             .completions
             .first()
@@ -227,50 +243,41 @@ impl ModelFamily for Jurassic {
         })
     }
 
-    /// The portable form has no penalties.
-    fn read_request(&self, body: &[u8], _model: &ModelInfo) -> Result<PortableRequest, Error> {
-        let req: JurassicRequest = from_slice(NAME, "request", body)?;
-        Ok(PortableRequest {
-            messages: vec![Message::user(req.prompt)],
-            params: InferenceParams {
-                max_tokens: req.max_tokens,
-                temperature: req.temperature,
-                top_p: req.top_p,
-                top_k: None,
-                stop_sequences: req.stop_sequences.unwrap_or_default(),
-            },
-            ..Default::default()
-        })
-    }
-
     /// The id is a number, as on Bedrock. The prompt's text (the request's,
     /// not known here) is empty; its token list has `input_tokens` entries,
     /// the completion's `output_tokens`, with zero log-probabilities.
-    fn render_response(
+    fn native(
         &self,
         resp: &PortableResponse,
         ctx: &RenderContext<'_>,
-    ) -> Result<Value, Error> {
+    ) -> Result<JurassicResponse, Error> {
         let usage = resp.usage.unwrap_or_default();
         let id = ctx
             .response_id
             .get(..8)
             .and_then(|hex| u32::from_str_radix(hex, 16).ok())
             .unwrap_or(0);
-        Ok(json!({
-            "id": id,
-            "prompt": {"text": "", "tokens": tokens("", usage.input_tokens)},
-            "completions": [{
-                "data": {"text": resp.text, "tokens": tokens(&resp.text, usage.output_tokens)},
-                "finishReason": finish_reason(resp.stop_reason.as_ref(), usage.output_tokens),
+        Ok(JurassicResponse {
+            id: Some(id.into()),
+            prompt: Some(JurassicText {
+                text: String::new(),
+                tokens: Some(tokens("", usage.input_tokens)),
+            }),
+            completions: vec![JurassicCompletion {
+                data: JurassicText {
+                    text: resp.text.clone(),
+                    tokens: Some(tokens(&resp.text, usage.output_tokens)),
+                },
+                finish_reason: Some(finish_reason(resp.stop_reason.as_ref(), usage.output_tokens)),
             }],
-        }))
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::family::ModelFamily;
     use crate::accumulator::StreamAccumulator;
     use crate::family::test_support::{documented_request, model, recorded};
     use crate::portable::Message;

@@ -57,8 +57,10 @@ pub use titan_text::TitanText;
 #[cfg(test)]
 pub(crate) mod test_support;
 
+mod codec;
 mod model_family;
 
+pub use codec::{Codec, NoStream};
 pub use model_family::{text_chunks, text_pieces, ModelFamily, PiecePosition, RenderContext};
 
 /// Every family this harness knows, in catalog order.

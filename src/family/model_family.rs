@@ -68,6 +68,14 @@ pub trait ModelFamily: Send + Sync + 'static {
         Err(Error::unsupported(self.name(), "reading native requests"))
     }
 
+    /// [`read_request`](Self::read_request) of a body already parsed as
+    /// JSON, so that a caller that has the value (the fake, which checks it
+    /// against the schema first) does not parse it twice.
+    fn read_request_value(&self, body: &Value, model: &ModelInfo) -> Result<PortableRequest, Error> {
+        let bytes = serde_json::to_vec(body).map_err(|e| Error::parse(self.name(), "request", e))?;
+        self.read_request(&bytes, model)
+    }
+
     /// Renders a portable response as the family's native InvokeModel
     /// response body: the inverse of [`parse`](Self::parse).
     fn render_response(
