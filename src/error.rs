@@ -121,8 +121,15 @@ pub enum Error {
 }
 
 impl Error {
-    /// A parse error for `family`, from anything that displays.
-    pub(crate) fn parse(family: &'static str, what: &'static str, reason: impl ToString) -> Self {
+    /// A parse error for `family`, from anything that displays: what a
+    /// family answers for a body it cannot read.
+    ///
+    /// ```
+    /// use bedrock_harness::Error;
+    /// let err = Error::parse("parrot", "response", "`choices` is empty");
+    /// assert_eq!(err.to_string(), "parrot: cannot parse response: `choices` is empty");
+    /// ```
+    pub fn parse(family: &'static str, what: &'static str, reason: impl ToString) -> Self {
         Error::Parse {
             family,
             what,
@@ -130,8 +137,15 @@ impl Error {
         }
     }
 
-    /// An unsupported-feature error for `family`.
-    pub(crate) fn unsupported(family: &'static str, feature: impl Into<String>) -> Self {
+    /// An unsupported-feature error for `family`: what a family answers
+    /// for a portable request it cannot express.
+    ///
+    /// ```
+    /// use bedrock_harness::Error;
+    /// let err = Error::unsupported("parrot", "tool use");
+    /// assert!(err.to_string().starts_with("parrot: tool use is not supported"));
+    /// ```
+    pub fn unsupported(family: &'static str, feature: impl Into<String>) -> Self {
         Error::Unsupported {
             family,
             feature: feature.into(),

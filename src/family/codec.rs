@@ -190,7 +190,8 @@ impl<C: Codec> ModelFamily for C {
         body: &Value,
         model: &ModelInfo,
     ) -> Result<PortableRequest, Error> {
-        let native = C::Request::deserialize(body).map_err(|e| Error::parse(C::NAME, "request", e))?;
+        let native =
+            C::Request::deserialize(body).map_err(|e| Error::parse(C::NAME, "request", e))?;
         self.portable_request(native, model)
     }
 

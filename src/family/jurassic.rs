@@ -268,7 +268,10 @@ impl Codec for Jurassic {
                     text: resp.text.clone(),
                     tokens: Some(tokens(&resp.text, usage.output_tokens)),
                 },
-                finish_reason: Some(finish_reason(resp.stop_reason.as_ref(), usage.output_tokens)),
+                finish_reason: Some(finish_reason(
+                    resp.stop_reason.as_ref(),
+                    usage.output_tokens,
+                )),
             }],
         })
     }
@@ -277,9 +280,9 @@ impl Codec for Jurassic {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::family::ModelFamily;
     use crate::accumulator::StreamAccumulator;
     use crate::family::test_support::{documented_request, model, recorded};
+    use crate::family::ModelFamily;
     use crate::portable::Message;
     use serde_json::json;
 

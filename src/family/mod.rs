@@ -7,7 +7,7 @@
 
 mod anthropic;
 mod anthropic_text;
-mod chat_completions;
+pub mod chat_completions;
 mod cohere_command;
 mod cohere_command_r;
 mod cohere_embed;
@@ -57,7 +57,7 @@ pub use titan_text::TitanText;
 #[cfg(test)]
 pub(crate) mod test_support;
 
-mod codec;
+pub(crate) mod codec;
 mod model_family;
 
 pub use codec::{Codec, NoStream};

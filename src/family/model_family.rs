@@ -71,8 +71,13 @@ pub trait ModelFamily: Send + Sync + 'static {
     /// [`read_request`](Self::read_request) of a body already parsed as
     /// JSON, so that a caller that has the value (the fake, which checks it
     /// against the schema first) does not parse it twice.
-    fn read_request_value(&self, body: &Value, model: &ModelInfo) -> Result<PortableRequest, Error> {
-        let bytes = serde_json::to_vec(body).map_err(|e| Error::parse(self.name(), "request", e))?;
+    fn read_request_value(
+        &self,
+        body: &Value,
+        model: &ModelInfo,
+    ) -> Result<PortableRequest, Error> {
+        let bytes =
+            serde_json::to_vec(body).map_err(|e| Error::parse(self.name(), "request", e))?;
         self.read_request(&bytes, model)
     }
 

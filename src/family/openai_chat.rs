@@ -9,21 +9,17 @@
 //! gpt-oss reasoning in `<reasoning>` tags before the text) and OpenAI's
 //! chat completion object and chunk references.
 //!
-//! The wire itself (types, messages, tools, stream deltas) is in
-//! `chat_completions.rs`, shared with Writer Palmyra.
+//! The wire itself (messages, tools, responses, stream deltas) is the
+//! shared chat-completions module's; this dialect is OpenAI's own shape.
 
 use super::chat_completions::{
-    chat_messages, chat_tool_choice, chat_tools, created_for, finish_reason_name, is_done_marker,
-    portable_response, push_chunk, read_chat_messages, read_chat_tools, read_tool_choice,
-    render_chat_chunks, render_chat_message, render_usage, OpenAiChatChunk, OpenAiChatRequest,
-    OpenAiChatResponse, OpenAiStop,
+    ChatDialect, ChatParts, OpenAiMessage, OpenAiTool, OpenAiToolChoice,
 };
-use super::model_family::{from_slice, to_bytes, ModelFamily, RenderContext};
-use crate::accumulator::StreamAccumulator;
 use crate::error::Error;
 use crate::model_info::ModelInfo;
-use crate::portable::{InferenceParams, PortableRequest, PortableResponse};
-use serde_json::{json, Value};
+use crate::portable::{InferenceParams, PortableRequest};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 const NAME: &str = "openai_chat";
 
@@ -31,57 +27,83 @@ const NAME: &str = "openai_chat";
 #[derive(Debug, Clone, Copy, Default)]
 pub struct OpenAiChat;
 
-impl OpenAiChat {
-    /// Builds the typed request; `model` and `stream` are left out.
-    pub fn request(&self, req: &PortableRequest) -> Result<OpenAiChatRequest, Error> {
-        let p = &req.params;
-        if p.top_k.is_some() {
-            return Err(Error::unsupported(NAME, "top_k"));
+/// The chat-completions request body.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OpenAiChatRequest {
+    /// Must equal the model id, or be absent (the builder leaves it out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// The conversation, system/developer messages first.
+    pub messages: Vec<OpenAiMessage>,
+    /// The most tokens to generate, reasoning included.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_completion_tokens: Option<u32>,
+    /// Sequences that stop generation: a string or a list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop: Option<OpenAiStop>,
+    /// 0–2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<f32>,
+    /// 0–1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub top_p: Option<f32>,
+    /// Functions the model may call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tools: Option<Vec<OpenAiTool>>,
+    /// How the model must choose tools.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_choice: Option<OpenAiToolChoice>,
+    /// Must match the operation (`false` for InvokeModel), or be absent (the
+    /// builder leaves it out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stream: Option<bool>,
+    /// Any other chat-completions field (`reasoning_effort`, `seed`, ...),
+    /// kept as given.
+    #[serde(flatten, skip_serializing_if = "Map::is_empty")]
+    pub extra: Map<String, Value>,
+}
+
+/// `stop`: one sequence or several.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum OpenAiStop {
+    /// One sequence.
+    One(String),
+    /// Several sequences.
+    Many(Vec<String>),
+}
+
+impl ChatDialect for OpenAiChat {
+    const NAME: &'static str = NAME;
+    const TITLE: &'static str = "OpenAI chat completions (gpt-oss, Qwen3)";
+    type Request = OpenAiChatRequest;
+
+    fn check(&self, req: &PortableRequest, _model: &ModelInfo) -> Result<(), Error> {
+        match req.params.top_k {
+            Some(_) => Err(Error::unsupported(NAME, "top_k")),
+            None => Ok(()),
         }
+    }
+
+    /// `model` and `stream` are left out.
+    fn body(&self, chat: ChatParts, _model: &ModelInfo) -> Result<OpenAiChatRequest, Error> {
+        let p = chat.params;
         Ok(OpenAiChatRequest {
-            messages: chat_messages(NAME, req)?,
+            messages: chat.messages,
             max_completion_tokens: p.max_tokens,
-            stop: (!p.stop_sequences.is_empty())
-                .then(|| OpenAiStop::Many(p.stop_sequences.clone())),
+            stop: (!p.stop_sequences.is_empty()).then_some(OpenAiStop::Many(p.stop_sequences)),
             temperature: p.temperature,
             top_p: p.top_p,
-            tools: chat_tools(req),
-            tool_choice: req.tool_choice.as_ref().map(chat_tool_choice),
+            tools: chat.tools,
+            tool_choice: chat.tool_choice,
             ..Default::default()
         })
-    }
-}
-
-/// `chatcmpl-` and the first 16 hex digits of the response id.
-fn completion_id(ctx: &RenderContext<'_>) -> String {
-    let id = ctx.response_id;
-    format!("chatcmpl-{}", id.get(..16).unwrap_or(id))
-}
-
-impl ModelFamily for OpenAiChat {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn title(&self) -> &'static str {
-        "OpenAI chat completions (gpt-oss, Qwen3)"
-    }
-
-    fn build_bytes(&self, req: &PortableRequest, _model: &ModelInfo) -> Result<Vec<u8>, Error> {
-        to_bytes(NAME, &self.request(req)?)
-    }
-
-    fn parse(&self, body: &[u8]) -> Result<PortableResponse, Error> {
-        let resp: OpenAiChatResponse = from_slice(NAME, "response", body)?;
-        portable_response(NAME, &resp)
     }
 
     /// `model` and `stream` are not read; `max_tokens` is read when
     /// `max_completion_tokens` is absent; other fields (`seed`,
     /// `reasoning_effort`, penalties, ...) have no portable place.
-    fn read_request(&self, body: &[u8], _model: &ModelInfo) -> Result<PortableRequest, Error> {
-        let req: OpenAiChatRequest = from_slice(NAME, "request", body)?;
-        let (system, messages) = read_chat_messages(NAME, &req.messages)?;
+    fn parts(&self, req: OpenAiChatRequest) -> Result<ChatParts, Error> {
         let legacy_max =
             match req.extra.get("max_tokens") {
                 None | Some(Value::Null) => None,
@@ -89,9 +111,10 @@ impl ModelFamily for OpenAiChat {
                     || Error::parse(NAME, "request", format!("max_tokens {v} is not a count")),
                 )?),
             };
-        Ok(PortableRequest {
-            system,
-            messages,
+        Ok(ChatParts {
+            messages: req.messages,
+            tools: req.tools,
+            tool_choice: req.tool_choice,
             params: InferenceParams {
                 max_tokens: req.max_completion_tokens.or(legacy_max),
                 temperature: req.temperature,
@@ -103,56 +126,7 @@ impl ModelFamily for OpenAiChat {
                     Some(OpenAiStop::Many(v)) => v,
                 },
             },
-            tools: read_chat_tools(req.tools),
-            tool_choice: req
-                .tool_choice
-                .map(|c| read_tool_choice(NAME, c))
-                .transpose()?,
-            ..Default::default()
         })
-    }
-
-    /// A `chat.completion` object: id `chatcmpl-` and 16 hex digits,
-    /// `created` now, `model` the model id.
-    fn render_response(
-        &self,
-        resp: &PortableResponse,
-        ctx: &RenderContext<'_>,
-    ) -> Result<Value, Error> {
-        Ok(json!({
-            "id": completion_id(ctx),
-            "object": "chat.completion",
-            "created": created_for(ctx),
-            "model": ctx.model.id,
-            "choices": [{
-                "index": 0,
-                "message": render_chat_message(resp),
-                "finish_reason": finish_reason_name(resp.stop_reason.as_ref()),
-            }],
-            "usage": render_usage(resp),
-        }))
-    }
-
-    fn render_chunks(
-        &self,
-        resp: &PortableResponse,
-        ctx: &RenderContext<'_>,
-    ) -> Result<Vec<Value>, Error> {
-        Ok(render_chat_chunks(
-            resp,
-            &completion_id(ctx),
-            created_for(ctx),
-            &ctx.model.id,
-        ))
-    }
-
-    fn parse_chunk(&self, chunk: &[u8], acc: &mut StreamAccumulator) -> Result<(), Error> {
-        if is_done_marker(chunk) {
-            return Ok(());
-        }
-        let chunk: OpenAiChatChunk = from_slice(NAME, "stream chunk", chunk)?;
-        push_chunk(acc, chunk);
-        Ok(())
     }
 }
 

@@ -12,18 +12,12 @@
 //! bytes are `[DONE]`, which is accepted as a no-op. Choices carrying `text`
 //! instead of `message`/`delta` are read too.
 
-use super::chat_completions::{
-    chat_messages, created_for, finish_reason_name, is_done_marker, portable_response, push_chunk,
-    read_chat_messages, render_chat_chunks, render_chat_message, render_usage, OpenAiChatChunk,
-    OpenAiChatResponse, OpenAiMessage,
-};
-use super::model_family::{from_slice, to_bytes, ModelFamily, RenderContext};
-use crate::accumulator::StreamAccumulator;
+use super::chat_completions::{ChatDialect, ChatParts, ChatStyle, OpenAiMessage};
 use crate::error::Error;
+use crate::family::model_family::RenderContext;
 use crate::model_info::ModelInfo;
-use crate::portable::{InferenceParams, PortableRequest, PortableResponse};
+use crate::portable::{InferenceParams, PortableRequest};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 
 const NAME: &str = "palmyra";
 
@@ -66,9 +60,21 @@ pub struct PalmyraRequest {
     pub frequency_penalty: Option<f32>,
 }
 
-impl Palmyra {
-    /// Builds the typed request.
-    pub fn request(&self, req: &PortableRequest) -> Result<PalmyraRequest, Error> {
+impl ChatDialect for Palmyra {
+    const NAME: &'static str = NAME;
+    const TITLE: &'static str = "Writer Palmyra";
+    /// The message has `reasoning_content` (always `null`: the portable
+    /// response has no reasoning apart from the text); the stream ends with
+    /// the `[DONE]` marker (a JSON string here), so the invocation metrics
+    /// belong on the chunk before it.
+    const STYLE: ChatStyle = ChatStyle {
+        done_marker: true,
+        reasoning_content: true,
+        ..ChatStyle::OPENAI
+    };
+    type Request = PalmyraRequest;
+
+    fn check(&self, req: &PortableRequest, _model: &ModelInfo) -> Result<(), Error> {
         if !req.tools.is_empty() || req.tool_choice.is_some() || req.has_tool_blocks() {
             return Err(Error::unsupported(NAME, "tool use"));
         }
@@ -82,68 +88,26 @@ impl Palmyra {
                 format!("more than {MAX_STOP_SEQUENCES} stop sequences"),
             ));
         }
+        Ok(())
+    }
+
+    fn body(&self, chat: ChatParts, _model: &ModelInfo) -> Result<PalmyraRequest, Error> {
+        let p = chat.params;
         Ok(PalmyraRequest {
-            messages: chat_messages(NAME, req)?,
+            messages: chat.messages,
             temperature: p.temperature,
             top_p: p.top_p,
             max_tokens: p.max_tokens,
-            stop: (!p.stop_sequences.is_empty()).then(|| p.stop_sequences.clone()),
+            stop: (!p.stop_sequences.is_empty()).then_some(p.stop_sequences),
             ..Default::default()
         })
     }
-}
 
-/// The AWS page's example writes a message's content as `{"text": ...}`:
-/// such content is rewritten as the plain string before the body is typed.
-fn plain_contents(body: &mut Value) {
-    let messages = body.get_mut("messages").and_then(Value::as_array_mut);
-    for message in messages.into_iter().flatten() {
-        if let Some(content) = message.get_mut("content") {
-            if let Some(text) = content
-                .as_object()
-                .filter(|o| o.len() == 1)
-                .and_then(|o| o.get("text"))
-                .and_then(Value::as_str)
-            {
-                *content = Value::String(text.to_string());
-            }
-        }
-    }
-}
-
-/// `chatcmpl-` and the 32 hex digits of the response id.
-fn completion_id(ctx: &RenderContext<'_>) -> String {
-    format!("chatcmpl-{}", ctx.response_id)
-}
-
-impl ModelFamily for Palmyra {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn title(&self) -> &'static str {
-        "Writer Palmyra"
-    }
-
-    fn build_bytes(&self, req: &PortableRequest, _model: &ModelInfo) -> Result<Vec<u8>, Error> {
-        to_bytes(NAME, &self.request(req)?)
-    }
-
-    fn parse(&self, body: &[u8]) -> Result<PortableResponse, Error> {
-        let resp: OpenAiChatResponse = from_slice(NAME, "response", body)?;
-        portable_response(NAME, &resp)
-    }
-
-    /// `min_tokens`, `seed` and the penalties have no portable place.
-    fn read_request(&self, body: &[u8], _model: &ModelInfo) -> Result<PortableRequest, Error> {
-        let mut value: Value = from_slice(NAME, "request", body)?;
-        plain_contents(&mut value);
-        let req: PalmyraRequest =
-            serde_json::from_value(value).map_err(|e| Error::parse(NAME, "request", e))?;
-        let (system, messages) = read_chat_messages(NAME, &req.messages)?;
-        Ok(PortableRequest {
-            system,
-            messages,
+    /// `min_tokens`, `seed` and the penalties have no portable place. The
+    /// AWS page's `{"text": ...}` contents read as their text.
+    fn parts(&self, req: PalmyraRequest) -> Result<ChatParts, Error> {
+        Ok(ChatParts {
+            messages: req.messages,
             params: InferenceParams {
                 max_tokens: req.max_tokens,
                 temperature: req.temperature,
@@ -155,62 +119,24 @@ impl ModelFamily for Palmyra {
         })
     }
 
-    /// A `chat.completion` object whose message has `reasoning_content`
-    /// (always `null`: the portable response has no reasoning apart from
-    /// the text).
-    fn render_response(
-        &self,
-        resp: &PortableResponse,
-        ctx: &RenderContext<'_>,
-    ) -> Result<Value, Error> {
-        let mut message = render_chat_message(resp);
-        message["reasoning_content"] = Value::Null;
-        Ok(json!({
-            "id": completion_id(ctx),
-            "object": "chat.completion",
-            "created": created_for(ctx),
-            "model": ctx.model.id,
-            "choices": [{
-                "index": 0,
-                "message": message,
-                "finish_reason": finish_reason_name(resp.stop_reason.as_ref()),
-            }],
-            "usage": render_usage(resp),
-        }))
-    }
-
-    /// `chat.completion.chunk` objects, then the `[DONE]` marker (a JSON
-    /// string here). The invocation metrics belong on the chunk before the
-    /// marker, which is the last object.
-    fn render_chunks(
-        &self,
-        resp: &PortableResponse,
-        ctx: &RenderContext<'_>,
-    ) -> Result<Vec<Value>, Error> {
-        let mut chunks =
-            render_chat_chunks(resp, &completion_id(ctx), created_for(ctx), &ctx.model.id);
-        chunks.push(json!("[DONE]"));
-        Ok(chunks)
-    }
-
-    fn parse_chunk(&self, chunk: &[u8], acc: &mut StreamAccumulator) -> Result<(), Error> {
-        if is_done_marker(chunk) {
-            return Ok(());
-        }
-        let chunk: OpenAiChatChunk = from_slice(NAME, "stream chunk", chunk)?;
-        push_chunk(acc, chunk);
-        Ok(())
+    /// `chatcmpl-` and the 32 hex digits of the response id.
+    fn completion_id(&self, ctx: &RenderContext<'_>) -> Option<String> {
+        Some(format!("chatcmpl-{}", ctx.response_id))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::accumulator::StreamAccumulator;
     use crate::family::test_support::{documented_request, model, recorded, recorded_chunks};
+    use crate::family::ModelFamily;
+    use crate::portable::PortableResponse;
     use crate::portable::{
         ContentBlock, InvocationMetrics, Message, Role, StopReason, ToolCall, ToolChoice, Usage,
     };
     use serde_json::json;
+    use serde_json::Value;
     use std::collections::BTreeSet;
 
     const X5: &str = "writer.palmyra-x5-v1:0";

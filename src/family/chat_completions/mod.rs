@@ -7,7 +7,6 @@
 //! object and chunk references, as the AWS user guide pages "OpenAI models"
 //! and "Writer Palmyra X4/X5" take them.
 
-use super::model_family::{text_pieces, RenderContext};
 use crate::accumulator::StreamAccumulator;
 use crate::error::Error;
 use crate::portable::{
@@ -16,22 +15,27 @@ use crate::portable::{
 };
 use base64::Engine as _;
 
+mod dialect;
+mod render;
 mod types;
 
-use serde_json::{json, Map, Value};
-use types::function_type;
+pub use dialect::{ChatDialect, ChatParts, ChatStreamChunk, ChatStyle, EmptyContent, StreamShape};
+use serde_json::{Map, Value};
 pub use types::{
-    OpenAiChatChunk, OpenAiChatRequest, OpenAiChatResponse, OpenAiContent, OpenAiContentPart,
-    OpenAiDelta, OpenAiFunction, OpenAiFunctionCall, OpenAiFunctionName, OpenAiMessage, OpenAiStop,
-    OpenAiTool, OpenAiToolCall, OpenAiToolChoice, OpenAiUsage,
+    OpenAiChatChunk, OpenAiChatResponse, OpenAiChoice, OpenAiContent, OpenAiContentPart,
+    OpenAiDelta, OpenAiFunction, OpenAiFunctionCall, OpenAiFunctionDelta, OpenAiFunctionName,
+    OpenAiMessage, OpenAiTool, OpenAiToolCall, OpenAiToolCallDelta, OpenAiToolChoice, OpenAiUsage,
 };
 
-/// Maps a chat-completions finish reason (`stop` covers both the end of
-/// the turn and a stop sequence: the wire does not tell them apart).
-pub(crate) fn stop_reason(reason: &str) -> StopReason {
+/// Maps a chat-completions finish reason, under every provider's name for
+/// it. `stop` covers both the end of the turn and a stop sequence (the
+/// wire does not tell them apart), and is tool use when the message made
+/// tool calls (Jamba ends a tool-calling turn with `stop`).
+pub(crate) fn stop_reason(reason: &str, made_tool_calls: bool) -> StopReason {
     match reason {
-        "stop" => StopReason::EndTurn,
-        "length" => StopReason::MaxTokens,
+        "stop" | "end_turn" if made_tool_calls => StopReason::ToolUse,
+        "stop" | "end_turn" => StopReason::EndTurn,
+        "length" | "model_length" => StopReason::MaxTokens,
         "tool_calls" | "function_call" => StopReason::ToolUse,
         "content_filter" => StopReason::ContentFiltered,
         other => StopReason::Other(other.to_string()),
@@ -47,11 +51,14 @@ pub(crate) fn is_done_marker(chunk: &[u8]) -> bool {
 /// The portable conversation as chat messages: the system prompt as a
 /// `system` message, tool results as `tool` messages (placed before the
 /// user's text of the same turn, right after the calls they answer), tool
-/// calls as the assistant's `tool_calls`. Images and error-flagged tool
-/// results are refused for `family`.
+/// calls as the assistant's `tool_calls`, images as `data:` URL parts where
+/// `style` says the model takes them. Error-flagged tool results are
+/// refused for `family`.
 pub(crate) fn chat_messages(
     family: &'static str,
     req: &PortableRequest,
+    images: bool,
+    style: &ChatStyle,
 ) -> Result<Vec<OpenAiMessage>, Error> {
     if req.messages.is_empty() {
         return Err(Error::unsupported(family, "a request with no messages"));
@@ -61,75 +68,127 @@ pub(crate) fn chat_messages(
         out.push(OpenAiMessage::text("system", system.clone()));
     }
     for turn in &req.messages {
-        let mut text = String::new();
-        let mut calls = Vec::new();
-        for block in &turn.content {
-            match (turn.role, block) {
-                (_, ContentBlock::Text(t)) => text.push_str(t),
-                (_, ContentBlock::Image { .. }) => {
-                    return Err(Error::unsupported(family, "image content"))
-                }
-                (Role::Assistant, ContentBlock::ToolUse { id, name, input }) => {
-                    calls.push(OpenAiToolCall {
-                        id: id.clone(),
-                        kind: function_type(),
-                        function: OpenAiFunctionCall {
-                            name: name.clone(),
-                            arguments: input.to_string(),
-                        },
-                    })
-                }
-                (Role::User, ContentBlock::ToolResult { is_error: true, .. }) => {
-                    return Err(Error::unsupported(
-                        family,
-                        "a tool result marked as an error",
-                    ))
-                }
-                (
-                    Role::User,
-                    ContentBlock::ToolResult {
-                        tool_use_id,
-                        content,
-                        ..
-                    },
-                ) => out.push(OpenAiMessage {
-                    tool_call_id: Some(tool_use_id.clone()),
-                    ..OpenAiMessage::text(
-                        "tool",
-                        content.iter().map(|c| c.to_text()).collect::<String>(),
-                    )
-                }),
-                (Role::User, ContentBlock::ToolUse { .. }) => {
-                    return Err(Error::unsupported(family, "a tool call in a user turn"))
-                }
-                (Role::Assistant, ContentBlock::ToolResult { .. }) => {
-                    return Err(Error::unsupported(
-                        family,
-                        "a tool result in an assistant turn",
-                    ))
-                }
-            }
-        }
         match turn.role {
-            Role::User => {
-                let only_results = !turn.content.is_empty()
-                    && turn
-                        .content
-                        .iter()
-                        .all(|b| matches!(b, ContentBlock::ToolResult { .. }));
-                if !only_results {
-                    out.push(OpenAiMessage::text("user", text));
-                }
-            }
-            Role::Assistant => out.push(OpenAiMessage {
-                content: (!text.is_empty() || calls.is_empty())
-                    .then_some(OpenAiContent::Text(text)),
-                tool_calls: (!calls.is_empty()).then_some(calls),
-                ..OpenAiMessage::text("assistant", "")
-            }),
+            Role::User => user_messages(family, turn, images, &mut out)?,
+            Role::Assistant => out.push(assistant_message(family, turn, style)?),
         }
     }
     Ok(out)
+}
+
+/// A user turn: one `tool` message per tool result, then a `user` message
+/// of its text and images (left out when the turn is only tool results).
+fn user_messages(
+    family: &'static str,
+    turn: &Message,
+    images: bool,
+    out: &mut Vec<OpenAiMessage>,
+) -> Result<(), Error> {
+    let mut parts = Vec::new();
+    let mut results = 0;
+    for block in &turn.content {
+        match block {
+            ContentBlock::Text(text) => parts.push(OpenAiContentPart::Text { text: text.clone() }),
+            ContentBlock::Image { format, data } if images => {
+                let url = format!(
+                    "data:{};base64,{}",
+                    format.media_type(),
+                    base64::engine::general_purpose::STANDARD.encode(data)
+                );
+                let mut image_url = Map::new();
+                image_url.insert("url".into(), Value::String(url));
+                parts.push(OpenAiContentPart::ImageUrl {
+                    image_url: Value::Object(image_url),
+                });
+            }
+            ContentBlock::Image { .. } => return Err(Error::unsupported(family, "image content")),
+            ContentBlock::ToolResult { is_error: true, .. } => {
+                return Err(Error::unsupported(
+                    family,
+                    "a tool result marked as an error",
+                ))
+            }
+            ContentBlock::ToolResult {
+                tool_use_id,
+                content,
+                ..
+            } => {
+                results += 1;
+                out.push(OpenAiMessage {
+                    tool_call_id: Some(tool_use_id.clone()),
+                    ..OpenAiMessage::text(
+                        "tool",
+                        content
+                            .iter()
+                            .map(ToolResultContent::to_text)
+                            .collect::<String>(),
+                    )
+                });
+            }
+            ContentBlock::ToolUse { .. } => {
+                return Err(Error::unsupported(family, "a tool call in a user turn"))
+            }
+        }
+    }
+    let has_image = parts
+        .iter()
+        .any(|p| matches!(p, OpenAiContentPart::ImageUrl { .. }));
+    let message = OpenAiMessage {
+        content: Some(OpenAiContent::Parts(parts)),
+        ..OpenAiMessage::text("user", "")
+    };
+    if has_image {
+        out.push(message);
+        return Ok(());
+    }
+    let text = message.content_text();
+    if results == 0 || !text.is_empty() {
+        out.push(OpenAiMessage::text("user", text));
+    }
+    Ok(())
+}
+
+/// An assistant turn: its text and its tool calls in one message; the
+/// content of a message that only calls tools is left out, or empty where
+/// `style` says so.
+fn assistant_message(
+    family: &'static str,
+    turn: &Message,
+    style: &ChatStyle,
+) -> Result<OpenAiMessage, Error> {
+    let mut calls = Vec::new();
+    for block in &turn.content {
+        match block {
+            ContentBlock::Text(_) => {}
+            ContentBlock::ToolUse { id, name, input } => calls.push(OpenAiToolCall {
+                id: id.clone(),
+                kind: style.request_tool_call_type.then(|| "function".to_string()),
+                function: OpenAiFunctionCall {
+                    name: name.clone(),
+                    arguments: input.to_string(),
+                },
+            }),
+            ContentBlock::Image { .. } => {
+                return Err(Error::unsupported(
+                    family,
+                    "image content in an assistant turn",
+                ))
+            }
+            ContentBlock::ToolResult { .. } => {
+                return Err(Error::unsupported(
+                    family,
+                    "a tool result in an assistant turn",
+                ))
+            }
+        }
+    }
+    let text = turn.text();
+    let keep = !text.is_empty() || calls.is_empty() || style.empty_content == EmptyContent::Empty;
+    Ok(OpenAiMessage {
+        content: keep.then_some(OpenAiContent::Text(text)),
+        tool_calls: (!calls.is_empty()).then_some(calls),
+        ..OpenAiMessage::text("assistant", "")
+    })
 }
 
 /// The portable tools as chat-completions function tools.
@@ -138,7 +197,7 @@ pub(crate) fn chat_tools(req: &PortableRequest) -> Option<Vec<OpenAiTool>> {
         req.tools
             .iter()
             .map(|t| OpenAiTool {
-                kind: function_type(),
+                kind: "function".into(),
                 function: OpenAiFunction {
                     name: t.name.clone(),
                     description: t.description.clone(),
@@ -150,13 +209,13 @@ pub(crate) fn chat_tools(req: &PortableRequest) -> Option<Vec<OpenAiTool>> {
 }
 
 /// The portable tool choice: `auto`, `required`, `none` or one function.
-pub(crate) fn chat_tool_choice(choice: &ToolChoice) -> OpenAiToolChoice {
+pub fn chat_tool_choice(choice: &ToolChoice) -> OpenAiToolChoice {
     match choice {
         ToolChoice::Auto => OpenAiToolChoice::Mode("auto".into()),
         ToolChoice::Any => OpenAiToolChoice::Mode("required".into()),
         ToolChoice::None => OpenAiToolChoice::Mode("none".into()),
         ToolChoice::Tool(name) => OpenAiToolChoice::Function {
-            kind: function_type(),
+            kind: "function".into(),
             function: OpenAiFunctionName { name: name.clone() },
         },
     }
@@ -172,21 +231,24 @@ pub(crate) fn tool_calls(
         .tool_calls
         .iter()
         .flatten()
-        .map(|call| {
+        .enumerate()
+        .map(|(i, call)| {
             let args = call.function.arguments.trim();
             let input = if args.is_empty() {
                 Value::Object(Map::new())
             } else {
                 serde_json::from_str(args).map_err(|e| {
-                    Error::parse(
-                        family,
-                        "response",
-                        format!("arguments of tool call {}: {e}", call.id),
-                    )
+                    let name = &call.function.name;
+                    let reason = format!("tool {name}: arguments of tool call {}: {e}", call.id);
+                    Error::parse(family, "response", reason)
                 })?
             };
+            let id = match call.id.as_str() {
+                "" => format!("call_{i}"),
+                id => id.to_string(),
+            };
             Ok(ToolCall {
-                id: call.id.clone(),
+                id,
                 name: call.function.name.clone(),
                 input,
             })
@@ -223,53 +285,83 @@ pub(crate) fn portable_response(
             ))
         }
     };
+    let made_calls = !calls.is_empty();
     Ok(PortableResponse {
         text,
         tool_calls: calls,
-        stop_reason: choice.finish_reason.as_deref().map(stop_reason),
+        stop_reason: choice.reason().map(|r| stop_reason(r, made_calls)),
         usage: resp.usage.as_ref().map(usage),
         ..Default::default()
     })
 }
 
-/// Pushes a `chat.completion.chunk` into `acc`: the deltas (or
-/// completion-style `text`) of choice 0, and the usage where sent.
+/// Pushes a stream chunk into `acc`: the deltas (or completion-style
+/// `text`, or the whole-message pieces Mistral streams) of choice 0, and
+/// the usage where sent.
 pub(crate) fn push_chunk(acc: &mut StreamAccumulator, chunk: OpenAiChatChunk) {
     for choice in chunk.choices.into_iter().filter(|c| c.index == 0) {
-        let mut delta = choice.delta;
-        if delta.content.is_none() {
-            delta.content = choice.text;
+        let reason = choice.reason().map(str::to_string);
+        match (choice.delta, choice.message) {
+            (Some(delta), _) => push_delta(acc, delta),
+            (None, Some(message)) => push_message_piece(acc, message),
+            (None, None) => {}
         }
-        push_delta(acc, delta, choice.finish_reason);
+        if let Some(text) = choice.text.filter(|t| !t.is_empty()) {
+            acc.push(StreamEvent::TextDelta { index: 0, text });
+        }
+        if let Some(reason) = reason {
+            let made_calls = acc.tool_calls_started() > 0;
+            acc.push(StreamEvent::Stop(stop_reason(&reason, made_calls)));
+        }
     }
     if let Some(u) = &chunk.usage {
         acc.push(StreamEvent::Usage(usage(u)));
     }
 }
 
-/// Pushes the events of one chunk choice: text at block 0, tool call `k`
-/// at block `k + 1` (a missing id is synthesised as `call_<k>`).
-pub(crate) fn push_delta(
-    acc: &mut StreamAccumulator,
-    delta: OpenAiDelta,
-    finish_reason: Option<String>,
-) {
-    if let Some(text) = delta.content.filter(|t| !t.is_empty()) {
+/// Pushes the events of one delta: text at block 0, tool call `k` at block
+/// `k + 1`, started by its first piece (a missing id is `call_<k>`).
+fn push_delta(acc: &mut StreamAccumulator, delta: OpenAiDelta) {
+    if let Some(text) = delta.content.flatten().filter(|t| !t.is_empty()) {
         acc.push(StreamEvent::TextDelta { index: 0, text });
     }
     for call in delta.tool_calls.into_iter().flatten() {
         let index = call.index + 1;
         let function = call.function.unwrap_or_default();
-        if let Some(name) = function.name {
+        if call.id.is_some() || function.name.is_some() {
             let id = call.id.unwrap_or_else(|| format!("call_{}", call.index));
+            let name = function.name.unwrap_or_default();
             acc.push(StreamEvent::ToolUseStart { index, id, name });
         }
         if let Some(json) = function.arguments.filter(|a| !a.is_empty()) {
             acc.push(StreamEvent::ToolInputDelta { index, json });
         }
     }
-    if let Some(reason) = finish_reason {
-        acc.push(StreamEvent::Stop(stop_reason(&reason)));
+}
+
+/// Pushes a streamed piece of a whole message: its text, and each tool
+/// call whole, numbered after the calls already started.
+fn push_message_piece(acc: &mut StreamAccumulator, message: OpenAiMessage) {
+    let text = message.content_text();
+    if !text.is_empty() {
+        acc.push(StreamEvent::TextDelta { index: 0, text });
+    }
+    for call in message.tool_calls.into_iter().flatten() {
+        let started = acc.tool_calls_started();
+        let index = 1 + started as u32;
+        let id = match call.id.as_str() {
+            "" => format!("call_{started}"),
+            id => id.to_string(),
+        };
+        acc.push(StreamEvent::ToolUseStart {
+            index,
+            id,
+            name: call.function.name,
+        });
+        acc.push(StreamEvent::ToolInputDelta {
+            index,
+            json: call.function.arguments,
+        });
     }
 }
 
@@ -298,7 +390,9 @@ pub(crate) fn read_chat_messages(
             "tool" => results
                 .get_or_insert_with(Vec::new)
                 .push(ContentBlock::ToolResult {
-                    tool_use_id: m.tool_call_id.clone().unwrap_or_default(),
+                    tool_use_id: m.tool_call_id.clone().ok_or_else(|| {
+                        Error::parse(family, "request", "a tool message without tool_call_id")
+                    })?,
                     content: vec![ToolResultContent::Text(m.content_text())],
                     is_error: false,
                 }),
@@ -361,8 +455,10 @@ fn read_content(
     content: Option<&OpenAiContent>,
 ) -> Result<Vec<ContentBlock>, Error> {
     match content {
-        None => Ok(vec![ContentBlock::Text(String::new())]),
-        Some(OpenAiContent::Text(text)) => Ok(vec![ContentBlock::Text(text.clone())]),
+        None | Some(OpenAiContent::Null) => Ok(vec![ContentBlock::Text(String::new())]),
+        Some(OpenAiContent::Text(text) | OpenAiContent::Object { text }) => {
+            Ok(vec![ContentBlock::Text(text.clone())])
+        }
         Some(OpenAiContent::Parts(parts)) => parts
             .iter()
             .map(|part| match part {
@@ -373,7 +469,8 @@ fn read_content(
     }
 }
 
-/// `{"url":"data:image/png;base64,..."}` (or the URL alone) as an image.
+/// `{"url":"data:image/png;base64,..."}` (or the URL alone) as an image;
+/// a media type the portable form does not name is read from the bytes.
 fn data_url_image(family: &'static str, image_url: &Value) -> Result<ContentBlock, Error> {
     let url = image_url
         .get("url")
@@ -384,12 +481,13 @@ fn data_url_image(family: &'static str, image_url: &Value) -> Result<ContentBloc
     let (media_type, data) = url
         .strip_prefix("data:")
         .and_then(|rest| rest.split_once(";base64,"))
-        .ok_or_else(|| bad("only base64 `data:` URLs can be read"))?;
-    let format = ImageFormat::from_name(media_type)
-        .ok_or_else(|| bad(&format!("unknown media type {media_type:?}")))?;
+        .ok_or_else(|| bad("only a base64 data: URL can be read"))?;
     let data = base64::engine::general_purpose::STANDARD
         .decode(data)
         .map_err(|e| bad(&e.to_string()))?;
+    let format = ImageFormat::from_name(media_type)
+        .or_else(|| ImageFormat::sniff(&data))
+        .ok_or_else(|| bad(&format!("unknown media type {media_type:?}")))?;
     Ok(ContentBlock::Image { format, data })
 }
 
@@ -428,7 +526,7 @@ pub(crate) fn read_tool_choice(
 
 /// The chat-completions finish reason for a portable stop reason (`stop`
 /// for both the end of the turn and a stop sequence).
-pub(crate) fn finish_reason_name(reason: Option<&StopReason>) -> &str {
+pub fn finish_reason_name(reason: Option<&StopReason>) -> &str {
     match reason {
         Some(StopReason::MaxTokens) => "length",
         Some(StopReason::ToolUse) => "tool_calls",
@@ -436,111 +534,4 @@ pub(crate) fn finish_reason_name(reason: Option<&StopReason>) -> &str {
         Some(StopReason::Other(other)) => other,
         _ => "stop",
     }
-}
-
-/// The `created` Unix time of a rendered response: derived from the
-/// response id, within the year from 2025-01-01, so the same request always
-/// gets the same bytes.
-pub(crate) fn created_for(ctx: &RenderContext<'_>) -> u64 {
-    const BASE: u64 = 1_735_689_600;
-    const YEAR: u64 = 31_536_000;
-    let hex = ctx.response_id.get(..12).unwrap_or("0");
-    BASE + u64::from_str_radix(hex, 16).unwrap_or(0) % YEAR
-}
-
-/// A response's tool calls as chat-completions `tool_calls`.
-fn rendered_tool_calls(resp: &PortableResponse) -> Vec<Value> {
-    resp.tool_calls
-        .iter()
-        .map(|call| {
-            json!({
-                "id": call.id,
-                "type": "function",
-                "function": {"name": call.name, "arguments": call.input.to_string()},
-            })
-        })
-        .collect()
-}
-
-/// The assistant message of a `chat.completion`: `content` is `null` when
-/// there is only a tool call; `tool_calls` appears only when there are some.
-pub(crate) fn render_chat_message(resp: &PortableResponse) -> Value {
-    let mut message = json!({
-        "role": "assistant",
-        "content": (!resp.text.is_empty() || resp.tool_calls.is_empty()).then_some(&resp.text),
-    });
-    if !resp.tool_calls.is_empty() {
-        message["tool_calls"] = Value::Array(rendered_tool_calls(resp));
-    }
-    message
-}
-
-/// Chat-completions usage, zero when the response has none.
-pub(crate) fn render_usage(resp: &PortableResponse) -> Value {
-    let u = resp.usage.unwrap_or_default();
-    json!({
-        "prompt_tokens": u.input_tokens,
-        "completion_tokens": u.output_tokens,
-        "total_tokens": u.input_tokens + u.output_tokens,
-    })
-}
-
-/// The `chat.completion.chunk` objects of a response: the role (with an
-/// empty text, or with the first tool call when there is no text), one
-/// chunk per piece of text, each tool call as its id and name then two
-/// argument fragments, and an empty delta with the finish reason. Token
-/// counts are not streamed (they come in the invocation metrics).
-pub(crate) fn render_chat_chunks(
-    resp: &PortableResponse,
-    id: &str,
-    created: u64,
-    model: &str,
-) -> Vec<Value> {
-    let chunk = |delta: Value, finish: Option<&str>| {
-        json!({
-            "id": id,
-            "object": "chat.completion.chunk",
-            "created": created,
-            "model": model,
-            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
-        })
-    };
-    let mut chunks = Vec::new();
-    let with_text = !resp.text.is_empty() || resp.tool_calls.is_empty();
-    if with_text {
-        chunks.push(chunk(json!({"role": "assistant", "content": ""}), None));
-        for piece in text_pieces(&resp.text)
-            .into_iter()
-            .filter(|p| !p.is_empty())
-        {
-            chunks.push(chunk(json!({"content": piece}), None));
-        }
-    }
-    for (index, call) in rendered_tool_calls(resp).into_iter().enumerate() {
-        let arguments = call["function"]["arguments"].as_str().unwrap_or_default();
-        let cut = arguments
-            .char_indices()
-            .map(|(i, _)| i)
-            .nth(arguments.chars().count() / 2)
-            .unwrap_or(0);
-        let (first, second) = arguments.split_at(cut);
-        let mut start = json!({"tool_calls": [{"index": index, "id": call["id"], "type": "function",
-            "function": {"name": call["function"]["name"], "arguments": ""}}]});
-        if index == 0 && !with_text {
-            start["role"] = json!("assistant");
-            start["content"] = Value::Null;
-        }
-        chunks.push(chunk(start, None));
-        for part in [first, second] {
-            chunks.push(chunk(
-                json!({"tool_calls": [{"index": index, "function": {"arguments": part}}]}),
-                None,
-            ));
-        }
-    }
-    chunks.push(chunk(
-        json!({}),
-        Some(finish_reason_name(resp.stop_reason.as_ref())),
-    ));
-    chunks
 }

@@ -4,52 +4,6 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-/// The chat-completions request body.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct OpenAiChatRequest {
-    /// Must equal the model id, or be absent (the builder leaves it out).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub model: Option<String>,
-    /// The conversation, system/developer messages first.
-    pub messages: Vec<OpenAiMessage>,
-    /// The most tokens to generate, reasoning included.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_completion_tokens: Option<u32>,
-    /// Sequences that stop generation: a string or a list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stop: Option<OpenAiStop>,
-    /// 0–2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub temperature: Option<f32>,
-    /// 0–1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub top_p: Option<f32>,
-    /// Functions the model may call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tools: Option<Vec<OpenAiTool>>,
-    /// How the model must choose tools.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tool_choice: Option<OpenAiToolChoice>,
-    /// Must match the operation (`false` for InvokeModel), or be absent (the
-    /// builder leaves it out).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stream: Option<bool>,
-    /// Any other chat-completions field (`reasoning_effort`, `seed`, ...),
-    /// kept as given.
-    #[serde(flatten, skip_serializing_if = "Map::is_empty")]
-    pub extra: Map<String, Value>,
-}
-
-/// `stop`: one sequence or several.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum OpenAiStop {
-    /// One sequence.
-    One(String),
-    /// Several sequences.
-    Many(Vec<String>),
-}
-
 /// One message, request or response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OpenAiMessage {
@@ -65,6 +19,10 @@ pub struct OpenAiMessage {
     /// On a `tool` message: the call it answers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tool_call_id: Option<String>,
+    /// The reasoning beside the answer, where a provider's response has the
+    /// field (`Some(None)` writes `null`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasoning_content: Option<Option<String>>,
 }
 
 impl OpenAiMessage {
@@ -75,14 +33,15 @@ impl OpenAiMessage {
             content: Some(OpenAiContent::Text(text.into())),
             tool_calls: None,
             tool_call_id: None,
+            reasoning_content: None,
         }
     }
 
     /// The text of the content (text parts joined), empty when there is none.
     pub fn content_text(&self) -> String {
         match &self.content {
-            None => String::new(),
-            Some(OpenAiContent::Text(text)) => text.clone(),
+            None | Some(OpenAiContent::Null) => String::new(),
+            Some(OpenAiContent::Text(text) | OpenAiContent::Object { text }) => text.clone(),
             Some(OpenAiContent::Parts(parts)) => parts
                 .iter()
                 .filter_map(|p| match p {
@@ -102,6 +61,14 @@ pub enum OpenAiContent {
     Text(String),
     /// Content parts.
     Parts(Vec<OpenAiContentPart>),
+    /// `{"text": ...}`, as the AWS page's Writer Palmyra example writes a
+    /// message's content; read, never written.
+    Object {
+        /// The text.
+        text: String,
+    },
+    /// `null`: an assistant message that only calls tools, in a response.
+    Null,
 }
 
 /// One content part.
@@ -123,11 +90,13 @@ pub enum OpenAiContentPart {
 /// A tool call made by the assistant.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OpenAiToolCall {
-    /// The call's id, echoed by the `tool` message that answers it.
+    /// The call's id, echoed by the `tool` message that answers it (empty
+    /// where a provider leaves it out).
+    #[serde(default)]
     pub id: String,
-    /// Always `function`.
-    #[serde(rename = "type", default = "function_type")]
-    pub kind: String,
+    /// `function`, where the provider writes it.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
     /// The function and its arguments.
     pub function: OpenAiFunctionCall,
 }
@@ -137,8 +106,18 @@ pub struct OpenAiToolCall {
 pub struct OpenAiFunctionCall {
     /// The function's name.
     pub name: String,
-    /// The arguments, a JSON object serialised as a string.
+    /// The arguments, a JSON object serialised as a string (an object, as
+    /// Mistral also takes, is read as its serialisation).
+    #[serde(deserialize_with = "string_or_json")]
     pub arguments: String,
+}
+
+/// Reads a JSON string as itself and any other JSON value as its text.
+fn string_or_json<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::String(text) => text,
+        other => other.to_string(),
+    })
 }
 
 /// A tool definition.
@@ -159,8 +138,17 @@ pub struct OpenAiFunction {
     /// What it does, for the model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// A JSON Schema of its arguments.
+    /// A JSON Schema of its arguments (an object schema without
+    /// properties where a provider leaves it out).
+    #[serde(default = "empty_object_schema")]
     pub parameters: Value,
+}
+
+fn empty_object_schema() -> Value {
+    let mut schema = Map::new();
+    schema.insert("type".into(), Value::String("object".into()));
+    schema.insert("properties".into(), Value::Object(Map::new()));
+    Value::Object(schema)
 }
 
 /// `tool_choice`: a mode or one named function.
@@ -186,44 +174,68 @@ pub struct OpenAiFunctionName {
     pub name: String,
 }
 
-/// The response body, a `chat.completion` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A response body (a `chat.completion` object) or one stream chunk (a
+/// `chat.completion.chunk`): the same shape, choices carrying a `message`
+/// or a `delta`. The header fields are written where the provider writes
+/// them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OpenAiChatResponse {
     /// `chatcmpl-...`.
-    #[serde(default)]
-    pub id: String,
-    /// `chat.completion`.
-    #[serde(default)]
-    pub object: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `chat.completion` or `chat.completion.chunk`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
     /// Unix seconds.
-    #[serde(default)]
-    pub created: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<u64>,
     /// The model id.
-    #[serde(default)]
-    pub model: String,
-    /// One choice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// One choice (none on a usage-only chunk).
     pub choices: Vec<OpenAiChoice>,
     /// Token counts.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<OpenAiUsage>,
 }
 
-/// One choice of a response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A stream chunk: the response's shape.
+pub type OpenAiChatChunk = OpenAiChatResponse;
+
+/// One choice of a response or chunk.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OpenAiChoice {
     /// The choice's index (0).
     #[serde(default)]
     pub index: u32,
-    /// The assistant message.
-    #[serde(default)]
+    /// The assistant message (or, where a provider streams whole
+    /// messages, this chunk's piece of it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<OpenAiMessage>,
+    /// What a chunk adds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delta: Option<OpenAiDelta>,
     /// The text, in the completion shape some servers answer with instead
     /// of `message` (Writer Palmyra).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-    /// `stop`, `length`, `tool_calls`, `content_filter`.
-    #[serde(default)]
-    pub finish_reason: Option<String>,
+    /// `stop`, `length`, `tool_calls`, `content_filter` (`Some(None)`
+    /// writes `null`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finish_reason: Option<Option<String>>,
+    /// The same under the name Mistral's Bedrock bodies use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_reason: Option<Option<String>>,
+}
+
+impl OpenAiChoice {
+    /// The finish reason, under either name.
+    pub fn reason(&self) -> Option<&str> {
+        self.finish_reason
+            .as_ref()
+            .or(self.stop_reason.as_ref())
+            .and_then(|r| r.as_deref())
+    }
 }
 
 /// Token counts.
@@ -240,58 +252,17 @@ pub struct OpenAiUsage {
     pub total_tokens: u32,
 }
 
-/// One stream chunk, a `chat.completion.chunk` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OpenAiChatChunk {
-    /// `chatcmpl-...`.
-    #[serde(default)]
-    pub id: String,
-    /// `chat.completion.chunk`.
-    #[serde(default)]
-    pub object: String,
-    /// Unix seconds.
-    #[serde(default)]
-    pub created: u64,
-    /// The model id.
-    #[serde(default)]
-    pub model: String,
-    /// The choice deltas (empty on a usage-only chunk).
-    #[serde(default)]
-    pub choices: Vec<OpenAiChunkChoice>,
-    /// Token counts, where the server sends them.
-    #[serde(default)]
-    pub usage: Option<OpenAiUsage>,
-}
-
-/// One choice of a chunk.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OpenAiChunkChoice {
-    /// The choice's index (0).
-    #[serde(default)]
-    pub index: u32,
-    /// What this chunk adds.
-    #[serde(default)]
-    pub delta: OpenAiDelta,
-    /// The text piece, in the completion shape some servers stream instead
-    /// of `delta` (Writer Palmyra).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
-    /// Set on the last chunk of the choice.
-    #[serde(default)]
-    pub finish_reason: Option<String>,
-}
-
 /// The `delta` of a chunk choice.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OpenAiDelta {
     /// `assistant`, on the first chunk.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
-    /// A piece of the text.
-    #[serde(default)]
-    pub content: Option<String>,
+    /// A piece of the text (`Some(None)` writes `null`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<Option<String>>,
     /// Pieces of tool calls.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tool_calls: Option<Vec<OpenAiToolCallDelta>>,
 }
 
@@ -300,15 +271,16 @@ pub struct OpenAiDelta {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OpenAiToolCallDelta {
     /// Which tool call of the message (0, 1, ...).
+    #[serde(default)]
     pub index: u32,
     /// The call's id, on the first piece.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `function`, on the first piece.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// The name and/or an arguments fragment.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub function: Option<OpenAiFunctionDelta>,
 }
 
@@ -316,13 +288,9 @@ pub struct OpenAiToolCallDelta {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OpenAiFunctionDelta {
     /// The function's name, on the first piece.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// A fragment of the JSON arguments.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arguments: Option<String>,
-}
-
-pub(super) fn function_type() -> String {
-    "function".to_string()
 }

@@ -1,11 +1,16 @@
 //! Unit tests of the `jamba` family.
 
 use super::*;
+use crate::accumulator::StreamAccumulator;
+use crate::family::chat_completions::stop_reason;
+use crate::family::model_family::RenderContext;
 use crate::family::test_support::{
     documented_request, model, recorded, recorded_chunks, recorded_in, request_fixture,
 };
+use crate::family::ModelFamily;
+use crate::portable::*;
 use crate::portable::{ImageFormat, ToolSpec};
-use serde_json::json;
+use serde_json::{json, Value};
 
 const LARGE: &str = "ai21.jamba-1-5-large-v1:0";
 const MINI: &str = "ai21.jamba-1-5-mini-v1:0";

@@ -1,10 +1,15 @@
 //! Unit tests of the `mistral_chat` family.
 
 use super::*;
+use crate::accumulator::StreamAccumulator;
+use crate::family::model_family::RenderContext;
 use crate::family::prompt_template::key_paths;
 use crate::family::test_support::{
     documented_request, model, recorded, recorded_chunks_in, recorded_in, request_fixture,
 };
+use crate::family::ModelFamily;
+use crate::portable::*;
+use serde_json::{json, Value};
 
 const LARGE_2: &str = "mistral.mistral-large-2407-v1:0";
 const PIXTRAL: &str = "mistral.pixtral-large-2502-v1:0";

@@ -1,15 +1,19 @@
 //! Unit tests of the `openai_chat` family.
 
 use super::*;
+use crate::accumulator::StreamAccumulator;
 use crate::family::chat_completions::stop_reason;
+use crate::family::model_family::RenderContext;
 use crate::family::test_support::{
     documented_request, model, recorded, recorded_chunks_in, recorded_in, request_fixture,
 };
+use crate::family::ModelFamily;
+use crate::portable::*;
 use crate::portable::{
     ContentBlock, ImageFormat, InvocationMetrics, Message, Role, StopReason, StreamEvent, ToolCall,
     ToolChoice, ToolResultContent, ToolSpec, Usage,
 };
-use serde_json::json;
+use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
 const GPT_OSS: &str = "openai.gpt-oss-20b-1:0";
@@ -234,11 +238,11 @@ fn malformed_bodies_are_errors() {
         .unwrap_err();
     assert!(err
         .to_string()
-        .starts_with("openai_chat: cannot parse response: arguments of tool call c1"));
+        .starts_with("openai_chat: cannot parse response: tool f: arguments of tool call c1"));
     assert!(OpenAiChat
         .parse_chunk(br#"{"choices":"nope"}"#, &mut StreamAccumulator::new())
         .is_err());
-    assert_eq!(stop_reason("length"), StopReason::MaxTokens);
+    assert_eq!(stop_reason("length", false), StopReason::MaxTokens);
 }
 
 #[test]
