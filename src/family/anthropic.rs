@@ -3,7 +3,8 @@
 //! Shapes from the AWS user guide page "Anthropic Claude Messages API" and
 //! Anthropic's Messages API reference; chunk types as streamed by Bedrock.
 
-use super::model_family::{from_slice, text_pieces, to_bytes, ModelFamily, RenderContext};
+use super::codec::Codec;
+use super::model_family::{text_pieces, RenderContext};
 use crate::accumulator::StreamAccumulator;
 use crate::error::Error;
 use crate::model_info::ModelInfo;
@@ -13,7 +14,7 @@ use crate::portable::{
 };
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 const NAME: &str = "anthropic";
 
@@ -210,14 +211,27 @@ pub struct AnthropicUsage {
     pub output_tokens: u32,
 }
 
+/// The token counts of `message_delta`: the output so far, and the input
+/// where a stream sends it there too.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct AnthropicDeltaUsage {
+    /// Tokens read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_tokens: Option<u32>,
+    /// Tokens generated.
+    #[serde(default)]
+    pub output_tokens: u32,
+}
+
 /// One event of the response stream.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum AnthropicChunk {
     /// The message starts; carries the input token count.
     MessageStart {
-        /// The message so far.
-        message: AnthropicStartMessage,
+        /// The message so far: no content, no stop reason, the input
+        /// token count.
+        message: AnthropicResponse,
     },
     /// A content block starts.
     ContentBlockStart {
@@ -244,20 +258,12 @@ pub enum AnthropicChunk {
         delta: AnthropicMessageDelta,
         /// `{"output_tokens":N}`.
         #[serde(default)]
-        usage: AnthropicUsage,
+        usage: AnthropicDeltaUsage,
     },
     /// The message ends.
     MessageStop,
     /// Keep-alive.
     Ping,
-}
-
-/// The `message` of `message_start`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AnthropicStartMessage {
-    /// Token counts so far.
-    #[serde(default)]
-    pub usage: AnthropicUsage,
 }
 
 /// A content block delta; the variant names are the wire's `type` values.
@@ -305,57 +311,6 @@ pub(crate) fn stop_reason(reason: &str) -> StopReason {
         "stop_sequence" => StopReason::StopSequence,
         "tool_use" => StopReason::ToolUse,
         other => StopReason::Other(other.to_string()),
-    }
-}
-
-impl AnthropicMessages {
-    /// Builds the typed request; `max_tokens` defaults to the model's limit.
-    pub fn request(
-        &self,
-        req: &PortableRequest,
-        model: &ModelInfo,
-    ) -> Result<AnthropicRequest, Error> {
-        if req.messages.is_empty() {
-            return Err(Error::unsupported(NAME, "a request with no messages"));
-        }
-        let p = &req.params;
-        if p.temperature.is_some() && p.top_p.is_some() && one_sampler_only(model) {
-            return Err(Error::unsupported(
-                NAME,
-                format!("temperature together with top_p on {}", model.id),
-            ));
-        }
-        Ok(AnthropicRequest {
-            anthropic_version: ANTHROPIC_VERSION.to_string(),
-            max_tokens: p
-                .max_tokens
-                .or(model.max_output_tokens)
-                .unwrap_or(DEFAULT_MAX_TOKENS),
-            messages: req.messages.iter().map(message).collect(),
-            system: req.system.clone().map(Value::String),
-            temperature: p.temperature,
-            top_p: p.top_p,
-            top_k: p.top_k,
-            stop_sequences: (!p.stop_sequences.is_empty()).then(|| p.stop_sequences.clone()),
-            tools: (!req.tools.is_empty()).then(|| {
-                req.tools
-                    .iter()
-                    .map(|t| AnthropicTool {
-                        name: t.name.clone(),
-                        description: t.description.clone(),
-                        input_schema: t.input_schema.clone(),
-                    })
-                    .collect()
-            }),
-            tool_choice: req.tool_choice.as_ref().map(|c| match c {
-                ToolChoice::Auto => AnthropicToolChoice::Auto,
-                ToolChoice::Any => AnthropicToolChoice::Any,
-                ToolChoice::Tool(name) => AnthropicToolChoice::Tool { name: name.clone() },
-                ToolChoice::None => AnthropicToolChoice::None,
-            }),
-            thinking: None,
-            anthropic_beta: None,
-        })
     }
 }
 
@@ -525,22 +480,61 @@ fn portable_block(b: &AnthropicBlock) -> Option<Result<ContentBlock, Error>> {
     }))
 }
 
-impl ModelFamily for AnthropicMessages {
-    fn name(&self) -> &'static str {
-        NAME
-    }
+impl Codec for AnthropicMessages {
+    const NAME: &'static str = NAME;
+    const TITLE: &'static str = "Anthropic Claude (Messages API)";
+    type Request = AnthropicRequest;
+    type Response = AnthropicResponse;
+    type Chunk = AnthropicChunk;
 
-    fn title(&self) -> &'static str {
-        "Anthropic Claude (Messages API)"
-    }
-
-    fn build_bytes(&self, req: &PortableRequest, model: &ModelInfo) -> Result<Vec<u8>, Error> {
-        to_bytes(NAME, &self.request(req, model)?)
+    /// `max_tokens` defaults to the model's limit.
+    fn request(&self, req: &PortableRequest, model: &ModelInfo) -> Result<AnthropicRequest, Error> {
+        if req.messages.is_empty() {
+            return Err(Error::unsupported(NAME, "a request with no messages"));
+        }
+        let p = &req.params;
+        if p.temperature.is_some() && p.top_p.is_some() && one_sampler_only(model) {
+            return Err(Error::unsupported(
+                NAME,
+                format!("temperature together with top_p on {}", model.id),
+            ));
+        }
+        Ok(AnthropicRequest {
+            anthropic_version: ANTHROPIC_VERSION.to_string(),
+            max_tokens: p
+                .max_tokens
+                .or(model.max_output_tokens)
+                .unwrap_or(DEFAULT_MAX_TOKENS),
+            messages: req.messages.iter().map(message).collect(),
+            system: req.system.clone().map(Value::String),
+            temperature: p.temperature,
+            top_p: p.top_p,
+            top_k: p.top_k,
+            stop_sequences: (!p.stop_sequences.is_empty()).then(|| p.stop_sequences.clone()),
+            tools: (!req.tools.is_empty()).then(|| {
+                req.tools
+                    .iter()
+                    .map(|t| AnthropicTool {
+                        name: t.name.clone(),
+                        description: t.description.clone(),
+                        input_schema: t.input_schema.clone(),
+                    })
+                    .collect()
+            }),
+            tool_choice: req.tool_choice.as_ref().map(|c| match c {
+                ToolChoice::Auto => AnthropicToolChoice::Auto,
+                ToolChoice::Any => AnthropicToolChoice::Any,
+                ToolChoice::Tool(name) => AnthropicToolChoice::Tool { name: name.clone() },
+                ToolChoice::None => AnthropicToolChoice::None,
+            }),
+            thinking: None,
+            anthropic_beta: None,
+        })
     }
 
     /// Extended thinking's budget must stay below `max_tokens`, in
     /// Anthropic's words.
-    fn check_body(&self, body: &Value) -> Option<String> {
+    fn body_rule(&self, body: &Value) -> Option<String> {
         let thinking = body.get("thinking")?;
         let enabled = thinking.get("type").and_then(Value::as_str) == Some("enabled");
         let budget = thinking.get("budget_tokens").and_then(Value::as_u64)?;
@@ -549,8 +543,7 @@ impl ModelFamily for AnthropicMessages {
             .then(|| "`max_tokens` must be greater than `thinking.budget_tokens`.".to_string())
     }
 
-    fn parse(&self, body: &[u8]) -> Result<PortableResponse, Error> {
-        let resp: AnthropicResponse = from_slice(NAME, "response", body)?;
+    fn portable(&self, resp: AnthropicResponse) -> Result<PortableResponse, Error> {
         let mut out = PortableResponse {
             stop_reason: resp.stop_reason.as_deref().map(stop_reason),
             usage: Some(Usage {
@@ -571,8 +564,11 @@ impl ModelFamily for AnthropicMessages {
         Ok(out)
     }
 
-    fn read_request(&self, body: &[u8], _model: &ModelInfo) -> Result<PortableRequest, Error> {
-        let req: AnthropicRequest = from_slice(NAME, "request", body)?;
+    fn portable_request(
+        &self,
+        req: AnthropicRequest,
+        _model: &ModelInfo,
+    ) -> Result<PortableRequest, Error> {
         let system = match &req.system {
             None => None,
             Some(Value::String(s)) => Some(s.clone()),
@@ -625,78 +621,117 @@ impl ModelFamily for AnthropicMessages {
         })
     }
 
-    fn render_response(
+    fn native(
         &self,
         resp: &PortableResponse,
         ctx: &RenderContext<'_>,
-    ) -> Result<Value, Error> {
+    ) -> Result<AnthropicResponse, Error> {
         let usage = resp.usage.unwrap_or_default();
         let mut content = Vec::new();
         if !resp.text.is_empty() || resp.tool_calls.is_empty() {
-            content.push(json!({"type": "text", "text": resp.text}));
+            content.push(AnthropicBlock::Text {
+                text: resp.text.clone(),
+            });
         }
-        for call in &resp.tool_calls {
-            content.push(
-                json!({"type": "tool_use", "id": call.id, "name": call.name, "input": call.input}),
-            );
-        }
-        Ok(json!({
-            "id": format!("msg_bdrk_{}", &ctx.response_id[..24.min(ctx.response_id.len())]),
-            "type": "message",
-            "role": "assistant",
-            "model": response_model_name(&ctx.model.id),
-            "content": content,
-            "stop_reason": stop_reason_name(resp.stop_reason.as_ref()),
-            "stop_sequence": null,
-            "usage": {"input_tokens": usage.input_tokens, "output_tokens": usage.output_tokens},
-        }))
+        content.extend(resp.tool_calls.iter().map(|call| AnthropicBlock::ToolUse {
+            id: call.id.clone(),
+            name: call.name.clone(),
+            input: call.input.clone(),
+        }));
+        Ok(AnthropicResponse {
+            id: format!(
+                "msg_bdrk_{}",
+                &ctx.response_id[..24.min(ctx.response_id.len())]
+            ),
+            kind: "message".into(),
+            role: "assistant".into(),
+            model: Some(response_model_name(&ctx.model.id).to_string()),
+            content,
+            stop_reason: Some(stop_reason_name(resp.stop_reason.as_ref()).to_string()),
+            stop_sequence: None,
+            usage: AnthropicUsage {
+                input_tokens: usage.input_tokens,
+                output_tokens: usage.output_tokens,
+            },
+        })
     }
 
-    fn render_chunks(
+    /// `message_start` (the message without content, the input count and
+    /// one output token), each block as start, deltas (text in pieces, a
+    /// tool's input in two halves) and stop, `message_delta` with the stop
+    /// reason and output count, `message_stop`.
+    fn native_chunks(
         &self,
         resp: &PortableResponse,
         ctx: &RenderContext<'_>,
-    ) -> Result<Vec<Value>, Error> {
+    ) -> Result<Vec<AnthropicChunk>, Error> {
         let usage = resp.usage.unwrap_or_default();
-        let mut message = self.render_response(&PortableResponse::default(), ctx)?;
-        message["content"] = json!([]);
-        message["stop_reason"] = Value::Null;
-        message["usage"] = json!({"input_tokens": usage.input_tokens, "output_tokens": 1});
-        let mut chunks = vec![json!({"type": "message_start", "message": message})];
-        let mut index = 0;
+        let start = AnthropicResponse {
+            content: Vec::new(),
+            stop_reason: None,
+            usage: AnthropicUsage {
+                input_tokens: usage.input_tokens,
+                output_tokens: 1,
+            },
+            ..self.native(&PortableResponse::default(), ctx)?
+        };
+        let mut chunks = vec![AnthropicChunk::MessageStart { message: start }];
+        let mut blocks: Vec<(AnthropicBlock, Vec<AnthropicDelta>)> = Vec::new();
         if !resp.text.is_empty() || resp.tool_calls.is_empty() {
-            chunks.push(json!({"type": "content_block_start", "index": index, "content_block": {"type": "text", "text": ""}}));
-            for piece in text_pieces(&resp.text) {
-                chunks.push(json!({"type": "content_block_delta", "index": index, "delta": {"type": "text_delta", "text": piece}}));
-            }
-            chunks.push(json!({"type": "content_block_stop", "index": index}));
-            index += 1;
+            let pieces = text_pieces(&resp.text).into_iter();
+            let deltas = pieces.map(|text| AnthropicDelta::TextDelta { text: text.into() });
+            let empty = AnthropicBlock::Text {
+                text: String::new(),
+            };
+            blocks.push((empty, deltas.collect()));
         }
         for call in &resp.tool_calls {
-            chunks.push(json!({"type": "content_block_start", "index": index,
-                "content_block": {"type": "tool_use", "id": call.id, "name": call.name, "input": {}}}));
             let input = call.input.to_string();
             let cut = input
                 .char_indices()
                 .map(|(i, _)| i)
                 .nth(input.chars().count() / 2)
                 .unwrap_or(0);
-            for part in [&input[..cut], &input[cut..]] {
-                chunks.push(json!({"type": "content_block_delta", "index": index,
-                    "delta": {"type": "input_json_delta", "partial_json": part}}));
-            }
-            chunks.push(json!({"type": "content_block_stop", "index": index}));
-            index += 1;
+            let halves =
+                [&input[..cut], &input[cut..]].map(|part| AnthropicDelta::InputJsonDelta {
+                    partial_json: part.into(),
+                });
+            let empty = AnthropicBlock::ToolUse {
+                id: call.id.clone(),
+                name: call.name.clone(),
+                input: Value::Object(Default::default()),
+            };
+            blocks.push((empty, halves.into()));
         }
-        chunks.push(json!({"type": "message_delta",
-            "delta": {"stop_reason": stop_reason_name(resp.stop_reason.as_ref()), "stop_sequence": null},
-            "usage": {"output_tokens": usage.output_tokens}}));
-        chunks.push(json!({"type": "message_stop"}));
+        for (index, (content_block, deltas)) in blocks.into_iter().enumerate() {
+            let index = index as u32;
+            chunks.push(AnthropicChunk::ContentBlockStart {
+                index,
+                content_block,
+            });
+            chunks.extend(
+                deltas
+                    .into_iter()
+                    .map(|delta| AnthropicChunk::ContentBlockDelta { index, delta }),
+            );
+            chunks.push(AnthropicChunk::ContentBlockStop { index });
+        }
+        chunks.push(AnthropicChunk::MessageDelta {
+            delta: AnthropicMessageDelta {
+                stop_reason: Some(stop_reason_name(resp.stop_reason.as_ref()).to_string()),
+                stop_sequence: None,
+            },
+            usage: AnthropicDeltaUsage {
+                input_tokens: None,
+                output_tokens: usage.output_tokens,
+            },
+        });
+        chunks.push(AnthropicChunk::MessageStop);
         Ok(chunks)
     }
 
-    fn parse_chunk(&self, chunk: &[u8], acc: &mut StreamAccumulator) -> Result<(), Error> {
-        match from_slice(NAME, "stream chunk", chunk)? {
+    fn chunk(&self, chunk: AnthropicChunk, acc: &mut StreamAccumulator) -> Result<(), Error> {
+        match chunk {
             AnthropicChunk::MessageStart { message } => {
                 acc.push(StreamEvent::Usage(Usage {
                     input_tokens: message.usage.input_tokens,
@@ -732,7 +767,7 @@ impl ModelFamily for AnthropicMessages {
                     acc.push(StreamEvent::Stop(stop_reason(&reason)));
                 }
                 acc.push(StreamEvent::Usage(Usage {
-                    input_tokens: usage.input_tokens,
+                    input_tokens: usage.input_tokens.unwrap_or(0),
                     output_tokens: usage.output_tokens,
                 }));
             }

@@ -139,7 +139,7 @@ pub trait Codec: Send + Sync + 'static {
 
     /// A rule of the family's bodies that its JSON Schema cannot state,
     /// checked after the schema passes: `Some` is Bedrock's refusal text.
-    fn check_body(&self, body: &Value) -> Option<String> {
+    fn body_rule(&self, body: &Value) -> Option<String> {
         let _ = body;
         None
     }
@@ -215,6 +215,6 @@ impl<C: Codec> ModelFamily for C {
     }
 
     fn check_body(&self, body: &Value) -> Option<String> {
-        Codec::check_body(self, body)
+        self.body_rule(body)
     }
 }

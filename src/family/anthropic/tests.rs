@@ -4,7 +4,9 @@ use super::*;
 use crate::family::test_support::{
     documented_request, model, recorded, recorded_chunks_in, recorded_in,
 };
+use crate::family::ModelFamily;
 use crate::portable::{ImageFormat, Message, ToolSpec};
+use serde_json::json;
 
 const HAIKU: &str = "anthropic.claude-3-haiku-20240307-v1:0";
 
