@@ -7,8 +7,9 @@
 //! (`stream-start`, `text-generation`, `tool-calls-generation`,
 //! `stream-end`) as seen in captured Cohere v1 chat streams.
 
+use super::codec::Codec;
 use super::ids::{second_uuid, uuid};
-use super::model_family::{from_slice, text_pieces, to_bytes, ModelFamily, RenderContext};
+use super::model_family::{text_pieces, RenderContext};
 use crate::accumulator::StreamAccumulator;
 use crate::error::Error;
 use crate::model_info::ModelInfo;
@@ -16,14 +17,15 @@ use crate::portable::{
     ContentBlock, InferenceParams, Message, PortableRequest, PortableResponse, Role, StopReason,
     StreamEvent, ToolCall, ToolChoice, ToolResultContent, ToolSpec,
 };
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 mod types;
 
 pub use types::{
-    CohereChatChunk, CohereChatRequest, CohereChatResponse, CohereChatTurn, CohereMeta,
-    CohereParameterDefinition, CohereRole, CohereTool, CohereToolCall, CohereToolResult,
+    CohereApiVersion, CohereChatChunk, CohereChatRequest, CohereChatResponse, CohereChatTurn,
+    CohereMeta, CohereParameterDefinition, CohereRole, CohereStreamEvent, CohereTokenCounts,
+    CohereTool, CohereToolCall, CohereToolResult,
 };
 
 const NAME: &str = "cohere_command_r";
@@ -60,48 +62,6 @@ fn stop_with_tools(reason: &str, has_tool_calls: bool) -> StopReason {
     match stop_reason(reason) {
         StopReason::EndTurn if has_tool_calls => StopReason::ToolUse,
         other => other,
-    }
-}
-
-impl CohereCommandR {
-    /// Builds the typed request: the last user turn is `message`, earlier
-    /// turns are `chat_history`, the system prompt is `preamble`.
-    pub fn request(&self, req: &PortableRequest) -> Result<CohereChatRequest, Error> {
-        if req.has_images() {
-            return Err(Error::unsupported(NAME, "image content"));
-        }
-        if !matches!(req.tool_choice, None | Some(ToolChoice::Auto)) {
-            return Err(Error::unsupported(NAME, "a tool choice other than auto"));
-        }
-        let (last, earlier) = req
-            .messages
-            .split_last()
-            .ok_or_else(|| Error::unsupported(NAME, "a request with no messages"))?;
-        if last.role != Role::User {
-            return Err(Error::unsupported(
-                NAME,
-                "a conversation that ends with an assistant turn",
-            ));
-        }
-        let history = earlier
-            .iter()
-            .map(history_turn)
-            .collect::<Result<Vec<_>, _>>()?;
-        let tool_results = tool_results(last, earlier)?;
-        let p = &req.params;
-        Ok(CohereChatRequest {
-            message: last.text(),
-            chat_history: (!history.is_empty()).then_some(history),
-            preamble: req.system.clone(),
-            max_tokens: p.max_tokens,
-            temperature: p.temperature,
-            p: p.top_p,
-            k: p.top_k,
-            stop_sequences: (!p.stop_sequences.is_empty()).then(|| p.stop_sequences.clone()),
-            tools: (!req.tools.is_empty()).then(|| req.tools.iter().map(tool).collect()),
-            tool_results: (!tool_results.is_empty()).then_some(tool_results),
-            ..Default::default()
-        })
     }
 }
 
@@ -394,7 +354,7 @@ fn tool_spec(tool: CohereTool) -> ToolSpec {
         properties.insert(name, Value::Object(prop));
     }
     let mut schema = Map::new();
-    schema.insert("type".into(), json!("object"));
+    schema.insert("type".into(), Value::from("object"));
     schema.insert("properties".into(), Value::Object(properties));
     if !required.is_empty() {
         schema.insert("required".into(), Value::Array(required));
@@ -420,39 +380,89 @@ fn json_type(kind: &str) -> Map<String, Value> {
     let mut out = Map::new();
     match kind.strip_prefix("List[").and_then(|k| k.strip_suffix(']')) {
         Some(item) => {
-            out.insert("type".into(), json!("array"));
-            out.insert("items".into(), json!({"type": scalar(item)}));
+            let mut items = Map::new();
+            items.insert("type".into(), Value::from(scalar(item)));
+            out.insert("type".into(), Value::from("array"));
+            out.insert("items".into(), Value::Object(items));
         }
         None => {
-            out.insert("type".into(), json!(scalar(kind)));
+            out.insert("type".into(), Value::from(scalar(kind)));
         }
     }
     out
 }
 
 /// The tool calls as Cohere writes them (names and parameters, no ids).
-fn native_calls(calls: &[ToolCall]) -> Vec<Value> {
+fn native_calls(calls: &[ToolCall]) -> Vec<CohereToolCall> {
     calls
         .iter()
-        .map(|c| json!({"name": c.name, "parameters": c.input}))
+        .map(|c| CohereToolCall {
+            name: c.name.clone(),
+            parameters: c.input.clone(),
+        })
         .collect()
 }
 
-impl ModelFamily for CohereCommandR {
-    fn name(&self) -> &'static str {
-        NAME
+impl Codec for CohereCommandR {
+    const NAME: &'static str = NAME;
+    const TITLE: &'static str = "Cohere Command R / R+";
+    type Request = CohereChatRequest;
+    type Response = CohereChatResponse;
+    type Chunk = CohereStreamEvent;
+
+    /// The last user turn is `message`, earlier turns are `chat_history`,
+    /// the system prompt is `preamble`.
+    fn request(
+        &self,
+        req: &PortableRequest,
+        _model: &ModelInfo,
+    ) -> Result<CohereChatRequest, Error> {
+        if req.has_images() {
+            return Err(Error::unsupported(NAME, "image content"));
+        }
+        if !matches!(req.tool_choice, None | Some(ToolChoice::Auto)) {
+            return Err(Error::unsupported(NAME, "a tool choice other than auto"));
+        }
+        let (last, earlier) = req
+            .messages
+            .split_last()
+            .ok_or_else(|| Error::unsupported(NAME, "a request with no messages"))?;
+        if last.role != Role::User {
+            return Err(Error::unsupported(
+                NAME,
+                "a conversation that ends with an assistant turn",
+            ));
+        }
+        let history = earlier
+            .iter()
+            .map(history_turn)
+            .collect::<Result<Vec<_>, _>>()?;
+        let tool_results = tool_results(last, earlier)?;
+        let p = &req.params;
+        Ok(CohereChatRequest {
+            message: last.text(),
+            chat_history: (!history.is_empty()).then_some(history),
+            preamble: req.system.clone(),
+            max_tokens: p.max_tokens,
+            temperature: p.temperature,
+            p: p.top_p,
+            k: p.top_k,
+            stop_sequences: (!p.stop_sequences.is_empty()).then(|| p.stop_sequences.clone()),
+            tools: (!req.tools.is_empty()).then(|| req.tools.iter().map(tool).collect()),
+            tool_results: (!tool_results.is_empty()).then_some(tool_results),
+            ..Default::default()
+        })
     }
 
-    fn title(&self) -> &'static str {
-        "Cohere Command R / R+"
+    fn portable_request(
+        &self,
+        req: CohereChatRequest,
+        _model: &ModelInfo,
+    ) -> Result<PortableRequest, Error> {
+        Ok(portable_request(req))
     }
 
-    fn build_bytes(&self, req: &PortableRequest, _model: &ModelInfo) -> Result<Vec<u8>, Error> {
-        to_bytes(NAME, &self.request(req)?)
-    }
-
-    fn parse(&self, body: &[u8]) -> Result<PortableResponse, Error> {
-        let resp: CohereChatResponse = from_slice(NAME, "response", body)?;
+    fn portable(&self, resp: CohereChatResponse) -> Result<PortableResponse, Error> {
         let calls = tool_calls(resp.tool_calls.as_deref().unwrap_or_default());
         Ok(PortableResponse {
             text: resp.text,
@@ -466,81 +476,83 @@ impl ModelFamily for CohereCommandR {
         })
     }
 
-    fn read_request(&self, body: &[u8], _model: &ModelInfo) -> Result<PortableRequest, Error> {
-        let req: CohereChatRequest = from_slice(NAME, "request", body)?;
-        Ok(portable_request(req))
-    }
-
     /// The answer as Cohere's v1 Chat response. `chat_history` holds only
     /// the `CHATBOT` turn: the request's turns are not known here.
-    fn render_response(
+    fn native(
         &self,
         resp: &PortableResponse,
         ctx: &RenderContext<'_>,
-    ) -> Result<Value, Error> {
+    ) -> Result<CohereChatResponse, Error> {
         let usage = resp.usage.unwrap_or_default();
-        let calls = native_calls(&resp.tool_calls);
-        let mut turn = json!({"role": "CHATBOT", "message": resp.text});
-        let mut body = json!({
-            "response_id": uuid(ctx.response_id),
-            "text": resp.text,
-            "generation_id": second_uuid(ctx.response_id),
-            "chat_history": [],
-            "finish_reason": finish_reason(resp.stop_reason.as_ref()),
-        });
-        if !calls.is_empty() {
-            turn["tool_calls"] = json!(calls);
-            body["tool_calls"] = json!(calls);
-        }
-        body["chat_history"] = json!([turn]);
-        body["meta"] = json!({
-            "api_version": {"version": "1"},
-            "billed_units": {"input_tokens": usage.input_tokens, "output_tokens": usage.output_tokens},
-        });
-        Ok(body)
+        let calls = (!resp.tool_calls.is_empty()).then(|| native_calls(&resp.tool_calls));
+        let turn = CohereChatTurn {
+            role: CohereRole::Chatbot,
+            message: resp.text.clone(),
+            tool_calls: calls.clone(),
+        };
+        let turn =
+            serde_json::to_value(turn).map_err(|e| Error::parse(NAME, "rendered body", e))?;
+        Ok(CohereChatResponse {
+            response_id: Some(uuid(ctx.response_id)),
+            text: resp.text.clone(),
+            generation_id: Some(second_uuid(ctx.response_id)),
+            chat_history: Some(vec![turn]),
+            finish_reason: Some(finish_reason(resp.stop_reason.as_ref()).to_string()),
+            tool_calls: calls,
+            meta: Some(CohereMeta {
+                api_version: Some(CohereApiVersion {
+                    version: "1".into(),
+                }),
+                billed_units: Some(CohereTokenCounts {
+                    input_tokens: Some(usage.input_tokens.into()),
+                    output_tokens: Some(usage.output_tokens.into()),
+                }),
+                tokens: None,
+            }),
+            ..Default::default()
+        })
     }
 
     /// `stream-start`; the text as `text-generation` pieces, or, with tool
     /// calls, one `tool-calls-generation` with the text and the calls; then
     /// `stream-end` with the whole response.
-    fn render_chunks(
+    fn native_chunks(
         &self,
         resp: &PortableResponse,
         ctx: &RenderContext<'_>,
-    ) -> Result<Vec<Value>, Error> {
-        let mut chunks = vec![json!({
-            "is_finished": false,
-            "event_type": "stream-start",
-            "generation_id": second_uuid(ctx.response_id),
+    ) -> Result<Vec<CohereStreamEvent>, Error> {
+        let event = |event| CohereStreamEvent {
+            is_finished: false,
+            event,
+        };
+        let mut chunks = vec![event(CohereChatChunk::StreamStart {
+            generation_id: Some(second_uuid(ctx.response_id)),
         })];
         if resp.tool_calls.is_empty() {
-            for piece in text_pieces(&resp.text)
+            let pieces = text_pieces(&resp.text)
                 .into_iter()
-                .filter(|p| !p.is_empty())
-            {
-                chunks.push(
-                    json!({"is_finished": false, "event_type": "text-generation", "text": piece}),
-                );
-            }
+                .filter(|p| !p.is_empty());
+            chunks.extend(
+                pieces.map(|text| event(CohereChatChunk::TextGeneration { text: text.into() })),
+            );
         } else {
-            chunks.push(json!({
-                "is_finished": false,
-                "event_type": "tool-calls-generation",
-                "text": resp.text,
-                "tool_calls": native_calls(&resp.tool_calls),
+            chunks.push(event(CohereChatChunk::ToolCallsGeneration {
+                text: Some(resp.text.clone()),
+                tool_calls: native_calls(&resp.tool_calls),
             }));
         }
-        chunks.push(json!({
-            "is_finished": true,
-            "event_type": "stream-end",
-            "finish_reason": finish_reason(resp.stop_reason.as_ref()),
-            "response": self.render_response(resp, ctx)?,
-        }));
+        chunks.push(CohereStreamEvent {
+            is_finished: true,
+            event: CohereChatChunk::StreamEnd {
+                finish_reason: Some(finish_reason(resp.stop_reason.as_ref()).to_string()),
+                response: Some(Box::new(self.native(resp, ctx)?)),
+            },
+        });
         Ok(chunks)
     }
 
-    fn parse_chunk(&self, chunk: &[u8], acc: &mut StreamAccumulator) -> Result<(), Error> {
-        match from_slice(NAME, "stream chunk", chunk)? {
+    fn chunk(&self, chunk: CohereStreamEvent, acc: &mut StreamAccumulator) -> Result<(), Error> {
+        match chunk.event {
             CohereChatChunk::TextGeneration { text } => {
                 if !text.is_empty() {
                     acc.push(StreamEvent::TextDelta { index: 0, text });

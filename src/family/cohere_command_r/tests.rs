@@ -4,6 +4,7 @@ use super::*;
 use crate::family::test_support::{
     documented_request, model, recorded, recorded_chunks_in, recorded_in, request_fixture,
 };
+use crate::family::ModelFamily;
 use crate::portable::Usage;
 use serde_json::json;
 

@@ -2,7 +2,7 @@
 
 use crate::portable::Usage;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::{Map, Number, Value};
 use std::collections::BTreeMap;
 
 /// The Command R InvokeModel request body.
@@ -137,42 +137,43 @@ pub struct CohereToolResult {
 }
 
 /// The Command R InvokeModel response body (also the `response` of `stream-end`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CohereChatResponse {
     /// The response's id.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_id: Option<String>,
     /// The generated text.
     pub text: String,
     /// The generation's id.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generation_id: Option<String>,
-    /// The conversation including this answer.
-    #[serde(default)]
+    /// The conversation including this answer (`USER`, `CHATBOT`, `SYSTEM`
+    /// and `TOOL` turns).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chat_history: Option<Vec<Value>>,
     /// `COMPLETE`, `MAX_TOKENS`, `ERROR`, `ERROR_TOXIC`, `ERROR_LIMIT`, `USER_CANCEL`, ...
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finish_reason: Option<String>,
     /// The calls the model asked for.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tool_calls: Option<Vec<CohereToolCall>>,
     /// Citations into `documents`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub citations: Option<Vec<Value>>,
     /// The documents cited.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documents: Option<Vec<Value>>,
     /// Whether a search is needed (with `search_queries_only`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_search_required: Option<bool>,
     /// Generated search queries.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search_queries: Option<Vec<Value>>,
     /// The full prompt (with `return_prompt`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
     /// API version and token counts.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<CohereMeta>,
 }
 
@@ -180,36 +181,57 @@ pub struct CohereChatResponse {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CohereMeta {
     /// `{"version": "1"}`.
-    #[serde(default)]
-    pub api_version: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<CohereApiVersion>,
     /// Billed token counts.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billed_units: Option<CohereTokenCounts>,
     /// Actual token counts.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tokens: Option<CohereTokenCounts>,
 }
 
-/// Token counts (Cohere may send them as floats).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+/// `meta.api_version`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CohereApiVersion {
+    /// `1` for the v1 Chat API.
+    #[serde(default)]
+    pub version: String,
+}
+
+/// Token counts (Cohere may send them as floats; they are written as
+/// whole numbers).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CohereTokenCounts {
     /// Tokens read.
-    #[serde(default)]
-    pub input_tokens: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_tokens: Option<Number>,
     /// Tokens generated.
-    #[serde(default)]
-    pub output_tokens: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_tokens: Option<Number>,
 }
 
 impl CohereMeta {
     /// The billed counts, or the actual counts when nothing is billed.
     pub fn usage(&self) -> Option<Usage> {
-        let counts = self.billed_units.or(self.tokens)?;
+        let counts = self.billed_units.as_ref().or(self.tokens.as_ref())?;
+        let count = |n: &Option<Number>| n.as_ref().and_then(Number::as_f64).unwrap_or(0.0) as u32;
         Some(Usage {
-            input_tokens: counts.input_tokens.unwrap_or(0.0) as u32,
-            output_tokens: counts.output_tokens.unwrap_or(0.0) as u32,
+            input_tokens: count(&counts.input_tokens),
+            output_tokens: count(&counts.output_tokens),
         })
     }
+}
+
+/// One event of the response stream: whether it is the last, and the event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CohereStreamEvent {
+    /// `true` on `stream-end` only.
+    #[serde(default)]
+    pub is_finished: bool,
+    /// The event.
+    #[serde(flatten)]
+    pub event: CohereChatChunk,
 }
 
 /// One event of the response stream, by `event_type`.
@@ -219,7 +241,7 @@ pub enum CohereChatChunk {
     /// The stream starts.
     StreamStart {
         /// The generation's id.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         generation_id: Option<String>,
     },
     /// A piece of text.
@@ -238,10 +260,10 @@ pub enum CohereChatChunk {
     /// The stream ends: why, and the whole response.
     StreamEnd {
         /// Why generation stopped.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         finish_reason: Option<String>,
         /// The whole response, with `meta`.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         response: Option<Box<CohereChatResponse>>,
     },
     /// Events this harness does not read (`tool-calls-chunk`,
