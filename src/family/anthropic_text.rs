@@ -8,7 +8,8 @@
 //! required; the response and every stream chunk are
 //! `{"completion","stop_reason","stop"}`.
 
-use super::model_family::{from_slice, text_chunks, to_bytes, ModelFamily, RenderContext};
+use super::codec::Codec;
+use super::model_family::{text_chunks, RenderContext};
 use crate::accumulator::StreamAccumulator;
 use crate::error::Error;
 use crate::model_info::ModelInfo;
@@ -17,7 +18,6 @@ use crate::portable::{
     StreamEvent,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 
 const NAME: &str = "anthropic_text";
 
@@ -80,28 +80,6 @@ pub(crate) fn stop_reason(reason: &str, stop: Option<&str>) -> StopReason {
         ("stop_sequence", Some(_)) => StopReason::StopSequence,
         ("max_tokens", _) => StopReason::MaxTokens,
         (other, _) => StopReason::Other(other.to_string()),
-    }
-}
-
-impl AnthropicText {
-    /// Builds the typed request; `max_tokens_to_sample` defaults to
-    /// [`DEFAULT_MAX_TOKENS_TO_SAMPLE`].
-    pub fn request(&self, req: &PortableRequest) -> Result<AnthropicTextRequest, Error> {
-        if !req.tools.is_empty() || req.tool_choice.is_some() || req.has_tool_blocks() {
-            return Err(Error::unsupported(NAME, "tool use"));
-        }
-        if req.has_images() {
-            return Err(Error::unsupported(NAME, "image content"));
-        }
-        let p = &req.params;
-        Ok(AnthropicTextRequest {
-            prompt: prompt(req)?,
-            max_tokens_to_sample: p.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS_TO_SAMPLE),
-            temperature: p.temperature,
-            top_p: p.top_p,
-            top_k: p.top_k,
-            stop_sequences: (!p.stop_sequences.is_empty()).then(|| p.stop_sequences.clone()),
-        })
     }
 }
 
@@ -200,42 +178,46 @@ fn read_prompt(prompt: &str) -> (Option<String>, Vec<Message>) {
 /// the turn is the model producing `\n\nHuman:`. A caller's stop sequence
 /// is reported with an empty `stop`: the portable response does not say
 /// which sequence matched.
-fn stop_fields(reason: Option<&StopReason>) -> (Value, Value) {
+fn stop_fields(reason: Option<&StopReason>) -> (String, Option<String>) {
     match reason {
-        Some(StopReason::MaxTokens) => (json!("max_tokens"), Value::Null),
-        Some(StopReason::StopSequence) => (json!("stop_sequence"), json!("")),
-        Some(StopReason::Other(other)) => (json!(other), Value::Null),
-        _ => (json!("stop_sequence"), json!(HUMAN)),
+        Some(StopReason::MaxTokens) => ("max_tokens".into(), None),
+        Some(StopReason::StopSequence) => ("stop_sequence".into(), Some(String::new())),
+        Some(StopReason::Other(other)) => (other.clone(), None),
+        _ => ("stop_sequence".into(), Some(HUMAN.into())),
     }
 }
 
-impl ModelFamily for AnthropicText {
-    fn name(&self) -> &'static str {
-        NAME
-    }
+impl Codec for AnthropicText {
+    const NAME: &'static str = NAME;
+    const TITLE: &'static str = "Anthropic Claude (Text Completions, legacy)";
+    type Request = AnthropicTextRequest;
+    type Response = AnthropicTextResponse;
+    type Chunk = AnthropicTextResponse;
 
-    fn title(&self) -> &'static str {
-        "Anthropic Claude (Text Completions, legacy)"
-    }
-
-    fn build_bytes(&self, req: &PortableRequest, _model: &ModelInfo) -> Result<Vec<u8>, Error> {
-        to_bytes(NAME, &self.request(req)?)
-    }
-
-    fn parse(&self, body: &[u8]) -> Result<PortableResponse, Error> {
-        let resp: AnthropicTextResponse = from_slice(NAME, "response", body)?;
-        Ok(PortableResponse {
-            stop_reason: resp
-                .stop_reason
-                .as_deref()
-                .map(|r| stop_reason(r, resp.stop.as_deref())),
-            text: resp.completion,
-            ..Default::default()
+    /// `max_tokens_to_sample` defaults to [`DEFAULT_MAX_TOKENS_TO_SAMPLE`].
+    fn request(&self, req: &PortableRequest, _: &ModelInfo) -> Result<AnthropicTextRequest, Error> {
+        if !req.tools.is_empty() || req.tool_choice.is_some() || req.has_tool_blocks() {
+            return Err(Error::unsupported(NAME, "tool use"));
+        }
+        if req.has_images() {
+            return Err(Error::unsupported(NAME, "image content"));
+        }
+        let p = &req.params;
+        Ok(AnthropicTextRequest {
+            prompt: prompt(req)?,
+            max_tokens_to_sample: p.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS_TO_SAMPLE),
+            temperature: p.temperature,
+            top_p: p.top_p,
+            top_k: p.top_k,
+            stop_sequences: (!p.stop_sequences.is_empty()).then(|| p.stop_sequences.clone()),
         })
     }
 
-    fn read_request(&self, body: &[u8], _model: &ModelInfo) -> Result<PortableRequest, Error> {
-        let req: AnthropicTextRequest = from_slice(NAME, "request", body)?;
+    fn portable_request(
+        &self,
+        req: AnthropicTextRequest,
+        _: &ModelInfo,
+    ) -> Result<PortableRequest, Error> {
         let (system, messages) = read_prompt(&req.prompt);
         Ok(PortableRequest {
             system,
@@ -251,40 +233,52 @@ impl ModelFamily for AnthropicText {
         })
     }
 
+    fn portable(&self, resp: AnthropicTextResponse) -> Result<PortableResponse, Error> {
+        Ok(PortableResponse {
+            stop_reason: resp
+                .stop_reason
+                .as_deref()
+                .map(|r| stop_reason(r, resp.stop.as_deref())),
+            text: resp.completion,
+            ..Default::default()
+        })
+    }
+
     /// The body has no token counts (Bedrock sends them only in headers),
     /// so `resp.usage` is not rendered.
-    fn render_response(
+    fn native(
         &self,
         resp: &PortableResponse,
-        _ctx: &RenderContext<'_>,
-    ) -> Result<Value, Error> {
+        _: &RenderContext<'_>,
+    ) -> Result<AnthropicTextResponse, Error> {
         let (stop_reason, stop) = stop_fields(resp.stop_reason.as_ref());
-        Ok(json!({
-            "completion": resp.text,
-            "stop_reason": stop_reason,
-            "stop": stop,
-        }))
+        Ok(AnthropicTextResponse {
+            completion: resp.text.clone(),
+            stop_reason: Some(stop_reason),
+            stop,
+        })
     }
 
     /// One chunk per piece of text, `stop_reason` and `stop` on the last;
     /// token counts travel only in the invocation metrics.
-    fn render_chunks(
+    fn native_chunks(
         &self,
         resp: &PortableResponse,
-        _ctx: &RenderContext<'_>,
-    ) -> Result<Vec<Value>, Error> {
+        _: &RenderContext<'_>,
+    ) -> Result<Vec<AnthropicTextResponse>, Error> {
         let (stop_reason, stop) = stop_fields(resp.stop_reason.as_ref());
-        Ok(text_chunks(&resp.text, |piece, at| {
-            json!({
-                "completion": piece,
-                "stop_reason": if at.last { stop_reason.clone() } else { Value::Null },
-                "stop": if at.last { stop.clone() } else { Value::Null },
-            })
+        Ok(text_chunks(&resp.text, |piece, at| AnthropicTextResponse {
+            completion: piece.to_string(),
+            stop_reason: at.last.then(|| stop_reason.clone()),
+            stop: if at.last { stop.clone() } else { None },
         }))
     }
 
-    fn parse_chunk(&self, chunk: &[u8], acc: &mut StreamAccumulator) -> Result<(), Error> {
-        let chunk: AnthropicTextResponse = from_slice(NAME, "stream chunk", chunk)?;
+    fn chunk(
+        &self,
+        chunk: AnthropicTextResponse,
+        acc: &mut StreamAccumulator,
+    ) -> Result<(), Error> {
         if !chunk.completion.is_empty() {
             acc.push(StreamEvent::TextDelta {
                 index: 0,
@@ -305,8 +299,10 @@ impl ModelFamily for AnthropicText {
 mod tests {
     use super::*;
     use crate::family::test_support::{documented_request, model, recorded, recorded_chunks};
+    use crate::family::ModelFamily;
     use crate::portable::{ImageFormat, InvocationMetrics, Message, ToolSpec, Usage};
     use serde_json::json;
+    use serde_json::Value;
     use std::collections::BTreeSet;
 
     fn ctx() -> RenderContext<'static> {
@@ -335,7 +331,7 @@ mod tests {
     #[test]
     fn max_tokens_to_sample_defaults_to_the_documented_value() {
         let body = AnthropicText
-            .request(&PortableRequest::prompt("Hi"))
+            .request(&PortableRequest::prompt("Hi"), model(CLAUDE_V2))
             .unwrap();
         assert_eq!(body.max_tokens_to_sample, 200);
         assert_eq!(body.prompt, "\n\nHuman: Hi\n\nAssistant:");
@@ -349,7 +345,7 @@ mod tests {
             .message(Message::user("Tell me a joke."))
             .top_k(250)
             .stop_sequence("END");
-        let body = AnthropicText.request(&req).unwrap();
+        let body = AnthropicText.request(&req, model(CLAUDE_V2)).unwrap();
         assert_eq!(
             body.prompt,
             "You are terse.\n\nHuman: Hi\n\nAssistant: Hello.\n\nHuman: Tell me a joke.\n\nAssistant:"
@@ -361,7 +357,7 @@ mod tests {
     #[test]
     fn an_assistant_last_turn_is_a_prefill() {
         let req = PortableRequest::prompt("Count to three.").message(Message::assistant("One,"));
-        let body = AnthropicText.request(&req).unwrap();
+        let body = AnthropicText.request(&req, model(CLAUDE_V2)).unwrap();
         assert_eq!(body.prompt, "\n\nHuman: Count to three.\n\nAssistant: One,");
     }
 

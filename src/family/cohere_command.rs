@@ -8,8 +8,9 @@
 //! and the whole `response`); without it Bedrock sends the whole response
 //! as one chunk. Both are read.
 
+use super::codec::Codec;
 use super::ids::{second_uuid, uuid};
-use super::model_family::{from_slice, text_pieces, to_bytes, ModelFamily, RenderContext};
+use super::model_family::{text_pieces, RenderContext};
 use super::refusals::{refuse_chat_features, single_user_text};
 use crate::accumulator::StreamAccumulator;
 use crate::error::Error;
@@ -18,7 +19,6 @@ use crate::portable::{
     InferenceParams, Message, PortableRequest, PortableResponse, StopReason, StreamEvent,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 const NAME: &str = "cohere_command";
@@ -71,35 +71,35 @@ pub struct CohereCommandResponse {
     /// One entry per generation.
     pub generations: Vec<CohereGeneration>,
     /// The request's id.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The prompt as sent.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
 }
 
-/// One generation.
+/// One generation, its members in the order Bedrock sends them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CohereGeneration {
+    /// `COMPLETE`, `MAX_TOKENS`, `ERROR` or `ERROR_TOXIC`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finish_reason: Option<String>,
     /// The generation's id.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The generated text.
     pub text: String,
-    /// `COMPLETE`, `MAX_TOKENS`, `ERROR` or `ERROR_TOXIC`.
-    #[serde(default)]
-    pub finish_reason: Option<String>,
     /// The mean token likelihood (with `return_likelihoods`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub likelihood: Option<f64>,
     /// Per-token likelihoods (with `return_likelihoods`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_likelihoods: Option<Vec<CohereTokenLikelihood>>,
     /// Whether more pieces follow (streaming only).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_finished: Option<bool>,
     /// Which generation a streamed piece belongs to (with `num_generations` > 1).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<u32>,
 }
 
@@ -126,18 +126,18 @@ pub enum CohereCommandChunk {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CohereCommandPiece {
     /// The text of this piece.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// `true` on the last chunk.
     pub is_finished: bool,
     /// Why generation stopped, on the last chunk.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finish_reason: Option<String>,
     /// Which generation the piece belongs to (with `num_generations` > 1).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<u32>,
     /// The whole response, on the last chunk.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<CohereCommandResponse>,
 }
 
@@ -162,9 +162,15 @@ fn finish_reason(reason: Option<&StopReason>) -> &str {
     }
 }
 
-impl CohereCommand {
-    /// Builds the typed request from a single user turn.
-    pub fn request(&self, req: &PortableRequest) -> Result<CohereCommandRequest, Error> {
+impl Codec for CohereCommand {
+    const NAME: &'static str = NAME;
+    const TITLE: &'static str = "Cohere Command (legacy)";
+    type Request = CohereCommandRequest;
+    type Response = CohereCommandResponse;
+    type Chunk = CohereCommandChunk;
+
+    /// The typed request from a single user turn.
+    fn request(&self, req: &PortableRequest, _: &ModelInfo) -> Result<CohereCommandRequest, Error> {
         refuse_chat_features(NAME, req)?;
         let prompt = single_user_text(NAME, req)?;
         let p = &req.params;
@@ -178,37 +184,12 @@ impl CohereCommand {
             ..Default::default()
         })
     }
-}
 
-impl ModelFamily for CohereCommand {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn title(&self) -> &'static str {
-        "Cohere Command (legacy)"
-    }
-
-    fn build_bytes(&self, req: &PortableRequest, _model: &ModelInfo) -> Result<Vec<u8>, Error> {
-        to_bytes(NAME, &self.request(req)?)
-    }
-
-    /// Reads the first generation (the portable response has one text).
-    fn parse(&self, body: &[u8]) -> Result<PortableResponse, Error> {
-        let resp: CohereCommandResponse = from_slice(NAME, "response", body)?;
-        let first = resp
-            .generations
-            .first()
-            .ok_or_else(|| Error::parse(NAME, "response", "`generations` is empty"))?;
-        Ok(PortableResponse {
-            text: first.text.clone(),
-            stop_reason: first.finish_reason.as_deref().map(stop_reason),
-            ..Default::default()
-        })
-    }
-
-    fn read_request(&self, body: &[u8], _model: &ModelInfo) -> Result<PortableRequest, Error> {
-        let req: CohereCommandRequest = from_slice(NAME, "request", body)?;
+    fn portable_request(
+        &self,
+        req: CohereCommandRequest,
+        _: &ModelInfo,
+    ) -> Result<PortableRequest, Error> {
         Ok(PortableRequest {
             messages: vec![Message::user(req.prompt)],
             params: InferenceParams {
@@ -222,49 +203,74 @@ impl ModelFamily for CohereCommand {
         })
     }
 
+    /// Reads the first generation (the portable response has one text).
+    fn portable(&self, resp: CohereCommandResponse) -> Result<PortableResponse, Error> {
+        let first = resp
+            .generations
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::parse(NAME, "response", "`generations` is empty"))?;
+        Ok(PortableResponse {
+            stop_reason: first.finish_reason.as_deref().map(stop_reason),
+            text: first.text,
+            ..Default::default()
+        })
+    }
+
     /// One generation. The body carries no token counts, and its `prompt`
     /// (the request's, not known here) is empty.
-    fn render_response(
+    fn native(
         &self,
         resp: &PortableResponse,
         ctx: &RenderContext<'_>,
-    ) -> Result<Value, Error> {
-        Ok(json!({
-            "generations": [{
-                "finish_reason": finish_reason(resp.stop_reason.as_ref()),
-                "id": second_uuid(ctx.response_id),
-                "text": resp.text,
+    ) -> Result<CohereCommandResponse, Error> {
+        Ok(CohereCommandResponse {
+            generations: vec![CohereGeneration {
+                finish_reason: Some(finish_reason(resp.stop_reason.as_ref()).to_string()),
+                id: Some(second_uuid(ctx.response_id)),
+                text: resp.text.clone(),
+                likelihood: None,
+                token_likelihoods: None,
+                is_finished: None,
+                index: None,
             }],
-            "id": uuid(ctx.response_id),
-            "prompt": "",
-        }))
+            id: Some(uuid(ctx.response_id)),
+            prompt: Some(String::new()),
+        })
     }
 
     /// The `"stream": true` form: text pieces, then a finished chunk with
     /// the finish reason and the whole response. (Without that flag Bedrock
     /// sends the whole response as one chunk; the request is not known here.)
-    fn render_chunks(
+    fn native_chunks(
         &self,
         resp: &PortableResponse,
         ctx: &RenderContext<'_>,
-    ) -> Result<Vec<Value>, Error> {
-        let mut chunks: Vec<Value> = text_pieces(&resp.text)
+    ) -> Result<Vec<CohereCommandChunk>, Error> {
+        let piece = |text: Option<String>, is_finished: bool| CohereCommandPiece {
+            text,
+            is_finished,
+            finish_reason: None,
+            index: None,
+            response: None,
+        };
+        let mut chunks: Vec<CohereCommandChunk> = text_pieces(&resp.text)
             .into_iter()
-            .filter(|piece| !piece.is_empty())
-            .map(|piece| json!({"text": piece, "is_finished": false}))
+            .filter(|text| !text.is_empty())
+            .map(|text| CohereCommandChunk::Piece(piece(Some(text.to_string()), false)))
             .collect();
-        chunks.push(json!({
-            "is_finished": true,
-            "finish_reason": finish_reason(resp.stop_reason.as_ref()),
-            "response": self.render_response(resp, ctx)?,
+        chunks.push(CohereCommandChunk::Piece(CohereCommandPiece {
+            finish_reason: Some(finish_reason(resp.stop_reason.as_ref()).to_string()),
+            response: Some(self.native(resp, ctx)?),
+            ..piece(None, true)
         }));
         Ok(chunks)
     }
 
     /// Pushes the pieces of the first generation; the token counts come
     /// from Bedrock's invocation metrics.
-    fn parse_chunk(&self, chunk: &[u8], acc: &mut StreamAccumulator) -> Result<(), Error> {
-        match from_slice(NAME, "stream chunk", chunk)? {
+    fn chunk(&self, chunk: CohereCommandChunk, acc: &mut StreamAccumulator) -> Result<(), Error> {
+        match chunk {
             CohereCommandChunk::Whole(resp) => {
                 if let Some(first) = resp.generations.into_iter().next() {
                     if !first.text.is_empty() {
@@ -300,8 +306,9 @@ mod tests {
     use crate::family::test_support::{
         documented_request, model, recorded, recorded_chunks, recorded_chunks_in,
     };
+    use crate::family::ModelFamily;
     use crate::portable::{Message, ToolSpec};
-    use serde_json::json;
+    use serde_json::{json, Value};
 
     const COMMAND: &str = "cohere.command-text-v14";
 

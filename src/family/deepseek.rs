@@ -10,23 +10,17 @@
 //! its tokenizer chat template. R1's text carries its reasoning, closed by
 //! `</think>`, before the answer; it is returned as it came.
 
-use super::model_family::{from_slice, to_bytes, ModelFamily, RenderContext};
-use super::prompt_completion::{Completion, CompletionShape};
+use super::codec::Codec;
+use super::model_family::RenderContext;
+use super::prompt_completion::{self, Completion, CompletionList};
 use super::prompt_template::{messages_from_turns, refuse_tools, text_conversation, TextTurn};
 use crate::accumulator::StreamAccumulator;
 use crate::error::Error;
 use crate::model_info::ModelInfo;
 use crate::portable::{InferenceParams, PortableRequest, PortableResponse, Role};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 const NAME: &str = "deepseek";
-
-/// DeepSeek's answer: a `choices` list.
-const SHAPE: CompletionShape = CompletionShape {
-    family: NAME,
-    list: "choices",
-};
 
 /// The most stop sequences Bedrock accepts.
 pub const MAX_STOP_SEQUENCES: usize = 10;
@@ -60,6 +54,17 @@ pub struct DeepSeekRequest {
 pub struct DeepSeekResponse {
     /// One choice.
     pub choices: Vec<Completion>,
+}
+
+impl CompletionList for DeepSeekResponse {
+    const FAMILY: &'static str = NAME;
+    const KEY: &'static str = "choices";
+    fn new(choices: Vec<Completion>) -> Self {
+        DeepSeekResponse { choices }
+    }
+    fn items(self) -> Vec<Completion> {
+        self.choices
+    }
 }
 
 /// The chat template of one DeepSeek model, chosen from the model id.
@@ -201,14 +206,16 @@ fn read_prompt(prompt: &str) -> Option<(Option<String>, Vec<TextTurn>)> {
     Some((system, turns))
 }
 
-impl DeepSeek {
-    /// Builds the typed request, rendering the conversation with `model`'s
+impl Codec for DeepSeek {
+    const NAME: &'static str = NAME;
+    const TITLE: &'static str = "DeepSeek";
+    type Request = DeepSeekRequest;
+    type Response = DeepSeekResponse;
+    type Chunk = DeepSeekResponse;
+
+    /// The typed request, rendering the conversation with `model`'s
     /// template.
-    pub fn request(
-        &self,
-        req: &PortableRequest,
-        model: &ModelInfo,
-    ) -> Result<DeepSeekRequest, Error> {
+    fn request(&self, req: &PortableRequest, model: &ModelInfo) -> Result<DeepSeekRequest, Error> {
         refuse_tools(NAME, req)?;
         let p = &req.params;
         if p.top_k.is_some() {
@@ -232,30 +239,18 @@ impl DeepSeek {
             stop: (!p.stop_sequences.is_empty()).then(|| p.stop_sequences.clone()),
         })
     }
-}
 
-impl ModelFamily for DeepSeek {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn title(&self) -> &'static str {
-        "DeepSeek"
-    }
-
-    fn build_bytes(&self, req: &PortableRequest, model: &ModelInfo) -> Result<Vec<u8>, Error> {
-        to_bytes(NAME, &self.request(req, model)?)
-    }
-
-    fn parse(&self, body: &[u8]) -> Result<PortableResponse, Error> {
-        let resp: DeepSeekResponse = from_slice(NAME, "response", body)?;
-        SHAPE.portable(&resp.choices)
+    fn portable(&self, resp: DeepSeekResponse) -> Result<PortableResponse, Error> {
+        prompt_completion::portable(resp)
     }
 
     /// The prompt is read by its markers, whichever model it is sent to; a
     /// prompt with none is one user turn.
-    fn read_request(&self, body: &[u8], _model: &ModelInfo) -> Result<PortableRequest, Error> {
-        let req: DeepSeekRequest = from_slice(NAME, "request", body)?;
+    fn portable_request(
+        &self,
+        req: DeepSeekRequest,
+        _: &ModelInfo,
+    ) -> Result<PortableRequest, Error> {
         let (system, turns) = read_prompt(&req.prompt).unwrap_or_else(|| {
             (
                 None,
@@ -281,25 +276,24 @@ impl ModelFamily for DeepSeek {
 
     /// DeepSeek's body has no token counts: `resp.usage` is not sent. R1's
     /// reasoning is part of `resp.text`, sent as it is.
-    fn render_response(
+    fn native(
         &self,
         resp: &PortableResponse,
-        _ctx: &RenderContext<'_>,
-    ) -> Result<Value, Error> {
-        SHAPE.render(resp)
+        _: &RenderContext<'_>,
+    ) -> Result<DeepSeekResponse, Error> {
+        Ok(prompt_completion::native(resp))
     }
 
-    fn render_chunks(
+    fn native_chunks(
         &self,
         resp: &PortableResponse,
-        _ctx: &RenderContext<'_>,
-    ) -> Result<Vec<Value>, Error> {
-        SHAPE.render_chunks(resp)
+        _: &RenderContext<'_>,
+    ) -> Result<Vec<DeepSeekResponse>, Error> {
+        Ok(prompt_completion::native_chunks(resp))
     }
 
-    fn parse_chunk(&self, chunk: &[u8], acc: &mut StreamAccumulator) -> Result<(), Error> {
-        let chunk: DeepSeekResponse = from_slice(NAME, "stream chunk", chunk)?;
-        SHAPE.push_chunk(chunk.choices, acc);
+    fn chunk(&self, chunk: DeepSeekResponse, acc: &mut StreamAccumulator) -> Result<(), Error> {
+        prompt_completion::push_chunk(chunk, acc);
         Ok(())
     }
 }
@@ -310,9 +304,11 @@ mod tests {
     use crate::family::prompt_template::key_paths;
     use crate::family::prompt_template::stop_or_length;
     use crate::family::test_support::{documented_request, model, recorded, recorded_chunks};
+    use crate::family::ModelFamily;
     use crate::portable::StopReason;
     use crate::portable::{ContentBlock, ImageFormat, Message, ToolSpec, Usage};
     use serde_json::json;
+    use serde_json::Value;
 
     const R1: &str = "deepseek.r1-v1:0";
     const V3: &str = "deepseek.v3-v1:0";

@@ -11,7 +11,8 @@
 //! from the AWS user guide page "Meta Llama models"; templates from Meta's
 //! model cards and tokenizer chat templates.
 
-use super::model_family::{from_slice, text_pieces, to_bytes, ModelFamily, RenderContext};
+use super::codec::Codec;
+use super::model_family::{text_pieces, RenderContext};
 use super::prompt_template::{
     messages_from_turns, parse_inst, refuse_tools, render_inst, stop_or_length,
     stop_or_length_name, text_conversation, TextTurn, LLAMA2_INST,
@@ -23,7 +24,6 @@ use crate::portable::{
     InferenceParams, PortableRequest, PortableResponse, Role, StopReason, StreamEvent, Usage,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 
 const NAME: &str = "llama";
 
@@ -307,10 +307,16 @@ mod template {
     }
 }
 
-impl Llama {
-    /// Builds the typed request, rendering the conversation with the
+impl Codec for Llama {
+    const NAME: &'static str = NAME;
+    const TITLE: &'static str = "Meta Llama";
+    type Request = LlamaRequest;
+    type Response = LlamaResponse;
+    type Chunk = LlamaChunk;
+
+    /// The typed request, rendering the conversation with the
     /// template of `model`'s generation.
-    pub fn request(&self, req: &PortableRequest, model: &ModelInfo) -> Result<LlamaRequest, Error> {
+    fn request(&self, req: &PortableRequest, model: &ModelInfo) -> Result<LlamaRequest, Error> {
         refuse_tools(NAME, req)?;
         if req.params.top_k.is_some() {
             return Err(Error::unsupported(NAME, "top_k"));
@@ -332,23 +338,8 @@ impl Llama {
             images: (!conversation.images.is_empty()).then_some(conversation.images),
         })
     }
-}
 
-impl ModelFamily for Llama {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn title(&self) -> &'static str {
-        "Meta Llama"
-    }
-
-    fn build_bytes(&self, req: &PortableRequest, model: &ModelInfo) -> Result<Vec<u8>, Error> {
-        to_bytes(NAME, &self.request(req, model)?)
-    }
-
-    fn parse(&self, body: &[u8]) -> Result<PortableResponse, Error> {
-        let resp: LlamaResponse = from_slice(NAME, "response", body)?;
+    fn portable(&self, resp: LlamaResponse) -> Result<PortableResponse, Error> {
         let usage = match (resp.prompt_token_count, resp.generation_token_count) {
             (None, None) => None,
             (input, output) => Some(Usage {
@@ -367,8 +358,7 @@ impl ModelFamily for Llama {
     /// The prompt is read by the template its markers show (not the
     /// model's): a Llama 3 prompt sent to a Llama 4 model reads the same.
     /// Images are told PNG, JPEG, GIF or WebP by their first bytes.
-    fn read_request(&self, body: &[u8], _model: &ModelInfo) -> Result<PortableRequest, Error> {
-        let req: LlamaRequest = from_slice(NAME, "request", body)?;
+    fn portable_request(&self, req: LlamaRequest, _: &ModelInfo) -> Result<PortableRequest, Error> {
         let (system, turns) = read_prompt(&req.prompt);
         let images = req.images.unwrap_or_default();
         Ok(PortableRequest {
@@ -385,28 +375,28 @@ impl ModelFamily for Llama {
         })
     }
 
-    fn render_response(
+    fn native(
         &self,
         resp: &PortableResponse,
-        _ctx: &RenderContext<'_>,
-    ) -> Result<Value, Error> {
+        _: &RenderContext<'_>,
+    ) -> Result<LlamaResponse, Error> {
         let usage = resp.usage.unwrap_or_default();
-        Ok(json!({
-            "generation": resp.text,
-            "prompt_token_count": usage.input_tokens,
-            "generation_token_count": usage.output_tokens,
-            "stop_reason": stop_or_length_name(resp.stop_reason.as_ref()),
-        }))
+        Ok(LlamaResponse {
+            generation: resp.text.clone(),
+            prompt_token_count: Some(usage.input_tokens),
+            generation_token_count: Some(usage.output_tokens),
+            stop_reason: Some(stop_or_length_name(resp.stop_reason.as_ref()).to_string()),
+        })
     }
 
     /// Every chunk has the response's four fields: the prompt count on the
     /// first only, the generated count so far on each (spread evenly over
     /// the pieces, exact on the last), the stop reason on the last.
-    fn render_chunks(
+    fn native_chunks(
         &self,
         resp: &PortableResponse,
-        _ctx: &RenderContext<'_>,
-    ) -> Result<Vec<Value>, Error> {
+        _: &RenderContext<'_>,
+    ) -> Result<Vec<LlamaChunk>, Error> {
         let usage = resp.usage.unwrap_or_default();
         let pieces = text_pieces(&resp.text);
         let count = pieces.len() as u64;
@@ -416,18 +406,18 @@ impl ModelFamily for Llama {
             .map(|(i, piece)| {
                 let last = i as u64 + 1 == count;
                 let so_far = u64::from(usage.output_tokens) * (i as u64 + 1) / count;
-                json!({
-                    "generation": piece,
-                    "prompt_token_count": (i == 0).then_some(usage.input_tokens),
-                    "generation_token_count": so_far,
-                    "stop_reason": last.then(|| stop_or_length_name(resp.stop_reason.as_ref())),
-                })
+                LlamaChunk {
+                    generation: Some(piece.to_string()),
+                    prompt_token_count: (i == 0).then_some(usage.input_tokens),
+                    generation_token_count: Some(so_far as u32),
+                    stop_reason: last
+                        .then(|| stop_or_length_name(resp.stop_reason.as_ref()).to_string()),
+                }
             })
             .collect())
     }
 
-    fn parse_chunk(&self, chunk: &[u8], acc: &mut StreamAccumulator) -> Result<(), Error> {
-        let chunk: LlamaChunk = from_slice(NAME, "stream chunk", chunk)?;
+    fn chunk(&self, chunk: LlamaChunk, acc: &mut StreamAccumulator) -> Result<(), Error> {
         if let Some(text) = chunk.generation.filter(|t| !t.is_empty()) {
             acc.push(StreamEvent::TextDelta { index: 0, text });
         }

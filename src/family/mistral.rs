@@ -7,8 +7,9 @@
 //! captured traffic (stream chunks carry the response's shape, with
 //! `stop_reason` null until the last).
 
-use super::model_family::{from_slice, to_bytes, ModelFamily, RenderContext};
-use super::prompt_completion::{Completion, CompletionShape};
+use super::codec::Codec;
+use super::model_family::RenderContext;
+use super::prompt_completion::{self, Completion, CompletionList};
 use super::prompt_template::{
     messages_from_turns, parse_inst, refuse_tools, render_inst, text_conversation, TextTurn,
     MISTRAL_INST,
@@ -18,15 +19,8 @@ use crate::error::Error;
 use crate::model_info::ModelInfo;
 use crate::portable::{InferenceParams, PortableRequest, PortableResponse, Role};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 const NAME: &str = "mistral";
-
-/// Mistral's answer: an `outputs` list.
-const SHAPE: CompletionShape = CompletionShape {
-    family: NAME,
-    list: "outputs",
-};
 
 /// The most stop sequences Bedrock accepts.
 pub const MAX_STOP_SEQUENCES: usize = 10;
@@ -65,10 +59,27 @@ pub struct MistralResponse {
     pub outputs: Vec<Completion>,
 }
 
-impl Mistral {
-    /// Builds the typed request. The system prompt is folded into the first
+impl CompletionList for MistralResponse {
+    const FAMILY: &'static str = NAME;
+    const KEY: &'static str = "outputs";
+    fn new(outputs: Vec<Completion>) -> Self {
+        MistralResponse { outputs }
+    }
+    fn items(self) -> Vec<Completion> {
+        self.outputs
+    }
+}
+
+impl Codec for Mistral {
+    const NAME: &'static str = NAME;
+    const TITLE: &'static str = "Mistral AI (text completion)";
+    type Request = MistralRequest;
+    type Response = MistralResponse;
+    type Chunk = MistralResponse;
+
+    /// The typed request. The system prompt is folded into the first
     /// user turn, as Mistral's own instruct template does.
-    pub fn request(&self, req: &PortableRequest) -> Result<MistralRequest, Error> {
+    fn request(&self, req: &PortableRequest, _: &ModelInfo) -> Result<MistralRequest, Error> {
         refuse_tools(NAME, req)?;
         let p = &req.params;
         if p.stop_sequences.len() > MAX_STOP_SEQUENCES {
@@ -90,31 +101,19 @@ impl Mistral {
             top_k: p.top_k,
         })
     }
-}
 
-impl ModelFamily for Mistral {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn title(&self) -> &'static str {
-        "Mistral AI (text completion)"
-    }
-
-    fn build_bytes(&self, req: &PortableRequest, _model: &ModelInfo) -> Result<Vec<u8>, Error> {
-        to_bytes(NAME, &self.request(req)?)
-    }
-
-    fn parse(&self, body: &[u8]) -> Result<PortableResponse, Error> {
-        let resp: MistralResponse = from_slice(NAME, "response", body)?;
-        SHAPE.portable(&resp.outputs)
+    fn portable(&self, resp: MistralResponse) -> Result<PortableResponse, Error> {
+        prompt_completion::portable(resp)
     }
 
     /// The prompt is read back into `[INST]` exchanges (one user turn when it
     /// has none). The system prompt cannot be told from the first user
     /// turn it was folded into, so it stays there: `system` reads as `None`.
-    fn read_request(&self, body: &[u8], _model: &ModelInfo) -> Result<PortableRequest, Error> {
-        let req: MistralRequest = from_slice(NAME, "request", body)?;
+    fn portable_request(
+        &self,
+        req: MistralRequest,
+        _: &ModelInfo,
+    ) -> Result<PortableRequest, Error> {
         let turns = parse_inst(&req.prompt, MISTRAL_INST).unwrap_or_else(|| {
             vec![TextTurn {
                 role: Role::User,
@@ -135,25 +134,24 @@ impl ModelFamily for Mistral {
     }
 
     /// Mistral's body has no token counts: `resp.usage` is not sent.
-    fn render_response(
+    fn native(
         &self,
         resp: &PortableResponse,
-        _ctx: &RenderContext<'_>,
-    ) -> Result<Value, Error> {
-        SHAPE.render(resp)
+        _: &RenderContext<'_>,
+    ) -> Result<MistralResponse, Error> {
+        Ok(prompt_completion::native(resp))
     }
 
-    fn render_chunks(
+    fn native_chunks(
         &self,
         resp: &PortableResponse,
-        _ctx: &RenderContext<'_>,
-    ) -> Result<Vec<Value>, Error> {
-        SHAPE.render_chunks(resp)
+        _: &RenderContext<'_>,
+    ) -> Result<Vec<MistralResponse>, Error> {
+        Ok(prompt_completion::native_chunks(resp))
     }
 
-    fn parse_chunk(&self, chunk: &[u8], acc: &mut StreamAccumulator) -> Result<(), Error> {
-        let chunk: MistralResponse = from_slice(NAME, "stream chunk", chunk)?;
-        SHAPE.push_chunk(chunk.outputs, acc);
+    fn chunk(&self, chunk: MistralResponse, acc: &mut StreamAccumulator) -> Result<(), Error> {
+        prompt_completion::push_chunk(chunk, acc);
         Ok(())
     }
 }
@@ -164,9 +162,11 @@ mod tests {
     use crate::family::prompt_template::key_paths;
     use crate::family::prompt_template::stop_or_length;
     use crate::family::test_support::{documented_request, model, recorded, recorded_chunks};
+    use crate::family::ModelFamily;
     use crate::portable::StopReason;
     use crate::portable::{ContentBlock, ImageFormat, Message, ToolChoice, Usage};
     use serde_json::json;
+    use serde_json::Value;
 
     const MISTRAL_7B: &str = "mistral.mistral-7b-instruct-v0:2";
 
@@ -188,7 +188,7 @@ mod tests {
             .message(Message::user("Tell me a joke."))
             .top_k(50)
             .stop_sequence("</s>");
-        let body = Mistral.request(&req).unwrap();
+        let body = Mistral.request(&req, model(MISTRAL_7B)).unwrap();
         assert_eq!(
             body.prompt,
             "<s>[INST] Be brief.\n\nHi [/INST]Hello.</s>[INST] Tell me a joke. [/INST]"

@@ -179,8 +179,8 @@ pub struct PiecePosition {
     pub last: bool,
 }
 
-/// Renders `text` as stream chunks: `chunk` is called once per piece of
-/// [`text_pieces`], with the piece and its position.
+/// Renders `text` as stream chunks of any type: `chunk` is called once per
+/// piece of [`text_pieces`], with the piece and its position.
 ///
 /// ```
 /// # use bedrock_harness::family::text_chunks;
@@ -191,7 +191,7 @@ pub struct PiecePosition {
 /// assert_eq!(chunks.len(), 3);
 /// assert_eq!(chunks[2]["done"], true);
 /// ```
-pub fn text_chunks(text: &str, mut chunk: impl FnMut(&str, PiecePosition) -> Value) -> Vec<Value> {
+pub fn text_chunks<T>(text: &str, mut chunk: impl FnMut(&str, PiecePosition) -> T) -> Vec<T> {
     let pieces = text_pieces(text);
     let last = pieces.len() - 1;
     pieces

@@ -4,7 +4,8 @@
 //! Shapes from the AWS user guide page "Amazon Titan Text models" and
 //! captured traffic (which shows `FINISH` where the page says `FINISHED`).
 
-use super::model_family::{from_slice, text_chunks, to_bytes, ModelFamily, RenderContext};
+use super::codec::Codec;
+use super::model_family::{text_chunks, RenderContext};
 use crate::accumulator::StreamAccumulator;
 use crate::error::Error;
 use crate::model_info::ModelInfo;
@@ -13,7 +14,6 @@ use crate::portable::{
     StreamEvent, Usage,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 
 const NAME: &str = "titan_text";
 
@@ -100,36 +100,6 @@ pub(crate) fn stop_reason(reason: &str) -> StopReason {
     }
 }
 
-impl TitanText {
-    /// Builds the typed request.
-    pub fn request(&self, req: &PortableRequest) -> Result<TitanTextRequest, Error> {
-        if req.system.is_some() {
-            return Err(Error::unsupported(NAME, "a system prompt"));
-        }
-        if !req.tools.is_empty() || req.tool_choice.is_some() || req.has_tool_blocks() {
-            return Err(Error::unsupported(NAME, "tool use"));
-        }
-        if req.has_images() {
-            return Err(Error::unsupported(NAME, "image content"));
-        }
-        if req.params.top_k.is_some() {
-            return Err(Error::unsupported(NAME, "top_k"));
-        }
-        let p = &req.params;
-        let config = TitanTextGenerationConfig {
-            temperature: p.temperature,
-            top_p: p.top_p,
-            max_token_count: p.max_tokens,
-            stop_sequences: (!p.stop_sequences.is_empty()).then(|| p.stop_sequences.clone()),
-        };
-        Ok(TitanTextRequest {
-            input_text: input_text(req)?,
-            text_generation_config: (config != TitanTextGenerationConfig::default())
-                .then_some(config),
-        })
-    }
-}
-
 /// Titan's completion reason for a portable stop reason.
 fn completion_reason(reason: Option<&StopReason>) -> String {
     match reason {
@@ -207,38 +177,45 @@ fn input_text(req: &PortableRequest) -> Result<String, Error> {
     }
 }
 
-impl ModelFamily for TitanText {
-    fn name(&self) -> &'static str {
-        NAME
-    }
+impl Codec for TitanText {
+    const NAME: &'static str = NAME;
+    const TITLE: &'static str = "Amazon Titan Text";
+    type Request = TitanTextRequest;
+    type Response = TitanTextResponse;
+    type Chunk = TitanTextChunk;
 
-    fn title(&self) -> &'static str {
-        "Amazon Titan Text"
-    }
-
-    fn build_bytes(&self, req: &PortableRequest, _model: &ModelInfo) -> Result<Vec<u8>, Error> {
-        to_bytes(NAME, &self.request(req)?)
-    }
-
-    fn parse(&self, body: &[u8]) -> Result<PortableResponse, Error> {
-        let resp: TitanTextResponse = from_slice(NAME, "response", body)?;
-        let first = resp
-            .results
-            .first()
-            .ok_or_else(|| Error::parse(NAME, "response", "`results` is empty"))?;
-        Ok(PortableResponse {
-            text: first.output_text.clone(),
-            stop_reason: first.completion_reason.as_deref().map(stop_reason),
-            usage: Some(Usage {
-                input_tokens: resp.input_text_token_count,
-                output_tokens: first.token_count,
-            }),
-            ..Default::default()
+    fn request(&self, req: &PortableRequest, _: &ModelInfo) -> Result<TitanTextRequest, Error> {
+        if req.system.is_some() {
+            return Err(Error::unsupported(NAME, "a system prompt"));
+        }
+        if !req.tools.is_empty() || req.tool_choice.is_some() || req.has_tool_blocks() {
+            return Err(Error::unsupported(NAME, "tool use"));
+        }
+        if req.has_images() {
+            return Err(Error::unsupported(NAME, "image content"));
+        }
+        if req.params.top_k.is_some() {
+            return Err(Error::unsupported(NAME, "top_k"));
+        }
+        let p = &req.params;
+        let config = TitanTextGenerationConfig {
+            temperature: p.temperature,
+            top_p: p.top_p,
+            max_token_count: p.max_tokens,
+            stop_sequences: (!p.stop_sequences.is_empty()).then(|| p.stop_sequences.clone()),
+        };
+        Ok(TitanTextRequest {
+            input_text: input_text(req)?,
+            text_generation_config: (config != TitanTextGenerationConfig::default())
+                .then_some(config),
         })
     }
 
-    fn read_request(&self, body: &[u8], _model: &ModelInfo) -> Result<PortableRequest, Error> {
-        let req: TitanTextRequest = from_slice(NAME, "request", body)?;
+    fn portable_request(
+        &self,
+        req: TitanTextRequest,
+        _: &ModelInfo,
+    ) -> Result<PortableRequest, Error> {
         let config = req.text_generation_config.unwrap_or_default();
         Ok(PortableRequest {
             messages: turns(&req.input_text),
@@ -253,41 +230,57 @@ impl ModelFamily for TitanText {
         })
     }
 
-    fn render_response(
+    fn portable(&self, resp: TitanTextResponse) -> Result<PortableResponse, Error> {
+        let first = resp
+            .results
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::parse(NAME, "response", "`results` is empty"))?;
+        Ok(PortableResponse {
+            text: first.output_text,
+            stop_reason: first.completion_reason.as_deref().map(stop_reason),
+            usage: Some(Usage {
+                input_tokens: resp.input_text_token_count,
+                output_tokens: first.token_count,
+            }),
+            ..Default::default()
+        })
+    }
+
+    fn native(
         &self,
         resp: &PortableResponse,
-        _ctx: &RenderContext<'_>,
-    ) -> Result<Value, Error> {
+        _: &RenderContext<'_>,
+    ) -> Result<TitanTextResponse, Error> {
         let usage = resp.usage.unwrap_or_default();
-        Ok(json!({
-            "inputTextTokenCount": usage.input_tokens,
-            "results": [{
-                "tokenCount": usage.output_tokens,
-                "outputText": resp.text,
-                "completionReason": completion_reason(resp.stop_reason.as_ref()),
-            }]
+        Ok(TitanTextResponse {
+            input_text_token_count: usage.input_tokens,
+            results: vec![TitanTextResult {
+                token_count: usage.output_tokens,
+                output_text: resp.text.clone(),
+                completion_reason: Some(completion_reason(resp.stop_reason.as_ref())),
+            }],
+        })
+    }
+
+    fn native_chunks(
+        &self,
+        resp: &PortableResponse,
+        _: &RenderContext<'_>,
+    ) -> Result<Vec<TitanTextChunk>, Error> {
+        let usage = resp.usage.unwrap_or_default();
+        Ok(text_chunks(&resp.text, |piece, at| TitanTextChunk {
+            output_text: piece.to_string(),
+            index: 0,
+            total_output_text_token_count: at.last.then_some(usage.output_tokens),
+            completion_reason: at
+                .last
+                .then(|| completion_reason(resp.stop_reason.as_ref())),
+            input_text_token_count: at.first.then_some(usage.input_tokens),
         }))
     }
 
-    fn render_chunks(
-        &self,
-        resp: &PortableResponse,
-        _ctx: &RenderContext<'_>,
-    ) -> Result<Vec<Value>, Error> {
-        let usage = resp.usage.unwrap_or_default();
-        Ok(text_chunks(&resp.text, |piece, at| {
-            json!({
-                "outputText": piece,
-                "index": 0,
-                "totalOutputTextTokenCount": at.last.then_some(usage.output_tokens),
-                "completionReason": at.last.then(|| completion_reason(resp.stop_reason.as_ref())),
-                "inputTextTokenCount": at.first.then_some(usage.input_tokens),
-            })
-        }))
-    }
-
-    fn parse_chunk(&self, chunk: &[u8], acc: &mut StreamAccumulator) -> Result<(), Error> {
-        let chunk: TitanTextChunk = from_slice(NAME, "stream chunk", chunk)?;
+    fn chunk(&self, chunk: TitanTextChunk, acc: &mut StreamAccumulator) -> Result<(), Error> {
         if !chunk.output_text.is_empty() {
             acc.push(StreamEvent::TextDelta {
                 index: chunk.index,
@@ -311,6 +304,7 @@ impl ModelFamily for TitanText {
 mod tests {
     use super::*;
     use crate::family::test_support::{documented_request, model, recorded};
+    use crate::family::ModelFamily;
     use crate::portable::Message;
     use serde_json::json;
 
@@ -330,7 +324,9 @@ mod tests {
         let req = PortableRequest::prompt("Hi")
             .message(Message::assistant("Hello."))
             .message(Message::user("Tell me a joke."));
-        let body = TitanText.request(&req).unwrap();
+        let body = TitanText
+            .request(&req, model("amazon.titan-text-express-v1"))
+            .unwrap();
         assert_eq!(
             body.input_text,
             "User: Hi\nBot: Hello.\nUser: Tell me a joke.\nBot:"

@@ -5,7 +5,9 @@ use crate::family::prompt_template::key_paths;
 use crate::family::test_support::{
     documented_request, model, recorded, recorded_chunks, recorded_in,
 };
+use crate::family::ModelFamily;
 use crate::portable::{ContentBlock, ImageFormat, Message, ToolSpec};
+use serde_json::{json, Value};
 
 const LLAMA3_8B: &str = "meta.llama3-8b-instruct-v1:0";
 
