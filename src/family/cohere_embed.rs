@@ -7,8 +7,10 @@
 //! when `embedding_types` is set (and always in v4's by-type form), an
 //! object keyed by type; both are read.
 
+use super::codec::{Codec, NoStream};
+use super::embeddings::{all_vectors, shortest_f32};
 use super::ids::uuid;
-use super::model_family::{from_slice, to_bytes, ModelFamily, RenderContext};
+use super::model_family::RenderContext;
 use crate::error::Error;
 use crate::model_info::ModelInfo;
 use crate::portable::{
@@ -17,7 +19,7 @@ use crate::portable::{
 };
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 const NAME: &str = "cohere_embed";
@@ -94,44 +96,67 @@ pub enum CohereEmbedPart {
     },
 }
 
-/// The Embed InvokeModel response body.
+/// The Embed InvokeModel response body, in the two forms Bedrock sends,
+/// each with its members in the order its recording shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CohereEmbedResponse {
+#[serde(untagged)]
+pub enum CohereEmbedResponse {
+    /// `embeddings_floats`: one float vector per input (Embed v3).
+    Floats(CohereEmbedFloats),
+    /// `embeddings_by_type`: `{"float": [[...]], "int8": [[...]], ...}`
+    /// (Embed v4, and v3 with `embedding_types`).
+    ByType(CohereEmbedByType),
+}
+
+/// An `embeddings_floats` response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CohereEmbedFloats {
     /// The vectors, one per input.
-    pub embeddings: CohereEmbeddings,
+    #[serde(serialize_with = "shortest_f32")]
+    pub embeddings: Vec<Vec<f32>>,
     /// The request's id.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `embeddings_floats` or `embeddings_by_type`.
-    #[serde(default)]
+    /// `embeddings_floats`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_type: Option<String>,
     /// The texts embedded.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub texts: Option<Vec<String>>,
     /// Facts about the images embedded.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub images: Option<Vec<Value>>,
 }
 
-/// `embeddings`: float vectors, or vectors by embedding type.
+/// An `embeddings_by_type` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum CohereEmbeddings {
-    /// `embeddings_floats`: one float vector per input.
-    Floats(Vec<Vec<f32>>),
-    /// `embeddings_by_type`: `{"float": [[...]], "int8": [[...]], ...}`.
-    ByType(BTreeMap<String, Vec<Vec<f32>>>),
+pub struct CohereEmbedByType {
+    /// The request's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The vectors by embedding type, one per input.
+    #[serde(serialize_with = "shortest_f32")]
+    pub embeddings: BTreeMap<String, Vec<Vec<f32>>>,
+    /// `embeddings_by_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_type: Option<String>,
+    /// The texts embedded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub texts: Option<Vec<String>>,
+    /// Facts about the images embedded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub images: Option<Vec<Value>>,
 }
 
-impl CohereEmbeddings {
+impl CohereEmbedResponse {
     /// The float vectors, or else the first other type present (see
     /// [`EMBEDDING_TYPE_PREFERENCE`]), its integers as floats.
     pub fn into_vectors(self) -> Vec<Vec<f32>> {
         match self {
-            CohereEmbeddings::Floats(vectors) => vectors,
-            CohereEmbeddings::ByType(mut by_type) => EMBEDDING_TYPE_PREFERENCE
+            CohereEmbedResponse::Floats(floats) => floats.embeddings,
+            CohereEmbedResponse::ByType(mut by_type) => EMBEDDING_TYPE_PREFERENCE
                 .iter()
-                .find_map(|t| by_type.remove(*t))
+                .find_map(|t| by_type.embeddings.remove(*t))
                 .unwrap_or_default(),
         }
     }
@@ -146,22 +171,6 @@ fn data_uri(format: ImageFormat, data: &[u8]) -> String {
         "data:{};base64,{}",
         format.media_type(),
         base64::engine::general_purpose::STANDARD.encode(data)
-    )
-}
-
-/// Vectors as JSON numbers written the shortest way that reads back as the
-/// same `f32` (`0.016281128`, not the widened `0.0162811279296875`).
-fn vectors(vectors: &[Vec<f32>]) -> Value {
-    let number = |x: &f32| {
-        x.to_string()
-            .parse::<f64>()
-            .map_or(Value::Null, Value::from)
-    };
-    Value::Array(
-        vectors
-            .iter()
-            .map(|v| Value::Array(v.iter().map(number).collect()))
-            .collect(),
     )
 }
 
@@ -180,12 +189,65 @@ fn image_block(uri: &str) -> Result<ContentBlock, Error> {
     Ok(ContentBlock::Image { format, data })
 }
 
-impl CohereEmbed {
-    /// Builds the typed request: one text (or input) per user turn.
+/// A user turn as a v4 input: its text and image blocks as parts.
+fn v4_input(turn: &Message) -> CohereEmbedInput {
+    let content = turn
+        .content
+        .iter()
+        .filter_map(|b| match b {
+            ContentBlock::Text(text) => Some(CohereEmbedPart::Text { text: text.clone() }),
+            ContentBlock::Image { format, data } => Some(CohereEmbedPart::ImageUrl {
+                image_url: data_uri(*format, data),
+            }),
+            // Tool blocks were refused before.
+            ContentBlock::ToolUse { .. } | ContentBlock::ToolResult { .. } => None,
+        })
+        .collect();
+    CohereEmbedInput { content }
+}
+
+/// Embed v3 takes one PNG or JPEG image and no text.
+fn v3_images(turns: &[Message]) -> Result<Vec<String>, Error> {
+    let blocks = || turns.iter().flat_map(|t| t.content.iter());
+    if blocks().any(|b| matches!(b, ContentBlock::Text(_))) {
+        return Err(Error::unsupported(
+            NAME,
+            "text and images in one Embed v3 request",
+        ));
+    }
+    let images: Vec<(ImageFormat, &[u8])> = blocks()
+        .filter_map(|b| match b {
+            ContentBlock::Image { format, data } => Some((*format, data.as_slice())),
+            _ => None,
+        })
+        .collect();
+    match images.as_slice() {
+        [(format @ (ImageFormat::Png | ImageFormat::Jpeg), data)] => {
+            Ok(vec![data_uri(*format, data)])
+        }
+        [(other, _)] => Err(Error::unsupported(
+            NAME,
+            format!("{} images with Embed v3 (PNG or JPEG only)", other.as_str()),
+        )),
+        _ => Err(Error::unsupported(
+            NAME,
+            "more than one image in one Embed v3 request",
+        )),
+    }
+}
+
+impl Codec for CohereEmbed {
+    const NAME: &'static str = NAME;
+    const TITLE: &'static str = "Cohere Embed";
+    type Request = CohereEmbedRequest;
+    type Response = CohereEmbedResponse;
+    type Chunk = NoStream;
+
+    /// The typed request: one text (or input) per user turn.
     /// Text-only requests send `texts`; images go in `images` (v3, one image
     /// and no text) or as `inputs` (v4). `input_type` defaults to
     /// [`DEFAULT_INPUT_TYPE`] ([`DEFAULT_IMAGE_INPUT_TYPE`] for v3 images).
-    pub fn request(
+    fn request(
         &self,
         req: &PortableRequest,
         model: &ModelInfo,
@@ -245,80 +307,21 @@ impl CohereEmbed {
             .unwrap_or_else(|| default_input_type.to_string());
         Ok(body)
     }
-}
 
-/// A user turn as a v4 input: its text and image blocks as parts.
-fn v4_input(turn: &Message) -> CohereEmbedInput {
-    let content = turn
-        .content
-        .iter()
-        .filter_map(|b| match b {
-            ContentBlock::Text(text) => Some(CohereEmbedPart::Text { text: text.clone() }),
-            ContentBlock::Image { format, data } => Some(CohereEmbedPart::ImageUrl {
-                image_url: data_uri(*format, data),
-            }),
-            // Tool blocks were refused before.
-            ContentBlock::ToolUse { .. } | ContentBlock::ToolResult { .. } => None,
-        })
-        .collect();
-    CohereEmbedInput { content }
-}
-
-/// Embed v3 takes one PNG or JPEG image and no text.
-fn v3_images(turns: &[Message]) -> Result<Vec<String>, Error> {
-    let blocks = || turns.iter().flat_map(|t| t.content.iter());
-    if blocks().any(|b| matches!(b, ContentBlock::Text(_))) {
-        return Err(Error::unsupported(
-            NAME,
-            "text and images in one Embed v3 request",
-        ));
-    }
-    let images: Vec<(ImageFormat, &[u8])> = blocks()
-        .filter_map(|b| match b {
-            ContentBlock::Image { format, data } => Some((*format, data.as_slice())),
-            _ => None,
-        })
-        .collect();
-    match images.as_slice() {
-        [(format @ (ImageFormat::Png | ImageFormat::Jpeg), data)] => {
-            Ok(vec![data_uri(*format, data)])
-        }
-        [(other, _)] => Err(Error::unsupported(
-            NAME,
-            format!("{} images with Embed v3 (PNG or JPEG only)", other.as_str()),
-        )),
-        _ => Err(Error::unsupported(
-            NAME,
-            "more than one image in one Embed v3 request",
-        )),
-    }
-}
-
-impl ModelFamily for CohereEmbed {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn title(&self) -> &'static str {
-        "Cohere Embed"
-    }
-
-    fn build_bytes(&self, req: &PortableRequest, model: &ModelInfo) -> Result<Vec<u8>, Error> {
-        to_bytes(NAME, &self.request(req, model)?)
-    }
-
-    fn parse(&self, body: &[u8]) -> Result<PortableResponse, Error> {
-        let resp: CohereEmbedResponse = from_slice(NAME, "response", body)?;
+    fn portable(&self, resp: CohereEmbedResponse) -> Result<PortableResponse, Error> {
         Ok(PortableResponse {
-            embeddings: resp.embeddings.into_vectors(),
+            embeddings: resp.into_vectors(),
             ..Default::default()
         })
     }
 
     /// One user turn per text, image or (v4) input, in that order. The
     /// portable form has no `truncate`, `embedding_types` or v4 `max_tokens`.
-    fn read_request(&self, body: &[u8], _model: &ModelInfo) -> Result<PortableRequest, Error> {
-        let req: CohereEmbedRequest = from_slice(NAME, "request", body)?;
+    fn portable_request(
+        &self,
+        req: CohereEmbedRequest,
+        _: &ModelInfo,
+    ) -> Result<PortableRequest, Error> {
         let mut messages: Vec<Message> = req
             .texts
             .unwrap_or_default()
@@ -366,25 +369,28 @@ impl ModelFamily for CohereEmbed {
     /// `embeddings_floats` for v3, `embeddings_by_type` (floats) for v4.
     /// `texts` echoes the request's texts, which are not known here: it is
     /// empty.
-    fn render_response(
+    fn native(
         &self,
         resp: &PortableResponse,
         ctx: &RenderContext<'_>,
-    ) -> Result<Value, Error> {
-        let id = uuid(ctx.response_id);
+    ) -> Result<CohereEmbedResponse, Error> {
+        let id = Some(uuid(ctx.response_id));
+        let embeddings = all_vectors(NAME, resp)?;
         Ok(if is_v4(ctx.model) {
-            json!({
-                "id": id,
-                "embeddings": {"float": vectors(&resp.embeddings)},
-                "response_type": "embeddings_by_type",
-                "texts": [],
+            CohereEmbedResponse::ByType(CohereEmbedByType {
+                id,
+                embeddings: BTreeMap::from([("float".to_string(), embeddings)]),
+                response_type: Some("embeddings_by_type".into()),
+                texts: Some(Vec::new()),
+                images: None,
             })
         } else {
-            json!({
-                "embeddings": vectors(&resp.embeddings),
-                "id": id,
-                "response_type": "embeddings_floats",
-                "texts": [],
+            CohereEmbedResponse::Floats(CohereEmbedFloats {
+                embeddings,
+                id,
+                response_type: Some("embeddings_floats".into()),
+                texts: Some(Vec::new()),
+                images: None,
             })
         })
     }
@@ -397,6 +403,7 @@ mod tests {
     use crate::family::test_support::{
         documented_request, model, recorded, recorded_in, request_fixture,
     };
+    use crate::family::ModelFamily;
     use crate::portable::{EmbeddingOptions, ToolSpec};
     use serde_json::json;
 

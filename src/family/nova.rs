@@ -9,7 +9,8 @@
 //! Older docs spell `max_new_tokens`, `top_p` and `top_k`: the typed request
 //! reads both spellings and writes the camelCase ones.
 
-use super::model_family::{from_slice, text_pieces, to_bytes, ModelFamily, RenderContext};
+use super::codec::Codec;
+use super::model_family::{text_pieces, RenderContext};
 use crate::accumulator::StreamAccumulator;
 use crate::error::Error;
 use crate::model_info::ModelInfo;
@@ -19,14 +20,17 @@ use crate::portable::{
     ToolResultContent, ToolSpec, Usage,
 };
 use base64::Engine as _;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 mod types;
 
 pub use types::{
-    NovaChunk, NovaContentBlock, NovaImage, NovaImageSource, NovaInferenceConfig, NovaInputSchema,
-    NovaMessage, NovaRequest, NovaResponse, NovaSystemBlock, NovaTool, NovaToolChoice,
-    NovaToolConfig, NovaToolResult, NovaToolResultContent, NovaToolSpec, NovaToolUse, NovaUsage,
+    NovaBlockStart, NovaChunk, NovaContentBlock, NovaContentBlockDelta, NovaContentBlockStart,
+    NovaContentBlockStop, NovaDelta, NovaImage, NovaImageSource, NovaInferenceConfig,
+    NovaInputSchema, NovaMessage, NovaMessageStart, NovaMessageStop, NovaMetadata, NovaOutput,
+    NovaRequest, NovaResponse, NovaSystemBlock, NovaTool, NovaToolChoice, NovaToolConfig,
+    NovaToolResult, NovaToolResultContent, NovaToolSpec, NovaToolUse, NovaToolUseDelta,
+    NovaToolUseStart, NovaUsage,
 };
 
 const NAME: &str = "nova";
@@ -42,47 +46,6 @@ pub struct Nova;
 /// `malformed_model_output` and `malformed_tool_use`, kept as `Other`).
 pub(crate) fn stop_reason(reason: &str) -> StopReason {
     StopReason::from_converse_name(reason)
-}
-
-impl Nova {
-    /// Builds the typed request. Parameters left unset stay out of the body
-    /// (Nova defaults `maxTokens` to the model's limit).
-    pub fn request(&self, req: &PortableRequest, model: &ModelInfo) -> Result<NovaRequest, Error> {
-        if req.messages.is_empty() {
-            return Err(Error::unsupported(NAME, "a request with no messages"));
-        }
-        if req.has_images() && !model.converse.images {
-            return Err(Error::unsupported(
-                NAME,
-                format!("image content on {}", model.name),
-            ));
-        }
-        if req.embedding != EmbeddingOptions::default() {
-            return Err(Error::unsupported(NAME, "embedding options"));
-        }
-        if req.image != ImageOptions::default() {
-            return Err(Error::unsupported(NAME, "image generation options"));
-        }
-        let p = &req.params;
-        let config = NovaInferenceConfig {
-            max_tokens: p.max_tokens,
-            temperature: p.temperature,
-            top_p: p.top_p,
-            top_k: p.top_k,
-            stop_sequences: (!p.stop_sequences.is_empty()).then(|| p.stop_sequences.clone()),
-        };
-        Ok(NovaRequest {
-            schema_version: Some(SCHEMA_VERSION.to_string()),
-            system: req
-                .system
-                .as_ref()
-                .map(|text| vec![NovaSystemBlock::Text(text.clone())]),
-            messages: req.messages.iter().map(message).collect(),
-            inference_config: (config != NovaInferenceConfig::default()).then_some(config),
-            tool_config: tool_config(req)?,
-            reasoning_config: None,
-        })
-    }
 }
 
 fn tool_config(req: &PortableRequest) -> Result<Option<NovaToolConfig>, Error> {
@@ -260,21 +223,53 @@ fn usage(u: NovaUsage) -> Usage {
     }
 }
 
-impl ModelFamily for Nova {
-    fn name(&self) -> &'static str {
-        NAME
+impl Codec for Nova {
+    const NAME: &'static str = NAME;
+    const TITLE: &'static str = "Amazon Nova";
+    type Request = NovaRequest;
+    type Response = NovaResponse;
+    type Chunk = NovaChunk;
+
+    /// The typed request. Parameters left unset stay out of the body
+    /// (Nova defaults `maxTokens` to the model's limit).
+    fn request(&self, req: &PortableRequest, model: &ModelInfo) -> Result<NovaRequest, Error> {
+        if req.messages.is_empty() {
+            return Err(Error::unsupported(NAME, "a request with no messages"));
+        }
+        if req.has_images() && !model.converse.images {
+            return Err(Error::unsupported(
+                NAME,
+                format!("image content on {}", model.name),
+            ));
+        }
+        if req.embedding != EmbeddingOptions::default() {
+            return Err(Error::unsupported(NAME, "embedding options"));
+        }
+        if req.image != ImageOptions::default() {
+            return Err(Error::unsupported(NAME, "image generation options"));
+        }
+        let p = &req.params;
+        let config = NovaInferenceConfig {
+            max_tokens: p.max_tokens,
+            temperature: p.temperature,
+            top_p: p.top_p,
+            top_k: p.top_k,
+            stop_sequences: (!p.stop_sequences.is_empty()).then(|| p.stop_sequences.clone()),
+        };
+        Ok(NovaRequest {
+            schema_version: Some(SCHEMA_VERSION.to_string()),
+            system: req
+                .system
+                .as_ref()
+                .map(|text| vec![NovaSystemBlock::Text(text.clone())]),
+            messages: req.messages.iter().map(message).collect(),
+            inference_config: (config != NovaInferenceConfig::default()).then_some(config),
+            tool_config: tool_config(req)?,
+            reasoning_config: None,
+        })
     }
 
-    fn title(&self) -> &'static str {
-        "Amazon Nova"
-    }
-
-    fn build_bytes(&self, req: &PortableRequest, model: &ModelInfo) -> Result<Vec<u8>, Error> {
-        to_bytes(NAME, &self.request(req, model)?)
-    }
-
-    fn parse(&self, body: &[u8]) -> Result<PortableResponse, Error> {
-        let resp: NovaResponse = from_slice(NAME, "response", body)?;
+    fn portable(&self, resp: NovaResponse) -> Result<PortableResponse, Error> {
         let mut out = PortableResponse {
             stop_reason: resp.stop_reason.as_deref().map(stop_reason),
             usage: resp.usage.map(usage),
@@ -298,8 +293,7 @@ impl ModelFamily for Nova {
     /// spellings. System text blocks are joined with newlines; blocks with
     /// no portable form are left out (see [`portable_message`]), as is
     /// `reasoningConfig`.
-    fn read_request(&self, body: &[u8], _model: &ModelInfo) -> Result<PortableRequest, Error> {
-        let req: NovaRequest = from_slice(NAME, "request", body)?;
+    fn portable_request(&self, req: NovaRequest, _: &ModelInfo) -> Result<PortableRequest, Error> {
         let system = req.system.and_then(|blocks| {
             let texts: Vec<String> = blocks
                 .into_iter()
@@ -349,82 +343,123 @@ impl ModelFamily for Nova {
         })
     }
 
-    fn render_response(
+    fn native(
         &self,
         resp: &PortableResponse,
-        _ctx: &RenderContext<'_>,
-    ) -> Result<Value, Error> {
+        _: &RenderContext<'_>,
+    ) -> Result<NovaResponse, Error> {
         let usage = resp.usage.unwrap_or_default();
         let mut content = Vec::new();
         if has_text_block(resp) {
-            content.push(json!({"text": resp.text}));
+            content.push(NovaContentBlock::Text(resp.text.clone()));
         }
         for call in &resp.tool_calls {
-            content.push(json!({"toolUse": {
-                "toolUseId": call.id,
-                "name": call.name,
-                "input": call.input,
-            }}));
+            content.push(NovaContentBlock::ToolUse(NovaToolUse {
+                tool_use_id: call.id.clone(),
+                name: call.name.clone(),
+                input: call.input.clone(),
+            }));
         }
-        Ok(json!({
-            "output": {"message": {"role": "assistant", "content": content}},
-            "stopReason": stop_reason_name(resp.stop_reason.as_ref()),
-            "usage": {
-                "inputTokens": usage.input_tokens,
-                "outputTokens": usage.output_tokens,
-                "totalTokens": usage.input_tokens.saturating_add(usage.output_tokens),
+        Ok(NovaResponse {
+            output: NovaOutput {
+                message: NovaMessage {
+                    role: "assistant".into(),
+                    content,
+                },
             },
-        }))
+            stop_reason: Some(stop_reason_name(resp.stop_reason.as_ref()).to_string()),
+            usage: Some(NovaUsage {
+                input_tokens: usage.input_tokens,
+                output_tokens: usage.output_tokens,
+                total_tokens: Some(usage.input_tokens.saturating_add(usage.output_tokens)),
+            }),
+        })
     }
 
     /// `messageStart`; the text as deltas of block 0 (no start event, as
     /// Nova streams text); each tool call as `contentBlockStart` with its id
     /// and name, input fragments and `contentBlockStop`; `messageStop`; and
     /// `metadata` with the token counts.
-    fn render_chunks(
+    fn native_chunks(
         &self,
         resp: &PortableResponse,
-        _ctx: &RenderContext<'_>,
-    ) -> Result<Vec<Value>, Error> {
+        _: &RenderContext<'_>,
+    ) -> Result<Vec<NovaChunk>, Error> {
         let usage = resp.usage.unwrap_or_default();
-        let mut chunks = vec![json!({"messageStart": {"role": "assistant"}})];
+        let delta = |index: u32, delta: NovaDelta| NovaChunk {
+            content_block_delta: Some(NovaContentBlockDelta {
+                delta,
+                content_block_index: index,
+            }),
+            ..Default::default()
+        };
+        let stop = |index: u32| NovaChunk {
+            content_block_stop: Some(NovaContentBlockStop {
+                content_block_index: index,
+            }),
+            ..Default::default()
+        };
+        let mut chunks = vec![NovaChunk {
+            message_start: Some(NovaMessageStart {
+                role: "assistant".into(),
+            }),
+            ..Default::default()
+        }];
         let mut index = 0u32;
         if has_text_block(resp) {
             for piece in text_pieces(&resp.text) {
-                chunks.push(json!({"contentBlockDelta": {
-                    "delta": {"text": piece},
-                    "contentBlockIndex": index,
-                }}));
+                let text = NovaDelta {
+                    text: Some(piece.to_string()),
+                    ..Default::default()
+                };
+                chunks.push(delta(index, text));
             }
-            chunks.push(json!({"contentBlockStop": {"contentBlockIndex": index}}));
+            chunks.push(stop(index));
             index += 1;
         }
         for call in &resp.tool_calls {
-            chunks.push(json!({"contentBlockStart": {
-                "start": {"toolUse": {"toolUseId": call.id, "name": call.name}},
-                "contentBlockIndex": index,
-            }}));
-            for fragment in input_fragments(&call.input) {
-                chunks.push(json!({"contentBlockDelta": {
-                    "delta": {"toolUse": {"input": fragment}},
-                    "contentBlockIndex": index,
-                }}));
+            chunks.push(NovaChunk {
+                content_block_start: Some(NovaContentBlockStart {
+                    start: NovaBlockStart {
+                        tool_use: Some(NovaToolUseStart {
+                            tool_use_id: call.id.clone(),
+                            name: call.name.clone(),
+                        }),
+                    },
+                    content_block_index: index,
+                }),
+                ..Default::default()
+            });
+            for input in input_fragments(&call.input) {
+                let fragment = NovaDelta {
+                    tool_use: Some(NovaToolUseDelta { input }),
+                    ..Default::default()
+                };
+                chunks.push(delta(index, fragment));
             }
-            chunks.push(json!({"contentBlockStop": {"contentBlockIndex": index}}));
+            chunks.push(stop(index));
             index += 1;
         }
-        chunks.push(json!({"messageStop": {
-            "stopReason": stop_reason_name(resp.stop_reason.as_ref()),
-        }}));
-        chunks.push(json!({"metadata": {"usage": {
-            "inputTokens": usage.input_tokens,
-            "outputTokens": usage.output_tokens,
-        }}}));
+        chunks.push(NovaChunk {
+            message_stop: Some(NovaMessageStop {
+                stop_reason: stop_reason_name(resp.stop_reason.as_ref()).to_string(),
+            }),
+            ..Default::default()
+        });
+        chunks.push(NovaChunk {
+            metadata: Some(NovaMetadata {
+                usage: Some(NovaUsage {
+                    input_tokens: usage.input_tokens,
+                    output_tokens: usage.output_tokens,
+                    total_tokens: None,
+                }),
+            }),
+            ..Default::default()
+        });
         Ok(chunks)
     }
 
-    fn parse_chunk(&self, chunk: &[u8], acc: &mut StreamAccumulator) -> Result<(), Error> {
-        let chunk: NovaChunk = from_slice(NAME, "stream chunk", chunk)?;
+    fn chunk(&self, chunk: NovaChunk, acc: &mut StreamAccumulator) -> Result<(), Error> {
         if chunk == NovaChunk::default() {
             return Err(Error::parse(NAME, "stream chunk", "no known event key"));
         }

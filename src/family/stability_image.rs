@@ -12,14 +12,14 @@
 //! height are sent as the listed ratio they equal (`1920x1080` is `16:9`),
 //! and refused when they equal none of [`ASPECT_RATIOS`].
 
+use super::codec::{Codec, NoStream};
 use super::images::{input_image, prompt_turn, seed_for};
-use super::model_family::{from_slice, to_bytes, ModelFamily, RenderContext};
+use super::model_family::RenderContext;
 use super::refusals::refuse_text_features;
 use crate::error::Error;
 use crate::model_info::ModelInfo;
 use crate::portable::{ImageOptions, PortableRequest, PortableResponse, StopReason};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 
 const NAME: &str = "stability_image";
 
@@ -89,15 +89,15 @@ pub struct StabilityImageRequest {
 /// The response body. A filtered request has only `finish_reasons`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StabilityImageResponse {
-    /// The seed of each image.
-    #[serde(default)]
+    /// The seed of each image (absent from a filtered response).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub seeds: Vec<u64>,
     /// One per image: `null` for success, else `Filter reason: prompt`,
     /// `Filter reason: output image`, `Filter reason: input image` or
     /// `Inference error`.
     pub finish_reasons: Vec<Option<String>>,
-    /// The images, base64.
-    #[serde(default)]
+    /// The images, base64 (absent from a filtered response).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub images: Vec<String>,
 }
 
@@ -107,38 +107,6 @@ pub(crate) fn stop_reason(reason: &str) -> StopReason {
         StopReason::ContentFiltered
     } else {
         StopReason::Other(reason.to_string())
-    }
-}
-
-impl StabilityImage {
-    /// Builds the typed request from the last user turn's text and
-    /// `req.image`.
-    pub fn request(&self, req: &PortableRequest) -> Result<StabilityImageRequest, Error> {
-        refuse_text_features(NAME, req, IMAGE_INPUT)?;
-        let prompt = req.last_user_text();
-        if prompt.is_empty() {
-            return Err(Error::unsupported(NAME, "a request with no prompt text"));
-        }
-        let image = &req.image;
-        if image.count.is_some_and(|n| n != 1) {
-            return Err(Error::unsupported(NAME, "more than one image per request"));
-        }
-        let seed = image
-            .seed
-            .map(|s| {
-                u32::try_from(s)
-                    .ok()
-                    .filter(|s| *s <= MAX_SEED)
-                    .ok_or_else(|| Error::unsupported(NAME, format!("seed {s} (above {MAX_SEED})")))
-            })
-            .transpose()?;
-        Ok(StabilityImageRequest {
-            prompt,
-            negative_prompt: image.negative_prompt.clone(),
-            aspect_ratio: aspect_ratio(image.width, image.height)?,
-            seed,
-            ..Default::default()
-        })
     }
 }
 
@@ -191,21 +159,48 @@ fn size_of_ratio(ratio: &str) -> Result<(u32, u32), Error> {
         })
 }
 
-impl ModelFamily for StabilityImage {
-    fn name(&self) -> &'static str {
-        NAME
+impl Codec for StabilityImage {
+    const NAME: &'static str = NAME;
+    const TITLE: &'static str = "Stability AI Stable Image / SD3.5";
+    type Request = StabilityImageRequest;
+    type Response = StabilityImageResponse;
+    type Chunk = NoStream;
+
+    /// The typed request from the last user turn's text and
+    /// `req.image`.
+    fn request(
+        &self,
+        req: &PortableRequest,
+        _: &ModelInfo,
+    ) -> Result<StabilityImageRequest, Error> {
+        refuse_text_features(NAME, req, IMAGE_INPUT)?;
+        let prompt = req.last_user_text();
+        if prompt.is_empty() {
+            return Err(Error::unsupported(NAME, "a request with no prompt text"));
+        }
+        let image = &req.image;
+        if image.count.is_some_and(|n| n != 1) {
+            return Err(Error::unsupported(NAME, "more than one image per request"));
+        }
+        let seed = image
+            .seed
+            .map(|s| {
+                u32::try_from(s)
+                    .ok()
+                    .filter(|s| *s <= MAX_SEED)
+                    .ok_or_else(|| Error::unsupported(NAME, format!("seed {s} (above {MAX_SEED})")))
+            })
+            .transpose()?;
+        Ok(StabilityImageRequest {
+            prompt,
+            negative_prompt: image.negative_prompt.clone(),
+            aspect_ratio: aspect_ratio(image.width, image.height)?,
+            seed,
+            ..Default::default()
+        })
     }
 
-    fn title(&self) -> &'static str {
-        "Stability AI Stable Image / SD3.5"
-    }
-
-    fn build_bytes(&self, req: &PortableRequest, _model: &ModelInfo) -> Result<Vec<u8>, Error> {
-        to_bytes(NAME, &self.request(req)?)
-    }
-
-    fn parse(&self, body: &[u8]) -> Result<PortableResponse, Error> {
-        let resp: StabilityImageResponse = from_slice(NAME, "response", body)?;
+    fn portable(&self, resp: StabilityImageResponse) -> Result<PortableResponse, Error> {
         Ok(PortableResponse {
             stop_reason: resp
                 .finish_reasons
@@ -222,8 +217,11 @@ impl ModelFamily for StabilityImage {
     /// aspect ratio is read as a size of that ratio ([`ASPECT_SIZES`]).
     /// `mode`, `strength` and `output_format` have no portable place; the
     /// count stays unset (one image is always drawn).
-    fn read_request(&self, body: &[u8], _model: &ModelInfo) -> Result<PortableRequest, Error> {
-        let req: StabilityImageRequest = from_slice(NAME, "request", body)?;
+    fn portable_request(
+        &self,
+        req: StabilityImageRequest,
+        _: &ModelInfo,
+    ) -> Result<PortableRequest, Error> {
         let size = req.aspect_ratio.as_deref().map(size_of_ratio).transpose()?;
         let image = req
             .image
@@ -247,15 +245,20 @@ impl ModelFamily for StabilityImage {
     /// response id) and one finish reason per image, `null` unless the
     /// response stopped for a reason. A filtered response with no image is
     /// only `{"finish_reasons":["Filter reason: prompt"]}`.
-    fn render_response(
+    fn native(
         &self,
         resp: &PortableResponse,
         ctx: &RenderContext<'_>,
-    ) -> Result<Value, Error> {
+    ) -> Result<StabilityImageResponse, Error> {
+        let only_reason = |reason: &str| StabilityImageResponse {
+            seeds: Vec::new(),
+            finish_reasons: vec![Some(reason.to_string())],
+            images: Vec::new(),
+        };
         let reason = match &resp.stop_reason {
             None | Some(StopReason::EndTurn) => None,
             Some(StopReason::ContentFiltered) if resp.images.is_empty() => {
-                return Ok(json!({"finish_reasons": [FILTERED_REASON]}))
+                return Ok(only_reason(FILTERED_REASON))
             }
             Some(StopReason::ContentFiltered) => Some("Filter reason: output image".to_string()),
             Some(StopReason::Other(other)) => Some(other.clone()),
@@ -263,17 +266,16 @@ impl ModelFamily for StabilityImage {
         };
         if resp.images.is_empty() {
             if let Some(reason) = reason {
-                return Ok(json!({"finish_reasons": [reason]}));
+                return Ok(only_reason(&reason));
             }
         }
-        let seeds: Vec<u32> = (0..resp.images.len())
-            .map(|i| seed_for(ctx.response_id, i))
-            .collect();
-        Ok(json!({
-            "seeds": seeds,
-            "finish_reasons": vec![reason; resp.images.len()],
-            "images": resp.images,
-        }))
+        Ok(StabilityImageResponse {
+            seeds: (0..resp.images.len())
+                .map(|i| u64::from(seed_for(ctx.response_id, i)))
+                .collect(),
+            finish_reasons: vec![reason; resp.images.len()],
+            images: resp.images.clone(),
+        })
     }
 }
 
@@ -283,8 +285,10 @@ mod tests {
     use crate::family::test_support::{
         documented_request, model, recorded, recorded_in, request_fixture,
     };
+    use crate::family::ModelFamily;
     use crate::portable::{ContentBlock, ImageFormat, Message, Role};
     use serde_json::json;
+    use serde_json::Value;
     use std::collections::BTreeSet;
 
     const CORE: &str = "stability.stable-image-core-v1:1";

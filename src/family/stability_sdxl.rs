@@ -6,14 +6,15 @@
 //! prompt has a weight below zero) and generation options; the response is
 //! `{"result","artifacts":[{"seed","base64","finishReason"}]}`. No streaming.
 
+use super::codec::{Codec, NoStream};
 use super::images::{input_image, prompt_turn, seed_for};
-use super::model_family::{from_slice, to_bytes, ModelFamily, RenderContext};
+use super::model_family::RenderContext;
 use super::refusals::refuse_text_features;
 use crate::error::Error;
 use crate::model_info::ModelInfo;
 use crate::portable::{ImageOptions, PortableRequest, PortableResponse, StopReason};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 const NAME: &str = "stability_sdxl";
 
@@ -129,10 +130,26 @@ pub(crate) fn stop_reason(reason: &str) -> Option<StopReason> {
     }
 }
 
-impl StabilitySdxl {
-    /// Builds the typed request from the last user turn's text and
+/// An artifact's finish reason for a portable stop reason.
+fn finish_reason(reason: Option<&StopReason>) -> String {
+    match reason {
+        None | Some(StopReason::EndTurn) => "SUCCESS".into(),
+        Some(StopReason::ContentFiltered) => "CONTENT_FILTERED".into(),
+        Some(StopReason::Other(other)) => other.clone(),
+        Some(other) => other.converse_name().to_string(),
+    }
+}
+
+impl Codec for StabilitySdxl {
+    const NAME: &'static str = NAME;
+    const TITLE: &'static str = "Stability AI SDXL 1.0";
+    type Request = StabilitySdxlRequest;
+    type Response = StabilitySdxlResponse;
+    type Chunk = NoStream;
+
+    /// The typed request from the last user turn's text and
     /// `req.image`.
-    pub fn request(&self, req: &PortableRequest) -> Result<StabilitySdxlRequest, Error> {
+    fn request(&self, req: &PortableRequest, _: &ModelInfo) -> Result<StabilitySdxlRequest, Error> {
         refuse_text_features(NAME, req, IMAGE_INPUT)?;
         let prompt = req.last_user_text();
         if prompt.is_empty() {
@@ -187,33 +204,8 @@ impl StabilitySdxl {
             ..Default::default()
         })
     }
-}
 
-/// An artifact's finish reason for a portable stop reason.
-fn finish_reason(reason: Option<&StopReason>) -> String {
-    match reason {
-        None | Some(StopReason::EndTurn) => "SUCCESS".into(),
-        Some(StopReason::ContentFiltered) => "CONTENT_FILTERED".into(),
-        Some(StopReason::Other(other)) => other.clone(),
-        Some(other) => other.converse_name().to_string(),
-    }
-}
-
-impl ModelFamily for StabilitySdxl {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn title(&self) -> &'static str {
-        "Stability AI SDXL 1.0"
-    }
-
-    fn build_bytes(&self, req: &PortableRequest, _model: &ModelInfo) -> Result<Vec<u8>, Error> {
-        to_bytes(NAME, &self.request(req)?)
-    }
-
-    fn parse(&self, body: &[u8]) -> Result<PortableResponse, Error> {
-        let resp: StabilitySdxlResponse = from_slice(NAME, "response", body)?;
+    fn portable(&self, resp: StabilitySdxlResponse) -> Result<PortableResponse, Error> {
         Ok(PortableResponse {
             stop_reason: resp
                 .artifacts
@@ -228,8 +220,11 @@ impl ModelFamily for StabilitySdxl {
     /// dropped) and an `init_image` make the user turn; prompts of negative
     /// weight make the negative prompt. `cfg_scale`, `steps`, the sampler,
     /// presets and image-to-image settings have no portable place.
-    fn read_request(&self, body: &[u8], _model: &ModelInfo) -> Result<PortableRequest, Error> {
-        let req: StabilitySdxlRequest = from_slice(NAME, "request", body)?;
+    fn portable_request(
+        &self,
+        req: StabilitySdxlRequest,
+        _: &ModelInfo,
+    ) -> Result<PortableRequest, Error> {
         let (negative, positive): (Vec<_>, Vec<_>) = req
             .text_prompts
             .iter()
@@ -263,28 +258,28 @@ impl ModelFamily for StabilitySdxl {
     /// its seed derived from the response id (the portable response has no
     /// seeds). A stopped response with no image has one artifact with an
     /// empty `base64`.
-    fn render_response(
+    fn native(
         &self,
         resp: &PortableResponse,
         ctx: &RenderContext<'_>,
-    ) -> Result<Value, Error> {
+    ) -> Result<StabilitySdxlResponse, Error> {
         let reason = finish_reason(resp.stop_reason.as_ref());
         let mut images: Vec<&str> = resp.images.iter().map(String::as_str).collect();
         if images.is_empty() && reason != "SUCCESS" {
             images.push("");
         }
-        let artifacts: Vec<Value> = images
-            .iter()
-            .enumerate()
-            .map(|(i, image)| {
-                json!({
-                    "seed": seed_for(ctx.response_id, i),
-                    "base64": image,
-                    "finishReason": reason,
+        Ok(StabilitySdxlResponse {
+            result: "success".into(),
+            artifacts: images
+                .iter()
+                .enumerate()
+                .map(|(i, image)| SdxlArtifact {
+                    seed: u64::from(seed_for(ctx.response_id, i)),
+                    base64: image.to_string(),
+                    finish_reason: reason.clone(),
                 })
-            })
-            .collect();
-        Ok(json!({"result": "success", "artifacts": artifacts}))
+                .collect(),
+        })
     }
 }
 
@@ -292,7 +287,9 @@ impl ModelFamily for StabilitySdxl {
 mod tests {
     use super::*;
     use crate::family::test_support::{documented_request, model, recorded};
+    use crate::family::ModelFamily;
     use crate::portable::{ContentBlock, ImageFormat, Message, Role};
+    use serde_json::json;
     use std::collections::BTreeSet;
 
     const SDXL: &str = "stability.stable-diffusion-xl-v1";
@@ -324,7 +321,7 @@ mod tests {
     #[test]
     fn a_bare_prompt_is_one_unweighted_text_prompt() {
         let body = StabilitySdxl
-            .request(&PortableRequest::prompt("A red fox"))
+            .request(&PortableRequest::prompt("A red fox"), model(SDXL))
             .unwrap();
         assert_eq!(
             body.text_prompts,

@@ -5,8 +5,9 @@
 //! Shapes from the AWS user guide page "Amazon Titan Embeddings G1 - Text"
 //! (V2 and G1 request/response tabs). No streaming.
 
-use super::embeddings::{single_vector, vector_json};
-use super::model_family::{from_slice, to_bytes, ModelFamily, RenderContext};
+use super::codec::{Codec, NoStream};
+use super::embeddings::{shortest_f32, single_vector};
+use super::model_family::RenderContext;
 use crate::error::Error;
 use crate::model_info::ModelInfo;
 use crate::portable::{
@@ -14,7 +15,6 @@ use crate::portable::{
     Role, Usage,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 
 const NAME: &str = "titan_embed";
 
@@ -50,7 +50,7 @@ pub struct TitanEmbedRequest {
 #[serde(rename_all = "camelCase")]
 pub struct TitanEmbedResponse {
     /// The float vector.
-    #[serde(default)]
+    #[serde(default, serialize_with = "shortest_f32")]
     pub embedding: Option<Vec<f32>>,
     /// Tokens in the input.
     pub input_text_token_count: u32,
@@ -63,7 +63,11 @@ pub struct TitanEmbedResponse {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TitanEmbeddingsByType {
     /// The float vector.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "shortest_f32"
+    )]
     pub float: Option<Vec<f32>>,
     /// The binary vector, one 0/1 per dimension.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -73,47 +77,6 @@ pub struct TitanEmbeddingsByType {
 /// Whether `model` is the first generation (no options at all).
 fn is_v1(model: &ModelInfo) -> bool {
     model.id == V1_MODEL_ID
-}
-
-impl TitanEmbed {
-    /// Builds the typed request: the single user text, plus V2's options.
-    pub fn request(
-        &self,
-        req: &PortableRequest,
-        model: &ModelInfo,
-    ) -> Result<TitanEmbedRequest, Error> {
-        refuse_chat_features(req)?;
-        let input_text = single_input(req)?;
-        let opts = &req.embedding;
-        if opts.input_type.is_some() {
-            return Err(Error::unsupported(NAME, "an input type"));
-        }
-        if is_v1(model) {
-            if opts.dimensions.is_some() {
-                return Err(Error::unsupported(
-                    NAME,
-                    "dimensions on Titan Embeddings G1",
-                ));
-            }
-            if opts.normalize.is_some() {
-                return Err(Error::unsupported(NAME, "normalize on Titan Embeddings G1"));
-            }
-        }
-        if let Some(d) = opts.dimensions {
-            if !V2_DIMENSIONS.contains(&d) {
-                return Err(Error::unsupported(
-                    NAME,
-                    format!("dimensions {d} (only 1024, 512 or 256)"),
-                ));
-            }
-        }
-        Ok(TitanEmbedRequest {
-            input_text,
-            dimensions: opts.dimensions,
-            normalize: opts.normalize,
-            embedding_types: None,
-        })
-    }
 }
 
 /// Refuses everything a text-embedding body has no place for.
@@ -152,21 +115,53 @@ fn single_input(req: &PortableRequest) -> Result<String, Error> {
     }
 }
 
-impl ModelFamily for TitanEmbed {
-    fn name(&self) -> &'static str {
-        NAME
+impl Codec for TitanEmbed {
+    const NAME: &'static str = NAME;
+    const TITLE: &'static str = "Amazon Titan Text Embeddings";
+    type Request = TitanEmbedRequest;
+    type Response = TitanEmbedResponse;
+    type Chunk = NoStream;
+
+    /// The typed request: the single user text, plus V2's options.
+    fn request(
+        &self,
+        req: &PortableRequest,
+        model: &ModelInfo,
+    ) -> Result<TitanEmbedRequest, Error> {
+        refuse_chat_features(req)?;
+        let input_text = single_input(req)?;
+        let opts = &req.embedding;
+        if opts.input_type.is_some() {
+            return Err(Error::unsupported(NAME, "an input type"));
+        }
+        if is_v1(model) {
+            if opts.dimensions.is_some() {
+                return Err(Error::unsupported(
+                    NAME,
+                    "dimensions on Titan Embeddings G1",
+                ));
+            }
+            if opts.normalize.is_some() {
+                return Err(Error::unsupported(NAME, "normalize on Titan Embeddings G1"));
+            }
+        }
+        if let Some(d) = opts.dimensions {
+            if !V2_DIMENSIONS.contains(&d) {
+                return Err(Error::unsupported(
+                    NAME,
+                    format!("dimensions {d} (only 1024, 512 or 256)"),
+                ));
+            }
+        }
+        Ok(TitanEmbedRequest {
+            input_text,
+            dimensions: opts.dimensions,
+            normalize: opts.normalize,
+            embedding_types: None,
+        })
     }
 
-    fn title(&self) -> &'static str {
-        "Amazon Titan Text Embeddings"
-    }
-
-    fn build_bytes(&self, req: &PortableRequest, model: &ModelInfo) -> Result<Vec<u8>, Error> {
-        to_bytes(NAME, &self.request(req, model)?)
-    }
-
-    fn parse(&self, body: &[u8]) -> Result<PortableResponse, Error> {
-        let resp: TitanEmbedResponse = from_slice(NAME, "response", body)?;
+    fn portable(&self, resp: TitanEmbedResponse) -> Result<PortableResponse, Error> {
         let vector = resp
             .embedding
             .or_else(|| resp.embeddings_by_type.and_then(|by_type| by_type.float))
@@ -182,8 +177,11 @@ impl ModelFamily for TitanEmbed {
     }
 
     /// `embeddingTypes` has no portable place and is dropped.
-    fn read_request(&self, body: &[u8], _model: &ModelInfo) -> Result<PortableRequest, Error> {
-        let req: TitanEmbedRequest = from_slice(NAME, "request", body)?;
+    fn portable_request(
+        &self,
+        req: TitanEmbedRequest,
+        _: &ModelInfo,
+    ) -> Result<PortableRequest, Error> {
         Ok(PortableRequest {
             messages: vec![Message::user(req.input_text)],
             embedding: EmbeddingOptions {
@@ -198,21 +196,19 @@ impl ModelFamily for TitanEmbed {
     /// G1 sends `embedding` and `inputTextTokenCount`; V2 adds
     /// `embeddingsByType` with the float vector (the requested
     /// `embeddingTypes` are not known here, so no binary vector).
-    fn render_response(
+    fn native(
         &self,
         resp: &PortableResponse,
         ctx: &RenderContext<'_>,
-    ) -> Result<Value, Error> {
-        let vector = vector_json(NAME, single_vector(NAME, resp)?)?;
-        let tokens = resp.usage.unwrap_or_default().input_tokens;
-        Ok(if is_v1(ctx.model) {
-            json!({"embedding": vector, "inputTextTokenCount": tokens})
-        } else {
-            json!({
-                "embedding": vector,
-                "inputTextTokenCount": tokens,
-                "embeddingsByType": {"float": vector},
-            })
+    ) -> Result<TitanEmbedResponse, Error> {
+        let vector = single_vector(NAME, resp)?;
+        Ok(TitanEmbedResponse {
+            embedding: Some(vector.clone()),
+            input_text_token_count: resp.usage.unwrap_or_default().input_tokens,
+            embeddings_by_type: (!is_v1(ctx.model)).then_some(TitanEmbeddingsByType {
+                float: Some(vector),
+                binary: None,
+            }),
         })
     }
 }
@@ -224,8 +220,10 @@ mod tests {
     use crate::family::test_support::{
         documented_request, model, recorded, recorded_in, request_fixture,
     };
+    use crate::family::ModelFamily;
     use crate::portable::{Message, ToolSpec};
     use serde_json::json;
+    use serde_json::Value;
 
     const V2: &str = "amazon.titan-embed-text-v2:0";
 

@@ -8,14 +8,15 @@
 //! built as `TEXT_IMAGE`; the typed request also reads the other task types,
 //! whose params are kept as JSON. No streaming.
 
-use super::model_family::{from_slice, to_bytes, ModelFamily, RenderContext};
+use super::codec::{Codec, NoStream};
+use super::model_family::RenderContext;
 use crate::error::Error;
 use crate::model_info::ModelInfo;
 use crate::portable::{
     EmbeddingOptions, ImageOptions, InferenceParams, Message, PortableRequest, PortableResponse,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 const NAME: &str = "titan_image";
 
@@ -128,53 +129,6 @@ pub struct TitanImageResponse {
     pub error: Option<String>,
 }
 
-impl TitanImage {
-    /// Builds a `TEXT_IMAGE` request from the prompt and `req.image`.
-    /// Quality and cfgScale have no portable value and are left to the
-    /// model's defaults.
-    pub fn request(&self, req: &PortableRequest) -> Result<TitanImageRequest, Error> {
-        refuse_chat_features(req)?;
-        let text = req.last_user_text();
-        if text.is_empty() {
-            return Err(Error::unsupported(NAME, "a request with no prompt text"));
-        }
-        let opts = &req.image;
-        if let Some(n) = opts.count {
-            if !(1..=MAX_IMAGES).contains(&n) {
-                return Err(Error::unsupported(
-                    NAME,
-                    format!("an image count of {n} (1 to {MAX_IMAGES})"),
-                ));
-            }
-        }
-        if let Some(seed) = opts.seed {
-            if seed > MAX_SEED {
-                return Err(Error::unsupported(
-                    NAME,
-                    format!("seed {seed} (at most {MAX_SEED})"),
-                ));
-            }
-        }
-        let config = ImageGenerationConfig {
-            number_of_images: opts.count,
-            height: opts.height,
-            width: opts.width,
-            seed: opts.seed,
-            ..Default::default()
-        };
-        Ok(TitanImageRequest {
-            task_type: TEXT_IMAGE.to_string(),
-            text_to_image_params: Some(TextToImageParams {
-                text,
-                negative_text: opts.negative_prompt.clone().filter(|n| !n.is_empty()),
-                ..Default::default()
-            }),
-            image_generation_config: (config != ImageGenerationConfig::default()).then_some(config),
-            ..Default::default()
-        })
-    }
-}
-
 /// Refuses everything a text-to-image body has no place for.
 fn refuse_chat_features(req: &PortableRequest) -> Result<(), Error> {
     if req.system.is_some() {
@@ -243,16 +197,21 @@ fn prompts(req: &TitanImageRequest) -> Result<(Option<String>, Option<String>), 
     Ok((text("text"), text("negativeText")))
 }
 
-impl ModelFamily for TitanImage {
-    fn name(&self) -> &'static str {
-        NAME
-    }
+impl Codec for TitanImage {
+    const NAME: &'static str = NAME;
+    const TITLE: &'static str = "Amazon Titan Image Generator / Nova Canvas";
+    type Request = TitanImageRequest;
+    type Response = TitanImageResponse;
+    type Chunk = NoStream;
 
-    fn title(&self) -> &'static str {
-        "Amazon Titan Image Generator / Nova Canvas"
-    }
-
-    fn build_bytes(&self, req: &PortableRequest, model: &ModelInfo) -> Result<Vec<u8>, Error> {
+    /// Builds a `TEXT_IMAGE` request from the prompt and `req.image`.
+    /// Quality and cfgScale have no portable value and are left to the
+    /// model's defaults.
+    fn request(
+        &self,
+        req: &PortableRequest,
+        model: &ModelInfo,
+    ) -> Result<TitanImageRequest, Error> {
         if model.id.starts_with("amazon.nova-canvas") {
             if let Some(seed) = req.image.seed.filter(|s| *s > NOVA_CANVAS_MAX_SEED) {
                 return Err(Error::unsupported(
@@ -261,11 +220,48 @@ impl ModelFamily for TitanImage {
                 ));
             }
         }
-        to_bytes(NAME, &self.request(req)?)
+        refuse_chat_features(req)?;
+        let text = req.last_user_text();
+        if text.is_empty() {
+            return Err(Error::unsupported(NAME, "a request with no prompt text"));
+        }
+        let opts = &req.image;
+        if let Some(n) = opts.count {
+            if !(1..=MAX_IMAGES).contains(&n) {
+                return Err(Error::unsupported(
+                    NAME,
+                    format!("an image count of {n} (1 to {MAX_IMAGES})"),
+                ));
+            }
+        }
+        if let Some(seed) = opts.seed {
+            if seed > MAX_SEED {
+                return Err(Error::unsupported(
+                    NAME,
+                    format!("seed {seed} (at most {MAX_SEED})"),
+                ));
+            }
+        }
+        let config = ImageGenerationConfig {
+            number_of_images: opts.count,
+            height: opts.height,
+            width: opts.width,
+            seed: opts.seed,
+            ..Default::default()
+        };
+        Ok(TitanImageRequest {
+            task_type: TEXT_IMAGE.to_string(),
+            text_to_image_params: Some(TextToImageParams {
+                text,
+                negative_text: opts.negative_prompt.clone().filter(|n| !n.is_empty()),
+                ..Default::default()
+            }),
+            image_generation_config: (config != ImageGenerationConfig::default()).then_some(config),
+            ..Default::default()
+        })
     }
 
-    fn parse(&self, body: &[u8]) -> Result<PortableResponse, Error> {
-        let resp: TitanImageResponse = from_slice(NAME, "response", body)?;
+    fn portable(&self, resp: TitanImageResponse) -> Result<PortableResponse, Error> {
         if let Some(error) = resp.error.filter(|e| !e.is_empty()) {
             return Err(Error::parse(
                 NAME,
@@ -285,8 +281,11 @@ impl ModelFamily for TitanImage {
     /// The prompt as one user turn, plus count, size, seed and negative
     /// prompt. `quality`, `cfgScale`, the v2/Canvas conditioning and style
     /// fields and the input images of editing tasks have no portable place.
-    fn read_request(&self, body: &[u8], _model: &ModelInfo) -> Result<PortableRequest, Error> {
-        let req: TitanImageRequest = from_slice(NAME, "request", body)?;
+    fn portable_request(
+        &self,
+        req: TitanImageRequest,
+        _: &ModelInfo,
+    ) -> Result<PortableRequest, Error> {
         let (text, negative_prompt) = prompts(&req)?;
         let config = req.image_generation_config.unwrap_or_default();
         Ok(PortableRequest {
@@ -303,15 +302,18 @@ impl ModelFamily for TitanImage {
     }
 
     /// `{"images":[...],"error":null}`.
-    fn render_response(
+    fn native(
         &self,
         resp: &PortableResponse,
-        _ctx: &RenderContext<'_>,
-    ) -> Result<Value, Error> {
+        _: &RenderContext<'_>,
+    ) -> Result<TitanImageResponse, Error> {
         if resp.images.is_empty() {
             return Err(Error::unsupported(NAME, "a response with no images"));
         }
-        Ok(json!({"images": resp.images, "error": null}))
+        Ok(TitanImageResponse {
+            images: resp.images.clone(),
+            error: None,
+        })
     }
 }
 
@@ -320,6 +322,7 @@ mod tests {
     use super::*;
     use crate::accumulator::StreamAccumulator;
     use crate::family::test_support::{documented_request, model, recorded, request_fixture};
+    use crate::family::ModelFamily;
     use crate::portable::{ContentBlock, ImageFormat, Message, Role};
     use base64::Engine as _;
 

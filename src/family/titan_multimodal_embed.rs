@@ -5,8 +5,9 @@
 //! Shapes from the AWS user guide page "Amazon Titan Multimodal Embeddings
 //! G1" (request and response). No streaming.
 
-use super::embeddings::{single_vector, vector_json};
-use super::model_family::{from_slice, to_bytes, ModelFamily, RenderContext};
+use super::codec::{Codec, NoStream};
+use super::embeddings::{shortest_f32, single_vector};
+use super::model_family::RenderContext;
 use crate::error::Error;
 use crate::model_info::ModelInfo;
 use crate::portable::{
@@ -15,7 +16,6 @@ use crate::portable::{
 };
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 
 const NAME: &str = "titan_multimodal_embed";
 
@@ -55,7 +55,7 @@ pub struct TitanEmbeddingConfig {
 #[serde(rename_all = "camelCase")]
 pub struct TitanMultimodalEmbedResponse {
     /// The vector.
-    #[serde(default)]
+    #[serde(default, serialize_with = "shortest_f32")]
     pub embedding: Option<Vec<f32>>,
     /// Tokens in the text input.
     #[serde(default)]
@@ -63,47 +63,6 @@ pub struct TitanMultimodalEmbedResponse {
     /// An error that occurred during generation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-}
-
-impl TitanMultimodalEmbed {
-    /// Builds the typed request from the one user turn: its text and its image.
-    pub fn request(&self, req: &PortableRequest) -> Result<TitanMultimodalEmbedRequest, Error> {
-        refuse_chat_features(req)?;
-        let turn = single_turn(req)?;
-        let text = turn.text();
-        let input_text = (!text.is_empty()).then_some(text);
-        let input_image = single_image(turn)?;
-        if input_text.is_none() && input_image.is_none() {
-            return Err(Error::unsupported(
-                NAME,
-                "a request with no input text or image",
-            ));
-        }
-        let opts = &req.embedding;
-        if opts.normalize.is_some() {
-            return Err(Error::unsupported(NAME, "normalize"));
-        }
-        if opts.input_type.is_some() {
-            return Err(Error::unsupported(NAME, "an input type"));
-        }
-        let embedding_config = match opts.dimensions {
-            None => None,
-            Some(n) if OUTPUT_LENGTHS.contains(&n) => Some(TitanEmbeddingConfig {
-                output_embedding_length: n,
-            }),
-            Some(n) => {
-                return Err(Error::unsupported(
-                    NAME,
-                    format!("dimensions {n} (only 256, 384 or 1024)"),
-                ))
-            }
-        };
-        Ok(TitanMultimodalEmbedRequest {
-            input_text,
-            input_image,
-            embedding_config,
-        })
-    }
 }
 
 /// Refuses everything an embedding body has no place for.
@@ -185,21 +144,57 @@ fn image_block(b64: &str) -> Result<ContentBlock, Error> {
     Ok(ContentBlock::Image { format, data })
 }
 
-impl ModelFamily for TitanMultimodalEmbed {
-    fn name(&self) -> &'static str {
-        NAME
+impl Codec for TitanMultimodalEmbed {
+    const NAME: &'static str = NAME;
+    const TITLE: &'static str = "Amazon Titan Multimodal Embeddings";
+    type Request = TitanMultimodalEmbedRequest;
+    type Response = TitanMultimodalEmbedResponse;
+    type Chunk = NoStream;
+
+    /// The typed request from the one user turn: its text and its image.
+    fn request(
+        &self,
+        req: &PortableRequest,
+        _: &ModelInfo,
+    ) -> Result<TitanMultimodalEmbedRequest, Error> {
+        refuse_chat_features(req)?;
+        let turn = single_turn(req)?;
+        let text = turn.text();
+        let input_text = (!text.is_empty()).then_some(text);
+        let input_image = single_image(turn)?;
+        if input_text.is_none() && input_image.is_none() {
+            return Err(Error::unsupported(
+                NAME,
+                "a request with no input text or image",
+            ));
+        }
+        let opts = &req.embedding;
+        if opts.normalize.is_some() {
+            return Err(Error::unsupported(NAME, "normalize"));
+        }
+        if opts.input_type.is_some() {
+            return Err(Error::unsupported(NAME, "an input type"));
+        }
+        let embedding_config = match opts.dimensions {
+            None => None,
+            Some(n) if OUTPUT_LENGTHS.contains(&n) => Some(TitanEmbeddingConfig {
+                output_embedding_length: n,
+            }),
+            Some(n) => {
+                return Err(Error::unsupported(
+                    NAME,
+                    format!("dimensions {n} (only 256, 384 or 1024)"),
+                ))
+            }
+        };
+        Ok(TitanMultimodalEmbedRequest {
+            input_text,
+            input_image,
+            embedding_config,
+        })
     }
 
-    fn title(&self) -> &'static str {
-        "Amazon Titan Multimodal Embeddings"
-    }
-
-    fn build_bytes(&self, req: &PortableRequest, _model: &ModelInfo) -> Result<Vec<u8>, Error> {
-        to_bytes(NAME, &self.request(req)?)
-    }
-
-    fn parse(&self, body: &[u8]) -> Result<PortableResponse, Error> {
-        let resp: TitanMultimodalEmbedResponse = from_slice(NAME, "response", body)?;
+    fn portable(&self, resp: TitanMultimodalEmbedResponse) -> Result<PortableResponse, Error> {
         let Some(vector) = resp.embedding else {
             let reason = resp.message.unwrap_or_else(|| "no embedding".into());
             return Err(Error::parse(NAME, "response", reason));
@@ -216,8 +211,11 @@ impl ModelFamily for TitanMultimodalEmbed {
 
     /// One user turn: the text, then the image (its format read from its
     /// bytes); a body with neither gives no turn.
-    fn read_request(&self, body: &[u8], _model: &ModelInfo) -> Result<PortableRequest, Error> {
-        let req: TitanMultimodalEmbedRequest = from_slice(NAME, "request", body)?;
+    fn portable_request(
+        &self,
+        req: TitanMultimodalEmbedRequest,
+        _: &ModelInfo,
+    ) -> Result<PortableRequest, Error> {
         let mut content = Vec::new();
         if let Some(text) = req.input_text {
             content.push(ContentBlock::Text(text));
@@ -245,15 +243,16 @@ impl ModelFamily for TitanMultimodalEmbed {
 
     /// `embedding` and `inputTextTokenCount`; `message` is only sent with
     /// an error, so it is left out.
-    fn render_response(
+    fn native(
         &self,
         resp: &PortableResponse,
-        _ctx: &RenderContext<'_>,
-    ) -> Result<Value, Error> {
-        Ok(json!({
-            "embedding": vector_json(NAME, single_vector(NAME, resp)?)?,
-            "inputTextTokenCount": resp.usage.unwrap_or_default().input_tokens,
-        }))
+        _: &RenderContext<'_>,
+    ) -> Result<TitanMultimodalEmbedResponse, Error> {
+        Ok(TitanMultimodalEmbedResponse {
+            embedding: Some(single_vector(NAME, resp)?),
+            input_text_token_count: Some(resp.usage.unwrap_or_default().input_tokens),
+            message: None,
+        })
     }
 }
 
@@ -262,7 +261,9 @@ mod tests {
     use super::*;
     use crate::accumulator::StreamAccumulator;
     use crate::family::test_support::{documented_request, model, recorded, request_fixture};
+    use crate::family::ModelFamily;
     use crate::portable::ImageFormat;
+    use serde_json::Value;
 
     const ID: &str = "amazon.titan-embed-image-v1";
     /// A real 1x1 PNG.
@@ -299,7 +300,9 @@ mod tests {
             .build(&PortableRequest::prompt(CAPTION), model(ID))
             .unwrap();
         assert_eq!(text, request_fixture(NAME, "text_only"));
-        let image = TitanMultimodalEmbed.request(&turn(vec![png()])).unwrap();
+        let image = TitanMultimodalEmbed
+            .request(&turn(vec![png()]), model(ID))
+            .unwrap();
         assert_eq!(image.input_text, None);
         assert_eq!(image.input_image.as_deref(), Some(PNG_B64));
     }

@@ -5,6 +5,7 @@ use crate::family::test_support::{
     documented_request, model, recorded, recorded_chunks, recorded_chunks_in, recorded_in,
     request_fixture,
 };
+use crate::family::ModelFamily;
 use crate::portable::{ImageFormat, ToolSpec};
 use serde_json::json;
 
