@@ -13,7 +13,10 @@ use serde_json::Value;
 /// portable request and how to read its responses and stream chunks.
 ///
 /// Families are stateless unit structs; everything per model comes in the
-/// [`ModelInfo`] argument.
+/// [`ModelInfo`] argument. A family does not implement this trait by hand:
+/// it implements [`Codec`](super::Codec) (or a dialect of a shared wire,
+/// such as [`ChatDialect`](super::chat_completions::ChatDialect)), and the
+/// one blanket implementation makes it a `ModelFamily`.
 ///
 /// # Example
 ///
@@ -53,33 +56,19 @@ pub trait ModelFamily: Send + Sync + 'static {
     fn parse(&self, body: &[u8]) -> Result<PortableResponse, Error>;
 
     /// Reads one stream chunk (the decoded `bytes` of a `PayloadPart`) and
-    /// pushes its events into `acc`. The default refuses: the family has no
-    /// streaming.
-    fn parse_chunk(&self, chunk: &[u8], acc: &mut StreamAccumulator) -> Result<(), Error> {
-        let _ = (chunk, acc);
-        Err(Error::unsupported(self.name(), "response streaming"))
-    }
+    /// pushes its events into `acc`; a family without streaming refuses.
+    fn parse_chunk(&self, chunk: &[u8], acc: &mut StreamAccumulator) -> Result<(), Error>;
 
     /// Reads a native request body back into the portable form: the inverse
     /// of [`build`](Self::build). The fake uses it to learn what a request
     /// asks for (limits, stop sequences, tools, dimensions, image count).
-    fn read_request(&self, body: &[u8], model: &ModelInfo) -> Result<PortableRequest, Error> {
-        let _ = (body, model);
-        Err(Error::unsupported(self.name(), "reading native requests"))
-    }
+    fn read_request(&self, body: &[u8], model: &ModelInfo) -> Result<PortableRequest, Error>;
 
     /// [`read_request`](Self::read_request) of a body already parsed as
     /// JSON, so that a caller that has the value (the fake, which checks it
     /// against the schema first) does not parse it twice.
-    fn read_request_value(
-        &self,
-        body: &Value,
-        model: &ModelInfo,
-    ) -> Result<PortableRequest, Error> {
-        let bytes =
-            serde_json::to_vec(body).map_err(|e| Error::parse(self.name(), "request", e))?;
-        self.read_request(&bytes, model)
-    }
+    fn read_request_value(&self, body: &Value, model: &ModelInfo)
+        -> Result<PortableRequest, Error>;
 
     /// Renders a portable response as the family's native InvokeModel
     /// response body: the inverse of [`parse`](Self::parse).
@@ -87,30 +76,20 @@ pub trait ModelFamily: Send + Sync + 'static {
         &self,
         resp: &PortableResponse,
         ctx: &RenderContext<'_>,
-    ) -> Result<Value, Error> {
-        let _ = (resp, ctx);
-        Err(Error::unsupported(self.name(), "rendering responses"))
-    }
+    ) -> Result<Value, Error>;
 
     /// A rule of the family's bodies that its JSON Schema cannot state,
     /// checked after the schema passes: `Some` is Bedrock's refusal text.
-    /// The default has none.
-    fn check_body(&self, body: &Value) -> Option<String> {
-        let _ = body;
-        None
-    }
+    fn check_body(&self, body: &Value) -> Option<String>;
 
     /// Renders a portable response as the family's native stream chunks, in
     /// order, without Bedrock's invocation metrics (the caller merges them
-    /// into the last chunk). The default refuses: the family has no streaming.
+    /// into the last chunk); a family without streaming refuses.
     fn render_chunks(
         &self,
         resp: &PortableResponse,
         ctx: &RenderContext<'_>,
-    ) -> Result<Vec<Value>, Error> {
-        let _ = (resp, ctx);
-        Err(Error::unsupported(self.name(), "response streaming"))
-    }
+    ) -> Result<Vec<Value>, Error>;
 }
 
 /// What a family needs besides the response to render it natively.
