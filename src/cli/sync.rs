@@ -24,6 +24,11 @@ pub struct SyncArgs {
     /// Report the differences without writing the overlay.
     #[arg(long)]
     dry_run: bool,
+    /// The day the sync is dated: lifecycle dates are read as of it and a
+    /// model the live list lacks reaches its end of life on it (default:
+    /// today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::models::parse_as_of)]
+    as_of: Option<bedrock_harness::lifecycle::Date>,
 }
 
 /// Exit code for usage errors, missing credentials among them.
@@ -51,7 +56,7 @@ pub async fn run(args: SyncArgs) -> Result<ExitCode, Error> {
         return Ok(ExitCode::from(USAGE));
     }
     let client = aws_sdk_bedrock::Client::new(&sdk_config);
-    let today = bedrock_harness::lifecycle::today();
+    let today = args.as_of.unwrap_or_else(bedrock_harness::lifecycle::today);
     let live = read_live(&client, &args.region, &catalog, today).await?;
     println!(
         "bedrock-harness: {} foundation models and {} inference profiles in {}",

@@ -168,12 +168,20 @@ async fn the_sync_command_writes_an_overlay_serve_loads() {
     let uri = fake.uri();
     let out_arg = out.clone();
     let output = tokio::task::spawn_blocking(move || {
-        sync_command(&["--endpoint", &uri, "--region", "us-east-1", "--out"])
-            .arg(&out_arg)
-            .env("AWS_ACCESS_KEY_ID", "test")
-            .env("AWS_SECRET_ACCESS_KEY", "test")
-            .output()
-            .unwrap()
+        sync_command(&[
+            "--endpoint",
+            &uri,
+            "--region",
+            "us-east-1",
+            "--as-of",
+            crate::support::AS_OF,
+            "--out",
+        ])
+        .arg(&out_arg)
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .output()
+        .unwrap()
     })
     .await
     .unwrap();
@@ -203,29 +211,10 @@ async fn the_sync_command_writes_an_overlay_serve_loads() {
     assert!(out.join("pending.json").is_file());
 
     // `serve --fixtures` loads the overlay: Nova Lite is gone there.
-    let out_arg = out.clone();
-    let mut serve = Command::new(env!("CARGO_BIN_EXE_bedrock-harness"))
-        .args([
-            "serve",
-            "--port",
-            "0",
-            "--as-of",
-            crate::support::AS_OF,
-            "--fixtures",
-        ])
-        .arg(&out_arg)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(serve.stdout.take().unwrap()));
-    let uri = lines
-        .next()
-        .unwrap()
-        .unwrap()
-        .rsplit(' ')
-        .next()
-        .unwrap()
-        .to_string();
+    let out_arg = out.to_str().unwrap();
+    let serve =
+        crate::support::Serve::start(&["--as-of", crate::support::AS_OF, "--fixtures", out_arg]);
+    let uri = serve.uri.clone();
     let prompt = bedrock_harness::PortableRequest::prompt("Hi");
     let lite = bedrock_harness::Invoker::for_endpoint(&uri)
         .invoke("amazon.nova-lite-v1:0", &prompt)
@@ -236,8 +225,7 @@ async fn the_sync_command_writes_an_overlay_serve_loads() {
             .starts_with("ResourceNotFoundException (HTTP 404)"),
         "{lite}"
     );
-    serve.kill().unwrap();
-    serve.wait().unwrap();
+    drop(serve);
     std::fs::remove_dir_all(&live_dir).unwrap();
     std::fs::remove_dir_all(&out).unwrap();
 }
