@@ -135,15 +135,16 @@ pub enum Times {
 /// }"#).unwrap();
 /// assert_eq!(rule, Rule::error("ThrottlingException").for_model("amazon.titan-text-express-v1").times(2));
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     /// The model id the call names (any form that resolves to the same
     /// base model matches); `None` matches every model.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub model: Option<String>,
     /// The operation; `None` matches every operation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub operation: Option<Operation>,
     /// What to do.
     pub action: Action,
@@ -151,7 +152,7 @@ pub struct Rule {
     #[serde(default)]
     pub times: Times,
     /// Milliseconds to wait before answering.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub delay_ms: Option<u64>,
 }
 

@@ -30,6 +30,7 @@ pub const DEFAULT_MAX_TOKENS: u32 = 4096;
 pub struct AnthropicMessages;
 
 /// The Messages API request body as Bedrock takes it.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AnthropicRequest {
@@ -40,31 +41,22 @@ pub struct AnthropicRequest {
     /// The conversation; the first turn is the user's.
     pub messages: Vec<AnthropicMessage>,
     /// The system prompt: a string or text blocks.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub system: Option<Value>,
     /// 0–1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f32>,
     /// 0–1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub top_p: Option<f32>,
     /// Top-k sampling.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub top_k: Option<u32>,
     /// Stop sequences.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stop_sequences: Option<Vec<String>>,
     /// Tools.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tools: Option<Vec<AnthropicTool>>,
     /// Tool choice.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_choice: Option<AnthropicToolChoice>,
     /// Extended thinking: `{"type":"enabled","budget_tokens":N}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thinking: Option<Value>,
     /// Beta feature flags.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub anthropic_beta: Option<Vec<String>>,
 }
 

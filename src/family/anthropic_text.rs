@@ -36,6 +36,7 @@ pub const ASSISTANT: &str = "\n\nAssistant:";
 pub struct AnthropicText;
 
 /// The Text Completions request body as Bedrock takes it.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AnthropicTextRequest {
@@ -44,16 +45,12 @@ pub struct AnthropicTextRequest {
     /// The most tokens to generate: 0–4096, default 200.
     pub max_tokens_to_sample: u32,
     /// 0–1, default 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f32>,
     /// 0–1, default 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub top_p: Option<f32>,
     /// 0–500, default 250.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub top_k: Option<u32>,
     /// Sequences that stop generation (`\n\nHuman:` is always one).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stop_sequences: Option<Vec<String>>,
 }
 

@@ -28,78 +28,71 @@ const NAME: &str = "cohere_command";
 pub struct CohereCommand;
 
 /// The Command InvokeModel request body.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CohereCommandRequest {
     /// The text to continue.
     pub prompt: String,
     /// 0–5, default 0.9.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f32>,
     /// Top-p, 0–1, default 0.75.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub p: Option<f32>,
     /// Top-k, 0–500, default 0 (off).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub k: Option<u32>,
     /// 1–4096, default 20.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_tokens: Option<u32>,
     /// Up to four sequences that stop generation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stop_sequences: Option<Vec<String>>,
     /// `GENERATION`, `ALL` or `NONE` (default).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_likelihoods: Option<String>,
     /// `true` to stream the answer piece by piece.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream: Option<bool>,
     /// 1–5 generations, default 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub num_generations: Option<u32>,
     /// Token id (as a string key) to a bias in -10–10.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub logit_bias: Option<BTreeMap<String, f32>>,
     /// `NONE`, `START` or `END` (default).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub truncate: Option<String>,
 }
 
 /// The Command InvokeModel response body.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CohereCommandResponse {
     /// One entry per generation.
     pub generations: Vec<CohereGeneration>,
     /// The request's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub id: Option<String>,
     /// The prompt as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub prompt: Option<String>,
 }
 
 /// One generation, its members in the order Bedrock sends them.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CohereGeneration {
     /// `COMPLETE`, `MAX_TOKENS`, `ERROR` or `ERROR_TOXIC`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub finish_reason: Option<String>,
     /// The generation's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub id: Option<String>,
     /// The generated text.
     pub text: String,
     /// The mean token likelihood (with `return_likelihoods`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub likelihood: Option<f64>,
     /// Per-token likelihoods (with `return_likelihoods`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub token_likelihoods: Option<Vec<CohereTokenLikelihood>>,
     /// Whether more pieces follow (streaming only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub is_finished: Option<bool>,
     /// Which generation a streamed piece belongs to (with `num_generations` > 1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub index: Option<u32>,
 }
 
@@ -123,21 +116,22 @@ pub enum CohereCommandChunk {
 }
 
 /// A streamed piece of a generation.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CohereCommandPiece {
     /// The text of this piece.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub text: Option<String>,
     /// `true` on the last chunk.
     pub is_finished: bool,
     /// Why generation stopped, on the last chunk.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub finish_reason: Option<String>,
     /// Which generation the piece belongs to (with `num_generations` > 1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub index: Option<u32>,
     /// The whole response, on the last chunk.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub response: Option<CohereCommandResponse>,
 }
 

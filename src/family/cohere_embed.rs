@@ -44,32 +44,26 @@ pub const EMBEDDING_TYPE_PREFERENCE: [&str; 5] = ["float", "int8", "uint8", "bin
 pub struct CohereEmbed;
 
 /// The Embed InvokeModel request body (v3 and v4).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CohereEmbedRequest {
     /// Texts to embed: at most 96, each at most 2048 characters (v3).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub texts: Option<Vec<String>>,
     /// `search_document`, `search_query`, `classification`, `clustering`,
     /// or (v3) `image`.
     pub input_type: String,
     /// Images as data URIs (`data:image/png;base64,...`); v3 takes one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub images: Option<Vec<String>>,
     /// v4: inputs of interleaved text and image parts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inputs: Option<Vec<CohereEmbedInput>>,
     /// v3 `NONE`, `START` or `END`; v4 `NONE`, `LEFT` or `RIGHT`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub truncate: Option<String>,
     /// `float`, `int8`, `uint8`, `binary`, `ubinary`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub embedding_types: Option<Vec<String>>,
     /// v4: 256, 512, 1024 or 1536.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_dimension: Option<u32>,
     /// v4: the most tokens read per input (before truncation).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_tokens: Option<u32>,
 }
 
@@ -109,42 +103,44 @@ pub enum CohereEmbedResponse {
 }
 
 /// An `embeddings_floats` response.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CohereEmbedFloats {
     /// The vectors, one per input.
     #[serde(serialize_with = "shortest_f32")]
     pub embeddings: Vec<Vec<f32>>,
     /// The request's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub id: Option<String>,
     /// `embeddings_floats`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub response_type: Option<String>,
     /// The texts embedded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub texts: Option<Vec<String>>,
     /// Facts about the images embedded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub images: Option<Vec<Value>>,
 }
 
 /// An `embeddings_by_type` response.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CohereEmbedByType {
     /// The request's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub id: Option<String>,
     /// The vectors by embedding type, one per input.
     #[serde(serialize_with = "shortest_f32")]
     pub embeddings: BTreeMap<String, Vec<Vec<f32>>>,
     /// `embeddings_by_type`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub response_type: Option<String>,
     /// The texts embedded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub texts: Option<Vec<String>>,
     /// Facts about the images embedded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub images: Option<Vec<Value>>,
 }
 

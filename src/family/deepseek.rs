@@ -30,22 +30,19 @@ pub const MAX_STOP_SEQUENCES: usize = 10;
 pub struct DeepSeek;
 
 /// DeepSeek's InvokeModel request body.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeepSeekRequest {
     /// The conversation rendered with the model's chat template.
     pub prompt: String,
     /// At most 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f32>,
     /// At most 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub top_p: Option<f32>,
     /// 1–32,768.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_tokens: Option<u32>,
     /// Up to 10 stop sequences.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stop: Option<Vec<String>>,
 }
 

@@ -24,54 +24,44 @@ const NAME: &str = "jurassic";
 pub struct Jurassic;
 
 /// The Jurassic-2 InvokeModel request body.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct JurassicRequest {
     /// The text to continue.
     pub prompt: String,
     /// 0–1, default 0.5.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f32>,
     /// 0–1, default 0.5.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub top_p: Option<f32>,
     /// 0–8191, default 200.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_tokens: Option<u32>,
     /// Sequences that stop generation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stop_sequences: Option<Vec<String>>,
     /// Penalty proportional to how often a token appeared (scale 0–1).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count_penalty: Option<JurassicPenalty>,
     /// Penalty for tokens that appeared at all (scale 0–5).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub presence_penalty: Option<JurassicPenalty>,
     /// Penalty by token frequency (scale 0–500).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub frequency_penalty: Option<JurassicPenalty>,
 }
 
 /// A penalty and the kinds of token it applies to (all by default).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct JurassicPenalty {
     /// The strength.
     pub scale: f32,
     /// Apply to whitespace tokens.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub apply_to_whitespaces: Option<bool>,
     /// Apply to punctuation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub apply_to_punctuations: Option<bool>,
     /// Apply to numbers.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub apply_to_numbers: Option<bool>,
     /// Apply to stop words.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub apply_to_stopwords: Option<bool>,
     /// Apply to emojis.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub apply_to_emojis: Option<bool>,
 }
 
@@ -110,15 +100,16 @@ pub struct JurassicCompletion {
 }
 
 /// `finishReason`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JurassicFinishReason {
     /// `endoftext`, `length` or `stop`.
     pub reason: String,
     /// The token limit, with `length`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub length: Option<u32>,
     /// The stop sequence, with `stop`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub sequence: Option<String>,
 }
 

@@ -35,22 +35,19 @@ pub const IMAGE_MARKER: &str = "<|image|>";
 pub struct Llama;
 
 /// Llama's InvokeModel request body.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LlamaRequest {
     /// The conversation rendered with the model's chat template.
     pub prompt: String,
     /// 0–1, default 0.5.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f32>,
     /// 0–1, default 0.9.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub top_p: Option<f32>,
     /// The most tokens to generate; default 512.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_gen_len: Option<u32>,
     /// Base64 images, vision models only; each is an `<|image|>` in the prompt.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub images: Option<Vec<String>>,
 }
 

@@ -30,25 +30,21 @@ pub const MAX_STOP_SEQUENCES: usize = 10;
 pub struct Mistral;
 
 /// The text-completion request body.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MistralRequest {
     /// The conversation in the `<s>[INST] ... [/INST]` format.
     pub prompt: String,
     /// The most tokens to generate; at most 8,192 (Mixtral 4,096).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_tokens: Option<u32>,
     /// Up to 10 stop sequences.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stop: Option<Vec<String>>,
     /// 0–1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f32>,
     /// 0–1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub top_p: Option<f32>,
     /// 1–200.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub top_k: Option<u32>,
 }
 

@@ -29,25 +29,26 @@ const NAME: &str = "mistral_chat";
 pub struct MistralChat;
 
 /// The chat-completion request body.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MistralChatRequest {
     /// The conversation, a system message first if there is one.
     pub messages: Vec<OpenAiMessage>,
     /// Functions the model may call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub tools: Option<Vec<OpenAiTool>>,
     /// How the model must choose among `tools`: `auto`, `any` or `none`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub tool_choice: Option<OpenAiToolChoice>,
     /// The most tokens to generate; at most 8,192.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub max_tokens: Option<u32>,
     /// 0–1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub temperature: Option<f32>,
     /// 0–1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub top_p: Option<f32>,
 }
 

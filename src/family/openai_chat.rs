@@ -28,34 +28,35 @@ const NAME: &str = "openai_chat";
 pub struct OpenAiChat;
 
 /// The chat-completions request body.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OpenAiChatRequest {
     /// Must equal the model id, or be absent (the builder leaves it out).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub model: Option<String>,
     /// The conversation, system/developer messages first.
     pub messages: Vec<OpenAiMessage>,
     /// The most tokens to generate, reasoning included.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub max_completion_tokens: Option<u32>,
     /// Sequences that stop generation: a string or a list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub stop: Option<OpenAiStop>,
     /// 0–2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub temperature: Option<f32>,
     /// 0–1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub top_p: Option<f32>,
     /// Functions the model may call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub tools: Option<Vec<OpenAiTool>>,
     /// How the model must choose tools.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub tool_choice: Option<OpenAiToolChoice>,
     /// Must match the operation (`false` for InvokeModel), or be absent (the
     /// builder leaves it out).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub stream: Option<bool>,
     /// Any other chat-completions field (`reasoning_effort`, `seed`, ...),
     /// kept as given.

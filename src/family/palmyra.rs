@@ -29,34 +29,35 @@ pub const MAX_STOP_SEQUENCES: usize = 4;
 pub struct Palmyra;
 
 /// The request body.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PalmyraRequest {
     /// The conversation (`system`, `user`, `assistant` messages).
     pub messages: Vec<OpenAiMessage>,
     /// 0–2, default 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub temperature: Option<f32>,
     /// Above 0, at most 1; default 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub top_p: Option<f32>,
     /// 1–8192, default 16 (the builder sends it only when the portable
     /// request sets it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub max_tokens: Option<u32>,
     /// The fewest tokens to generate before stopping, default 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub min_tokens: Option<u32>,
     /// At most [`MAX_STOP_SEQUENCES`] stop sequences.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub stop: Option<Vec<String>>,
     /// The random seed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub seed: Option<i64>,
     /// -2–2, default 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub presence_penalty: Option<f32>,
     /// -2–2, default 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub frequency_penalty: Option<f32>,
 }
 

@@ -59,30 +59,24 @@ pub const FILTERED_REASON: &str = "Filter reason: prompt";
 pub struct StabilityImage;
 
 /// The request body.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StabilityImageRequest {
     /// What to draw; at most 10,000 characters.
     pub prompt: String,
     /// What not to draw; at most 10,000 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub negative_prompt: Option<String>,
     /// `text-to-image` (default) or `image-to-image` (SD3.5 Large).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// The base64 input image of `image-to-image`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// How much the input image is changed, 0–1 (`image-to-image` only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub strength: Option<f32>,
     /// One of [`ASPECT_RATIOS`] (`text-to-image` only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub aspect_ratio: Option<String>,
     /// 0 (random, the default) up to [`MAX_SEED`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seed: Option<u32>,
     /// `png` (default), `jpeg` or `webp`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_format: Option<String>,
 }
 

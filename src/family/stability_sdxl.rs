@@ -44,49 +44,37 @@ pub const SIZES: &[(u32, u32)] = &[
 pub struct StabilitySdxl;
 
 /// The request body (text to image, or image to image with `init_image`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StabilitySdxlRequest {
     /// The prompts; a weight below zero makes a negative prompt.
     pub text_prompts: Vec<SdxlTextPrompt>,
     /// Pixels, one of [`SIZES`] with `width` (the portable size is refused
     /// unless it is one of them).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<u32>,
     /// Pixels, one of [`SIZES`] with `height`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<u32>,
     /// How closely the image follows the prompt, 0–35, default 7.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cfg_scale: Option<f32>,
     /// `FAST_BLUE`, `FAST_GREEN`, `NONE`, `SIMPLE`, `SLOW`, `SLOWER`, `SLOWEST`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clip_guidance_preset: Option<String>,
     /// The sampler (`K_DPMPP_2M`, ...); chosen by the model when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sampler: Option<String>,
     /// Images to generate; Bedrock accepts only 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub samples: Option<u32>,
     /// 0 (random, the default) to 4294967295.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seed: Option<u32>,
     /// Diffusion steps, default 30.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub steps: Option<u32>,
     /// A style such as `photographic`, `anime`, `3d-model`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub style_preset: Option<String>,
     /// Extra engine parameters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extras: Option<Value>,
     /// Image to image: the base64 starting image.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub init_image: Option<String>,
     /// Image to image: `IMAGE_STRENGTH` (default) or `STEP_SCHEDULE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub init_image_mode: Option<String>,
     /// Image to image: how much the starting image shapes the result, 0–1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_strength: Option<f32>,
 }
 

@@ -29,19 +29,17 @@ pub const V2_DIMENSIONS: [u32; 3] = [1024, 512, 256];
 pub struct TitanEmbed;
 
 /// Titan Text Embeddings' InvokeModel request body (V1 sends `inputText` only).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TitanEmbedRequest {
     /// The text to embed.
     pub input_text: String,
     /// V2: output length, 1024 (default), 512 or 256.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<u32>,
     /// V2: whether to normalise the vector (default true).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub normalize: Option<bool>,
     /// V2: `float`, `binary` or both (default `float`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub embedding_types: Option<Vec<String>>,
 }
 

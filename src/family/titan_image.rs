@@ -38,6 +38,7 @@ pub struct TitanImage;
 
 /// The InvokeModel request body. Exactly one params object goes with
 /// `taskType`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TitanImageRequest {
@@ -46,75 +47,58 @@ pub struct TitanImageRequest {
     /// `VIRTUAL_TRY_ON`).
     pub task_type: String,
     /// Params of `TEXT_IMAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_to_image_params: Option<TextToImageParams>,
     /// Params of `INPAINTING`, as sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub in_painting_params: Option<Value>,
     /// Params of `OUTPAINTING`, as sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub out_painting_params: Option<Value>,
     /// Params of `IMAGE_VARIATION`, as sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_variation_params: Option<Value>,
     /// Params of `COLOR_GUIDED_GENERATION`, as sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color_guided_generation_params: Option<Value>,
     /// Params of `BACKGROUND_REMOVAL`, as sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_removal_params: Option<Value>,
     /// Params of Nova Canvas' `VIRTUAL_TRY_ON`, as sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub virtual_try_on_params: Option<Value>,
     /// Output options.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_generation_config: Option<ImageGenerationConfig>,
 }
 
 /// `textToImageParams`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TextToImageParams {
     /// The prompt, 1–512 characters (Nova Canvas: 1–1024).
     pub text: String,
     /// What the image must not show.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub negative_text: Option<String>,
     /// Titan v2 / Nova Canvas: a base64 image that guides the layout.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub condition_image: Option<String>,
     /// Titan v2 / Nova Canvas: `CANNY_EDGE` or `SEGMENTATION`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub control_mode: Option<String>,
     /// Titan v2 / Nova Canvas: 0–1, how closely to follow the condition image.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub control_strength: Option<f32>,
     /// Nova Canvas: a predefined visual style.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub style: Option<String>,
 }
 
 /// `imageGenerationConfig`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ImageGenerationConfig {
     /// 1–5 (default 1).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_of_images: Option<u32>,
     /// `standard` (default) or `premium`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quality: Option<String>,
     /// Prompt adherence, 1.1–10.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cfg_scale: Option<f32>,
     /// Pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<u32>,
     /// Pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<u32>,
     /// 0–2147483646.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
 }
 

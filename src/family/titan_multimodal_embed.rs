@@ -28,17 +28,15 @@ pub struct TitanMultimodalEmbed;
 
 /// The InvokeModel request body; at least one of text and image is required.
 /// With both, the model averages the two vectors.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TitanMultimodalEmbedRequest {
     /// The text to embed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_text: Option<String>,
     /// The image to embed, base64.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_image: Option<String>,
     /// Output options.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub embedding_config: Option<TitanEmbeddingConfig>,
 }
 

@@ -33,20 +33,17 @@ pub struct TitanTextRequest {
 }
 
 /// Titan Text's `textGenerationConfig`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TitanTextGenerationConfig {
     /// 0–1, default 0.7.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f32>,
     /// 0–1, default 0.9.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub top_p: Option<f32>,
     /// Default 512; at most 4096 (Lite), 8192 (Express), 3072 (Premier).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_token_count: Option<u32>,
     /// Stop sequences.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stop_sequences: Option<Vec<String>>,
 }
 

@@ -5,23 +5,24 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// One message, request or response.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OpenAiMessage {
     /// `system`, `developer`, `user`, `assistant` or `tool`.
     pub role: String,
     /// A string or content parts; absent or `null` on an assistant message
     /// that only calls tools.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub content: Option<OpenAiContent>,
     /// The assistant's tool calls.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub tool_calls: Option<Vec<OpenAiToolCall>>,
     /// On a `tool` message: the call it answers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub tool_call_id: Option<String>,
     /// The reasoning beside the answer, where a provider's response has the
     /// field (`Some(None)` writes `null`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub reasoning_content: Option<Option<String>>,
 }
 
@@ -178,24 +179,25 @@ pub struct OpenAiFunctionName {
 /// `chat.completion.chunk`): the same shape, choices carrying a `message`
 /// or a `delta`. The header fields are written where the provider writes
 /// them.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OpenAiChatResponse {
     /// `chatcmpl-...`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub id: Option<String>,
     /// `chat.completion` or `chat.completion.chunk`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub object: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub created: Option<u64>,
     /// The model id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub model: Option<String>,
     /// One choice (none on a usage-only chunk).
     pub choices: Vec<OpenAiChoice>,
     /// Token counts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub usage: Option<OpenAiUsage>,
 }
 
@@ -203,6 +205,7 @@ pub struct OpenAiChatResponse {
 pub type OpenAiChatChunk = OpenAiChatResponse;
 
 /// One choice of a response or chunk.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OpenAiChoice {
     /// The choice's index (0).
@@ -210,21 +213,21 @@ pub struct OpenAiChoice {
     pub index: u32,
     /// The assistant message (or, where a provider streams whole
     /// messages, this chunk's piece of it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub message: Option<OpenAiMessage>,
     /// What a chunk adds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub delta: Option<OpenAiDelta>,
     /// The text, in the completion shape some servers answer with instead
     /// of `message` (Writer Palmyra).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub text: Option<String>,
     /// `stop`, `length`, `tool_calls`, `content_filter` (`Some(None)`
     /// writes `null`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub finish_reason: Option<Option<String>>,
     /// The same under the name Mistral's Bedrock bodies use.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub stop_reason: Option<Option<String>>,
 }
 
@@ -253,44 +256,47 @@ pub struct OpenAiUsage {
 }
 
 /// The `delta` of a chunk choice.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OpenAiDelta {
     /// `assistant`, on the first chunk.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub role: Option<String>,
     /// A piece of the text (`Some(None)` writes `null`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub content: Option<Option<String>>,
     /// Pieces of tool calls.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub tool_calls: Option<Vec<OpenAiToolCallDelta>>,
 }
 
 /// A piece of a tool call: the first piece has `id` and the function name,
 /// later pieces carry argument fragments.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OpenAiToolCallDelta {
     /// Which tool call of the message (0, 1, ...).
     #[serde(default)]
     pub index: u32,
     /// The call's id, on the first piece.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub id: Option<String>,
     /// `function`, on the first piece.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", default)]
     pub kind: Option<String>,
     /// The name and/or an arguments fragment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub function: Option<OpenAiFunctionDelta>,
 }
 
 /// The function part of a tool-call piece.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OpenAiFunctionDelta {
     /// The function's name, on the first piece.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub name: Option<String>,
     /// A fragment of the JSON arguments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub arguments: Option<String>,
 }

@@ -6,61 +6,45 @@ use serde_json::{Map, Number, Value};
 use std::collections::BTreeMap;
 
 /// The Command R InvokeModel request body.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CohereChatRequest {
     /// The text the model answers (the last user turn).
     pub message: String,
     /// Earlier turns, oldest first.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_history: Option<Vec<CohereChatTurn>>,
     /// Documents to ground the answer in, e.g. `{"title": ..., "snippet": ...}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub documents: Option<Vec<Map<String, Value>>>,
     /// Only generate search queries, no answer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search_queries_only: Option<bool>,
     /// The system prompt.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preamble: Option<String>,
     /// The most tokens to generate.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_tokens: Option<u32>,
     /// 0–1, default 0.3.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f32>,
     /// Top-p, 0.01–0.99, default 0.75.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub p: Option<f32>,
     /// Top-k, 0–500, default 0 (off).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub k: Option<u32>,
     /// `OFF` or `AUTO_PRESERVE_ORDER`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_truncation: Option<String>,
     /// 0–1, penalises tokens by how often they appeared.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub frequency_penalty: Option<f32>,
     /// 0–1, penalises tokens that appeared at all.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub presence_penalty: Option<f32>,
     /// The random seed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
     /// Return the full prompt sent to the model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_prompt: Option<bool>,
     /// Tools the model may call.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tools: Option<Vec<CohereTool>>,
     /// Results of the calls the model asked for in the previous turn.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_results: Option<Vec<CohereToolResult>>,
     /// Sequences that stop generation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stop_sequences: Option<Vec<String>>,
     /// Send `message` to the model without Cohere's prompt template.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub raw_prompting: Option<bool>,
 }
 
@@ -104,16 +88,17 @@ pub struct CohereTool {
 }
 
 /// One entry of `parameter_definitions`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CohereParameterDefinition {
     /// What the parameter means.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub description: Option<String>,
     /// A Python-style type name: `str`, `int`, `float`, `bool`, `list`, `List[str]`, `dict`.
     #[serde(rename = "type")]
     pub kind: String,
     /// Whether the model must supply it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub required: Option<bool>,
 }
 
@@ -137,57 +122,59 @@ pub struct CohereToolResult {
 }
 
 /// The Command R InvokeModel response body (also the `response` of `stream-end`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CohereChatResponse {
     /// The response's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub response_id: Option<String>,
     /// The generated text.
     pub text: String,
     /// The generation's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub generation_id: Option<String>,
     /// The conversation including this answer (`USER`, `CHATBOT`, `SYSTEM`
     /// and `TOOL` turns).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub chat_history: Option<Vec<Value>>,
     /// `COMPLETE`, `MAX_TOKENS`, `ERROR`, `ERROR_TOXIC`, `ERROR_LIMIT`, `USER_CANCEL`, ...
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub finish_reason: Option<String>,
     /// The calls the model asked for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub tool_calls: Option<Vec<CohereToolCall>>,
     /// Citations into `documents`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub citations: Option<Vec<Value>>,
     /// The documents cited.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub documents: Option<Vec<Value>>,
     /// Whether a search is needed (with `search_queries_only`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub is_search_required: Option<bool>,
     /// Generated search queries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub search_queries: Option<Vec<Value>>,
     /// The full prompt (with `return_prompt`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub prompt: Option<String>,
     /// API version and token counts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub meta: Option<CohereMeta>,
 }
 
 /// The `meta` object of a response.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CohereMeta {
     /// `{"version": "1"}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub api_version: Option<CohereApiVersion>,
     /// Billed token counts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub billed_units: Option<CohereTokenCounts>,
     /// Actual token counts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub tokens: Option<CohereTokenCounts>,
 }
 
@@ -201,13 +188,14 @@ pub struct CohereApiVersion {
 
 /// Token counts (Cohere may send them as floats; they are written as
 /// whole numbers).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CohereTokenCounts {
     /// Tokens read.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub input_tokens: Option<Number>,
     /// Tokens generated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub output_tokens: Option<Number>,
 }
 

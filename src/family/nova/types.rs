@@ -4,25 +4,21 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// Nova's InvokeModel request body.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NovaRequest {
     /// Always [`SCHEMA_VERSION`] when present.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schema_version: Option<String>,
     /// System prompt blocks.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub system: Option<Vec<NovaSystemBlock>>,
     /// The conversation; the first turn is the user's.
     pub messages: Vec<NovaMessage>,
     /// Inference parameters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inference_config: Option<NovaInferenceConfig>,
     /// Tools, as Converse's `toolConfig`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_config: Option<NovaToolConfig>,
     /// Nova 2: extended thinking (`{"type":"enabled","maxReasoningEffort":...}`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reasoning_config: Option<Value>,
 }
 
@@ -124,23 +120,22 @@ pub enum NovaToolResultContent {
 
 /// `inferenceConfig`. Reads both the camelCase and the older snake_case
 /// spellings; writes camelCase.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NovaInferenceConfig {
     /// The most tokens to generate (`max_new_tokens` in older docs).
-    #[serde(alias = "max_new_tokens", skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "max_new_tokens")]
     pub max_tokens: Option<u32>,
     /// 0–1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f32>,
     /// 0–1 (`top_p` in older docs).
-    #[serde(alias = "top_p", skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "top_p")]
     pub top_p: Option<f32>,
     /// Top-k sampling (`top_k` in older docs).
-    #[serde(alias = "top_k", skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "top_k")]
     pub top_k: Option<u32>,
     /// Stop sequences.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stop_sequences: Option<Vec<String>>,
 }
 
@@ -238,26 +233,27 @@ pub struct NovaUsage {
 /// One chunk of Nova's response stream: an object with one event key (the
 /// last chunk also carries `amazon-bedrock-invocationMetrics`, which the
 /// accumulator reads).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NovaChunk {
     /// The message starts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub message_start: Option<NovaMessageStart>,
     /// A content block starts (sent for tool calls).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub content_block_start: Option<NovaContentBlockStart>,
     /// A piece of a content block.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub content_block_delta: Option<NovaContentBlockDelta>,
     /// A content block ends.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub content_block_stop: Option<NovaContentBlockStop>,
     /// The message ends, with the stop reason.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub message_stop: Option<NovaMessageStop>,
     /// Token counts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub metadata: Option<NovaMetadata>,
 }
 
@@ -311,17 +307,18 @@ pub struct NovaContentBlockDelta {
 }
 
 /// `contentBlockDelta.delta`: one of text, a tool-input fragment or reasoning.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NovaDelta {
     /// Text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub text: Option<String>,
     /// A fragment of a tool call's JSON input.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub tool_use: Option<NovaToolUseDelta>,
     /// Nova 2 reasoning, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub reasoning_content: Option<Value>,
 }
 
