@@ -295,22 +295,17 @@ impl Codec for AnthropicText {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::family::test_support::{documented_request, model, recorded, recorded_chunks};
+    use crate::family::test_support::{
+        accumulate, assert_reads_back, assert_refuses, assert_unreadable_requests,
+        documented_request, keys, model, recorded, recorded_chunks,
+    };
     use crate::family::ModelFamily;
     use crate::portable::{ImageFormat, InvocationMetrics, Message, ToolSpec, Usage};
     use serde_json::json;
     use serde_json::Value;
-    use std::collections::BTreeSet;
 
     fn ctx() -> RenderContext<'static> {
-        RenderContext {
-            model: model(CLAUDE_V2),
-            response_id: "0123456789abcdef0123456789abcdef",
-        }
-    }
-
-    fn keys(value: &Value) -> BTreeSet<String> {
-        value.as_object().unwrap().keys().cloned().collect()
+        crate::family::test_support::ctx(CLAUDE_V2)
     }
 
     const CLAUDE_V2: &str = "anthropic.claude-v2";
@@ -373,19 +368,19 @@ mod tests {
             description: None,
             input_schema: json!({"type": "object"}),
         });
-        for (req, feature) in [
-            (image, "image content"),
-            (tool, "tool use"),
-            (PortableRequest::default(), "no messages"),
-            (
-                PortableRequest::default().message(Message::assistant("x")),
-                "starts with an assistant turn",
-            ),
-        ] {
-            let err = AnthropicText.build(&req, model).unwrap_err().to_string();
-            assert!(err.starts_with("anthropic_text: "), "{err}");
-            assert!(err.contains(feature), "{err}");
-        }
+        assert_refuses(
+            &AnthropicText,
+            model,
+            [
+                (image, "image content"),
+                (tool, "tool use"),
+                (PortableRequest::default(), "no messages"),
+                (
+                    PortableRequest::default().message(Message::assistant("x")),
+                    "starts with an assistant turn",
+                ),
+            ],
+        );
     }
 
     #[test]
@@ -416,11 +411,7 @@ mod tests {
 
     #[test]
     fn parses_the_recorded_stream() {
-        let mut acc = StreamAccumulator::new();
-        for chunk in recorded_chunks(NAME) {
-            acc.feed(&AnthropicText, &chunk).unwrap();
-        }
-        let resp = acc.finish().unwrap();
+        let resp = accumulate(&AnthropicText, recorded_chunks(NAME));
         assert_eq!(
             resp.text,
             " A black hole is a place where gravity pulls so hard that nothing, not even light, can get out."
@@ -451,31 +442,32 @@ mod tests {
     #[test]
     fn read_request_inverts_build() {
         let model = model(CLAUDE_V2);
-        for req in [
-            PortableRequest::prompt("explain black holes to 8th graders")
-                .max_tokens(300)
-                .temperature(0.1)
-                .top_p(0.9),
-            PortableRequest::prompt("Hi\n\nthere")
-                .system("You are terse.\nVery terse.")
-                .message(Message::assistant("Hello."))
-                .message(Message::user("Tell me a joke."))
-                .max_tokens(50)
-                .temperature(0.3)
-                .top_p(0.8)
-                .top_k(250)
-                .stop_sequence("END")
-                .stop_sequence("\n\nHuman:"),
-            PortableRequest::prompt("Count to three.")
-                .message(Message::assistant("One,"))
-                .max_tokens(10),
-            PortableRequest::prompt("Say nothing.")
-                .message(Message::assistant(""))
-                .max_tokens(1),
-        ] {
-            let body = AnthropicText.build_bytes(&req, model).unwrap();
-            assert_eq!(AnthropicText.read_request(&body, model).unwrap(), req);
-        }
+        assert_reads_back(
+            &AnthropicText,
+            model,
+            [
+                PortableRequest::prompt("explain black holes to 8th graders")
+                    .max_tokens(300)
+                    .temperature(0.1)
+                    .top_p(0.9),
+                PortableRequest::prompt("Hi\n\nthere")
+                    .system("You are terse.\nVery terse.")
+                    .message(Message::assistant("Hello."))
+                    .message(Message::user("Tell me a joke."))
+                    .max_tokens(50)
+                    .temperature(0.3)
+                    .top_p(0.8)
+                    .top_k(250)
+                    .stop_sequence("END")
+                    .stop_sequence("\n\nHuman:"),
+                PortableRequest::prompt("Count to three.")
+                    .message(Message::assistant("One,"))
+                    .max_tokens(10),
+                PortableRequest::prompt("Say nothing.")
+                    .message(Message::assistant(""))
+                    .max_tokens(1),
+            ],
+        );
         // The builder's default max_tokens_to_sample reads back as set.
         let body = AnthropicText
             .build_bytes(&PortableRequest::prompt("Hi"), model)
@@ -508,18 +500,15 @@ mod tests {
         let req = read("Be kind.\n\nHuman:  two spaces\n\nAssistant:");
         assert_eq!(req.system.as_deref(), Some("Be kind."));
         assert_eq!(req.messages, vec![Message::user(" two spaces")]);
-        for bad in [
-            &b"{}"[..],
-            b"not json",
-            br#"{"prompt":"x","max_tokens_to_sample":1,"model":"m"}"#,
-        ] {
-            let err = AnthropicText.read_request(bad, model).unwrap_err();
-            assert!(
-                err.to_string()
-                    .starts_with("anthropic_text: cannot parse request"),
-                "{err}"
-            );
-        }
+        assert_unreadable_requests(
+            &AnthropicText,
+            model,
+            [
+                &b"{}"[..],
+                b"not json",
+                br#"{"prompt":"x","max_tokens_to_sample":1,"model":"m"}"#,
+            ],
+        );
     }
 
     /// The body and the chunks carry no token counts (Bedrock sends them in

@@ -298,10 +298,11 @@ impl Codec for CohereCommand {
 mod tests {
     use super::*;
     use crate::family::test_support::{
-        documented_request, model, recorded, recorded_chunks, recorded_chunks_in,
+        accumulate, any_tool, assert_reads_back, assert_refuses, documented_request, keys, model,
+        recorded, recorded_chunks, recorded_chunks_in,
     };
     use crate::family::ModelFamily;
-    use crate::portable::{Message, ToolSpec};
+    use crate::portable::Message;
     use serde_json::{json, Value};
 
     const COMMAND: &str = "cohere.command-text-v14";
@@ -333,29 +334,22 @@ mod tests {
 
     #[test]
     fn refuses_what_command_cannot_express() {
-        let tool = ToolSpec {
-            name: "t".into(),
-            description: None,
-            input_schema: json!({"type": "object"}),
-        };
-        for (req, feature) in [
-            (PortableRequest::prompt("x").system("s"), "system prompt"),
-            (PortableRequest::prompt("x").tool(tool), "tool use"),
-            (PortableRequest::default(), "no messages"),
-            (
-                PortableRequest::prompt("x")
-                    .message(Message::assistant("y"))
-                    .message(Message::user("z")),
-                "multi-turn conversation",
-            ),
-        ] {
-            let err = CohereCommand
-                .build(&req, model(COMMAND))
-                .unwrap_err()
-                .to_string();
-            assert!(err.starts_with("cohere_command: "), "{err}");
-            assert!(err.contains(feature), "{err}");
-        }
+        let tool = any_tool();
+        assert_refuses(
+            &CohereCommand,
+            model(COMMAND),
+            [
+                (PortableRequest::prompt("x").system("s"), "system prompt"),
+                (PortableRequest::prompt("x").tool(tool), "tool use"),
+                (PortableRequest::default(), "no messages"),
+                (
+                    PortableRequest::prompt("x")
+                        .message(Message::assistant("y"))
+                        .message(Message::user("z")),
+                    "multi-turn conversation",
+                ),
+            ],
+        );
     }
 
     #[test]
@@ -372,11 +366,7 @@ mod tests {
             recorded_chunks(NAME),
             recorded_chunks_in(NAME, "single_chunk"),
         ] {
-            let mut acc = StreamAccumulator::new();
-            for chunk in chunks {
-                acc.feed(&CohereCommand, &chunk).unwrap();
-            }
-            let resp = acc.finish().unwrap();
+            let resp = accumulate(&CohereCommand, chunks);
             assert!(resp.text.contains("hello world"), "{}", resp.text);
             assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
             let usage = resp.usage.unwrap();
@@ -404,33 +394,27 @@ mod tests {
         assert_eq!(stop_reason("MAX_TOKENS"), StopReason::MaxTokens);
     }
 
-    fn keys(value: &Value) -> std::collections::BTreeSet<String> {
-        value.as_object().unwrap().keys().cloned().collect()
-    }
-
     fn ctx() -> RenderContext<'static> {
-        RenderContext {
-            model: model(COMMAND),
-            response_id: "0123456789abcdef0123456789abcdef",
-        }
+        crate::family::test_support::ctx(COMMAND)
     }
 
     #[test]
     fn read_request_inverts_build() {
         let model = model(COMMAND);
-        for req in [
-            PortableRequest::prompt("Describe a hello world program.")
-                .max_tokens(512)
-                .temperature(0.5),
-            PortableRequest::prompt("Write a haiku.\nAbout the sea.")
-                .top_p(0.75)
-                .top_k(40)
-                .stop_sequence("--")
-                .stop_sequence("##"),
-        ] {
-            let body = CohereCommand.build_bytes(&req, model).unwrap();
-            assert_eq!(CohereCommand.read_request(&body, model).unwrap(), req);
-        }
+        assert_reads_back(
+            &CohereCommand,
+            model,
+            [
+                PortableRequest::prompt("Describe a hello world program.")
+                    .max_tokens(512)
+                    .temperature(0.5),
+                PortableRequest::prompt("Write a haiku.\nAbout the sea.")
+                    .top_p(0.75)
+                    .top_k(40)
+                    .stop_sequence("--")
+                    .stop_sequence("##"),
+            ],
+        );
         // Options the portable form lacks are read past.
         let body = br#"{"prompt": "x", "num_generations": 2, "stream": true, "return_likelihoods": "NONE"}"#;
         assert_eq!(
@@ -469,12 +453,10 @@ mod tests {
             );
             let chunks = CohereCommand.render_chunks(&resp, &ctx()).unwrap();
             assert!(chunks.len() > 1);
-            let mut acc = StreamAccumulator::new();
-            for chunk in &chunks {
-                acc.feed(&CohereCommand, chunk.to_string().as_bytes())
-                    .unwrap();
-            }
-            assert_eq!(acc.finish().unwrap(), resp);
+            assert_eq!(
+                accumulate(&CohereCommand, chunks.iter().map(|c| c.to_string())),
+                resp
+            );
         }
     }
 

@@ -397,7 +397,8 @@ mod tests {
     use super::*;
     use crate::accumulator::StreamAccumulator;
     use crate::family::test_support::{
-        documented_request, model, recorded, recorded_in, request_fixture,
+        assert_reads_back_by_id, assert_refuses, documented_request, keys, model, recorded,
+        recorded_in, request_fixture,
     };
     use crate::family::ModelFamily;
     use crate::portable::{EmbeddingOptions, ToolSpec};
@@ -492,25 +493,25 @@ mod tests {
             input_schema: json!({}),
         };
         let many: Vec<&str> = vec!["x"; 97];
-        for (req, feature) in [
-            (texts(&["x"]).system("s"), "system prompt"),
-            (texts(&["x"]).tool(tool), "tool use"),
-            (texts(&["x"]).max_tokens(5), "generation parameters"),
-            (normalize, "normalize"),
-            (dims, "output dimensions"),
-            (
-                texts(&["x"]).message(Message::assistant("y")),
-                "assistant turns",
-            ),
-            (PortableRequest::default(), "no messages"),
-            (texts(&many), "more than 96 inputs"),
-            (mixed, "text and images"),
-            (gif, "gif images"),
-        ] {
-            let err = CohereEmbed.build(&req, model(V3)).unwrap_err().to_string();
-            assert!(err.starts_with("cohere_embed: "), "{err}");
-            assert!(err.contains(feature), "{err}");
-        }
+        assert_refuses(
+            &CohereEmbed,
+            model(V3),
+            [
+                (texts(&["x"]).system("s"), "system prompt"),
+                (texts(&["x"]).tool(tool), "tool use"),
+                (texts(&["x"]).max_tokens(5), "generation parameters"),
+                (normalize, "normalize"),
+                (dims, "output dimensions"),
+                (
+                    texts(&["x"]).message(Message::assistant("y")),
+                    "assistant turns",
+                ),
+                (PortableRequest::default(), "no messages"),
+                (texts(&many), "more than 96 inputs"),
+                (mixed, "text and images"),
+                (gif, "gif images"),
+            ],
+        );
     }
 
     #[test]
@@ -534,10 +535,6 @@ mod tests {
             br#"{"id":"x","embeddings":{"int8":[[12,-7,3]]},"response_type":"embeddings_by_type"}"#;
         let resp = CohereEmbed.parse(int8_only).unwrap();
         assert_eq!(resp.embeddings, vec![vec![12.0, -7.0, 3.0]]);
-    }
-
-    fn keys(value: &Value) -> std::collections::BTreeSet<String> {
-        value.as_object().unwrap().keys().cloned().collect()
     }
 
     fn with_options(
@@ -572,29 +569,28 @@ mod tests {
                 content: vec![image(ImageFormat::Webp)],
             });
         // `input_type` is always sent, so the requests set it.
-        for (req, id) in [
-            (
-                with_options(
-                    texts(&["hello world", "this is a test"]),
-                    None,
-                    "search_document",
+        assert_reads_back_by_id(
+            &CohereEmbed,
+            [
+                (
+                    with_options(
+                        texts(&["hello world", "this is a test"]),
+                        None,
+                        "search_document",
+                    ),
+                    V3,
                 ),
-                V3,
-            ),
-            (
-                with_options(only_image, None, "image"),
-                "cohere.embed-multilingual-v3",
-            ),
-            (
-                with_options(texts(&["hello", "world"]), Some(512), "search_query"),
-                V4,
-            ),
-            (with_options(mixed, Some(1024), "classification"), V4),
-        ] {
-            let model = model(id);
-            let body = CohereEmbed.build_bytes(&req, model).unwrap();
-            assert_eq!(CohereEmbed.read_request(&body, model).unwrap(), req, "{id}");
-        }
+                (
+                    with_options(only_image, None, "image"),
+                    "cohere.embed-multilingual-v3",
+                ),
+                (
+                    with_options(texts(&["hello", "world"]), Some(512), "search_query"),
+                    V4,
+                ),
+                (with_options(mixed, Some(1024), "classification"), V4),
+            ],
+        );
         let body = CohereEmbed.build_bytes(&texts(&["x"]), model(V3)).unwrap();
         let read = CohereEmbed.read_request(&body, model(V3)).unwrap();
         assert_eq!(

@@ -300,22 +300,18 @@ mod tests {
     use super::*;
     use crate::family::prompt_template::key_paths;
     use crate::family::prompt_template::stop_or_length;
-    use crate::family::test_support::{documented_request, model, recorded, recorded_chunks};
+    use crate::family::test_support::{
+        accumulate, any_tool, assert_reads_back_by_id, assert_refuses, assert_renders_back,
+        conversation, documented_request, model, recorded, recorded_chunks,
+    };
     use crate::family::ModelFamily;
     use crate::portable::StopReason;
-    use crate::portable::{ContentBlock, ImageFormat, Message, ToolSpec, Usage};
+    use crate::portable::{ContentBlock, ImageFormat, Message, Usage};
     use serde_json::json;
     use serde_json::Value;
 
     const R1: &str = "deepseek.r1-v1:0";
     const V3: &str = "deepseek.v3-v1:0";
-
-    fn conversation() -> PortableRequest {
-        PortableRequest::prompt("Hi")
-            .system("Be brief.")
-            .message(Message::assistant("Hello."))
-            .message(Message::user("Tell me a joke."))
-    }
 
     #[test]
     fn builds_the_documented_body() {
@@ -371,26 +367,22 @@ mod tests {
                 data: vec![1],
             }],
         });
-        let tool = ToolSpec {
-            name: "t".into(),
-            description: None,
-            input_schema: json!({"type": "object"}),
-        };
+        let tool = any_tool();
         let mut many_stops = PortableRequest::prompt("x");
         for i in 0..11 {
             many_stops = many_stops.stop_sequence(format!("s{i}"));
         }
-        for (req, feature) in [
-            (image, "image content"),
-            (PortableRequest::prompt("x").tool(tool), "tool use"),
-            (PortableRequest::prompt("x").top_k(5), "top_k"),
-            (many_stops, "more than 10 stop sequences"),
-            (PortableRequest::default(), "no messages"),
-        ] {
-            let err = DeepSeek.build(&req, model(R1)).unwrap_err().to_string();
-            assert!(err.starts_with("deepseek: "), "{err}");
-            assert!(err.contains(feature), "{err}");
-        }
+        assert_refuses(
+            &DeepSeek,
+            model(R1),
+            [
+                (image, "image content"),
+                (PortableRequest::prompt("x").tool(tool), "tool use"),
+                (PortableRequest::prompt("x").top_k(5), "top_k"),
+                (many_stops, "more than 10 stop sequences"),
+                (PortableRequest::default(), "no messages"),
+            ],
+        );
     }
 
     #[test]
@@ -403,11 +395,7 @@ mod tests {
 
     #[test]
     fn parses_the_recorded_stream() {
-        let mut acc = StreamAccumulator::new();
-        for chunk in recorded_chunks(NAME) {
-            acc.feed(&DeepSeek, &chunk).unwrap();
-        }
-        let resp = acc.finish().unwrap();
+        let resp = accumulate(&DeepSeek, recorded_chunks(NAME));
         assert!(resp.text.contains("hello world"), "{}", resp.text);
         assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
         assert_eq!(
@@ -421,40 +409,39 @@ mod tests {
 
     #[test]
     fn read_request_inverts_build() {
-        for (req, id) in [
-            (
-                conversation()
-                    .max_tokens(300)
-                    .temperature(0.6)
-                    .top_p(0.95)
-                    .stop_sequence("\n\n")
-                    .stop_sequence("END"),
-                R1,
-            ),
-            (conversation().max_tokens(10), V3),
-            (
-                PortableRequest::prompt("Count to three.").message(Message::assistant("One,")),
-                R1,
-            ),
-            (
-                PortableRequest::prompt("Count to three.")
-                    .system("Be exact.")
-                    .message(Message::assistant("One,")),
-                V3,
-            ),
-            (
-                PortableRequest::prompt("a")
-                    .message(Message::user("b"))
-                    .message(Message::assistant("c"))
-                    .message(Message::assistant("d"))
-                    .message(Message::user("")),
-                R1,
-            ),
-        ] {
-            let model = model(id);
-            let body = DeepSeek.build_bytes(&req, model).unwrap();
-            assert_eq!(DeepSeek.read_request(&body, model).unwrap(), req, "{id}");
-        }
+        assert_reads_back_by_id(
+            &DeepSeek,
+            [
+                (
+                    conversation()
+                        .max_tokens(300)
+                        .temperature(0.6)
+                        .top_p(0.95)
+                        .stop_sequence("\n\n")
+                        .stop_sequence("END"),
+                    R1,
+                ),
+                (conversation().max_tokens(10), V3),
+                (
+                    PortableRequest::prompt("Count to three.").message(Message::assistant("One,")),
+                    R1,
+                ),
+                (
+                    PortableRequest::prompt("Count to three.")
+                        .system("Be exact.")
+                        .message(Message::assistant("One,")),
+                    V3,
+                ),
+                (
+                    PortableRequest::prompt("a")
+                        .message(Message::user("b"))
+                        .message(Message::assistant("c"))
+                        .message(Message::assistant("d"))
+                        .message(Message::user("")),
+                    R1,
+                ),
+            ],
+        );
     }
 
     #[test]
@@ -491,10 +478,7 @@ mod tests {
     }
 
     fn ctx() -> RenderContext<'static> {
-        RenderContext {
-            model: model(R1),
-            response_id: "0123456789abcdef0123456789abcdef",
-        }
+        crate::family::test_support::ctx(R1)
     }
 
     #[test]
@@ -502,29 +486,24 @@ mod tests {
         // DeepSeek's body carries text and `stop`/`length` only: the usage is
         // not sent (a stream's comes from the invocation metrics the caller
         // adds), so these responses have none.
-        for resp in [
-            PortableResponse {
-                text: "Short reasoning.\n</think>\n\nA 'hello world' program prints a greeting."
-                    .into(),
-                stop_reason: Some(StopReason::EndTurn),
-                ..Default::default()
-            },
-            PortableResponse {
-                text: "The user wants one line on why".into(),
-                stop_reason: Some(StopReason::MaxTokens),
-                ..Default::default()
-            },
-        ] {
-            let body = DeepSeek.render_response(&resp, &ctx()).unwrap();
-            assert_eq!(DeepSeek.parse(body.to_string().as_bytes()).unwrap(), resp);
-            let chunks = DeepSeek.render_chunks(&resp, &ctx()).unwrap();
-            assert!(chunks.len() > 1);
-            let mut acc = StreamAccumulator::new();
-            for chunk in &chunks {
-                acc.feed(&DeepSeek, chunk.to_string().as_bytes()).unwrap();
-            }
-            assert_eq!(acc.finish().unwrap(), resp);
-        }
+        assert_renders_back(
+            &DeepSeek,
+            &ctx(),
+            [
+                PortableResponse {
+                    text:
+                        "Short reasoning.\n</think>\n\nA 'hello world' program prints a greeting."
+                            .into(),
+                    stop_reason: Some(StopReason::EndTurn),
+                    ..Default::default()
+                },
+                PortableResponse {
+                    text: "The user wants one line on why".into(),
+                    stop_reason: Some(StopReason::MaxTokens),
+                    ..Default::default()
+                },
+            ],
+        );
     }
 
     #[test]

@@ -272,7 +272,9 @@ impl Codec for Jurassic {
 mod tests {
     use super::*;
     use crate::accumulator::StreamAccumulator;
-    use crate::family::test_support::{documented_request, model, recorded};
+    use crate::family::test_support::{
+        assert_reads_back, assert_refuses, documented_request, keys, model, recorded,
+    };
     use crate::family::ModelFamily;
     use crate::portable::Message;
     use serde_json::json;
@@ -300,19 +302,19 @@ mod tests {
 
     #[test]
     fn refuses_what_jurassic_cannot_express() {
-        for (req, feature) in [
-            (PortableRequest::prompt("x").system("s"), "system prompt"),
-            (PortableRequest::prompt("x").top_k(5), "top_k"),
-            (PortableRequest::default(), "no messages"),
-            (
-                PortableRequest::prompt("x").message(Message::assistant("y")),
-                "multi-turn conversation",
-            ),
-        ] {
-            let err = Jurassic.build(&req, model(MID)).unwrap_err().to_string();
-            assert!(err.starts_with("jurassic: "), "{err}");
-            assert!(err.contains(feature), "{err}");
-        }
+        assert_refuses(
+            &Jurassic,
+            model(MID),
+            [
+                (PortableRequest::prompt("x").system("s"), "system prompt"),
+                (PortableRequest::prompt("x").top_k(5), "top_k"),
+                (PortableRequest::default(), "no messages"),
+                (
+                    PortableRequest::prompt("x").message(Message::assistant("y")),
+                    "multi-turn conversation",
+                ),
+            ],
+        );
     }
 
     #[test]
@@ -338,32 +340,26 @@ mod tests {
         assert_eq!(stop_reason("stop"), StopReason::StopSequence);
     }
 
-    fn keys(value: &Value) -> std::collections::BTreeSet<String> {
-        value.as_object().unwrap().keys().cloned().collect()
-    }
-
     fn ctx() -> RenderContext<'static> {
-        RenderContext {
-            model: model(MID),
-            response_id: "0123456789abcdef0123456789abcdef",
-        }
+        crate::family::test_support::ctx(MID)
     }
 
     #[test]
     fn read_request_inverts_build() {
         let model = model(MID);
-        for req in [
-            PortableRequest::prompt("Translate to Spanish: 'Amazon Bedrock'.")
-                .max_tokens(200)
-                .temperature(0.5)
-                .top_p(0.5),
-            PortableRequest::prompt("Write a list:\n1.")
-                .stop_sequence("##")
-                .stop_sequence("\n\n"),
-        ] {
-            let body = Jurassic.build_bytes(&req, model).unwrap();
-            assert_eq!(Jurassic.read_request(&body, model).unwrap(), req);
-        }
+        assert_reads_back(
+            &Jurassic,
+            model,
+            [
+                PortableRequest::prompt("Translate to Spanish: 'Amazon Bedrock'.")
+                    .max_tokens(200)
+                    .temperature(0.5)
+                    .top_p(0.5),
+                PortableRequest::prompt("Write a list:\n1.")
+                    .stop_sequence("##")
+                    .stop_sequence("\n\n"),
+            ],
+        );
         let body = br#"{"prompt": "x", "countPenalty": {"scale": 0.5}}"#;
         assert_eq!(
             Jurassic.read_request(body, model).unwrap(),

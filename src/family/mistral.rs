@@ -157,7 +157,10 @@ mod tests {
     use super::*;
     use crate::family::prompt_template::key_paths;
     use crate::family::prompt_template::stop_or_length;
-    use crate::family::test_support::{documented_request, model, recorded, recorded_chunks};
+    use crate::family::test_support::{
+        accumulate, assert_reads_back, assert_refuses, assert_renders_back, documented_request,
+        model, recorded, recorded_chunks,
+    };
     use crate::family::ModelFamily;
     use crate::portable::StopReason;
     use crate::portable::{ContentBlock, ImageFormat, Message, ToolChoice, Usage};
@@ -207,23 +210,20 @@ mod tests {
             many_stops = many_stops.stop_sequence(format!("s{i}"));
         }
         let two_users = PortableRequest::prompt("a").message(Message::user("b"));
-        for (req, feature) in [
-            (image, "image content"),
-            (
-                PortableRequest::prompt("x").tool_choice(ToolChoice::Auto),
-                "tool use",
-            ),
-            (many_stops, "more than 10 stop sequences"),
-            (two_users, "alternate"),
-            (PortableRequest::default(), "no messages"),
-        ] {
-            let err = Mistral
-                .build(&req, model(MISTRAL_7B))
-                .unwrap_err()
-                .to_string();
-            assert!(err.starts_with("mistral: "), "{err}");
-            assert!(err.contains(feature), "{err}");
-        }
+        assert_refuses(
+            &Mistral,
+            model(MISTRAL_7B),
+            [
+                (image, "image content"),
+                (
+                    PortableRequest::prompt("x").tool_choice(ToolChoice::Auto),
+                    "tool use",
+                ),
+                (many_stops, "more than 10 stop sequences"),
+                (two_users, "alternate"),
+                (PortableRequest::default(), "no messages"),
+            ],
+        );
     }
 
     #[test]
@@ -236,11 +236,7 @@ mod tests {
 
     #[test]
     fn parses_the_recorded_stream() {
-        let mut acc = StreamAccumulator::new();
-        for chunk in recorded_chunks(NAME) {
-            acc.feed(&Mistral, &chunk).unwrap();
-        }
-        let resp = acc.finish().unwrap();
+        let resp = accumulate(&Mistral, recorded_chunks(NAME));
         assert!(resp.text.contains("hello world"), "{}", resp.text);
         assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
         assert_eq!(
@@ -255,22 +251,23 @@ mod tests {
     #[test]
     fn read_request_inverts_build() {
         let model = model(MISTRAL_7B);
-        for req in [
-            PortableRequest::prompt("Hi")
-                .message(Message::assistant("Hello."))
-                .message(Message::user("Tell me a joke."))
-                .max_tokens(200)
-                .temperature(0.3)
-                .top_p(0.8)
-                .top_k(50)
-                .stop_sequence("</s>")
-                .stop_sequence("\n\n"),
-            PortableRequest::prompt("Count to three.").message(Message::assistant("One,")),
-            PortableRequest::prompt(" spaced ").max_tokens(1),
-        ] {
-            let body = Mistral.build_bytes(&req, model).unwrap();
-            assert_eq!(Mistral.read_request(&body, model).unwrap(), req);
-        }
+        assert_reads_back(
+            &Mistral,
+            model,
+            [
+                PortableRequest::prompt("Hi")
+                    .message(Message::assistant("Hello."))
+                    .message(Message::user("Tell me a joke."))
+                    .max_tokens(200)
+                    .temperature(0.3)
+                    .top_p(0.8)
+                    .top_k(50)
+                    .stop_sequence("</s>")
+                    .stop_sequence("\n\n"),
+                PortableRequest::prompt("Count to three.").message(Message::assistant("One,")),
+                PortableRequest::prompt(" spaced ").max_tokens(1),
+            ],
+        );
         // Lossy: the system prompt is folded into the first user turn and
         // reads back as part of it.
         let req = PortableRequest::prompt("Hi")
@@ -320,10 +317,7 @@ mod tests {
     }
 
     fn ctx() -> RenderContext<'static> {
-        RenderContext {
-            model: model(MISTRAL_7B),
-            response_id: "0123456789abcdef0123456789abcdef",
-        }
+        crate::family::test_support::ctx(MISTRAL_7B)
     }
 
     #[test]
@@ -331,29 +325,23 @@ mod tests {
         // Mistral's body carries text and `stop`/`length` only: the usage is
         // not sent (and a stream's comes from the invocation metrics the
         // caller adds), so these responses have none.
-        for resp in [
-            PortableResponse {
-                text: " A 'hello world' program shows the minimal code needed to print output."
-                    .into(),
-                stop_reason: Some(StopReason::EndTurn),
-                ..Default::default()
-            },
-            PortableResponse {
-                text: " A 'hello world' program shows".into(),
-                stop_reason: Some(StopReason::MaxTokens),
-                ..Default::default()
-            },
-        ] {
-            let body = Mistral.render_response(&resp, &ctx()).unwrap();
-            assert_eq!(Mistral.parse(body.to_string().as_bytes()).unwrap(), resp);
-            let chunks = Mistral.render_chunks(&resp, &ctx()).unwrap();
-            assert!(chunks.len() > 1);
-            let mut acc = StreamAccumulator::new();
-            for chunk in &chunks {
-                acc.feed(&Mistral, chunk.to_string().as_bytes()).unwrap();
-            }
-            assert_eq!(acc.finish().unwrap(), resp);
-        }
+        assert_renders_back(
+            &Mistral,
+            &ctx(),
+            [
+                PortableResponse {
+                    text: " A 'hello world' program shows the minimal code needed to print output."
+                        .into(),
+                    stop_reason: Some(StopReason::EndTurn),
+                    ..Default::default()
+                },
+                PortableResponse {
+                    text: " A 'hello world' program shows".into(),
+                    stop_reason: Some(StopReason::MaxTokens),
+                    ..Default::default()
+                },
+            ],
+        );
         let with_usage = PortableResponse {
             usage: Some(Usage {
                 input_tokens: 1,

@@ -130,7 +130,10 @@ impl ChatDialect for Palmyra {
 mod tests {
     use super::*;
     use crate::accumulator::StreamAccumulator;
-    use crate::family::test_support::{documented_request, model, recorded, recorded_chunks};
+    use crate::family::test_support::{
+        assert_reads_back, assert_refuses, assert_unreadable_requests, documented_request, keys,
+        model, recorded, recorded_chunks,
+    };
     use crate::family::ModelFamily;
     use crate::portable::PortableResponse;
     use crate::portable::{
@@ -138,19 +141,11 @@ mod tests {
     };
     use serde_json::json;
     use serde_json::Value;
-    use std::collections::BTreeSet;
 
     const X5: &str = "writer.palmyra-x5-v1:0";
 
     fn ctx() -> RenderContext<'static> {
-        RenderContext {
-            model: model(X5),
-            response_id: "0123456789abcdef0123456789abcdef",
-        }
-    }
-
-    fn keys(value: &Value) -> BTreeSet<String> {
-        value.as_object().unwrap().keys().cloned().collect()
+        crate::family::test_support::ctx(X5)
     }
 
     #[test]
@@ -199,20 +194,20 @@ mod tests {
                 input: json!({}),
             }],
         });
-        for (req, feature) in [
-            (PortableRequest::prompt("x").top_k(3), "top_k"),
-            (
-                PortableRequest::prompt("x").tool_choice(ToolChoice::Auto),
-                "tool use",
-            ),
-            (tool_turn, "tool use"),
-            (many_stops, "more than 4 stop sequences"),
-            (PortableRequest::default(), "no messages"),
-        ] {
-            let err = Palmyra.build(&req, model).unwrap_err().to_string();
-            assert!(err.starts_with("palmyra: "), "{err}");
-            assert!(err.contains(feature), "{err}");
-        }
+        assert_refuses(
+            &Palmyra,
+            model,
+            [
+                (PortableRequest::prompt("x").top_k(3), "top_k"),
+                (
+                    PortableRequest::prompt("x").tool_choice(ToolChoice::Auto),
+                    "tool use",
+                ),
+                (tool_turn, "tool use"),
+                (many_stops, "more than 4 stop sequences"),
+                (PortableRequest::default(), "no messages"),
+            ],
+        );
     }
 
     #[test]
@@ -283,23 +278,24 @@ mod tests {
     #[test]
     fn read_request_inverts_build() {
         let model = model(X5);
-        for req in [
-            PortableRequest::prompt("Explain quantum computing in simple terms")
-                .max_tokens(512)
-                .temperature(0.5),
-            PortableRequest::prompt("Hi")
-                .system("Be brief.")
-                .message(Message::assistant("Hello."))
-                .message(Message::user("Summarise our chat."))
-                .max_tokens(100)
-                .temperature(1.2)
-                .top_p(0.9)
-                .stop_sequence("END")
-                .stop_sequence("\n\n"),
-        ] {
-            let body = Palmyra.build_bytes(&req, model).unwrap();
-            assert_eq!(Palmyra.read_request(&body, model).unwrap(), req);
-        }
+        assert_reads_back(
+            &Palmyra,
+            model,
+            [
+                PortableRequest::prompt("Explain quantum computing in simple terms")
+                    .max_tokens(512)
+                    .temperature(0.5),
+                PortableRequest::prompt("Hi")
+                    .system("Be brief.")
+                    .message(Message::assistant("Hello."))
+                    .message(Message::user("Summarise our chat."))
+                    .max_tokens(100)
+                    .temperature(1.2)
+                    .top_p(0.9)
+                    .stop_sequence("END")
+                    .stop_sequence("\n\n"),
+            ],
+        );
     }
 
     #[test]
@@ -321,19 +317,16 @@ mod tests {
                 .system("Be brief.")
                 .max_tokens(512)
         );
-        for bad in [
-            json!({"messages": [{"role": "user", "content": {"text": 3}}]}),
-            json!({"messages": [{"role": "narrator", "content": "x"}]}),
-            json!({"prompt": "x"}),
-        ] {
-            let err = Palmyra
-                .read_request(bad.to_string().as_bytes(), model)
-                .unwrap_err();
-            assert!(
-                err.to_string().starts_with("palmyra: cannot parse request"),
-                "{err}"
-            );
-        }
+        assert_unreadable_requests(
+            &Palmyra,
+            model,
+            [
+                json!({"messages": [{"role": "user", "content": {"text": 3}}]}),
+                json!({"messages": [{"role": "narrator", "content": "x"}]}),
+                json!({"prompt": "x"}),
+            ]
+            .map(|b| b.to_string()),
+        );
         assert!(Palmyra.read_request(b"[DONE]", model).is_err());
     }
 

@@ -277,26 +277,19 @@ impl Codec for StabilityImage {
 mod tests {
     use super::*;
     use crate::family::test_support::{
-        documented_request, model, recorded, recorded_in, request_fixture,
+        assert_reads_back, assert_renders_back, documented_request, keys, model, recorded,
+        recorded_in, request_fixture,
     };
     use crate::family::ModelFamily;
     use crate::portable::{ContentBlock, ImageFormat, Message, Role};
     use serde_json::json;
     use serde_json::Value;
-    use std::collections::BTreeSet;
 
     const CORE: &str = "stability.stable-image-core-v1:1";
     const PNG_1X1: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
 
     fn ctx() -> RenderContext<'static> {
-        RenderContext {
-            model: model(CORE),
-            response_id: "0123456789abcdef0123456789abcdef",
-        }
-    }
-
-    fn keys(value: &Value) -> BTreeSet<String> {
-        value.as_object().unwrap().keys().cloned().collect()
+        crate::family::test_support::ctx(CORE)
     }
 
     #[test]
@@ -420,14 +413,15 @@ mod tests {
         tall.image.width = Some(576);
         tall.image.height = Some(1344);
         tall.image.seed = Some(u64::from(MAX_SEED));
-        for req in [
-            PortableRequest::prompt("Create an image of a panda"),
-            options,
-            tall,
-        ] {
-            let body = StabilityImage.build_bytes(&req, model).unwrap();
-            assert_eq!(StabilityImage.read_request(&body, model).unwrap(), req);
-        }
+        assert_reads_back(
+            &StabilityImage,
+            model,
+            [
+                PortableRequest::prompt("Create an image of a panda"),
+                options,
+                tall,
+            ],
+        );
     }
 
     /// The request carries an aspect ratio, not a size, and no count: a
@@ -493,35 +487,33 @@ mod tests {
     #[test]
     fn rendered_responses_and_chunks_parse_back() {
         let ctx = ctx();
-        for resp in [
-            PortableResponse {
-                images: vec![PNG_1X1.into()],
-                ..Default::default()
-            },
-            PortableResponse {
-                images: vec![PNG_1X1.into(), "AAAA".into()],
-                ..Default::default()
-            },
-            PortableResponse {
-                stop_reason: Some(StopReason::ContentFiltered),
-                ..Default::default()
-            },
-            PortableResponse {
-                images: vec![PNG_1X1.into()],
-                stop_reason: Some(StopReason::ContentFiltered),
-                ..Default::default()
-            },
-            PortableResponse {
-                stop_reason: Some(StopReason::Other("Inference error".into())),
-                ..Default::default()
-            },
-        ] {
-            let body = StabilityImage.render_response(&resp, &ctx).unwrap();
-            assert_eq!(
-                StabilityImage.parse(body.to_string().as_bytes()).unwrap(),
-                resp
-            );
-        }
+        assert_renders_back(
+            &StabilityImage,
+            &ctx,
+            [
+                PortableResponse {
+                    images: vec![PNG_1X1.into()],
+                    ..Default::default()
+                },
+                PortableResponse {
+                    images: vec![PNG_1X1.into(), "AAAA".into()],
+                    ..Default::default()
+                },
+                PortableResponse {
+                    stop_reason: Some(StopReason::ContentFiltered),
+                    ..Default::default()
+                },
+                PortableResponse {
+                    images: vec![PNG_1X1.into()],
+                    stop_reason: Some(StopReason::ContentFiltered),
+                    ..Default::default()
+                },
+                PortableResponse {
+                    stop_reason: Some(StopReason::Other("Inference error".into())),
+                    ..Default::default()
+                },
+            ],
+        );
         let body = StabilityImage
             .render_response(
                 &PortableResponse {

@@ -274,24 +274,19 @@ impl Codec for StabilitySdxl {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::family::test_support::{documented_request, model, recorded};
+    use crate::family::test_support::{
+        assert_reads_back, assert_renders_back, assert_unreadable_requests, documented_request,
+        keys, model, recorded,
+    };
     use crate::family::ModelFamily;
     use crate::portable::{ContentBlock, ImageFormat, Message, Role};
     use serde_json::json;
-    use std::collections::BTreeSet;
 
     const SDXL: &str = "stability.stable-diffusion-xl-v1";
     const PNG_1X1: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
 
     fn ctx() -> RenderContext<'static> {
-        RenderContext {
-            model: model(SDXL),
-            response_id: "0123456789abcdef0123456789abcdef",
-        }
-    }
-
-    fn keys(value: &Value) -> BTreeSet<String> {
-        value.as_object().unwrap().keys().cloned().collect()
+        crate::family::test_support::ctx(SDXL)
     }
 
     #[test]
@@ -405,10 +400,11 @@ mod tests {
         wide.image.width = Some(1536);
         wide.image.height = Some(640);
         wide.image.seed = Some(0);
-        for req in [documented, wide, PortableRequest::prompt("A red fox")] {
-            let body = StabilitySdxl.build_bytes(&req, model).unwrap();
-            assert_eq!(StabilitySdxl.read_request(&body, model).unwrap(), req);
-        }
+        assert_reads_back(
+            &StabilitySdxl,
+            model,
+            [documented, wide, PortableRequest::prompt("A red fox")],
+        );
     }
 
     /// Several weighted prompts are joined, their weights lost.
@@ -437,20 +433,16 @@ mod tests {
                 ..
             }
         ));
-        for bad in [
-            json!({"prompt": "x"}),
-            json!({"text_prompts": [{"text": "x"}], "init_image": "not base64!"}),
-            json!({"text_prompts": [{"weight": 1}]}),
-        ] {
-            let err = StabilitySdxl
-                .read_request(bad.to_string().as_bytes(), model)
-                .unwrap_err();
-            assert!(
-                err.to_string()
-                    .starts_with("stability_sdxl: cannot parse request"),
-                "{err}"
-            );
-        }
+        assert_unreadable_requests(
+            &StabilitySdxl,
+            model,
+            [
+                json!({"prompt": "x"}),
+                json!({"text_prompts": [{"text": "x"}], "init_image": "not base64!"}),
+                json!({"text_prompts": [{"weight": 1}]}),
+            ]
+            .map(|b| b.to_string()),
+        );
     }
 
     /// Seeds are not portable: they are derived from the response id. A
@@ -458,28 +450,26 @@ mod tests {
     #[test]
     fn rendered_responses_and_chunks_parse_back() {
         let ctx = ctx();
-        for resp in [
-            PortableResponse {
-                images: vec![PNG_1X1.into()],
-                ..Default::default()
-            },
-            PortableResponse {
-                images: vec![PNG_1X1.into()],
-                stop_reason: Some(StopReason::ContentFiltered),
-                ..Default::default()
-            },
-            PortableResponse {
-                images: vec!["".into()],
-                stop_reason: Some(StopReason::Other("ERROR".into())),
-                ..Default::default()
-            },
-        ] {
-            let body = StabilitySdxl.render_response(&resp, &ctx).unwrap();
-            assert_eq!(
-                StabilitySdxl.parse(body.to_string().as_bytes()).unwrap(),
-                resp
-            );
-        }
+        assert_renders_back(
+            &StabilitySdxl,
+            &ctx,
+            [
+                PortableResponse {
+                    images: vec![PNG_1X1.into()],
+                    ..Default::default()
+                },
+                PortableResponse {
+                    images: vec![PNG_1X1.into()],
+                    stop_reason: Some(StopReason::ContentFiltered),
+                    ..Default::default()
+                },
+                PortableResponse {
+                    images: vec!["".into()],
+                    stop_reason: Some(StopReason::Other("ERROR".into())),
+                    ..Default::default()
+                },
+            ],
+        );
         let filtered = PortableResponse {
             stop_reason: Some(StopReason::ContentFiltered),
             ..Default::default()

@@ -1,9 +1,13 @@
 //! Helpers for the families' unit tests: models and fixtures by name.
 
+use super::model_family::{ModelFamily, RenderContext};
+use crate::accumulator::StreamAccumulator;
 use crate::catalog::Catalog;
 use crate::fixtures::FixtureStore;
 use crate::model_info::ModelInfo;
+use crate::portable::{PortableRequest, PortableResponse};
 use serde_json::Value;
+use std::collections::BTreeSet;
 
 /// The catalog entry of `id`; panics with the id if it is missing.
 pub(crate) fn model(id: &str) -> &'static ModelInfo {
@@ -63,4 +67,126 @@ pub(crate) fn recorded_chunks_in(family: &str, file: &str) -> Vec<Vec<u8>> {
         .iter()
         .map(|c| serde_json::to_vec(c).expect("a JSON value serialises"))
         .collect()
+}
+
+/// The response id every family test renders with.
+pub(crate) const RESPONSE_ID: &str = "0123456789abcdef0123456789abcdef";
+
+/// A render context for the catalog model `id`, with [`RESPONSE_ID`].
+pub(crate) fn ctx(id: &str) -> RenderContext<'static> {
+    RenderContext {
+        model: model(id),
+        response_id: RESPONSE_ID,
+    }
+}
+
+/// The keys of a JSON object (none for any other value).
+pub(crate) fn keys(value: &Value) -> BTreeSet<String> {
+    value
+        .as_object()
+        .map(|object| object.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// The answer `family` reads from `chunks`, fed in order.
+pub(crate) fn accumulate<B: AsRef<[u8]>>(
+    family: &dyn ModelFamily,
+    chunks: impl IntoIterator<Item = B>,
+) -> PortableResponse {
+    let mut acc = StreamAccumulator::new();
+    for chunk in chunks {
+        acc.feed(family, chunk.as_ref())
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    acc.finish().unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Asserts that every request, built for `model`, reads back equal.
+pub(crate) fn assert_reads_back(
+    family: &dyn ModelFamily,
+    model: &ModelInfo,
+    requests: impl IntoIterator<Item = PortableRequest>,
+) {
+    for req in requests {
+        let body = family.build_bytes(&req, model).unwrap();
+        let read = family.read_request(&body, model);
+        assert_eq!(read.as_ref().ok(), Some(&req), "{}: {read:?}", model.id);
+    }
+}
+
+/// [`assert_reads_back`] for requests each built for its own model.
+pub(crate) fn assert_reads_back_by_id<'a>(
+    family: &dyn ModelFamily,
+    cases: impl IntoIterator<Item = (PortableRequest, &'a str)>,
+) {
+    for (req, id) in cases {
+        assert_reads_back(family, model(id), [req]);
+    }
+}
+
+/// Asserts that each body is a request `family` cannot parse for `model`.
+pub(crate) fn assert_unreadable_requests<B: AsRef<[u8]>>(
+    family: &dyn ModelFamily,
+    model: &ModelInfo,
+    bodies: impl IntoIterator<Item = B>,
+) {
+    let want = format!("{}: cannot parse request", family.name());
+    for body in bodies {
+        let err = family
+            .read_request(body.as_ref(), model)
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with(&want), "{err}");
+    }
+}
+
+/// Asserts that building each request for `model` fails with an error of
+/// `family` that names the feature.
+pub(crate) fn assert_refuses<'a>(
+    family: &dyn ModelFamily,
+    model: &ModelInfo,
+    cases: impl IntoIterator<Item = (PortableRequest, &'a str)>,
+) {
+    let want = format!("{}: ", family.name());
+    for (req, feature) in cases {
+        let err = family.build(&req, model).unwrap_err().to_string();
+        assert!(err.starts_with(&want), "{err}");
+        assert!(err.contains(feature), "{feature}: {err}");
+    }
+}
+
+/// Asserts that each answer renders to a body that parses back to it and,
+/// where the family streams, to more than one chunk that accumulates to it.
+pub(crate) fn assert_renders_back(
+    family: &dyn ModelFamily,
+    ctx: &RenderContext<'_>,
+    answers: impl IntoIterator<Item = PortableResponse>,
+) {
+    for resp in answers {
+        let body = family.render_response(&resp, ctx).unwrap();
+        assert_eq!(family.parse(body.to_string().as_bytes()).unwrap(), resp);
+        if let Ok(chunks) = family.render_chunks(&resp, ctx) {
+            assert!(chunks.len() > 1, "{chunks:?}");
+            let bytes = chunks.iter().map(|c| c.to_string().into_bytes());
+            assert_eq!(accumulate(family, bytes), resp);
+        }
+    }
+}
+
+/// A tool with no description that takes any object.
+pub(crate) fn any_tool() -> crate::portable::ToolSpec {
+    crate::portable::ToolSpec {
+        name: "t".into(),
+        description: None,
+        input_schema: serde_json::json!({"type": "object"}),
+    }
+}
+
+/// Four turns with a system prompt: user, assistant, user.
+pub(crate) fn conversation() -> PortableRequest {
+    use crate::portable::Message;
+    PortableRequest::prompt("Hi")
+        .system("Be brief.")
+        .message(Message::assistant("Hello."))
+        .message(Message::user("Tell me a joke."))
 }

@@ -216,7 +216,8 @@ mod tests {
     use super::*;
     use crate::accumulator::StreamAccumulator;
     use crate::family::test_support::{
-        documented_request, model, recorded, recorded_in, request_fixture,
+        assert_reads_back_by_id, assert_unreadable_requests, documented_request, model, recorded,
+        recorded_in, request_fixture,
     };
     use crate::family::ModelFamily;
     use crate::portable::{Message, ToolSpec};
@@ -355,16 +356,15 @@ mod tests {
         v2_all.embedding.normalize = Some(false);
         let mut v2_dims = embed("x");
         v2_dims.embedding.dimensions = Some(1024);
-        for (req, id) in [
-            (embed("What services do you offer?"), V1_MODEL_ID),
-            (embed(""), V2),
-            (v2_all, V2),
-            (v2_dims, V2),
-        ] {
-            let model = model(id);
-            let body = TitanEmbed.build_bytes(&req, model).unwrap();
-            assert_eq!(TitanEmbed.read_request(&body, model).unwrap(), req, "{id}");
-        }
+        assert_reads_back_by_id(
+            &TitanEmbed,
+            [
+                (embed("What services do you offer?"), V1_MODEL_ID),
+                (embed(""), V2),
+                (v2_all, V2),
+                (v2_dims, V2),
+            ],
+        );
     }
 
     #[test]
@@ -379,18 +379,16 @@ mod tests {
         );
         assert_eq!(read.embedding.dimensions, Some(256));
         assert_eq!(read.embedding.normalize, Some(true));
-        for bad in [
-            &br#"{"texts":["x"]}"#[..],
-            br#"{"inputText":5}"#,
-            br#"[]"#,
-            b"not json",
-        ] {
-            let err = TitanEmbed.read_request(bad, v2).unwrap_err().to_string();
-            assert!(
-                err.starts_with("titan_embed: cannot parse request"),
-                "{err}"
-            );
-        }
+        assert_unreadable_requests(
+            &TitanEmbed,
+            v2,
+            [
+                &br#"{"texts":["x"]}"#[..],
+                br#"{"inputText":5}"#,
+                br#"[]"#,
+                b"not json",
+            ],
+        );
     }
 
     #[test]

@@ -305,7 +305,9 @@ impl Codec for TitanImage {
 mod tests {
     use super::*;
     use crate::accumulator::StreamAccumulator;
-    use crate::family::test_support::{documented_request, model, recorded, request_fixture};
+    use crate::family::test_support::{
+        assert_refuses, documented_request, model, recorded, request_fixture,
+    };
     use crate::family::ModelFamily;
     use crate::portable::{ContentBlock, ImageFormat, Message, Role};
     use base64::Engine as _;
@@ -378,20 +380,20 @@ mod tests {
                 },
             ],
         });
-        for (req, feature) in [
-            (too_many, "image count of 6"),
-            (big_seed, "seed 2147483647"),
-            (embed, "embedding options"),
-            (with_image, "image input"),
-            (draw("x").system("s"), "system prompt"),
-            (draw("x").temperature(0.2), "inference parameters"),
-            (draw("a").message(Message::assistant("b")), "several turns"),
-            (PortableRequest::default(), "no prompt text"),
-        ] {
-            let err = TitanImage.build(&req, model(V2)).unwrap_err().to_string();
-            assert!(err.starts_with("titan_image: "), "{err}");
-            assert!(err.contains(feature), "{err}");
-        }
+        assert_refuses(
+            &TitanImage,
+            model(V2),
+            [
+                (too_many, "image count of 6"),
+                (big_seed, "seed 2147483647"),
+                (embed, "embedding options"),
+                (with_image, "image input"),
+                (draw("x").system("s"), "system prompt"),
+                (draw("x").temperature(0.2), "inference parameters"),
+                (draw("a").message(Message::assistant("b")), "several turns"),
+                (PortableRequest::default(), "no prompt text"),
+            ],
+        );
     }
 
     #[test]

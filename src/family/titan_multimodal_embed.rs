@@ -258,7 +258,9 @@ impl Codec for TitanMultimodalEmbed {
 mod tests {
     use super::*;
     use crate::accumulator::StreamAccumulator;
-    use crate::family::test_support::{documented_request, model, recorded, request_fixture};
+    use crate::family::test_support::{
+        assert_reads_back, assert_refuses, documented_request, model, recorded, request_fixture,
+    };
     use crate::family::ModelFamily;
     use crate::portable::ImageFormat;
     use serde_json::Value;
@@ -322,29 +324,26 @@ mod tests {
         odd.embedding.dimensions = Some(512);
         let mut normalize = PortableRequest::prompt("x");
         normalize.embedding.normalize = Some(true);
-        for (req, feature) in [
-            (
-                PortableRequest::prompt("a").message(Message::user("b")),
-                "more than one input",
-            ),
-            (turn(vec![png(), png()]), "more than one image"),
-            (turn(vec![]), "no input text or image"),
-            (PortableRequest::default(), "no messages"),
-            (odd, "dimensions 512"),
-            (normalize, "normalize"),
-            (PortableRequest::prompt("x").system("s"), "system prompt"),
-            (
-                PortableRequest::prompt("x").top_k(3),
-                "inference parameters",
-            ),
-        ] {
-            let err = TitanMultimodalEmbed
-                .build(&req, model(ID))
-                .unwrap_err()
-                .to_string();
-            assert!(err.starts_with("titan_multimodal_embed: "), "{err}");
-            assert!(err.contains(feature), "{err}");
-        }
+        assert_refuses(
+            &TitanMultimodalEmbed,
+            model(ID),
+            [
+                (
+                    PortableRequest::prompt("a").message(Message::user("b")),
+                    "more than one input",
+                ),
+                (turn(vec![png(), png()]), "more than one image"),
+                (turn(vec![]), "no input text or image"),
+                (PortableRequest::default(), "no messages"),
+                (odd, "dimensions 512"),
+                (normalize, "normalize"),
+                (PortableRequest::prompt("x").system("s"), "system prompt"),
+                (
+                    PortableRequest::prompt("x").top_k(3),
+                    "inference parameters",
+                ),
+            ],
+        );
     }
 
     #[test]
@@ -380,13 +379,11 @@ mod tests {
         both.embedding.dimensions = Some(256);
         let mut image_only = turn(vec![jpeg]);
         image_only.embedding.dimensions = Some(1024);
-        for req in [PortableRequest::prompt(CAPTION), both, image_only] {
-            let body = TitanMultimodalEmbed.build_bytes(&req, model(ID)).unwrap();
-            assert_eq!(
-                TitanMultimodalEmbed.read_request(&body, model(ID)).unwrap(),
-                req
-            );
-        }
+        assert_reads_back(
+            &TitanMultimodalEmbed,
+            model(ID),
+            [PortableRequest::prompt(CAPTION), both, image_only],
+        );
     }
 
     #[test]

@@ -300,7 +300,9 @@ impl Codec for TitanText {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::family::test_support::{documented_request, model, recorded};
+    use crate::family::test_support::{
+        accumulate, assert_reads_back, assert_refuses, documented_request, model, recorded,
+    };
     use crate::family::ModelFamily;
     use crate::portable::Message;
     use serde_json::json;
@@ -334,15 +336,15 @@ mod tests {
     #[test]
     fn refuses_what_titan_cannot_express() {
         let model = model("amazon.titan-text-lite-v1");
-        for (req, feature) in [
-            (PortableRequest::prompt("x").system("s"), "system prompt"),
-            (PortableRequest::prompt("x").top_k(5), "top_k"),
-            (PortableRequest::default(), "no messages"),
-        ] {
-            let err = TitanText.build(&req, model).unwrap_err().to_string();
-            assert!(err.starts_with("titan_text: "), "{err}");
-            assert!(err.contains(feature), "{err}");
-        }
+        assert_refuses(
+            &TitanText,
+            model,
+            [
+                (PortableRequest::prompt("x").system("s"), "system prompt"),
+                (PortableRequest::prompt("x").top_k(5), "top_k"),
+                (PortableRequest::default(), "no messages"),
+            ],
+        );
     }
 
     #[test]
@@ -389,19 +391,20 @@ mod tests {
     #[test]
     fn read_request_inverts_build() {
         let model = model("amazon.titan-text-express-v1");
-        for req in [
-            PortableRequest::prompt("Explain quantum physics.")
-                .max_tokens(512)
-                .temperature(0.5),
-            PortableRequest::prompt("Hi")
-                .message(Message::assistant("Hello."))
-                .message(Message::user("Joke?"))
-                .top_p(0.9)
-                .stop_sequence("User:"),
-        ] {
-            let body = TitanText.build_bytes(&req, model).unwrap();
-            assert_eq!(TitanText.read_request(&body, model).unwrap(), req);
-        }
+        assert_reads_back(
+            &TitanText,
+            model,
+            [
+                PortableRequest::prompt("Explain quantum physics.")
+                    .max_tokens(512)
+                    .temperature(0.5),
+                PortableRequest::prompt("Hi")
+                    .message(Message::assistant("Hello."))
+                    .message(Message::user("Joke?"))
+                    .top_p(0.9)
+                    .stop_sequence("User:"),
+            ],
+        );
     }
 
     #[test]
@@ -425,11 +428,10 @@ mod tests {
 
         let chunks = TitanText.render_chunks(&resp, &ctx).unwrap();
         assert!(chunks.len() > 1);
-        let mut acc = StreamAccumulator::new();
-        for chunk in &chunks {
-            acc.feed(&TitanText, chunk.to_string().as_bytes()).unwrap();
-        }
-        assert_eq!(acc.finish().unwrap(), resp);
+        assert_eq!(
+            accumulate(&TitanText, chunks.iter().map(|c| c.to_string())),
+            resp
+        );
     }
 
     #[test]

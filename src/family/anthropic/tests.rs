@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::family::test_support::{
-    documented_request, model, recorded, recorded_chunks_in, recorded_in,
+    accumulate, documented_request, model, recorded, recorded_chunks_in, recorded_in,
 };
 use crate::family::ModelFamily;
 use crate::portable::{ImageFormat, Message, ToolSpec};
@@ -121,11 +121,7 @@ fn parses_a_recorded_tool_call() {
 #[test]
 fn streams_text_and_tool_calls() {
     for (file, expect_tool) in [("default", false), ("tool_use", true)] {
-        let mut acc = StreamAccumulator::new();
-        for chunk in recorded_chunks_in(NAME, file) {
-            acc.feed(&AnthropicMessages, &chunk).unwrap();
-        }
-        let resp = acc.finish().unwrap();
+        let resp = accumulate(&AnthropicMessages, recorded_chunks_in(NAME, file));
         let usage = resp.usage.unwrap();
         assert!(usage.input_tokens > 0 && usage.output_tokens > 0, "{file}");
         assert!(resp.metrics.is_some(), "{file}");
@@ -220,12 +216,17 @@ fn rendered_responses_and_chunks_parse_back() {
                 .unwrap(),
             resp
         );
-        let mut acc = StreamAccumulator::new();
-        for chunk in AnthropicMessages.render_chunks(&resp, &ctx).unwrap() {
-            acc.feed(&AnthropicMessages, chunk.to_string().as_bytes())
-                .unwrap();
-        }
-        assert_eq!(acc.finish().unwrap(), resp);
+        assert_eq!(
+            accumulate(
+                &AnthropicMessages,
+                AnthropicMessages
+                    .render_chunks(&resp, &ctx)
+                    .unwrap()
+                    .into_iter()
+                    .map(|c| c.to_string())
+            ),
+            resp
+        );
     }
 }
 

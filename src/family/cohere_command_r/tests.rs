@@ -2,7 +2,8 @@
 
 use super::*;
 use crate::family::test_support::{
-    documented_request, model, recorded, recorded_chunks_in, recorded_in, request_fixture,
+    accumulate, assert_reads_back, assert_refuses, assert_unreadable_requests, documented_request,
+    keys, model, recorded, recorded_chunks_in, recorded_in, request_fixture,
 };
 use crate::family::ModelFamily;
 use crate::portable::Usage;
@@ -135,29 +136,26 @@ fn refuses_what_command_r_cannot_express() {
             is_error: false,
         }],
     };
-    for (req, feature) in [
-        (PortableRequest::default().message(image), "image content"),
-        (
-            PortableRequest::prompt("x").tool_choice(ToolChoice::Any),
-            "tool choice",
-        ),
-        (PortableRequest::default(), "no messages"),
-        (
-            PortableRequest::prompt("x").message(Message::assistant("y")),
-            "ends with an assistant turn",
-        ),
-        (
-            PortableRequest::default().message(orphan_result),
-            "call nope",
-        ),
-    ] {
-        let err = CohereCommandR
-            .build(&req, model(R))
-            .unwrap_err()
-            .to_string();
-        assert!(err.starts_with("cohere_command_r: "), "{err}");
-        assert!(err.contains(feature), "{err}");
-    }
+    assert_refuses(
+        &CohereCommandR,
+        model(R),
+        [
+            (PortableRequest::default().message(image), "image content"),
+            (
+                PortableRequest::prompt("x").tool_choice(ToolChoice::Any),
+                "tool choice",
+            ),
+            (PortableRequest::default(), "no messages"),
+            (
+                PortableRequest::prompt("x").message(Message::assistant("y")),
+                "ends with an assistant turn",
+            ),
+            (
+                PortableRequest::default().message(orphan_result),
+                "call nope",
+            ),
+        ],
+    );
 }
 
 #[test]
@@ -190,11 +188,7 @@ fn parses_a_recorded_tool_call() {
 #[test]
 fn streams_text_and_tool_calls() {
     for (file, expect_tool) in [("default", false), ("tool_use", true)] {
-        let mut acc = StreamAccumulator::new();
-        for chunk in recorded_chunks_in(NAME, file) {
-            acc.feed(&CohereCommandR, &chunk).unwrap();
-        }
-        let resp = acc.finish().unwrap();
+        let resp = accumulate(&CohereCommandR, recorded_chunks_in(NAME, file));
         assert!(resp.metrics.is_some(), "{file}");
         assert!(resp.usage.unwrap().output_tokens > 0, "{file}");
         if expect_tool {
@@ -237,15 +231,8 @@ fn finish_reasons_map() {
     );
 }
 
-fn keys(value: &Value) -> std::collections::BTreeSet<String> {
-    value.as_object().unwrap().keys().cloned().collect()
-}
-
 fn ctx() -> RenderContext<'static> {
-    RenderContext {
-        model: model(R),
-        response_id: "0123456789abcdef0123456789abcdef",
-    }
+    crate::family::test_support::ctx(R)
 }
 
 #[test]
@@ -267,52 +254,53 @@ fn read_request_inverts_build() {
             "units": {"type": "array", "items": {"type": "string"}}
         }, "required": ["location"]}),
     };
-    for req in [
-        PortableRequest::prompt("Describe a hello world program.")
-            .max_tokens(512)
-            .temperature(0.5),
-        PortableRequest::prompt("Who discovered gravity?")
-            .system("You are a physics tutor.")
-            .message(Message::assistant("Isaac Newton."))
-            .message(Message::user("What year was that?"))
-            .max_tokens(100)
-            .temperature(0.2)
-            .top_p(0.75)
-            .top_k(50)
-            .stop_sequence("User:")
-            .stop_sequence("##"),
-        // Tool call ids are synthesised (`call_0`, ... in conversation
-        // order), so the request uses those.
-        PortableRequest::prompt("Weather in Seattle and Paris?")
-            .tool(tool)
-            .message(Message {
-                role: Role::Assistant,
-                content: vec![
-                    ContentBlock::Text("I will check.".into()),
-                    call("call_0", "Seattle, WA"),
-                    call("call_1", "Paris"),
-                ],
-            })
-            .message(Message {
-                role: Role::User,
-                content: vec![
-                    ContentBlock::ToolResult {
-                        tool_use_id: "call_1".into(),
-                        content: vec![ToolResultContent::Json(json!({"temperature_c": 12}))],
-                        is_error: false,
-                    },
-                    ContentBlock::ToolResult {
-                        tool_use_id: "call_0".into(),
-                        content: vec![ToolResultContent::Text("timeout".into())],
-                        is_error: true,
-                    },
-                    ContentBlock::Text("Be brief.".into()),
-                ],
-            }),
-    ] {
-        let body = CohereCommandR.build_bytes(&req, model).unwrap();
-        assert_eq!(CohereCommandR.read_request(&body, model).unwrap(), req);
-    }
+    assert_reads_back(
+        &CohereCommandR,
+        model,
+        [
+            PortableRequest::prompt("Describe a hello world program.")
+                .max_tokens(512)
+                .temperature(0.5),
+            PortableRequest::prompt("Who discovered gravity?")
+                .system("You are a physics tutor.")
+                .message(Message::assistant("Isaac Newton."))
+                .message(Message::user("What year was that?"))
+                .max_tokens(100)
+                .temperature(0.2)
+                .top_p(0.75)
+                .top_k(50)
+                .stop_sequence("User:")
+                .stop_sequence("##"),
+            // Tool call ids are synthesised (`call_0`, ... in conversation
+            // order), so the request uses those.
+            PortableRequest::prompt("Weather in Seattle and Paris?")
+                .tool(tool)
+                .message(Message {
+                    role: Role::Assistant,
+                    content: vec![
+                        ContentBlock::Text("I will check.".into()),
+                        call("call_0", "Seattle, WA"),
+                        call("call_1", "Paris"),
+                    ],
+                })
+                .message(Message {
+                    role: Role::User,
+                    content: vec![
+                        ContentBlock::ToolResult {
+                            tool_use_id: "call_1".into(),
+                            content: vec![ToolResultContent::Json(json!({"temperature_c": 12}))],
+                            is_error: false,
+                        },
+                        ContentBlock::ToolResult {
+                            tool_use_id: "call_0".into(),
+                            content: vec![ToolResultContent::Text("timeout".into())],
+                            is_error: true,
+                        },
+                        ContentBlock::Text("Be brief.".into()),
+                    ],
+                }),
+        ],
+    );
 }
 
 #[test]
@@ -332,16 +320,15 @@ fn read_request_takes_foreign_bodies_and_refuses_bad_ones() {
             is_error: false,
         }]
     );
-    for bad in [
-        &b"{}"[..],
-        br#"{"message": 1}"#,
-        br#"{"message": "x", "nope": 1}"#,
-    ] {
-        let err = CohereCommandR.read_request(bad, model(R)).unwrap_err();
-        assert!(err
-            .to_string()
-            .starts_with("cohere_command_r: cannot parse request"));
-    }
+    assert_unreadable_requests(
+        &CohereCommandR,
+        model(R),
+        [
+            &b"{}"[..],
+            br#"{"message": 1}"#,
+            br#"{"message": "x", "nope": 1}"#,
+        ],
+    );
 }
 
 #[test]
@@ -390,12 +377,10 @@ fn rendered_responses_and_chunks_parse_back() {
             resp
         );
         let chunks = CohereCommandR.render_chunks(&resp, &ctx()).unwrap();
-        let mut acc = StreamAccumulator::new();
-        for chunk in &chunks {
-            acc.feed(&CohereCommandR, chunk.to_string().as_bytes())
-                .unwrap();
-        }
-        assert_eq!(acc.finish().unwrap(), resp);
+        assert_eq!(
+            accumulate(&CohereCommandR, chunks.iter().map(|c| c.to_string())),
+            resp
+        );
         if resp.tool_calls.is_empty() {
             assert!(chunks.len() > 3, "{chunks:?}");
         }

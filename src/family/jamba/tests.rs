@@ -5,7 +5,8 @@ use crate::accumulator::StreamAccumulator;
 use crate::family::chat_completions::stop_reason;
 use crate::family::model_family::RenderContext;
 use crate::family::test_support::{
-    documented_request, model, recorded, recorded_chunks, recorded_in, request_fixture,
+    accumulate, assert_reads_back_by_id, documented_request, keys, model, recorded,
+    recorded_chunks, recorded_in, request_fixture,
 };
 use crate::family::ModelFamily;
 use crate::portable::*;
@@ -160,11 +161,7 @@ fn parses_a_recorded_tool_call() {
 
 #[test]
 fn parses_the_recorded_stream() {
-    let mut acc = StreamAccumulator::new();
-    for chunk in recorded_chunks(NAME) {
-        acc.feed(&Jamba, &chunk).unwrap();
-    }
-    let resp = acc.finish().unwrap();
+    let resp = accumulate(&Jamba, recorded_chunks(NAME));
     assert!(resp.text.contains("Jamba"), "{}", resp.text);
     assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
     assert_eq!(resp.usage.unwrap().output_tokens, 14);
@@ -187,15 +184,8 @@ fn streamed_tool_call_pieces_are_assembled() {
     assert_eq!(resp.stop_reason, Some(StopReason::ToolUse));
 }
 
-fn keys(value: &Value) -> std::collections::BTreeSet<String> {
-    value.as_object().unwrap().keys().cloned().collect()
-}
-
 fn ctx() -> RenderContext<'static> {
-    RenderContext {
-        model: model(MINI),
-        response_id: "0123456789abcdef0123456789abcdef",
-    }
+    crate::family::test_support::ctx(MINI)
 }
 
 #[test]
@@ -211,59 +201,58 @@ fn read_request_inverts_build() {
         content: vec![ToolResultContent::Text(text.into())],
         is_error: false,
     };
-    for (req, id) in [
-        (
-            PortableRequest::prompt("which llm are you?")
-                .max_tokens(100)
-                .top_p(0.8)
-                .temperature(0.7),
-            LARGE,
-        ),
-        (
-            PortableRequest::prompt("Who was the first emperor of Rome?")
-                .system("You are a history teacher.")
-                .message(Message::assistant("Augustus."))
-                .message(Message::user("Who came after him?"))
-                .stop_sequence("##")
-                .stop_sequence("END"),
-            JAMBA_INSTRUCT,
-        ),
-        (
-            PortableRequest::prompt("Weather in Seattle and Paris?")
-                .system("Use the tools.")
-                .tool(weather_tool())
-                .message(Message {
-                    role: Role::Assistant,
-                    content: vec![
-                        ContentBlock::Text("Checking both.".into()),
-                        call("call_1", "Seattle, WA"),
-                        call("call_2", "Paris"),
-                    ],
-                })
-                .message(Message {
-                    role: Role::User,
-                    content: vec![
-                        result("call_1", "54F"),
-                        result("call_2", "{\"c\":12}"),
-                        ContentBlock::Text("Answer in Celsius.".into()),
-                    ],
-                })
-                .message(Message {
-                    role: Role::Assistant,
-                    content: vec![call("call_3", "Paris")],
-                })
-                .message(Message {
-                    role: Role::User,
-                    content: vec![result("call_3", "12C")],
-                })
-                .max_tokens(200),
-            MINI,
-        ),
-    ] {
-        let model = model(id);
-        let body = Jamba.build_bytes(&req, model).unwrap();
-        assert_eq!(Jamba.read_request(&body, model).unwrap(), req, "{id}");
-    }
+    assert_reads_back_by_id(
+        &Jamba,
+        [
+            (
+                PortableRequest::prompt("which llm are you?")
+                    .max_tokens(100)
+                    .top_p(0.8)
+                    .temperature(0.7),
+                LARGE,
+            ),
+            (
+                PortableRequest::prompt("Who was the first emperor of Rome?")
+                    .system("You are a history teacher.")
+                    .message(Message::assistant("Augustus."))
+                    .message(Message::user("Who came after him?"))
+                    .stop_sequence("##")
+                    .stop_sequence("END"),
+                JAMBA_INSTRUCT,
+            ),
+            (
+                PortableRequest::prompt("Weather in Seattle and Paris?")
+                    .system("Use the tools.")
+                    .tool(weather_tool())
+                    .message(Message {
+                        role: Role::Assistant,
+                        content: vec![
+                            ContentBlock::Text("Checking both.".into()),
+                            call("call_1", "Seattle, WA"),
+                            call("call_2", "Paris"),
+                        ],
+                    })
+                    .message(Message {
+                        role: Role::User,
+                        content: vec![
+                            result("call_1", "54F"),
+                            result("call_2", "{\"c\":12}"),
+                            ContentBlock::Text("Answer in Celsius.".into()),
+                        ],
+                    })
+                    .message(Message {
+                        role: Role::Assistant,
+                        content: vec![call("call_3", "Paris")],
+                    })
+                    .message(Message {
+                        role: Role::User,
+                        content: vec![result("call_3", "12C")],
+                    })
+                    .max_tokens(200),
+                MINI,
+            ),
+        ],
+    );
 }
 
 #[test]
@@ -337,11 +326,10 @@ fn rendered_responses_and_chunks_parse_back() {
         assert_eq!(Jamba.parse(body.to_string().as_bytes()).unwrap(), resp);
         let chunks = Jamba.render_chunks(&resp, &ctx()).unwrap();
         assert!(chunks.len() > 2);
-        let mut acc = StreamAccumulator::new();
-        for chunk in &chunks {
-            acc.feed(&Jamba, chunk.to_string().as_bytes()).unwrap();
-        }
-        assert_eq!(acc.finish().unwrap(), resp);
+        assert_eq!(
+            accumulate(&Jamba, chunks.iter().map(|c| c.to_string())),
+            resp
+        );
     }
 }
 

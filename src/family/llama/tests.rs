@@ -3,20 +3,14 @@
 use super::*;
 use crate::family::prompt_template::key_paths;
 use crate::family::test_support::{
-    documented_request, model, recorded, recorded_chunks, recorded_in,
+    accumulate, any_tool, assert_reads_back_by_id, assert_renders_back, assert_unreadable_requests,
+    conversation, documented_request, model, recorded, recorded_chunks, recorded_in,
 };
 use crate::family::ModelFamily;
-use crate::portable::{ContentBlock, ImageFormat, Message, ToolSpec};
+use crate::portable::{ContentBlock, ImageFormat, Message};
 use serde_json::{json, Value};
 
 const LLAMA3_8B: &str = "meta.llama3-8b-instruct-v1:0";
-
-fn conversation() -> PortableRequest {
-    PortableRequest::prompt("Hi")
-        .system("Be brief.")
-        .message(Message::assistant("Hello."))
-        .message(Message::user("Tell me a joke."))
-}
 
 fn image_request() -> PortableRequest {
     PortableRequest::default().message(Message {
@@ -130,11 +124,7 @@ fn vision_models_take_images() {
 
 #[test]
 fn refuses_what_llama_cannot_express() {
-    let tool = ToolSpec {
-        name: "t".into(),
-        description: None,
-        input_schema: json!({"type": "object"}),
-    };
+    let tool = any_tool();
     for (req, id, feature) in [
         (image_request(), LLAMA3_8B, "image content"),
         (
@@ -184,11 +174,7 @@ fn parses_a_response_cut_at_the_limit() {
 
 #[test]
 fn parses_the_recorded_stream() {
-    let mut acc = StreamAccumulator::new();
-    for chunk in recorded_chunks(NAME) {
-        acc.feed(&Llama, &chunk).unwrap();
-    }
-    let resp = acc.finish().unwrap();
+    let resp = accumulate(&Llama, recorded_chunks(NAME));
     assert!(resp.text.contains("hello world"), "{}", resp.text);
     assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
     assert_eq!(
@@ -230,35 +216,34 @@ fn read_request_inverts_build() {
             content: vec![image(ImageFormat::Jpeg, JPEG)],
         })
         .max_tokens(100);
-    for (req, id) in [
-        (
-            conversation().max_tokens(256).temperature(0.2).top_p(0.8),
-            LLAMA3_8B,
-        ),
-        (conversation().temperature(0.0), "meta.llama2-13b-chat-v1"),
-        (
-            PortableRequest::prompt("Count to three.")
-                .message(Message::assistant("One,"))
-                .max_tokens(8),
-            "meta.llama2-70b-chat-v1",
-        ),
-        (
-            PortableRequest::prompt("Count to three.").message(Message::assistant("One,")),
-            "meta.llama4-scout-17b-instruct-v1:0",
-        ),
-        (
-            PortableRequest::prompt("a")
-                .message(Message::user("b"))
-                .message(Message::assistant("c")),
-            "meta.llama3-3-70b-instruct-v1:0",
-        ),
-        (vision.clone(), "meta.llama3-2-11b-instruct-v1:0"),
-        (vision, "meta.llama4-maverick-17b-instruct-v1:0"),
-    ] {
-        let model = model(id);
-        let body = Llama.build_bytes(&req, model).unwrap();
-        assert_eq!(Llama.read_request(&body, model).unwrap(), req, "{id}");
-    }
+    assert_reads_back_by_id(
+        &Llama,
+        [
+            (
+                conversation().max_tokens(256).temperature(0.2).top_p(0.8),
+                LLAMA3_8B,
+            ),
+            (conversation().temperature(0.0), "meta.llama2-13b-chat-v1"),
+            (
+                PortableRequest::prompt("Count to three.")
+                    .message(Message::assistant("One,"))
+                    .max_tokens(8),
+                "meta.llama2-70b-chat-v1",
+            ),
+            (
+                PortableRequest::prompt("Count to three.").message(Message::assistant("One,")),
+                "meta.llama4-scout-17b-instruct-v1:0",
+            ),
+            (
+                PortableRequest::prompt("a")
+                    .message(Message::user("b"))
+                    .message(Message::assistant("c")),
+                "meta.llama3-3-70b-instruct-v1:0",
+            ),
+            (vision.clone(), "meta.llama3-2-11b-instruct-v1:0"),
+            (vision, "meta.llama4-maverick-17b-instruct-v1:0"),
+        ],
+    );
 }
 
 #[test]
@@ -299,62 +284,51 @@ fn reads_prompts_not_made_by_the_builder() {
             image(ImageFormat::Png, &[1, 2, 3]),
         ]
     );
-    for bad in [
-        json!({"prompt": 1}),
-        json!({"prompt": "x", "images": ["not base64!"]}),
-        json!({"prompt": "x", "top_k": 5}),
-    ] {
-        let err = Llama
-            .read_request(bad.to_string().as_bytes(), model)
-            .unwrap_err();
-        assert!(
-            err.to_string().starts_with("llama: cannot parse request"),
-            "{err}"
-        );
-    }
+    assert_unreadable_requests(
+        &Llama,
+        model,
+        [
+            json!({"prompt": 1}),
+            json!({"prompt": "x", "images": ["not base64!"]}),
+            json!({"prompt": "x", "top_k": 5}),
+        ]
+        .map(|b| b.to_string()),
+    );
 }
 
 fn ctx() -> RenderContext<'static> {
-    RenderContext {
-        model: model(LLAMA3_8B),
-        response_id: "0123456789abcdef0123456789abcdef",
-    }
+    crate::family::test_support::ctx(LLAMA3_8B)
 }
 
 #[test]
 fn rendered_responses_and_chunks_parse_back() {
     // Llama carries text, `stop`/`length` and both counts: a response
     // with those round-trips exactly.
-    for resp in [
-        PortableResponse {
-            text: "A 'hello world' program prints a greeting to show the toolchain works.".into(),
-            stop_reason: Some(StopReason::EndTurn),
-            usage: Some(Usage {
-                input_tokens: 27,
-                output_tokens: 21,
-            }),
-            ..Default::default()
-        },
-        PortableResponse {
-            text: "A 'hello world' program is the first".into(),
-            stop_reason: Some(StopReason::MaxTokens),
-            usage: Some(Usage {
-                input_tokens: 27,
-                output_tokens: 16,
-            }),
-            ..Default::default()
-        },
-    ] {
-        let body = Llama.render_response(&resp, &ctx()).unwrap();
-        assert_eq!(Llama.parse(body.to_string().as_bytes()).unwrap(), resp);
-        let chunks = Llama.render_chunks(&resp, &ctx()).unwrap();
-        assert!(chunks.len() > 1);
-        let mut acc = StreamAccumulator::new();
-        for chunk in &chunks {
-            acc.feed(&Llama, chunk.to_string().as_bytes()).unwrap();
-        }
-        assert_eq!(acc.finish().unwrap(), resp);
-    }
+    assert_renders_back(
+        &Llama,
+        &ctx(),
+        [
+            PortableResponse {
+                text: "A 'hello world' program prints a greeting to show the toolchain works."
+                    .into(),
+                stop_reason: Some(StopReason::EndTurn),
+                usage: Some(Usage {
+                    input_tokens: 27,
+                    output_tokens: 21,
+                }),
+                ..Default::default()
+            },
+            PortableResponse {
+                text: "A 'hello world' program is the first".into(),
+                stop_reason: Some(StopReason::MaxTokens),
+                usage: Some(Usage {
+                    input_tokens: 27,
+                    output_tokens: 16,
+                }),
+                ..Default::default()
+            },
+        ],
+    );
     // What Llama cannot name is sent as `stop`.
     let resp = PortableResponse {
         stop_reason: Some(StopReason::StopSequence),

@@ -5,7 +5,8 @@ use crate::accumulator::StreamAccumulator;
 use crate::family::model_family::RenderContext;
 use crate::family::prompt_template::key_paths;
 use crate::family::test_support::{
-    documented_request, model, recorded, recorded_chunks_in, recorded_in, request_fixture,
+    accumulate, assert_reads_back_by_id, assert_refuses, assert_renders_back, documented_request,
+    model, recorded, recorded_chunks_in, recorded_in, request_fixture,
 };
 use crate::family::ModelFamily;
 use crate::portable::*;
@@ -99,29 +100,26 @@ fn refuses_what_mistral_chat_cannot_express() {
             is_error: true,
         }],
     });
-    for (req, feature) in [
-        (image_request(), "image content"),
-        (PortableRequest::prompt("x").top_k(5), "top_k"),
-        (
-            PortableRequest::prompt("x").stop_sequence("\n"),
-            "stop sequences",
-        ),
-        (
-            PortableRequest::prompt("x")
-                .tool(weather_tool())
-                .tool_choice(ToolChoice::Tool("get_weather".into())),
-            "forcing a named tool",
-        ),
-        (error_result, "marked as an error"),
-        (PortableRequest::default(), "no messages"),
-    ] {
-        let err = MistralChat
-            .build(&req, model(LARGE_2))
-            .unwrap_err()
-            .to_string();
-        assert!(err.starts_with("mistral_chat: "), "{err}");
-        assert!(err.contains(feature), "{err}");
-    }
+    assert_refuses(
+        &MistralChat,
+        model(LARGE_2),
+        [
+            (image_request(), "image content"),
+            (PortableRequest::prompt("x").top_k(5), "top_k"),
+            (
+                PortableRequest::prompt("x").stop_sequence("\n"),
+                "stop sequences",
+            ),
+            (
+                PortableRequest::prompt("x")
+                    .tool(weather_tool())
+                    .tool_choice(ToolChoice::Tool("get_weather".into())),
+                "forcing a named tool",
+            ),
+            (error_result, "marked as an error"),
+            (PortableRequest::default(), "no messages"),
+        ],
+    );
 }
 
 #[test]
@@ -157,11 +155,7 @@ fn a_tool_call_without_an_id_gets_one() {
 #[test]
 fn streams_text_and_tool_calls() {
     for (file, expect_tool) in [("default", false), ("tool_use", true)] {
-        let mut acc = StreamAccumulator::new();
-        for chunk in recorded_chunks_in(NAME, file) {
-            acc.feed(&MistralChat, &chunk).unwrap();
-        }
-        let resp = acc.finish().unwrap();
+        let resp = accumulate(&MistralChat, recorded_chunks_in(NAME, file));
         assert!(resp.metrics.is_some(), "{file}");
         assert!(resp.usage.unwrap().output_tokens > 0, "{file}");
         if expect_tool {
@@ -257,21 +251,20 @@ fn read_request_inverts_build() {
             ],
         })
         .tool_choice(ToolChoice::None);
-    for (req, id) in [
-        (calls_and_results, LARGE_2),
-        (images, PIXTRAL),
-        (
-            PortableRequest::prompt("a")
-                .message(Message::user("b"))
-                .message(Message::assistant(""))
-                .tool_choice(ToolChoice::Auto),
-            LARGE_2,
-        ),
-    ] {
-        let model = model(id);
-        let body = MistralChat.build_bytes(&req, model).unwrap();
-        assert_eq!(MistralChat.read_request(&body, model).unwrap(), req, "{id}");
-    }
+    assert_reads_back_by_id(
+        &MistralChat,
+        [
+            (calls_and_results, LARGE_2),
+            (images, PIXTRAL),
+            (
+                PortableRequest::prompt("a")
+                    .message(Message::user("b"))
+                    .message(Message::assistant(""))
+                    .tool_choice(ToolChoice::Auto),
+                LARGE_2,
+            ),
+        ],
+    );
 }
 
 #[test]
@@ -340,10 +333,7 @@ fn reads_requests_not_made_by_the_builder() {
 }
 
 fn ctx() -> RenderContext<'static> {
-    RenderContext {
-        model: model(LARGE_2),
-        response_id: "0123456789abcdef0123456789abcdef",
-    }
+    crate::family::test_support::ctx(LARGE_2)
 }
 
 #[test]
@@ -351,58 +341,49 @@ fn rendered_responses_and_chunks_parse_back() {
     // The body carries text, tool calls (ids included) and the stop
     // reason, not usage: these responses have none (a stream's usage
     // comes from the invocation metrics the caller adds).
-    for resp in [
-        PortableResponse {
-            text: "A 'hello world' program prints a greeting to show the toolchain works.".into(),
-            stop_reason: Some(StopReason::EndTurn),
-            ..Default::default()
-        },
-        PortableResponse {
-            text: "A 'hello world' program prints".into(),
-            stop_reason: Some(StopReason::MaxTokens),
-            ..Default::default()
-        },
-        PortableResponse {
-            tool_calls: vec![ToolCall {
-                id: "Xk2pQ7vLm".into(),
-                name: "get_weather".into(),
-                input: json!({"location": "Seattle, WA"}),
-            }],
-            stop_reason: Some(StopReason::ToolUse),
-            ..Default::default()
-        },
-        PortableResponse {
-            text: "I will check both cities for you now.".into(),
-            tool_calls: vec![
-                ToolCall {
+    assert_renders_back(
+        &MistralChat,
+        &ctx(),
+        [
+            PortableResponse {
+                text: "A 'hello world' program prints a greeting to show the toolchain works."
+                    .into(),
+                stop_reason: Some(StopReason::EndTurn),
+                ..Default::default()
+            },
+            PortableResponse {
+                text: "A 'hello world' program prints".into(),
+                stop_reason: Some(StopReason::MaxTokens),
+                ..Default::default()
+            },
+            PortableResponse {
+                tool_calls: vec![ToolCall {
                     id: "Xk2pQ7vLm".into(),
                     name: "get_weather".into(),
                     input: json!({"location": "Seattle, WA"}),
-                },
-                ToolCall {
-                    id: "Ab3dE5fGh".into(),
-                    name: "get_weather".into(),
-                    input: json!({"location": "Paris", "units": ["C"]}),
-                },
-            ],
-            stop_reason: Some(StopReason::ToolUse),
-            ..Default::default()
-        },
-    ] {
-        let body = MistralChat.render_response(&resp, &ctx()).unwrap();
-        assert_eq!(
-            MistralChat.parse(body.to_string().as_bytes()).unwrap(),
-            resp
-        );
-        let chunks = MistralChat.render_chunks(&resp, &ctx()).unwrap();
-        assert!(chunks.len() > 1);
-        let mut acc = StreamAccumulator::new();
-        for chunk in &chunks {
-            acc.feed(&MistralChat, chunk.to_string().as_bytes())
-                .unwrap();
-        }
-        assert_eq!(acc.finish().unwrap(), resp);
-    }
+                }],
+                stop_reason: Some(StopReason::ToolUse),
+                ..Default::default()
+            },
+            PortableResponse {
+                text: "I will check both cities for you now.".into(),
+                tool_calls: vec![
+                    ToolCall {
+                        id: "Xk2pQ7vLm".into(),
+                        name: "get_weather".into(),
+                        input: json!({"location": "Seattle, WA"}),
+                    },
+                    ToolCall {
+                        id: "Ab3dE5fGh".into(),
+                        name: "get_weather".into(),
+                        input: json!({"location": "Paris", "units": ["C"]}),
+                    },
+                ],
+                stop_reason: Some(StopReason::ToolUse),
+                ..Default::default()
+            },
+        ],
+    );
 }
 
 #[test]

@@ -2,8 +2,8 @@
 
 use super::*;
 use crate::family::test_support::{
-    documented_request, model, recorded, recorded_chunks, recorded_chunks_in, recorded_in,
-    request_fixture,
+    accumulate, assert_reads_back, assert_refuses, documented_request, model, recorded,
+    recorded_chunks, recorded_chunks_in, recorded_in, request_fixture,
 };
 use crate::family::ModelFamily;
 use crate::portable::{ImageFormat, ToolSpec};
@@ -150,26 +150,26 @@ fn refuses_what_nova_cannot_express() {
     embed.embedding.dimensions = Some(256);
     let mut draw = PortableRequest::prompt("x");
     draw.image.count = Some(2);
-    for (req, feature) in [
-        (image, "image content on Nova Micro"),
-        (PortableRequest::default(), "no messages"),
-        (
-            PortableRequest::prompt("x").tool_choice(ToolChoice::Auto),
-            "tool choice without tools",
-        ),
-        (
-            PortableRequest::prompt("x")
-                .tool(top_song())
-                .tool_choice(ToolChoice::None),
-            "tool choice `none`",
-        ),
-        (embed, "embedding options"),
-        (draw, "image generation options"),
-    ] {
-        let err = Nova.build(&req, model(MICRO)).unwrap_err().to_string();
-        assert!(err.starts_with("nova: "), "{err}");
-        assert!(err.contains(feature), "{err}");
-    }
+    assert_refuses(
+        &Nova,
+        model(MICRO),
+        [
+            (image, "image content on Nova Micro"),
+            (PortableRequest::default(), "no messages"),
+            (
+                PortableRequest::prompt("x").tool_choice(ToolChoice::Auto),
+                "tool choice without tools",
+            ),
+            (
+                PortableRequest::prompt("x")
+                    .tool(top_song())
+                    .tool_choice(ToolChoice::None),
+                "tool choice `none`",
+            ),
+            (embed, "embedding options"),
+            (draw, "image generation options"),
+        ],
+    );
 }
 
 #[test]
@@ -322,10 +322,11 @@ fn read_request_inverts_build() {
         .tool(top_song())
         .tool_choice(ToolChoice::Any);
     let no_choice = PortableRequest::prompt("x").tool(top_song());
-    for req in [documented, conversation, tools, images, any, no_choice] {
-        let body = Nova.build_bytes(&req, model(LITE)).unwrap();
-        assert_eq!(Nova.read_request(&body, model(LITE)).unwrap(), req);
-    }
+    assert_reads_back(
+        &Nova,
+        model(LITE),
+        [documented, conversation, tools, images, any, no_choice],
+    );
 }
 
 #[test]
@@ -487,11 +488,10 @@ fn rendered_responses_and_chunks_parse_back() {
         assert_eq!(Nova.parse(body.to_string().as_bytes()).unwrap(), resp);
         assert_eq!(body["usage"]["totalTokens"], 83);
         let chunks = Nova.render_chunks(&resp, &ctx).unwrap();
-        let mut acc = StreamAccumulator::new();
-        for chunk in &chunks {
-            acc.feed(&Nova, chunk.to_string().as_bytes()).unwrap();
-        }
-        assert_eq!(acc.finish().unwrap(), resp);
+        assert_eq!(
+            accumulate(&Nova, chunks.iter().map(|c| c.to_string())),
+            resp
+        );
         assert_eq!(chunks[0], json!({"messageStart": {"role": "assistant"}}));
     }
 }

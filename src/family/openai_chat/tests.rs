@@ -5,7 +5,8 @@ use crate::accumulator::StreamAccumulator;
 use crate::family::chat_completions::stop_reason;
 use crate::family::model_family::RenderContext;
 use crate::family::test_support::{
-    documented_request, model, recorded, recorded_chunks_in, recorded_in, request_fixture,
+    accumulate, assert_reads_back, assert_refuses, documented_request, keys, model, recorded,
+    recorded_chunks_in, recorded_in, request_fixture,
 };
 use crate::family::ModelFamily;
 use crate::portable::*;
@@ -14,20 +15,12 @@ use crate::portable::{
     ToolChoice, ToolResultContent, ToolSpec, Usage,
 };
 use serde_json::{json, Value};
-use std::collections::BTreeSet;
 
 const GPT_OSS: &str = "openai.gpt-oss-20b-1:0";
 const QWEN: &str = "qwen.qwen3-32b-v1:0";
 
 fn ctx() -> RenderContext<'static> {
-    RenderContext {
-        model: model(GPT_OSS),
-        response_id: "0123456789abcdef0123456789abcdef",
-    }
-}
-
-fn keys(value: &Value) -> BTreeSet<String> {
-    value.as_object().unwrap().keys().cloned().collect()
+    crate::family::test_support::ctx(GPT_OSS)
 }
 
 /// A tool-call conversation: call, result, then the user's next text.
@@ -149,16 +142,16 @@ fn refuses_what_chat_completions_cannot_express() {
             is_error: true,
         }],
     });
-    for (req, feature) in [
-        (PortableRequest::prompt("x").top_k(40), "top_k"),
-        (image, "image content"),
-        (failed_tool, "marked as an error"),
-        (PortableRequest::default(), "no messages"),
-    ] {
-        let err = OpenAiChat.build(&req, model).unwrap_err().to_string();
-        assert!(err.starts_with("openai_chat: "), "{err}");
-        assert!(err.contains(feature), "{err}");
-    }
+    assert_refuses(
+        &OpenAiChat,
+        model,
+        [
+            (PortableRequest::prompt("x").top_k(40), "top_k"),
+            (image, "image content"),
+            (failed_tool, "marked as an error"),
+            (PortableRequest::default(), "no messages"),
+        ],
+    );
 }
 
 #[test]
@@ -190,11 +183,7 @@ fn parses_a_recorded_tool_call() {
 
 #[test]
 fn streams_text_and_tool_calls() {
-    let mut acc = StreamAccumulator::new();
-    for chunk in recorded_chunks_in(NAME, "default") {
-        acc.feed(&OpenAiChat, &chunk).unwrap();
-    }
-    let resp = acc.finish().unwrap();
+    let resp = accumulate(&OpenAiChat, recorded_chunks_in(NAME, "default"));
     assert_eq!(
         resp.text,
         "Hello! I'm doing well, thank you. How can I help you today?"
@@ -252,26 +241,27 @@ fn read_request_inverts_build() {
     with_results_then_text.messages[2]
         .content
         .push(ContentBlock::Text("Also, Rome?".into()));
-    for req in [
-        PortableRequest::prompt("Hello, how are you?")
-            .system("You are a helpful assistant.")
-            .max_tokens(150)
-            .temperature(0.7)
-            .top_p(0.9)
-            .stop_sequence("###")
-            .stop_sequence("END"),
-        PortableRequest::prompt("Hi")
-            .message(Message::assistant("Hello."))
-            .message(Message::user("Bye")),
-        tool_conversation(),
-        tool_conversation().tool_choice(ToolChoice::Any),
-        tool_conversation().tool_choice(ToolChoice::None),
-        tool_conversation().tool_choice(ToolChoice::Auto),
-        with_results_then_text,
-    ] {
-        let body = OpenAiChat.build_bytes(&req, model).unwrap();
-        assert_eq!(OpenAiChat.read_request(&body, model).unwrap(), req);
-    }
+    assert_reads_back(
+        &OpenAiChat,
+        model,
+        [
+            PortableRequest::prompt("Hello, how are you?")
+                .system("You are a helpful assistant.")
+                .max_tokens(150)
+                .temperature(0.7)
+                .top_p(0.9)
+                .stop_sequence("###")
+                .stop_sequence("END"),
+            PortableRequest::prompt("Hi")
+                .message(Message::assistant("Hello."))
+                .message(Message::user("Bye")),
+            tool_conversation(),
+            tool_conversation().tool_choice(ToolChoice::Any),
+            tool_conversation().tool_choice(ToolChoice::None),
+            tool_conversation().tool_choice(ToolChoice::Auto),
+            with_results_then_text,
+        ],
+    );
 }
 
 /// A JSON tool result is sent serialised and reads back as its text.
