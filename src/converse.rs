@@ -191,11 +191,11 @@ fn content_block(b: &Value, model: &ModelInfo) -> Result<Option<ContentBlock>, C
         return Ok(Some(ContentBlock::Text(text)));
     }
     if let Some(tool) = b.get("toolUse") {
-        return Ok(Some(ContentBlock::ToolUse {
-            id: str_field(tool, "toolUseId"),
-            name: str_field(tool, "name"),
-            input: tool.get("input").cloned().unwrap_or_else(|| json!({})),
-        }));
+        return Ok(Some(ContentBlock::tool_use(
+            str_field(tool, "toolUseId"),
+            str_field(tool, "name"),
+            tool.get("input").cloned().unwrap_or_else(|| json!({})),
+        )));
     }
     if let Some(result) = b.get("toolResult") {
         let content = result

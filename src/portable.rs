@@ -147,6 +147,69 @@ pub enum ContentBlock {
     },
 }
 
+impl ContentBlock {
+    /// A text block.
+    ///
+    /// ```
+    /// use bedrock_harness::ContentBlock;
+    /// assert_eq!(ContentBlock::text("Hi"), ContentBlock::Text("Hi".into()));
+    /// ```
+    pub fn text(text: impl Into<String>) -> Self {
+        ContentBlock::Text(text.into())
+    }
+
+    /// An image block of `data` in `format`.
+    ///
+    /// ```
+    /// use bedrock_harness::{ContentBlock, ImageFormat};
+    /// let block = ContentBlock::image(ImageFormat::Png, [0x89, b'P', b'N', b'G']);
+    /// assert!(matches!(block, ContentBlock::Image { format: ImageFormat::Png, .. }));
+    /// ```
+    pub fn image(format: ImageFormat, data: impl Into<Vec<u8>>) -> Self {
+        ContentBlock::Image {
+            format,
+            data: data.into(),
+        }
+    }
+
+    /// A call of the tool `name` with `input`, tied to its result by `id`.
+    ///
+    /// ```
+    /// use bedrock_harness::ContentBlock;
+    /// let call = ContentBlock::tool_use("call_1", "get_weather", serde_json::json!({"city": "Paris"}));
+    /// assert!(matches!(call, ContentBlock::ToolUse { ref name, .. } if name == "get_weather"));
+    /// ```
+    pub fn tool_use(id: impl Into<String>, name: impl Into<String>, input: Value) -> Self {
+        ContentBlock::ToolUse {
+            id: id.into(),
+            name: name.into(),
+            input,
+        }
+    }
+
+    /// The successful text result of the call `tool_use_id`.
+    ///
+    /// ```
+    /// use bedrock_harness::{ContentBlock, ToolResultContent};
+    /// let result = ContentBlock::tool_result("call_1", "12C");
+    /// assert_eq!(
+    ///     result,
+    ///     ContentBlock::ToolResult {
+    ///         tool_use_id: "call_1".into(),
+    ///         content: vec![ToolResultContent::Text("12C".into())],
+    ///         is_error: false,
+    ///     }
+    /// );
+    /// ```
+    pub fn tool_result(tool_use_id: impl Into<String>, text: impl Into<String>) -> Self {
+        ContentBlock::ToolResult {
+            tool_use_id: tool_use_id.into(),
+            content: vec![ToolResultContent::Text(text.into())],
+            is_error: false,
+        }
+    }
+}
+
 /// One turn of the conversation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Message {
@@ -157,20 +220,25 @@ pub struct Message {
 }
 
 impl Message {
+    /// A turn of `role` holding `content`.
+    ///
+    /// ```
+    /// use bedrock_harness::{ContentBlock, Message, Role};
+    /// let turn = Message::new(Role::User, vec![ContentBlock::text("Hi")]);
+    /// assert_eq!(turn, Message::user("Hi"));
+    /// ```
+    pub fn new(role: Role, content: Vec<ContentBlock>) -> Self {
+        Message { role, content }
+    }
+
     /// A user turn of plain text.
     pub fn user(text: impl Into<String>) -> Self {
-        Message {
-            role: Role::User,
-            content: vec![ContentBlock::Text(text.into())],
-        }
+        Message::new(Role::User, vec![ContentBlock::Text(text.into())])
     }
 
     /// An assistant turn of plain text.
     pub fn assistant(text: impl Into<String>) -> Self {
-        Message {
-            role: Role::Assistant,
-            content: vec![ContentBlock::Text(text.into())],
-        }
+        Message::new(Role::Assistant, vec![ContentBlock::Text(text.into())])
     }
 
     /// The turn's text blocks joined together (images and tools left out).

@@ -69,12 +69,29 @@ impl FakeRequest {
     }
 
     pub(crate) fn from_wiremock(req: &wiremock::Request) -> Self {
+        FakeRequest::from_http(
+            &req.method,
+            req.url.path(),
+            req.url.query(),
+            &req.headers,
+            req.body.clone(),
+        )
+    }
+
+    /// The request of an `http` method, path, query, headers and body, as
+    /// hyper and wiremock both hand them over.
+    pub(crate) fn from_http(
+        method: &hyper::Method,
+        path: &str,
+        query: Option<&str>,
+        headers: &hyper::HeaderMap,
+        body: Vec<u8>,
+    ) -> Self {
         FakeRequest {
-            method: req.method.to_string(),
-            path: req.url.path().to_string(),
-            query: req.url.query().unwrap_or_default().to_string(),
-            headers: req
-                .headers
+            method: method.to_string(),
+            path: path.to_string(),
+            query: query.unwrap_or_default().to_string(),
+            headers: headers
                 .iter()
                 .map(|(n, v)| {
                     (
@@ -83,7 +100,7 @@ impl FakeRequest {
                     )
                 })
                 .collect(),
-            body: req.body.clone(),
+            body,
         }
     }
 }

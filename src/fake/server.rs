@@ -74,22 +74,13 @@ async fn answer(
             return to_hyper(err.to_response("00000000-0000-0000-0000-000000000000"));
         }
     };
-    let request = FakeRequest {
-        method: parts.method.to_string(),
-        path: parts.uri.path().to_string(),
-        query: parts.uri.query().unwrap_or_default().to_string(),
-        headers: parts
-            .headers
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str().to_ascii_lowercase(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect(),
+    let request = FakeRequest::from_http(
+        &parts.method,
+        parts.uri.path(),
+        parts.uri.query(),
+        &parts.headers,
         body,
-    };
+    );
     if let Some(recorder) = recorder.filter(|_| !request.path.starts_with(super::control::PREFIX)) {
         return to_hyper(recorder.forward(&request).await);
     }

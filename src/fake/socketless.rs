@@ -2,8 +2,6 @@
 
 use super::http::FakeRequest;
 use super::FakeState;
-use crate::invoke::DEFAULT_TEST_REGION;
-use aws_sdk_bedrockruntime::config::{BehaviorVersion, Credentials, Region};
 use aws_smithy_http_client::test_util::infallible_client_fn;
 use std::sync::Arc;
 
@@ -40,22 +38,13 @@ pub const SOCKETLESS_ENDPOINT: &str = "http://bedrock-harness.invalid";
 pub fn socketless_client(state: Arc<FakeState>) -> aws_sdk_bedrockruntime::Client {
     let transport = infallible_client_fn(
         move |req: hyper::Request<aws_smithy_types::body::SdkBody>| {
-            let fake = FakeRequest {
-                method: req.method().to_string(),
-                path: req.uri().path().to_string(),
-                query: req.uri().query().unwrap_or_default().to_string(),
-                headers: req
-                    .headers()
-                    .iter()
-                    .map(|(n, v)| {
-                        (
-                            n.as_str().to_ascii_lowercase(),
-                            String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                        )
-                    })
-                    .collect(),
-                body: req.body().bytes().unwrap_or_default().to_vec(),
-            };
+            let fake = FakeRequest::from_http(
+                req.method(),
+                req.uri().path(),
+                req.uri().query(),
+                req.headers(),
+                req.body().bytes().unwrap_or_default().to_vec(),
+            );
             let answer = state.handle(&fake);
             let mut builder = hyper::Response::builder().status(answer.status);
             for (name, value) in &answer.headers {
@@ -66,18 +55,7 @@ pub fn socketless_client(state: Arc<FakeState>) -> aws_sdk_bedrockruntime::Clien
                 .unwrap_or_else(|_| hyper::Response::new(aws_smithy_types::body::SdkBody::empty()))
         },
     );
-    let config = aws_sdk_bedrockruntime::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new(DEFAULT_TEST_REGION))
-        .endpoint_url(SOCKETLESS_ENDPOINT)
-        .credentials_provider(Credentials::new(
-            "test",
-            "test",
-            None,
-            None,
-            "bedrock-harness",
-        ))
-        .retry_config(aws_sdk_bedrockruntime::config::retry::RetryConfig::disabled())
+    let config = crate::invoke::test_config(SOCKETLESS_ENDPOINT)
         .http_client(transport)
         .build();
     aws_sdk_bedrockruntime::Client::from_conf(config)

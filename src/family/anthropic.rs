@@ -5,6 +5,7 @@
 
 use super::codec::Codec;
 use super::model_family::{text_pieces, RenderContext};
+use super::refusals::user_or_assistant;
 use crate::accumulator::StreamAccumulator;
 use crate::error::Error;
 use crate::model_info::ModelInfo;
@@ -397,17 +398,7 @@ fn response_model_name(id: &str) -> &str {
 }
 
 fn portable_message(m: &AnthropicMessage) -> Result<Message, Error> {
-    let role = match m.role.as_str() {
-        "user" => Role::User,
-        "assistant" => Role::Assistant,
-        other => {
-            return Err(Error::parse(
-                NAME,
-                "request",
-                format!("unknown role {other:?}"),
-            ))
-        }
-    };
+    let role = user_or_assistant(NAME, &m.role)?;
     let content = match &m.content {
         AnthropicContent::Text(text) => vec![ContentBlock::Text(text.clone())],
         AnthropicContent::Blocks(blocks) => blocks
@@ -443,11 +434,9 @@ fn portable_block(b: &AnthropicBlock) -> Option<Result<ContentBlock, Error>> {
                 }
             }
         }
-        AnthropicBlock::ToolUse { id, name, input } => ContentBlock::ToolUse {
-            id: id.clone(),
-            name: name.clone(),
-            input: input.clone(),
-        },
+        AnthropicBlock::ToolUse { id, name, input } => {
+            ContentBlock::tool_use(id.clone(), name.clone(), input.clone())
+        }
         AnthropicBlock::ToolResult {
             tool_use_id,
             content,

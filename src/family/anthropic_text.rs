@@ -358,10 +358,7 @@ mod tests {
         let model = model("anthropic.claude-v2:1");
         let image = PortableRequest::default().message(Message {
             role: Role::User,
-            content: vec![ContentBlock::Image {
-                format: ImageFormat::Png,
-                data: vec![1],
-            }],
+            content: vec![ContentBlock::image(ImageFormat::Png, vec![1])],
         });
         let tool = PortableRequest::prompt("x").tool(ToolSpec {
             name: "t".into(),

@@ -248,17 +248,14 @@ fn portable_request(req: CohereChatRequest) -> PortableRequest {
                 }
                 for call in turn_calls {
                     let id = format!("call_{}", calls.len());
-                    content.push(ContentBlock::ToolUse {
-                        id: id.clone(),
-                        name: call.name.clone(),
-                        input: call.parameters.clone(),
-                    });
+                    content.push(ContentBlock::tool_use(
+                        id.clone(),
+                        call.name.clone(),
+                        call.parameters.clone(),
+                    ));
                     calls.push((id, call));
                 }
-                messages.push(Message {
-                    role: Role::Assistant,
-                    content,
-                });
+                messages.push(Message::new(Role::Assistant, content));
             }
             CohereRole::System => {
                 system = Some(match system {
@@ -286,10 +283,7 @@ fn portable_request(req: CohereChatRequest) -> PortableRequest {
     if last.is_empty() || !req.message.is_empty() {
         last.push(ContentBlock::Text(req.message));
     }
-    messages.push(Message {
-        role: Role::User,
-        content: last,
-    });
+    messages.push(Message::new(Role::User, last));
     PortableRequest {
         system,
         messages,

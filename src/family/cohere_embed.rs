@@ -325,10 +325,7 @@ impl Codec for CohereEmbed {
             .map(Message::user)
             .collect();
         for uri in req.images.unwrap_or_default() {
-            messages.push(Message {
-                role: Role::User,
-                content: vec![image_block(&uri)?],
-            });
+            messages.push(Message::new(Role::User, vec![image_block(&uri)?]));
         }
         for input in req.inputs.unwrap_or_default() {
             let content = input
@@ -339,10 +336,7 @@ impl Codec for CohereEmbed {
                     CohereEmbedPart::ImageUrl { image_url } => image_block(&image_url),
                 })
                 .collect::<Result<_, _>>()?;
-            messages.push(Message {
-                role: Role::User,
-                content,
-            });
+            messages.push(Message::new(Role::User, content));
         }
         if messages.is_empty() {
             return Err(Error::parse(
@@ -416,10 +410,7 @@ mod tests {
     }
 
     fn image(format: ImageFormat) -> ContentBlock {
-        ContentBlock::Image {
-            format,
-            data: vec![1, 2, 3],
-        }
+        ContentBlock::image(format, vec![1, 2, 3])
     }
 
     #[test]
@@ -444,10 +435,8 @@ mod tests {
 
     #[test]
     fn images_go_in_images_for_v3_and_in_inputs_for_v4() {
-        let only_image = PortableRequest::default().message(Message {
-            role: Role::User,
-            content: vec![image(ImageFormat::Png)],
-        });
+        let only_image = PortableRequest::default()
+            .message(Message::new(Role::User, vec![image(ImageFormat::Png)]));
         let body = CohereEmbed
             .build(&only_image, model("cohere.embed-multilingual-v3"))
             .unwrap();
@@ -456,13 +445,13 @@ mod tests {
             json!({"input_type": "image", "images": ["data:image/png;base64,AQID"]})
         );
 
-        let mixed = PortableRequest::default().message(Message {
-            role: Role::User,
-            content: vec![
+        let mixed = PortableRequest::default().message(Message::new(
+            Role::User,
+            vec![
                 ContentBlock::Text("invoice.pdf page 1".into()),
                 image(ImageFormat::Jpeg),
             ],
-        });
+        ));
         let body = CohereEmbed.build(&mixed, model(V4)).unwrap();
         assert_eq!(
             body,
@@ -475,14 +464,12 @@ mod tests {
 
     #[test]
     fn refuses_what_embed_cannot_express() {
-        let mixed = PortableRequest::default().message(Message {
-            role: Role::User,
-            content: vec![ContentBlock::Text("x".into()), image(ImageFormat::Png)],
-        });
-        let gif = PortableRequest::default().message(Message {
-            role: Role::User,
-            content: vec![image(ImageFormat::Gif)],
-        });
+        let mixed = PortableRequest::default().message(Message::new(
+            Role::User,
+            vec![ContentBlock::Text("x".into()), image(ImageFormat::Png)],
+        ));
+        let gif = PortableRequest::default()
+            .message(Message::new(Role::User, vec![image(ImageFormat::Gif)]));
         let mut dims = texts(&["x"]);
         dims.embedding.dimensions = Some(256);
         let mut normalize = texts(&["x"]);
@@ -552,22 +539,17 @@ mod tests {
 
     #[test]
     fn read_request_inverts_build() {
-        let only_image = PortableRequest::default().message(Message {
-            role: Role::User,
-            content: vec![image(ImageFormat::Jpeg)],
-        });
+        let only_image = PortableRequest::default()
+            .message(Message::new(Role::User, vec![image(ImageFormat::Jpeg)]));
         let mixed = PortableRequest::default()
-            .message(Message {
-                role: Role::User,
-                content: vec![
+            .message(Message::new(
+                Role::User,
+                vec![
                     ContentBlock::Text("invoice page 1".into()),
                     image(ImageFormat::Png),
                 ],
-            })
-            .message(Message {
-                role: Role::User,
-                content: vec![image(ImageFormat::Webp)],
-            });
+            ))
+            .message(Message::new(Role::User, vec![image(ImageFormat::Webp)]));
         // `input_type` is always sent, so the requests set it.
         assert_reads_back_by_id(
             &CohereEmbed,

@@ -362,10 +362,7 @@ mod tests {
     fn refuses_what_deepseek_cannot_express() {
         let image = PortableRequest::default().message(Message {
             role: Role::User,
-            content: vec![ContentBlock::Image {
-                format: ImageFormat::Jpeg,
-                data: vec![1],
-            }],
+            content: vec![ContentBlock::image(ImageFormat::Jpeg, vec![1])],
         });
         let tool = any_tool();
         let mut many_stops = PortableRequest::prompt("x");

@@ -20,10 +20,7 @@ pub(crate) fn input_image(family: &'static str, base64: &str) -> Result<ContentB
 pub(crate) fn prompt_turn(prompt: String, image: Option<ContentBlock>) -> Message {
     let mut content = vec![ContentBlock::Text(prompt)];
     content.extend(image);
-    Message {
-        role: Role::User,
-        content,
-    }
+    Message::new(Role::User, content)
 }
 
 /// A deterministic seed for image `index` of the response `response_id`

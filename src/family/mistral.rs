@@ -200,10 +200,7 @@ mod tests {
     fn refuses_what_mistral_cannot_express() {
         let image = PortableRequest::default().message(Message {
             role: Role::User,
-            content: vec![ContentBlock::Image {
-                format: ImageFormat::Png,
-                data: vec![1],
-            }],
+            content: vec![ContentBlock::image(ImageFormat::Png, vec![1])],
         });
         let mut many_stops = PortableRequest::prompt("x");
         for i in 0..11 {

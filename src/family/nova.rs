@@ -11,6 +11,7 @@
 
 use super::codec::Codec;
 use super::model_family::{text_pieces, RenderContext};
+use super::refusals::user_or_assistant;
 use crate::accumulator::StreamAccumulator;
 use crate::error::Error;
 use crate::model_info::ModelInfo;
@@ -127,27 +128,17 @@ fn block(b: &ContentBlock) -> NovaContentBlock {
 /// blocks have no portable form and are left out, as are images and
 /// documents inside tool results.
 fn portable_message(m: &NovaMessage) -> Result<Message, Error> {
-    let role = match m.role.as_str() {
-        "user" => Role::User,
-        "assistant" => Role::Assistant,
-        other => {
-            return Err(Error::parse(
-                NAME,
-                "request",
-                format!("unknown role {other:?}"),
-            ))
-        }
-    };
+    let role = user_or_assistant(NAME, &m.role)?;
     let mut content = Vec::new();
     for block in &m.content {
         content.push(match block {
             NovaContentBlock::Text(text) => ContentBlock::Text(text.clone()),
             NovaContentBlock::Image(image) => portable_image(image)?,
-            NovaContentBlock::ToolUse(call) => ContentBlock::ToolUse {
-                id: call.tool_use_id.clone(),
-                name: call.name.clone(),
-                input: call.input.clone(),
-            },
+            NovaContentBlock::ToolUse(call) => ContentBlock::tool_use(
+                call.tool_use_id.clone(),
+                call.name.clone(),
+                call.input.clone(),
+            ),
             NovaContentBlock::ToolResult(result) => ContentBlock::ToolResult {
                 tool_use_id: result.tool_use_id.clone(),
                 content: result

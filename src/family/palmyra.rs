@@ -186,14 +186,10 @@ mod tests {
         let model = model(X5);
         let mut many_stops = PortableRequest::prompt("x");
         many_stops.params.stop_sequences = vec!["a".into(); 5];
-        let tool_turn = PortableRequest::prompt("x").message(Message {
-            role: Role::Assistant,
-            content: vec![ContentBlock::ToolUse {
-                id: "c".into(),
-                name: "f".into(),
-                input: json!({}),
-            }],
-        });
+        let tool_turn = PortableRequest::prompt("x").message(Message::new(
+            Role::Assistant,
+            vec![ContentBlock::tool_use("c", "f", json!({}))],
+        ));
         assert_refuses(
             &Palmyra,
             model,

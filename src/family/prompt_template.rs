@@ -261,13 +261,7 @@ pub(crate) fn messages_from_turns(
             Some(first) => {
                 first.content.splice(0..0, leftover);
             }
-            None => out.insert(
-                0,
-                Message {
-                    role: Role::User,
-                    content: leftover,
-                },
-            ),
+            None => out.insert(0, Message::new(Role::User, leftover)),
         }
     }
     Ok(out)
@@ -286,10 +280,10 @@ pub(crate) fn image_block(family: &'static str, image: &str) -> Result<ContentBl
     let data = base64::engine::general_purpose::STANDARD
         .decode(image)
         .map_err(|e| Error::parse(family, "request", format!("image is not base64: {e}")))?;
-    Ok(ContentBlock::Image {
-        format: ImageFormat::sniff(&data).unwrap_or(ImageFormat::Png),
+    Ok(ContentBlock::image(
+        ImageFormat::sniff(&data).unwrap_or(ImageFormat::Png),
         data,
-    })
+    ))
 }
 
 /// Maps the `stop` / `length` stop reasons of Llama, Mistral and DeepSeek.
@@ -397,10 +391,7 @@ mod tests {
         let req = PortableRequest::default().message(Message {
             role: Role::User,
             content: vec![
-                ContentBlock::Image {
-                    format: crate::portable::ImageFormat::Png,
-                    data: vec![1, 2, 3],
-                },
+                ContentBlock::image(crate::portable::ImageFormat::Png, vec![1, 2, 3]),
                 ContentBlock::Text("What is this?".into()),
             ],
         });
@@ -468,10 +459,7 @@ mod tests {
             &[b64(&png), b64(&gif), b64(&webp)],
         )
         .unwrap();
-        let image = |format, data: &Vec<u8>| ContentBlock::Image {
-            format,
-            data: data.clone(),
-        };
+        let image = |format, data: &Vec<u8>| ContentBlock::image(format, data.clone());
         assert_eq!(
             messages[0].content,
             vec![

@@ -9,6 +9,15 @@ pub(crate) fn refuse_chat_features(
     family: &'static str,
     req: &PortableRequest,
 ) -> Result<(), Error> {
+    refuse_system_tools_and_images(family, req, "image content")
+}
+
+/// Refuses a system prompt, tool use and images (`images_feature` says why).
+fn refuse_system_tools_and_images(
+    family: &'static str,
+    req: &PortableRequest,
+    images_feature: &str,
+) -> Result<(), Error> {
     if req.system.is_some() {
         return Err(Error::unsupported(family, "a system prompt"));
     }
@@ -16,9 +25,23 @@ pub(crate) fn refuse_chat_features(
         return Err(Error::unsupported(family, "tool use"));
     }
     if req.has_images() {
-        return Err(Error::unsupported(family, "image content"));
+        return Err(Error::unsupported(family, images_feature));
     }
     Ok(())
+}
+
+/// The portable role of a request turn's `role`: `user` or `assistant`;
+/// any other is a parse error of the family's request.
+pub(crate) fn user_or_assistant(family: &'static str, role: &str) -> Result<Role, Error> {
+    match role {
+        "user" => Ok(Role::User),
+        "assistant" => Ok(Role::Assistant),
+        other => Err(Error::parse(
+            family,
+            "request",
+            format!("unknown role {other:?}"),
+        )),
+    }
 }
 
 /// The text of the request's one user turn; anything else is refused.
@@ -49,15 +72,7 @@ pub(crate) fn refuse_text_features(
     req: &PortableRequest,
     images_feature: &str,
 ) -> Result<(), Error> {
-    if req.system.is_some() {
-        return Err(Error::unsupported(family, "a system prompt"));
-    }
-    if !req.tools.is_empty() || req.tool_choice.is_some() || req.has_tool_blocks() {
-        return Err(Error::unsupported(family, "tool use"));
-    }
-    if req.has_images() {
-        return Err(Error::unsupported(family, images_feature));
-    }
+    refuse_system_tools_and_images(family, req, images_feature)?;
     let p = &req.params;
     if p.max_tokens.is_some()
         || p.temperature.is_some()

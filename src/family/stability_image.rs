@@ -342,10 +342,7 @@ mod tests {
             role: Role::User,
             content: vec![
                 ContentBlock::Text("make it blue".into()),
-                ContentBlock::Image {
-                    format: ImageFormat::Png,
-                    data: vec![1],
-                },
+                ContentBlock::image(ImageFormat::Png, vec![1]),
             ],
         });
         for (req, feature) in [

@@ -331,10 +331,7 @@ mod tests {
         half_size.image.width = Some(1024);
         let with_image = PortableRequest::default().message(Message {
             role: Role::User,
-            content: vec![ContentBlock::Image {
-                format: ImageFormat::Png,
-                data: vec![1],
-            }],
+            content: vec![ContentBlock::image(ImageFormat::Png, vec![1])],
         });
         for (req, feature) in [
             (many, "more than one image"),

@@ -374,10 +374,7 @@ mod tests {
             role: Role::User,
             content: vec![
                 ContentBlock::Text("like this".into()),
-                ContentBlock::Image {
-                    format: ImageFormat::Png,
-                    data: vec![1, 2],
-                },
+                ContentBlock::image(ImageFormat::Png, vec![1, 2]),
             ],
         });
         assert_refuses(

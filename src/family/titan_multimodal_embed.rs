@@ -224,10 +224,7 @@ impl Codec for TitanMultimodalEmbed {
         let messages = if content.is_empty() {
             Vec::new()
         } else {
-            vec![Message {
-                role: Role::User,
-                content,
-            }]
+            vec![Message::new(Role::User, content)]
         };
         Ok(PortableRequest {
             messages,
@@ -280,10 +277,7 @@ mod tests {
     }
 
     fn turn(content: Vec<ContentBlock>) -> PortableRequest {
-        PortableRequest::default().message(Message {
-            role: Role::User,
-            content,
-        })
+        PortableRequest::default().message(Message::new(Role::User, content))
     }
 
     #[test]
@@ -371,10 +365,10 @@ mod tests {
 
     #[test]
     fn read_request_inverts_build() {
-        let jpeg = ContentBlock::Image {
-            format: ImageFormat::Jpeg,
-            data: vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F'],
-        };
+        let jpeg = ContentBlock::image(
+            ImageFormat::Jpeg,
+            vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F'],
+        );
         let mut both = turn(vec![ContentBlock::Text(CAPTION.into()), png()]);
         both.embedding.dimensions = Some(256);
         let mut image_only = turn(vec![jpeg]);

@@ -19,6 +19,21 @@ use futures::stream::{self, BoxStream, StreamExt};
 use serde_json::Value;
 use std::sync::Arc;
 
+/// Sets a model id and [`sdk_converse::ConverseParts`] on a Converse or
+/// ConverseStream builder: two SDK types with the same setters and no
+/// trait in common.
+macro_rules! with_converse_parts {
+    ($builder:expr, $model_id:expr, $parts:expr) => {{
+        let parts = $parts;
+        $builder
+            .model_id($model_id)
+            .set_messages(Some(parts.messages))
+            .set_system(parts.system)
+            .set_inference_config(parts.inference)
+            .set_tool_config(parts.tools)
+    }};
+}
+
 /// The region used for endpoint clients when none is given.
 pub const DEFAULT_TEST_REGION: &str = "us-east-1";
 
@@ -271,14 +286,7 @@ impl Invoker {
         req: &PortableRequest,
     ) -> Result<PortableResponse, Error> {
         let parts = sdk_converse::converse_parts(req)?;
-        let out = self
-            .client
-            .converse()
-            .model_id(model_id)
-            .set_messages(Some(parts.messages))
-            .set_system(parts.system)
-            .set_inference_config(parts.inference)
-            .set_tool_config(parts.tools)
+        let out = with_converse_parts!(self.client.converse(), model_id, parts)
             .send()
             .await
             .map_err(from_sdk_error)?;
@@ -296,14 +304,7 @@ impl Invoker {
         req: &PortableRequest,
     ) -> Result<EventStream, Error> {
         let parts = sdk_converse::converse_parts(req)?;
-        let out = self
-            .client
-            .converse_stream()
-            .model_id(model_id)
-            .set_messages(Some(parts.messages))
-            .set_system(parts.system)
-            .set_inference_config(parts.inference)
-            .set_tool_config(parts.tools)
+        let out = with_converse_parts!(self.client.converse_stream(), model_id, parts)
             .send()
             .await
             .map_err(from_sdk_error)?;
@@ -356,7 +357,13 @@ pub async fn collect(mut events: EventStream) -> Result<PortableResponse, Error>
 /// An SDK client for `endpoint` with static test credentials (`test`/`test`)
 /// and region `us-east-1`; retries are off so faults reach the caller.
 pub fn endpoint_client(endpoint: &str) -> Client {
-    let config = aws_sdk_bedrockruntime::Config::builder()
+    Client::from_conf(test_config(endpoint).build())
+}
+
+/// The configuration of [`endpoint_client`], before it is built, so that a
+/// caller can give it its own HTTP client.
+pub(crate) fn test_config(endpoint: &str) -> aws_sdk_bedrockruntime::config::Builder {
+    aws_sdk_bedrockruntime::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(DEFAULT_TEST_REGION))
         .endpoint_url(endpoint)
@@ -368,6 +375,4 @@ pub fn endpoint_client(endpoint: &str) -> Client {
             "bedrock-harness",
         ))
         .retry_config(aws_sdk_bedrockruntime::config::retry::RetryConfig::disabled())
-        .build();
-    Client::from_conf(config)
 }

@@ -280,10 +280,7 @@ async fn images_reach_converse_as_bytes() {
         role: Role::User,
         content: vec![
             ContentBlock::Text("What is it?".into()),
-            ContentBlock::Image {
-                format: bedrock_harness::ImageFormat::Png,
-                data: vec![137, 80, 78, 71],
-            },
+            ContentBlock::image(bedrock_harness::ImageFormat::Png, vec![137, 80, 78, 71]),
         ],
     });
 

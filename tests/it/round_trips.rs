@@ -55,25 +55,21 @@ fn rich_request() -> impl Strategy<Value = PortableRequest> {
     )
         .prop_map(|(mut req, image, exchange)| {
             if let Some((format, tail)) = image {
-                req.messages[0].content.insert(
-                    0,
-                    ContentBlock::Image {
-                        format,
-                        data: image_bytes(format, &tail),
-                    },
-                );
+                req.messages[0]
+                    .content
+                    .insert(0, ContentBlock::image(format, image_bytes(format, &tail)));
             }
             if let (Some((id, result, as_json, is_error)), Some(tool)) =
                 (exchange, req.tools.first())
             {
-                req.messages.push(Message {
-                    role: Role::Assistant,
-                    content: vec![ContentBlock::ToolUse {
-                        id: id.clone(),
-                        name: tool.name.clone(),
-                        input: json!({"q": result}),
-                    }],
-                });
+                req.messages.push(Message::new(
+                    Role::Assistant,
+                    vec![ContentBlock::tool_use(
+                        id.clone(),
+                        tool.name.clone(),
+                        json!({"q": result}),
+                    )],
+                ));
                 let content = if as_json {
                     ToolResultContent::Json(json!({"result": result}))
                 } else {

@@ -80,10 +80,7 @@ fn portable_requests() -> Vec<(&'static str, PortableRequest)> {
                 messages: vec![Message {
                     role: Role::User,
                     content: vec![
-                        ContentBlock::Image {
-                            format: ImageFormat::Png,
-                            data: png(1, 1, [200, 30, 30]),
-                        },
+                        ContentBlock::image(ImageFormat::Png, png(1, 1, [200, 30, 30])),
                         ContentBlock::Text("What colour is this image?".into()),
                     ],
                 }],

@@ -39,20 +39,17 @@ fn tools_images_and_results_become_typed_blocks() {
             role: Role::User,
             content: vec![
                 ContentBlock::Text("What is this?".into()),
-                ContentBlock::Image {
-                    format: ImageFormat::Png,
-                    data: vec![1, 2, 3],
-                },
+                ContentBlock::image(ImageFormat::Png, vec![1, 2, 3]),
             ],
         })
-        .message(Message {
-            role: Role::Assistant,
-            content: vec![ContentBlock::ToolUse {
-                id: "toolu_1".into(),
-                name: "lookup".into(),
-                input: json!({"q": "x"}),
-            }],
-        })
+        .message(Message::new(
+            Role::Assistant,
+            vec![ContentBlock::tool_use(
+                "toolu_1",
+                "lookup",
+                json!({"q": "x"}),
+            )],
+        ))
         .message(Message {
             role: Role::User,
             content: vec![ContentBlock::ToolResult {
@@ -143,14 +140,10 @@ fn read_request_inverts_build() {
         .temperature(0.2)
         .top_k(40)
         .stop_sequence("END")
-        .message(Message {
-            role: Role::Assistant,
-            content: vec![ContentBlock::ToolUse {
-                id: "toolu_1".into(),
-                name: "look".into(),
-                input: json!({"q": 1}),
-            }],
-        })
+        .message(Message::new(
+            Role::Assistant,
+            vec![ContentBlock::tool_use("toolu_1", "look", json!({"q": 1}))],
+        ))
         .message(Message {
             role: Role::User,
             content: vec![
@@ -159,10 +152,7 @@ fn read_request_inverts_build() {
                     content: vec![ToolResultContent::Text("a cat".into())],
                     is_error: true,
                 },
-                ContentBlock::Image {
-                    format: ImageFormat::Jpeg,
-                    data: vec![255, 216, 255],
-                },
+                ContentBlock::image(ImageFormat::Jpeg, vec![255, 216, 255]),
             ],
         })
         .tool(ToolSpec {

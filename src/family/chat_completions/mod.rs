@@ -399,17 +399,11 @@ pub(crate) fn read_chat_messages(
             "user" => {
                 let mut content = results.take().unwrap_or_default();
                 content.extend(read_content(family, m.content.as_ref())?);
-                turns.push(Message {
-                    role: Role::User,
-                    content,
-                });
+                turns.push(Message::new(Role::User, content));
             }
             "assistant" => {
                 if let Some(content) = results.take() {
-                    turns.push(Message {
-                        role: Role::User,
-                        content,
-                    });
+                    turns.push(Message::new(Role::User, content));
                 }
                 let calls = tool_calls(family, m).map_err(|e| match e {
                     Error::Parse { reason, .. } => Error::parse(family, "request", reason),
@@ -420,15 +414,12 @@ pub(crate) fn read_chat_messages(
                 if !text.is_empty() || calls.is_empty() {
                     content.push(ContentBlock::Text(text));
                 }
-                content.extend(calls.into_iter().map(|c| ContentBlock::ToolUse {
-                    id: c.id,
-                    name: c.name,
-                    input: c.input,
-                }));
-                turns.push(Message {
-                    role: Role::Assistant,
-                    content,
-                });
+                content.extend(
+                    calls
+                        .into_iter()
+                        .map(|c| ContentBlock::tool_use(c.id, c.name, c.input)),
+                );
+                turns.push(Message::new(Role::Assistant, content));
             }
             other => {
                 return Err(Error::parse(
@@ -440,10 +431,7 @@ pub(crate) fn read_chat_messages(
         }
     }
     if let Some(content) = results {
-        turns.push(Message {
-            role: Role::User,
-            content,
-        });
+        turns.push(Message::new(Role::User, content));
     }
     Ok((system, turns))
 }

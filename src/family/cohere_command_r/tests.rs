@@ -75,17 +75,13 @@ fn tools_map_the_json_schema_to_parameter_definitions() {
 fn tool_results_name_the_call_they_answer() {
     let req = PortableRequest::prompt("Weather in Seattle?")
         .tool(weather_tool())
-        .message(Message {
-            role: Role::Assistant,
-            content: vec![
+        .message(Message::new(
+            Role::Assistant,
+            vec![
                 ContentBlock::Text("I will check.".into()),
-                ContentBlock::ToolUse {
-                    id: "call_0".into(),
-                    name: "get_weather".into(),
-                    input: json!({"location": "Seattle, WA"}),
-                },
+                ContentBlock::tool_use("call_0", "get_weather", json!({"location": "Seattle, WA"})),
             ],
-        })
+        ))
         .message(Message {
             role: Role::User,
             content: vec![
@@ -123,10 +119,10 @@ fn tool_results_name_the_call_they_answer() {
 fn refuses_what_command_r_cannot_express() {
     let image = Message {
         role: Role::User,
-        content: vec![ContentBlock::Image {
-            format: crate::portable::ImageFormat::Png,
-            data: vec![1],
-        }],
+        content: vec![ContentBlock::image(
+            crate::portable::ImageFormat::Png,
+            vec![1],
+        )],
     };
     let orphan_result = Message {
         role: Role::User,
@@ -238,11 +234,8 @@ fn ctx() -> RenderContext<'static> {
 #[test]
 fn read_request_inverts_build() {
     let model = model(R);
-    let call = |id: &str, city: &str| ContentBlock::ToolUse {
-        id: id.into(),
-        name: "get_weather".into(),
-        input: json!({"location": city}),
-    };
+    let call =
+        |id: &str, city: &str| ContentBlock::tool_use(id, "get_weather", json!({"location": city}));
     // Tool schemas read back from parameter_definitions: types and
     // descriptions only, `required` in name order.
     let tool = ToolSpec {
@@ -275,14 +268,14 @@ fn read_request_inverts_build() {
             // order), so the request uses those.
             PortableRequest::prompt("Weather in Seattle and Paris?")
                 .tool(tool)
-                .message(Message {
-                    role: Role::Assistant,
-                    content: vec![
+                .message(Message::new(
+                    Role::Assistant,
+                    vec![
                         ContentBlock::Text("I will check.".into()),
                         call("call_0", "Seattle, WA"),
                         call("call_1", "Paris"),
                     ],
-                })
+                ))
                 .message(Message {
                     role: Role::User,
                     content: vec![
@@ -314,11 +307,7 @@ fn read_request_takes_foreign_bodies_and_refuses_bad_ones() {
     assert_eq!(req.messages.len(), 2);
     assert_eq!(
         req.messages[1].content,
-        vec![ContentBlock::ToolResult {
-            tool_use_id: "call_0".into(),
-            content: vec![ToolResultContent::Text("ok".into())],
-            is_error: false,
-        }]
+        vec![ContentBlock::tool_result("call_0", "ok")]
     );
     assert_unreadable_requests(
         &CohereCommandR,

@@ -51,14 +51,14 @@ fn a_conversation_keeps_its_roles_with_the_system_prompt_first() {
 fn tools_calls_and_results_use_the_openai_form() {
     let req = PortableRequest::prompt("Weather in Seattle?")
         .tool(weather_tool())
-        .message(Message {
-            role: Role::Assistant,
-            content: vec![ContentBlock::ToolUse {
-                id: "call_1".into(),
-                name: "get_weather".into(),
-                input: json!({"location": "Seattle, WA"}),
-            }],
-        })
+        .message(Message::new(
+            Role::Assistant,
+            vec![ContentBlock::tool_use(
+                "call_1",
+                "get_weather",
+                json!({"location": "Seattle, WA"}),
+            )],
+        ))
         .message(Message {
             role: Role::User,
             content: vec![ContentBlock::ToolResult {
@@ -90,10 +90,7 @@ fn tools_calls_and_results_use_the_openai_form() {
 fn refuses_what_jamba_cannot_express() {
     let image = Message {
         role: Role::User,
-        content: vec![ContentBlock::Image {
-            format: ImageFormat::Png,
-            data: vec![1],
-        }],
+        content: vec![ContentBlock::image(ImageFormat::Png, vec![1])],
     };
     let failed = Message {
         role: Role::User,
@@ -190,17 +187,10 @@ fn ctx() -> RenderContext<'static> {
 
 #[test]
 fn read_request_inverts_build() {
-    let call = |id: &str, city: &str| ContentBlock::ToolUse {
-        id: id.into(),
-        name: "get_weather".into(),
-        input: json!({"location": city}),
-    };
+    let call =
+        |id: &str, city: &str| ContentBlock::tool_use(id, "get_weather", json!({"location": city}));
     // Tool results are sent as text, so the request's are text.
-    let result = |id: &str, text: &str| ContentBlock::ToolResult {
-        tool_use_id: id.into(),
-        content: vec![ToolResultContent::Text(text.into())],
-        is_error: false,
-    };
+    let result = |id: &str, text: &str| ContentBlock::tool_result(id, text);
     assert_reads_back_by_id(
         &Jamba,
         [
@@ -224,30 +214,24 @@ fn read_request_inverts_build() {
                 PortableRequest::prompt("Weather in Seattle and Paris?")
                     .system("Use the tools.")
                     .tool(weather_tool())
-                    .message(Message {
-                        role: Role::Assistant,
-                        content: vec![
+                    .message(Message::new(
+                        Role::Assistant,
+                        vec![
                             ContentBlock::Text("Checking both.".into()),
                             call("call_1", "Seattle, WA"),
                             call("call_2", "Paris"),
                         ],
-                    })
-                    .message(Message {
-                        role: Role::User,
-                        content: vec![
+                    ))
+                    .message(Message::new(
+                        Role::User,
+                        vec![
                             result("call_1", "54F"),
                             result("call_2", "{\"c\":12}"),
                             ContentBlock::Text("Answer in Celsius.".into()),
                         ],
-                    })
-                    .message(Message {
-                        role: Role::Assistant,
-                        content: vec![call("call_3", "Paris")],
-                    })
-                    .message(Message {
-                        role: Role::User,
-                        content: vec![result("call_3", "12C")],
-                    })
+                    ))
+                    .message(Message::new(Role::Assistant, vec![call("call_3", "Paris")]))
+                    .message(Message::new(Role::User, vec![result("call_3", "12C")]))
                     .max_tokens(200),
                 MINI,
             ),

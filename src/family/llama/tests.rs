@@ -16,10 +16,7 @@ fn image_request() -> PortableRequest {
     PortableRequest::default().message(Message {
         role: Role::User,
         content: vec![
-            ContentBlock::Image {
-                format: ImageFormat::Png,
-                data: vec![1, 2, 3],
-            },
+            ContentBlock::image(ImageFormat::Png, vec![1, 2, 3]),
             ContentBlock::Text("What is this?".into()),
         ],
     })
@@ -191,30 +188,27 @@ const PNG: &[u8] = b"\x89PNG\r\n\x1a\nrest";
 const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 1, 2];
 
 fn image(format: ImageFormat, data: &[u8]) -> ContentBlock {
-    ContentBlock::Image {
-        format,
-        data: data.to_vec(),
-    }
+    ContentBlock::image(format, data.to_vec())
 }
 
 #[test]
 fn read_request_inverts_build() {
     let vision = PortableRequest::default()
         .system("Describe images.")
-        .message(Message {
-            role: Role::User,
-            content: vec![
+        .message(Message::new(
+            Role::User,
+            vec![
                 image(ImageFormat::Png, PNG),
                 ContentBlock::Text("What is this? And ".into()),
                 image(ImageFormat::Jpeg, JPEG),
                 ContentBlock::Text("this?".into()),
             ],
-        })
+        ))
         .message(Message::assistant("A logo and a photo."))
-        .message(Message {
-            role: Role::User,
-            content: vec![image(ImageFormat::Jpeg, JPEG)],
-        })
+        .message(Message::new(
+            Role::User,
+            vec![image(ImageFormat::Jpeg, JPEG)],
+        ))
         .max_tokens(100);
     assert_reads_back_by_id(
         &Llama,

@@ -32,10 +32,7 @@ fn image_request() -> PortableRequest {
         role: Role::User,
         content: vec![
             ContentBlock::Text("What is this?".into()),
-            ContentBlock::Image {
-                format: ImageFormat::Png,
-                data: vec![1, 2, 3],
-            },
+            ContentBlock::image(ImageFormat::Png, vec![1, 2, 3]),
         ],
     })
 }
@@ -55,14 +52,14 @@ fn builds_the_documented_body() {
 #[test]
 fn builds_a_tool_round_trip() {
     let req = PortableRequest::prompt("What is the weather in Seattle?")
-        .message(Message {
-            role: Role::Assistant,
-            content: vec![ContentBlock::ToolUse {
-                id: "Xk2pQ7vLm".into(),
-                name: "get_weather".into(),
-                input: json!({"location": "Seattle, WA"}),
-            }],
-        })
+        .message(Message::new(
+            Role::Assistant,
+            vec![ContentBlock::tool_use(
+                "Xk2pQ7vLm",
+                "get_weather",
+                json!({"location": "Seattle, WA"}),
+            )],
+        ))
         .message(Message {
             role: Role::User,
             content: vec![ContentBlock::ToolResult {
@@ -175,54 +172,38 @@ const PNG: &[u8] = b"\x89PNG\r\n\x1a\n";
 fn read_request_inverts_build() {
     let calls_and_results = PortableRequest::prompt("Weather in Seattle and Paris?")
         .system("Use the tools.")
-        .message(Message {
-            role: Role::Assistant,
-            content: vec![
+        .message(Message::new(
+            Role::Assistant,
+            vec![
                 ContentBlock::Text("Checking both.".into()),
-                ContentBlock::ToolUse {
-                    id: "Xk2pQ7vLm".into(),
-                    name: "get_weather".into(),
-                    input: json!({"location": "Seattle, WA"}),
-                },
-                ContentBlock::ToolUse {
-                    id: "Ab3dE5fGh".into(),
-                    name: "get_weather".into(),
-                    input: json!({"location": "Paris"}),
-                },
+                ContentBlock::tool_use(
+                    "Xk2pQ7vLm",
+                    "get_weather",
+                    json!({"location": "Seattle, WA"}),
+                ),
+                ContentBlock::tool_use("Ab3dE5fGh", "get_weather", json!({"location": "Paris"})),
             ],
-        })
-        .message(Message {
-            role: Role::User,
-            content: vec![
-                ContentBlock::ToolResult {
-                    tool_use_id: "Xk2pQ7vLm".into(),
-                    content: vec![ToolResultContent::Text("54F".into())],
-                    is_error: false,
-                },
-                ContentBlock::ToolResult {
-                    tool_use_id: "Ab3dE5fGh".into(),
-                    content: vec![ToolResultContent::Text("12C".into())],
-                    is_error: false,
-                },
+        ))
+        .message(Message::new(
+            Role::User,
+            vec![
+                ContentBlock::tool_result("Xk2pQ7vLm", "54F"),
+                ContentBlock::tool_result("Ab3dE5fGh", "12C"),
                 ContentBlock::Text("Which is warmer?".into()),
             ],
-        })
-        .message(Message {
-            role: Role::Assistant,
-            content: vec![ContentBlock::ToolUse {
-                id: "Zz9yY8xX7".into(),
-                name: "get_weather".into(),
-                input: json!({}),
-            }],
-        })
-        .message(Message {
-            role: Role::User,
-            content: vec![ContentBlock::ToolResult {
-                tool_use_id: "Zz9yY8xX7".into(),
-                content: vec![ToolResultContent::Text(String::new())],
-                is_error: false,
-            }],
-        })
+        ))
+        .message(Message::new(
+            Role::Assistant,
+            vec![ContentBlock::tool_use(
+                "Zz9yY8xX7",
+                "get_weather",
+                json!({}),
+            )],
+        ))
+        .message(Message::new(
+            Role::User,
+            vec![ContentBlock::tool_result("Zz9yY8xX7", String::new())],
+        ))
         .tool(weather_tool())
         .tool(ToolSpec {
             name: "noop".into(),
@@ -239,15 +220,9 @@ fn read_request_inverts_build() {
             role: Role::User,
             content: vec![
                 ContentBlock::Text("Compare ".into()),
-                ContentBlock::Image {
-                    format: ImageFormat::Png,
-                    data: PNG.to_vec(),
-                },
+                ContentBlock::image(ImageFormat::Png, PNG.to_vec()),
                 ContentBlock::Text(" and ".into()),
-                ContentBlock::Image {
-                    format: ImageFormat::Webp,
-                    data: vec![1, 2, 3],
-                },
+                ContentBlock::image(ImageFormat::Webp, vec![1, 2, 3]),
             ],
         })
         .tool_choice(ToolChoice::None);
@@ -275,11 +250,10 @@ fn reads_requests_not_made_by_the_builder() {
     let req = read(request_fixture(NAME, "tool_use")).unwrap();
     assert_eq!(
         req.messages[2].content,
-        vec![ContentBlock::ToolResult {
-            tool_use_id: "Xk2pQ7vLm".into(),
-            content: vec![ToolResultContent::Text(r#"{"temperature_f":54}"#.into())],
-            is_error: false,
-        }]
+        vec![ContentBlock::tool_result(
+            "Xk2pQ7vLm",
+            r#"{"temperature_f":54}"#
+        )]
     );
     assert_eq!(req.tools, vec![weather_tool()]);
     assert_eq!(
@@ -298,11 +272,7 @@ fn reads_requests_not_made_by_the_builder() {
     .unwrap();
     assert_eq!(
         req.messages[1].content,
-        vec![ContentBlock::ToolUse {
-            id: "call_0".into(),
-            name: "f".into(),
-            input: json!({"a": 1}),
-        }]
+        vec![ContentBlock::tool_use("call_0", "f", json!({"a": 1}))]
     );
     for (bad, why) in [
         (

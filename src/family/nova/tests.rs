@@ -40,14 +40,14 @@ fn builds_the_documented_body() {
 #[test]
 fn builds_a_tool_round_trip() {
     let req = PortableRequest::prompt("What is the most popular song on WZPZ?")
-        .message(Message {
-            role: Role::Assistant,
-            content: vec![ContentBlock::ToolUse {
-                id: SONG_ID.into(),
-                name: "top_song".into(),
-                input: json!({"sign": "WZPZ"}),
-            }],
-        })
+        .message(Message::new(
+            Role::Assistant,
+            vec![ContentBlock::tool_use(
+                SONG_ID,
+                "top_song",
+                json!({"sign": "WZPZ"}),
+            )],
+        ))
         .message(Message {
             role: Role::User,
             content: vec![ContentBlock::ToolResult {
@@ -72,10 +72,7 @@ fn images_errors_and_forced_tools_render_as_converse_blocks() {
         .message(Message {
             role: Role::User,
             content: vec![
-                ContentBlock::Image {
-                    format: ImageFormat::Jpeg,
-                    data: vec![1, 2, 3],
-                },
+                ContentBlock::image(ImageFormat::Jpeg, vec![1, 2, 3]),
                 ContentBlock::Text("What is this?".into()),
             ],
         })
@@ -141,10 +138,7 @@ fn reads_both_parameter_spellings_and_writes_camel_case() {
 fn refuses_what_nova_cannot_express() {
     let image = PortableRequest::default().message(Message {
         role: Role::User,
-        content: vec![ContentBlock::Image {
-            format: ImageFormat::Png,
-            data: vec![0],
-        }],
+        content: vec![ContentBlock::image(ImageFormat::Png, vec![0])],
     });
     let mut embed = PortableRequest::prompt("x");
     embed.embedding.dimensions = Some(256);
@@ -248,15 +242,9 @@ fn image_turn() -> Message {
     Message {
         role: Role::User,
         content: vec![
-            ContentBlock::Image {
-                format: ImageFormat::Webp,
-                data: vec![1, 2, 3],
-            },
+            ContentBlock::image(ImageFormat::Webp, vec![1, 2, 3]),
             ContentBlock::Text("What is this?".into()),
-            ContentBlock::Image {
-                format: ImageFormat::Gif,
-                data: vec![4, 5],
-            },
+            ContentBlock::image(ImageFormat::Gif, vec![4, 5]),
         ],
     }
 }
@@ -276,17 +264,13 @@ fn read_request_inverts_build() {
         .message(Message::user("Tell me a joke."));
     let tools = PortableRequest::prompt("What is the most popular song on WZPZ?")
         .system("Use tools.")
-        .message(Message {
-            role: Role::Assistant,
-            content: vec![
+        .message(Message::new(
+            Role::Assistant,
+            vec![
                 ContentBlock::Text("<thinking>Calling top_song.</thinking>".into()),
-                ContentBlock::ToolUse {
-                    id: SONG_ID.into(),
-                    name: "top_song".into(),
-                    input: json!({"sign": "WZPZ"}),
-                },
+                ContentBlock::tool_use(SONG_ID, "top_song", json!({"sign": "WZPZ"})),
             ],
-        })
+        ))
         .message(Message {
             role: Role::User,
             content: vec![
@@ -368,11 +352,7 @@ fn read_request_reads_both_spellings_and_skips_what_has_no_portable_form() {
     assert_eq!(read.messages[1], Message::assistant("A cat."));
     assert_eq!(
         read.messages[2].content,
-        vec![ContentBlock::ToolResult {
-            tool_use_id: "t".into(),
-            content: vec![ToolResultContent::Text("ok".into())],
-            is_error: false,
-        }]
+        vec![ContentBlock::tool_result("t", "ok")]
     );
     let only_cache = json!({"system": [{"cachePoint": {}}], "messages": []});
     let read = Nova

@@ -27,37 +27,21 @@ fn ctx() -> RenderContext<'static> {
 fn tool_conversation() -> PortableRequest {
     PortableRequest::prompt("What's the weather in Seattle and Paris?")
         .system("Use tools.")
-        .message(Message {
-            role: Role::Assistant,
-            content: vec![
+        .message(Message::new(
+            Role::Assistant,
+            vec![
                 ContentBlock::Text("Checking both.".into()),
-                ContentBlock::ToolUse {
-                    id: "call_1".into(),
-                    name: "get_weather".into(),
-                    input: json!({"location": "Seattle, WA"}),
-                },
-                ContentBlock::ToolUse {
-                    id: "call_2".into(),
-                    name: "get_weather".into(),
-                    input: json!({"location": "Paris"}),
-                },
+                ContentBlock::tool_use("call_1", "get_weather", json!({"location": "Seattle, WA"})),
+                ContentBlock::tool_use("call_2", "get_weather", json!({"location": "Paris"})),
             ],
-        })
-        .message(Message {
-            role: Role::User,
-            content: vec![
-                ContentBlock::ToolResult {
-                    tool_use_id: "call_1".into(),
-                    content: vec![ToolResultContent::Text("58F".into())],
-                    is_error: false,
-                },
-                ContentBlock::ToolResult {
-                    tool_use_id: "call_2".into(),
-                    content: vec![ToolResultContent::Text("rain".into())],
-                    is_error: false,
-                },
+        ))
+        .message(Message::new(
+            Role::User,
+            vec![
+                ContentBlock::tool_result("call_1", "58F"),
+                ContentBlock::tool_result("call_2", "rain"),
             ],
-        })
+        ))
         .message(Message::assistant("Seattle is 58F; Paris has rain."))
         .message(Message::user("Thanks. And Rome?"))
         .tool(ToolSpec {
@@ -83,14 +67,7 @@ fn builds_the_documented_body() {
 #[test]
 fn tool_calls_and_results_become_chat_messages() {
     let req = PortableRequest::prompt("What's the weather in Seattle?")
-        .message(Message {
-            role: Role::Assistant,
-            content: vec![ContentBlock::ToolUse {
-                id: "call_1".into(),
-                name: "get_weather".into(),
-                input: json!({"location": "Seattle, WA"}),
-            }],
-        })
+        .message(Message::new(Role::Assistant, vec![ContentBlock::tool_use("call_1", "get_weather", json!({"location": "Seattle, WA"}))]))
         .message(Message {
             role: Role::User,
             content: vec![ContentBlock::ToolResult {
@@ -129,10 +106,7 @@ fn refuses_what_chat_completions_cannot_express() {
     let model = model(GPT_OSS);
     let image = PortableRequest::default().message(Message {
         role: Role::User,
-        content: vec![ContentBlock::Image {
-            format: ImageFormat::Jpeg,
-            data: vec![1],
-        }],
+        content: vec![ContentBlock::image(ImageFormat::Jpeg, vec![1])],
     });
     let failed_tool = PortableRequest::default().message(Message {
         role: Role::User,
@@ -272,11 +246,7 @@ fn json_tool_results_read_back_as_text() {
     let req = OpenAiChat.read_request(body.as_bytes(), model).unwrap();
     assert_eq!(
         req.messages[2].content,
-        vec![ContentBlock::ToolResult {
-            tool_use_id: "call_1".into(),
-            content: vec![ToolResultContent::Text(r#"{"temp_f":58}"#.into())],
-            is_error: false,
-        }]
+        vec![ContentBlock::tool_result("call_1", r#"{"temp_f":58}"#)]
     );
     assert_eq!(req.tool_choice, Some(ToolChoice::Any));
     assert_eq!(req.params.stop_sequences, vec!["###".to_string()]);
