@@ -281,6 +281,31 @@ pub struct ToolSpec {
     pub input_schema: Value,
 }
 
+impl ToolSpec {
+    /// A tool named `name` whose input `input_schema` describes, with no
+    /// description.
+    ///
+    /// ```
+    /// use bedrock_harness::ToolSpec;
+    /// let tool = ToolSpec::new("get_weather", serde_json::json!({"type": "object"}))
+    ///     .description("Current weather for a city");
+    /// assert_eq!(tool.description.as_deref(), Some("Current weather for a city"));
+    /// ```
+    pub fn new(name: impl Into<String>, input_schema: Value) -> Self {
+        ToolSpec {
+            name: name.into(),
+            description: None,
+            input_schema,
+        }
+    }
+
+    /// The tool with `text` as its description.
+    pub fn description(mut self, text: impl Into<String>) -> Self {
+        self.description = Some(text.into());
+        self
+    }
+}
+
 /// How the model must choose tools.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -296,12 +296,8 @@ mod tests {
     #[test]
     fn a_forced_tool_gets_its_required_properties() {
         let req = PortableRequest::prompt("Weather?")
-            .tool(ToolSpec {
-                name: "get_weather".into(),
-                description: None,
-                input_schema: json!({"type": "object", "required": ["city", "days"],
-                    "properties": {"city": {"type": "string"}, "days": {"type": "integer", "minimum": 1}, "unit": {"enum": ["c", "f"]}}}),
-            })
+            .tool(ToolSpec::new("get_weather", json!({"type": "object", "required": ["city", "days"],
+                    "properties": {"city": {"type": "string"}, "days": {"type": "integer", "minimum": 1}, "unit": {"enum": ["c", "f"]}}})))
             .tool_choice(ToolChoice::Tool("get_weather".into()));
         let resp = synthesize(&req, model("anthropic.claude-3-haiku-20240307-v1:0"));
         assert_eq!(resp.stop_reason, Some(StopReason::ToolUse));

@@ -474,11 +474,7 @@ mod tests {
         dims.embedding.dimensions = Some(256);
         let mut normalize = texts(&["x"]);
         normalize.embedding.normalize = Some(true);
-        let tool = ToolSpec {
-            name: "t".into(),
-            description: None,
-            input_schema: json!({}),
-        };
+        let tool = ToolSpec::new("t", json!({}));
         let many: Vec<&str> = vec!["x"; 97];
         assert_refuses(
             &CohereEmbed,

@@ -314,17 +314,6 @@ mod tests {
     const V3: &str = "deepseek.v3-v1:0";
 
     #[test]
-    fn builds_the_documented_body() {
-        let req =
-            PortableRequest::prompt("Describe the purpose of a 'hello world' program in one line.")
-                .max_tokens(512)
-                .temperature(0.5)
-                .top_p(0.9);
-        let body = DeepSeek.build(&req, model(R1)).unwrap();
-        assert_eq!(body, documented_request(NAME));
-    }
-
-    #[test]
     fn r1_renders_system_and_turns_and_opens_thinking() {
         let body = DeepSeek.request(&conversation(), model(R1)).unwrap();
         assert_eq!(

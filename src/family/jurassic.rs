@@ -272,26 +272,12 @@ impl Codec for Jurassic {
 mod tests {
     use super::*;
     use crate::accumulator::StreamAccumulator;
-    use crate::family::test_support::{
-        assert_reads_back, assert_refuses, documented_request, keys, model, recorded,
-    };
+    use crate::family::test_support::{assert_reads_back, assert_refuses, keys, model, recorded};
     use crate::family::ModelFamily;
     use crate::portable::Message;
     use serde_json::json;
 
     const MID: &str = "ai21.j2-mid-v1";
-
-    #[test]
-    fn builds_the_documented_body() {
-        let req = PortableRequest::prompt(
-            "Translate to spanish: 'Amazon Bedrock is the easiest way to build and scale generative AI applications with base models (FMs)'.",
-        )
-        .max_tokens(200)
-        .temperature(0.5)
-        .top_p(0.5);
-        let body = Jurassic.build(&req, model(MID)).unwrap();
-        assert_eq!(body, documented_request(NAME));
-    }
 
     #[test]
     fn stop_sequences_use_camel_case() {

@@ -170,16 +170,6 @@ mod tests {
     const MISTRAL_7B: &str = "mistral.mistral-7b-instruct-v0:2";
 
     #[test]
-    fn builds_the_documented_body() {
-        let req =
-            PortableRequest::prompt("Describe the purpose of a 'hello world' program in one line.")
-                .max_tokens(512)
-                .temperature(0.5);
-        let body = Mistral.build(&req, model(MISTRAL_7B)).unwrap();
-        assert_eq!(body, documented_request(NAME));
-    }
-
-    #[test]
     fn conversations_use_the_instruct_format_with_the_system_prompt_folded_in() {
         let req = PortableRequest::prompt("Hi")
             .system("Be brief.")

@@ -55,6 +55,8 @@ pub use titan_multimodal_embed::TitanMultimodalEmbed;
 pub use titan_text::TitanText;
 
 #[cfg(test)]
+mod documented_tests;
+#[cfg(test)]
 pub(crate) mod test_support;
 
 pub(crate) mod codec;

@@ -131,8 +131,8 @@ mod tests {
     use super::*;
     use crate::accumulator::StreamAccumulator;
     use crate::family::test_support::{
-        assert_reads_back, assert_refuses, assert_unreadable_requests, documented_request, keys,
-        model, recorded, recorded_chunks,
+        assert_reads_back, assert_refuses, assert_unreadable_requests, keys, model, recorded,
+        recorded_chunks,
     };
     use crate::family::ModelFamily;
     use crate::portable::PortableResponse;
@@ -146,15 +146,6 @@ mod tests {
 
     fn ctx() -> RenderContext<'static> {
         crate::family::test_support::ctx(X5)
-    }
-
-    #[test]
-    fn builds_the_documented_body() {
-        let req = PortableRequest::prompt("Explain quantum computing in simple terms")
-            .max_tokens(512)
-            .temperature(0.5);
-        let body = Palmyra.build(&req, model(X5)).unwrap();
-        assert_eq!(body, documented_request(NAME));
     }
 
     #[test]

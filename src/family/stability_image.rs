@@ -277,8 +277,7 @@ impl Codec for StabilityImage {
 mod tests {
     use super::*;
     use crate::family::test_support::{
-        assert_reads_back, assert_renders_back, documented_request, keys, model, recorded,
-        recorded_in, request_fixture,
+        assert_reads_back, assert_renders_back, keys, model, recorded, recorded_in, request_fixture,
     };
     use crate::family::ModelFamily;
     use crate::portable::{ContentBlock, ImageFormat, Message, Role};
@@ -290,13 +289,6 @@ mod tests {
 
     fn ctx() -> RenderContext<'static> {
         crate::family::test_support::ctx(CORE)
-    }
-
-    #[test]
-    fn builds_the_documented_body() {
-        let req = PortableRequest::prompt("Create an image of a panda");
-        let body = StabilityImage.build(&req, model(CORE)).unwrap();
-        assert_eq!(body, documented_request(NAME));
     }
 
     #[test]

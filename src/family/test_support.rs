@@ -175,11 +175,7 @@ pub(crate) fn assert_renders_back(
 
 /// A tool with no description that takes any object.
 pub(crate) fn any_tool() -> crate::portable::ToolSpec {
-    crate::portable::ToolSpec {
-        name: "t".into(),
-        description: None,
-        input_schema: serde_json::json!({"type": "object"}),
-    }
+    crate::portable::ToolSpec::new("t", serde_json::json!({"type": "object"}))
 }
 
 /// Four turns with a system prompt: user, assistant, user.

@@ -274,11 +274,7 @@ mod tests {
         let mut input_type = embed("x");
         input_type.embedding.input_type = Some("search_document".into());
         let two = embed("a").message(Message::user("b"));
-        let tool = embed("x").tool(ToolSpec {
-            name: "t".into(),
-            description: None,
-            input_schema: json!({"type": "object"}),
-        });
+        let tool = embed("x").tool(ToolSpec::new("t", json!({"type": "object"})));
         for (req, m, feature) in [
             (two, v2, "more than one input text"),
             (PortableRequest::default(), v2, "no input text"),

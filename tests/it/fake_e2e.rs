@@ -321,11 +321,7 @@ async fn converse_refuses_features_the_model_lacks() {
                 && m.output == Output::Text
         })
         .unwrap();
-    let tool = ToolSpec {
-        name: "f".into(),
-        description: None,
-        input_schema: json!({"type": "object"}),
-    };
+    let tool = ToolSpec::new("f", json!({"type": "object"}));
     let err = invoker
         .converse(&no_tools.id, &PortableRequest::prompt("Hi").tool(tool))
         .await
@@ -416,11 +412,7 @@ async fn every_bedrock_error_can_be_scripted() {
 async fn a_forced_tool_choice_gets_a_tool_call_with_required_properties() {
     let fake = crate::support::start().await;
     let req = PortableRequest::prompt("Weather in Paris?")
-        .tool(ToolSpec {
-            name: "get_weather".into(),
-            description: Some("Weather".into()),
-            input_schema: json!({"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}),
-        })
+        .tool(ToolSpec::new("get_weather", json!({"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]})).description("Weather"))
         .tool_choice(ToolChoice::Tool("get_weather".into()));
     let resp = Invoker::new(fake.client())
         .invoke("anthropic.claude-3-haiku-20240307-v1:0", &req)

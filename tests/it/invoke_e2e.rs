@@ -116,11 +116,7 @@ async fn converse_reads_text_tool_calls_and_usage() {
     let req = PortableRequest::prompt("Weather in Paris?")
         .system("Use tools.")
         .max_tokens(100)
-        .tool(ToolSpec {
-            name: "get_weather".into(),
-            description: Some("Current weather".into()),
-            input_schema: json!({"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}),
-        });
+        .tool(ToolSpec::new("get_weather", json!({"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]})).description("Current weather"));
 
     let resp = Invoker::for_endpoint(&server.uri())
         .converse("anthropic.claude-3-haiku-20240307-v1:0", &req)

@@ -20,15 +20,15 @@ use serde_json::{json, Value};
 use std::path::Path;
 
 fn weather_tool() -> ToolSpec {
-    ToolSpec {
-        name: "get_weather".into(),
-        description: Some("The current weather of a city.".into()),
-        input_schema: json!({
+    ToolSpec::new(
+        "get_weather",
+        json!({
             "type": "object",
             "properties": {"city": {"type": "string"}},
             "required": ["city"]
         }),
-    }
+    )
+    .description("The current weather of a city.")
 }
 
 /// The portable requests every family is snapshotted with, by name.

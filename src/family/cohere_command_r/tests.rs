@@ -2,8 +2,8 @@
 
 use super::*;
 use crate::family::test_support::{
-    accumulate, assert_reads_back, assert_refuses, assert_unreadable_requests, documented_request,
-    keys, model, recorded, recorded_chunks_in, recorded_in, request_fixture,
+    accumulate, assert_reads_back, assert_refuses, assert_unreadable_requests, keys, model,
+    recorded, recorded_chunks_in, recorded_in, request_fixture,
 };
 use crate::family::ModelFamily;
 use crate::portable::Usage;
@@ -12,10 +12,9 @@ use serde_json::json;
 const R: &str = "cohere.command-r-v1:0";
 
 fn weather_tool() -> ToolSpec {
-    ToolSpec {
-        name: "get_weather".into(),
-        description: Some("Current weather for a place.".into()),
-        input_schema: json!({
+    ToolSpec::new(
+        "get_weather",
+        json!({
             "type": "object",
             "properties": {
                 "location": {"type": "string", "description": "City and state, e.g. Seattle, WA"},
@@ -24,17 +23,8 @@ fn weather_tool() -> ToolSpec {
             },
             "required": ["location"]
         }),
-    }
-}
-
-#[test]
-fn builds_the_documented_body() {
-    let req =
-        PortableRequest::prompt("Describe the purpose of a 'hello world' program in one line.")
-            .max_tokens(512)
-            .temperature(0.5);
-    let body = CohereCommandR.build(&req, model(R)).unwrap();
-    assert_eq!(body, documented_request(NAME));
+    )
+    .description("Current weather for a place.")
 }
 
 #[test]
@@ -238,15 +228,15 @@ fn read_request_inverts_build() {
         |id: &str, city: &str| ContentBlock::tool_use(id, "get_weather", json!({"location": city}));
     // Tool schemas read back from parameter_definitions: types and
     // descriptions only, `required` in name order.
-    let tool = ToolSpec {
-        name: "get_weather".into(),
-        description: Some("Current weather for a place.".into()),
-        input_schema: json!({"type": "object", "properties": {
+    let tool = ToolSpec::new(
+        "get_weather",
+        json!({"type": "object", "properties": {
             "location": {"type": "string", "description": "City and state"},
             "days": {"type": "integer"},
             "units": {"type": "array", "items": {"type": "string"}}
         }, "required": ["location"]}),
-    };
+    )
+    .description("Current weather for a place.");
     assert_reads_back(
         &CohereCommandR,
         model,

@@ -23,17 +23,6 @@ fn image_request() -> PortableRequest {
 }
 
 #[test]
-fn builds_the_documented_body() {
-    let req =
-        PortableRequest::prompt("Describe the purpose of a 'hello world' program in one line.")
-            .max_tokens(512)
-            .temperature(0.5)
-            .top_p(0.9);
-    let body = Llama.build(&req, model(LLAMA3_8B)).unwrap();
-    assert_eq!(body, documented_request(NAME));
-}
-
-#[test]
 fn every_listed_model_has_a_template() {
     for id in [
         "meta.llama2-13b-chat-v1",
