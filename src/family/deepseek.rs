@@ -10,14 +10,11 @@
 //! its tokenizer chat template. R1's text carries its reasoning, closed by
 //! `</think>`, before the answer; it is returned as it came.
 
-use super::codec::Codec;
-use super::model_family::RenderContext;
-use super::prompt_completion::{self, Completion, CompletionList};
-use super::prompt_template::{messages_from_turns, refuse_tools, text_conversation, TextTurn};
-use crate::accumulator::StreamAccumulator;
+use super::prompt_completion::{self, PromptDialect};
+use super::prompt_template::{refuse_tools, text_conversation, TextTurn};
 use crate::error::Error;
 use crate::model_info::ModelInfo;
-use crate::portable::{InferenceParams, PortableRequest, PortableResponse, Role};
+use crate::portable::{InferenceParams, PortableRequest, Role};
 use serde::{Deserialize, Serialize};
 
 const NAME: &str = "deepseek";
@@ -25,7 +22,7 @@ const NAME: &str = "deepseek";
 /// The most stop sequences Bedrock accepts.
 pub const MAX_STOP_SEQUENCES: usize = 10;
 
-/// The DeepSeek family.
+/// The DeepSeek dialect.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DeepSeek;
 
@@ -44,24 +41,6 @@ pub struct DeepSeekRequest {
     pub max_tokens: Option<u32>,
     /// Up to 10 stop sequences.
     pub stop: Option<Vec<String>>,
-}
-
-/// DeepSeek's response body; stream chunks have the same shape.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DeepSeekResponse {
-    /// One choice.
-    pub choices: Vec<Completion>,
-}
-
-impl CompletionList for DeepSeekResponse {
-    const FAMILY: &'static str = NAME;
-    const KEY: &'static str = "choices";
-    fn new(choices: Vec<Completion>) -> Self {
-        DeepSeekResponse { choices }
-    }
-    fn items(self) -> Vec<Completion> {
-        self.choices
-    }
 }
 
 /// The chat template of one DeepSeek model, chosen from the model id.
@@ -203,12 +182,11 @@ fn read_prompt(prompt: &str) -> Option<(Option<String>, Vec<TextTurn>)> {
     Some((system, turns))
 }
 
-impl Codec for DeepSeek {
+impl PromptDialect for DeepSeek {
     const NAME: &'static str = NAME;
     const TITLE: &'static str = "DeepSeek";
+    const LIST_KEY: &'static str = "choices";
     type Request = DeepSeekRequest;
-    type Response = DeepSeekResponse;
-    type Chunk = DeepSeekResponse;
 
     /// The typed request, rendering the conversation with `model`'s
     /// template.
@@ -237,67 +215,30 @@ impl Codec for DeepSeek {
         })
     }
 
-    fn portable(&self, resp: DeepSeekResponse) -> Result<PortableResponse, Error> {
-        prompt_completion::portable(resp)
-    }
-
     /// The prompt is read by its markers, whichever model it is sent to; a
-    /// prompt with none is one user turn.
+    /// prompt with none is one user turn. R1's reasoning is part of the
+    /// answer's text, sent as it is.
     fn portable_request(
         &self,
         req: DeepSeekRequest,
         _: &ModelInfo,
     ) -> Result<PortableRequest, Error> {
-        let (system, turns) = read_prompt(&req.prompt).unwrap_or_else(|| {
-            (
-                None,
-                vec![TextTurn {
-                    role: Role::User,
-                    text: req.prompt.clone(),
-                }],
-            )
-        });
-        Ok(PortableRequest {
-            system,
-            messages: messages_from_turns(NAME, turns, None, &[])?,
-            params: InferenceParams {
-                max_tokens: req.max_tokens,
-                temperature: req.temperature,
-                top_p: req.top_p,
-                top_k: None,
-                stop_sequences: req.stop.unwrap_or_default(),
-            },
-            ..Default::default()
-        })
-    }
-
-    /// DeepSeek's body has no token counts: `resp.usage` is not sent. R1's
-    /// reasoning is part of `resp.text`, sent as it is.
-    fn native(
-        &self,
-        resp: &PortableResponse,
-        _: &RenderContext<'_>,
-    ) -> Result<DeepSeekResponse, Error> {
-        Ok(prompt_completion::native(resp))
-    }
-
-    fn native_chunks(
-        &self,
-        resp: &PortableResponse,
-        _: &RenderContext<'_>,
-    ) -> Result<Vec<DeepSeekResponse>, Error> {
-        Ok(prompt_completion::native_chunks(resp))
-    }
-
-    fn chunk(&self, chunk: DeepSeekResponse, acc: &mut StreamAccumulator) -> Result<(), Error> {
-        prompt_completion::push_chunk(chunk, acc);
-        Ok(())
+        let read = read_prompt(&req.prompt);
+        let params = InferenceParams {
+            max_tokens: req.max_tokens,
+            temperature: req.temperature,
+            top_p: req.top_p,
+            top_k: None,
+            stop_sequences: req.stop.unwrap_or_default(),
+        };
+        prompt_completion::portable_request(NAME, read, req.prompt, params)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::family::prompt_completion::PromptCompletion;
     use crate::family::prompt_template::key_paths;
     use crate::family::prompt_template::stop_or_length;
     use crate::family::test_support::{
@@ -305,12 +246,15 @@ mod tests {
         conversation, documented_request, model, recorded, recorded_chunks,
     };
     use crate::family::ModelFamily;
+    use crate::family::RenderContext;
     use crate::portable::StopReason;
     use crate::portable::{ContentBlock, ImageFormat, Message, Usage};
+    use crate::portable::{PortableResponse, Role};
     use serde_json::json;
     use serde_json::Value;
 
     const R1: &str = "deepseek.r1-v1:0";
+    const FAMILY: PromptCompletion<DeepSeek> = PromptCompletion(DeepSeek);
     const V3: &str = "deepseek.v3-v1:0";
 
     #[test]
@@ -359,7 +303,7 @@ mod tests {
             many_stops = many_stops.stop_sequence(format!("s{i}"));
         }
         assert_refuses(
-            &DeepSeek,
+            &FAMILY,
             model(R1),
             [
                 (image, "image content"),
@@ -373,7 +317,7 @@ mod tests {
 
     #[test]
     fn parses_the_recorded_response() {
-        let resp = DeepSeek.parse(&recorded(NAME, "invoke")).unwrap();
+        let resp = FAMILY.parse(&recorded(NAME, "invoke")).unwrap();
         assert!(resp.text.contains("</think>"), "{}", resp.text);
         assert!(resp.text.contains("hello world"), "{}", resp.text);
         assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
@@ -381,7 +325,7 @@ mod tests {
 
     #[test]
     fn parses_the_recorded_stream() {
-        let resp = accumulate(&DeepSeek, recorded_chunks(NAME));
+        let resp = accumulate(&FAMILY, recorded_chunks(NAME));
         assert!(resp.text.contains("hello world"), "{}", resp.text);
         assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
         assert_eq!(
@@ -396,7 +340,7 @@ mod tests {
     #[test]
     fn read_request_inverts_build() {
         assert_reads_back_by_id(
-            &DeepSeek,
+            &FAMILY,
             [
                 (
                     conversation()
@@ -433,7 +377,7 @@ mod tests {
     #[test]
     fn reads_prompts_not_made_by_the_builder() {
         let model = model(R1);
-        let read = |body: Value| DeepSeek.read_request(body.to_string().as_bytes(), model);
+        let read = |body: Value| FAMILY.read_request(body.to_string().as_bytes(), model);
         assert_eq!(
             read(json!({"prompt": "Plain text."})).unwrap(),
             PortableRequest::prompt("Plain text.")
@@ -473,7 +417,7 @@ mod tests {
         // not sent (a stream's comes from the invocation metrics the caller
         // adds), so these responses have none.
         assert_renders_back(
-            &DeepSeek,
+            &FAMILY,
             &ctx(),
             [
                 PortableResponse {
@@ -495,13 +439,13 @@ mod tests {
     #[test]
     fn rendered_bodies_have_the_recorded_shape() {
         let recorded_body = recorded(NAME, "invoke");
-        let resp = DeepSeek.parse(&recorded_body).unwrap();
-        let body = DeepSeek.render_response(&resp, &ctx()).unwrap();
+        let resp = FAMILY.parse(&recorded_body).unwrap();
+        let body = FAMILY.render_response(&resp, &ctx()).unwrap();
         assert_eq!(
             body,
             serde_json::from_slice::<Value>(&recorded_body).unwrap()
         );
-        let chunks = DeepSeek.render_chunks(&resp, &ctx()).unwrap();
+        let chunks = FAMILY.render_chunks(&resp, &ctx()).unwrap();
         for (rendered, recorded) in chunks.iter().zip(recorded_chunks(NAME)) {
             let mut recorded: Value = serde_json::from_slice(&recorded).unwrap();
             recorded
@@ -514,9 +458,9 @@ mod tests {
 
     #[test]
     fn a_malformed_or_empty_body_is_an_error() {
-        let err = DeepSeek.parse(br#"{"choices":[]}"#).unwrap_err();
+        let err = FAMILY.parse(br#"{"choices":[]}"#).unwrap_err();
         assert!(err.to_string().contains("`choices` is empty"));
-        let err = DeepSeek.parse(br#"{"generation":"x"}"#).unwrap_err();
+        let err = FAMILY.parse(br#"{"generation":"x"}"#).unwrap_err();
         assert!(err
             .to_string()
             .starts_with("deepseek: cannot parse response"));

@@ -7,17 +7,13 @@
 //! captured traffic (stream chunks carry the response's shape, with
 //! `stop_reason` null until the last).
 
-use super::codec::Codec;
-use super::model_family::RenderContext;
-use super::prompt_completion::{self, Completion, CompletionList};
+use super::prompt_completion::{self, PromptDialect};
 use super::prompt_template::{
-    messages_from_turns, parse_inst, refuse_tools, render_inst, text_conversation, TextTurn,
-    MISTRAL_INST,
+    parse_inst, refuse_tools, render_inst, text_conversation, MISTRAL_INST,
 };
-use crate::accumulator::StreamAccumulator;
 use crate::error::Error;
 use crate::model_info::ModelInfo;
-use crate::portable::{InferenceParams, PortableRequest, PortableResponse, Role};
+use crate::portable::{InferenceParams, PortableRequest};
 use serde::{Deserialize, Serialize};
 
 const NAME: &str = "mistral";
@@ -25,7 +21,7 @@ const NAME: &str = "mistral";
 /// The most stop sequences Bedrock accepts.
 pub const MAX_STOP_SEQUENCES: usize = 10;
 
-/// The Mistral AI text-completion family.
+/// The Mistral AI text-completion dialect.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Mistral;
 
@@ -48,30 +44,11 @@ pub struct MistralRequest {
     pub top_k: Option<u32>,
 }
 
-/// The text-completion response body; stream chunks have the same shape.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MistralResponse {
-    /// One output.
-    pub outputs: Vec<Completion>,
-}
-
-impl CompletionList for MistralResponse {
-    const FAMILY: &'static str = NAME;
-    const KEY: &'static str = "outputs";
-    fn new(outputs: Vec<Completion>) -> Self {
-        MistralResponse { outputs }
-    }
-    fn items(self) -> Vec<Completion> {
-        self.outputs
-    }
-}
-
-impl Codec for Mistral {
+impl PromptDialect for Mistral {
     const NAME: &'static str = NAME;
     const TITLE: &'static str = "Mistral AI (text completion)";
+    const LIST_KEY: &'static str = "outputs";
     type Request = MistralRequest;
-    type Response = MistralResponse;
-    type Chunk = MistralResponse;
 
     /// The typed request. The system prompt is folded into the first
     /// user turn, as Mistral's own instruct template does.
@@ -98,10 +75,6 @@ impl Codec for Mistral {
         })
     }
 
-    fn portable(&self, resp: MistralResponse) -> Result<PortableResponse, Error> {
-        prompt_completion::portable(resp)
-    }
-
     /// The prompt is read back into `[INST]` exchanges (one user turn when it
     /// has none). The system prompt cannot be told from the first user
     /// turn it was folded into, so it stays there: `system` reads as `None`.
@@ -110,51 +83,22 @@ impl Codec for Mistral {
         req: MistralRequest,
         _: &ModelInfo,
     ) -> Result<PortableRequest, Error> {
-        let turns = parse_inst(&req.prompt, MISTRAL_INST).unwrap_or_else(|| {
-            vec![TextTurn {
-                role: Role::User,
-                text: req.prompt.clone(),
-            }]
-        });
-        Ok(PortableRequest {
-            messages: messages_from_turns(NAME, turns, None, &[])?,
-            params: InferenceParams {
-                max_tokens: req.max_tokens,
-                temperature: req.temperature,
-                top_p: req.top_p,
-                top_k: req.top_k,
-                stop_sequences: req.stop.unwrap_or_default(),
-            },
-            ..Default::default()
-        })
-    }
-
-    /// Mistral's body has no token counts: `resp.usage` is not sent.
-    fn native(
-        &self,
-        resp: &PortableResponse,
-        _: &RenderContext<'_>,
-    ) -> Result<MistralResponse, Error> {
-        Ok(prompt_completion::native(resp))
-    }
-
-    fn native_chunks(
-        &self,
-        resp: &PortableResponse,
-        _: &RenderContext<'_>,
-    ) -> Result<Vec<MistralResponse>, Error> {
-        Ok(prompt_completion::native_chunks(resp))
-    }
-
-    fn chunk(&self, chunk: MistralResponse, acc: &mut StreamAccumulator) -> Result<(), Error> {
-        prompt_completion::push_chunk(chunk, acc);
-        Ok(())
+        let read = parse_inst(&req.prompt, MISTRAL_INST).map(|turns| (None, turns));
+        let params = InferenceParams {
+            max_tokens: req.max_tokens,
+            temperature: req.temperature,
+            top_p: req.top_p,
+            top_k: req.top_k,
+            stop_sequences: req.stop.unwrap_or_default(),
+        };
+        prompt_completion::portable_request(NAME, read, req.prompt, params)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::family::prompt_completion::PromptCompletion;
     use crate::family::prompt_template::key_paths;
     use crate::family::prompt_template::stop_or_length;
     use crate::family::test_support::{
@@ -162,12 +106,15 @@ mod tests {
         model, recorded, recorded_chunks,
     };
     use crate::family::ModelFamily;
+    use crate::family::RenderContext;
     use crate::portable::StopReason;
     use crate::portable::{ContentBlock, ImageFormat, Message, ToolChoice, Usage};
+    use crate::portable::{PortableResponse, Role};
     use serde_json::json;
     use serde_json::Value;
 
     const MISTRAL_7B: &str = "mistral.mistral-7b-instruct-v0:2";
+    const FAMILY: PromptCompletion<Mistral> = PromptCompletion(Mistral);
 
     #[test]
     fn conversations_use_the_instruct_format_with_the_system_prompt_folded_in() {
@@ -198,7 +145,7 @@ mod tests {
         }
         let two_users = PortableRequest::prompt("a").message(Message::user("b"));
         assert_refuses(
-            &Mistral,
+            &FAMILY,
             model(MISTRAL_7B),
             [
                 (image, "image content"),
@@ -215,7 +162,7 @@ mod tests {
 
     #[test]
     fn parses_the_recorded_response() {
-        let resp = Mistral.parse(&recorded(NAME, "invoke")).unwrap();
+        let resp = FAMILY.parse(&recorded(NAME, "invoke")).unwrap();
         assert!(resp.text.contains("hello world"), "{}", resp.text);
         assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
         assert_eq!(resp.usage, None);
@@ -223,7 +170,7 @@ mod tests {
 
     #[test]
     fn parses_the_recorded_stream() {
-        let resp = accumulate(&Mistral, recorded_chunks(NAME));
+        let resp = accumulate(&FAMILY, recorded_chunks(NAME));
         assert!(resp.text.contains("hello world"), "{}", resp.text);
         assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
         assert_eq!(
@@ -239,7 +186,7 @@ mod tests {
     fn read_request_inverts_build() {
         let model = model(MISTRAL_7B);
         assert_reads_back(
-            &Mistral,
+            &FAMILY,
             model,
             [
                 PortableRequest::prompt("Hi")
@@ -261,9 +208,9 @@ mod tests {
             .system("Be brief.")
             .message(Message::assistant("Hello."))
             .message(Message::user("Joke?"));
-        let body = Mistral.build_bytes(&req, model).unwrap();
+        let body = FAMILY.build_bytes(&req, model).unwrap();
         assert_eq!(
-            Mistral.read_request(&body, model).unwrap(),
+            FAMILY.read_request(&body, model).unwrap(),
             PortableRequest::prompt("Be brief.\n\nHi")
                 .message(Message::assistant("Hello."))
                 .message(Message::user("Joke?"))
@@ -273,7 +220,7 @@ mod tests {
     #[test]
     fn reads_prompts_not_made_by_the_builder() {
         let model = model(MISTRAL_7B);
-        let read = |body: Value| Mistral.read_request(body.to_string().as_bytes(), model);
+        let read = |body: Value| FAMILY.read_request(body.to_string().as_bytes(), model);
         assert_eq!(
             read(json!({"prompt": "Plain text."})).unwrap(),
             PortableRequest::prompt("Plain text.")
@@ -313,7 +260,7 @@ mod tests {
         // not sent (and a stream's comes from the invocation metrics the
         // caller adds), so these responses have none.
         assert_renders_back(
-            &Mistral,
+            &FAMILY,
             &ctx(),
             [
                 PortableResponse {
@@ -337,7 +284,7 @@ mod tests {
             stop_reason: Some(StopReason::StopSequence),
             ..Default::default()
         };
-        let body = Mistral.render_response(&with_usage, &ctx()).unwrap();
+        let body = FAMILY.render_response(&with_usage, &ctx()).unwrap();
         assert_eq!(
             body,
             json!({"outputs": [{"text": "", "stop_reason": "stop"}]})
@@ -347,13 +294,13 @@ mod tests {
     #[test]
     fn rendered_bodies_have_the_recorded_shape() {
         let recorded_body = recorded(NAME, "invoke");
-        let resp = Mistral.parse(&recorded_body).unwrap();
-        let body = Mistral.render_response(&resp, &ctx()).unwrap();
+        let resp = FAMILY.parse(&recorded_body).unwrap();
+        let body = FAMILY.render_response(&resp, &ctx()).unwrap();
         assert_eq!(
             body,
             serde_json::from_slice::<Value>(&recorded_body).unwrap()
         );
-        let chunks = Mistral.render_chunks(&resp, &ctx()).unwrap();
+        let chunks = FAMILY.render_chunks(&resp, &ctx()).unwrap();
         for (rendered, recorded) in chunks.iter().zip(recorded_chunks(NAME)) {
             let mut recorded: Value = serde_json::from_slice(&recorded).unwrap();
             recorded
@@ -366,9 +313,9 @@ mod tests {
 
     #[test]
     fn a_malformed_or_empty_body_is_an_error() {
-        let err = Mistral.parse(br#"{"outputs":[]}"#).unwrap_err();
+        let err = FAMILY.parse(br#"{"outputs":[]}"#).unwrap_err();
         assert!(err.to_string().contains("`outputs` is empty"));
-        let err = Mistral.parse(br#"{"text":"x"}"#).unwrap_err();
+        let err = FAMILY.parse(br#"{"text":"x"}"#).unwrap_err();
         assert!(err
             .to_string()
             .starts_with("mistral: cannot parse response"));

@@ -23,7 +23,7 @@ mod mistral_chat;
 mod nova;
 mod openai_chat;
 mod palmyra;
-mod prompt_completion;
+pub mod prompt_completion;
 mod prompt_template;
 mod refusals;
 mod stability_image;
@@ -73,11 +73,11 @@ pub fn families() -> &'static [&'static dyn ModelFamily] {
         &CohereCommand,
         &CohereCommandR,
         &CohereEmbed,
-        &DeepSeek,
+        &prompt_completion::PromptCompletion(DeepSeek),
         &Jamba,
         &Jurassic,
         &Llama,
-        &Mistral,
+        &prompt_completion::PromptCompletion(Mistral),
         &MistralChat,
         &Nova,
         &OpenAiChat,
