@@ -16,3 +16,4 @@ mod sigv4;
 mod snapshots;
 mod support;
 mod sync;
+mod transport;

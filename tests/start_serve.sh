@@ -1,0 +1,21 @@
+# Sourced by the client test runners: `start_serve BIN [ARGS...]` starts
+# `BIN serve --port 0 ARGS...` in the background, waits for its export
+# lines, sets `url` to its endpoint and stops it when the shell exits.
+start_serve() {
+  local bin="$1"
+  shift
+  serve_log="$(mktemp)"
+  "$bin" serve --port 0 "$@" >"$serve_log" 2>&1 &
+  serve_pid=$!
+  trap 'kill "$serve_pid" 2>/dev/null || true; rm -f "$serve_log"' EXIT
+  for _ in $(seq 1 100); do
+    grep -q '^export AWS_ENDPOINT_URL_BEDROCK_RUNTIME=' "$serve_log" && break
+    sleep 0.1
+  done
+  url="$(sed -n 's/^export AWS_ENDPOINT_URL_BEDROCK_RUNTIME=//p' "$serve_log")"
+  if [ -z "$url" ]; then
+    echo "serve did not start:" >&2
+    cat "$serve_log" >&2
+    exit 1
+  fi
+}
