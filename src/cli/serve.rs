@@ -28,6 +28,11 @@ pub struct ServeArgs {
     /// Check SigV4 signatures against ACCESS_KEY:SECRET.
     #[arg(long, value_name = "ACCESS_KEY:SECRET")]
     verify_sigv4: Option<SigV4Credentials>,
+    /// Accept this Bedrock API key as an `Authorization: Bearer` token and
+    /// refuse other tokens as Bedrock does (repeatable). Without it any
+    /// token passes, unless SigV4 is checked.
+    #[arg(long = "api-key", value_name = "KEY")]
+    api_keys: Vec<String>,
     /// Accept calls without an Authorization header.
     #[arg(long)]
     no_auth: bool,
@@ -99,6 +104,7 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Error> {
         journal_capacity: args.journal_size,
         require_auth: !args.no_auth,
         sigv4: args.verify_sigv4.clone(),
+        api_keys: args.api_keys.clone(),
         wiremock_recording: false,
         serve_end_of_life: args.serve_end_of_life,
         as_of: args.as_of,

@@ -47,7 +47,9 @@ pub fn default_message(name: &str) -> &'static str {
 /// One Bedrock error.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BedrockError {
-    /// The error name, e.g. `ValidationException`.
+    /// The error name, e.g. `ValidationException`; empty for an answer
+    /// that names none (Bedrock's refusal of an unknown API key), whose
+    /// body has `Message` and no `x-amzn-ErrorType` header.
     pub name: String,
     /// The HTTP status.
     pub status: u16,
@@ -77,21 +79,30 @@ impl BedrockError {
     /// The error as a restJson1 response: status, `X-Amzn-ErrorType` and
     /// `{"message": ...}` plus extra members.
     pub fn to_response(&self, request_id: &str) -> FakeResponse {
-        FakeResponse::json(self.status, &self.body())
-            .with_header(
+        let response = FakeResponse::json(self.status, &self.body());
+        let response = match self.name.is_empty() {
+            true => response,
+            false => response.with_header(
                 "x-amzn-ErrorType",
                 format!(
                     "{}:http://internal.amazon.com/coral/com.amazon.bedrock/",
                     self.name
                 ),
-            )
-            .with_header("x-amzn-RequestId", request_id)
+            ),
+        };
+        response.with_header("x-amzn-RequestId", request_id)
     }
 
-    /// The JSON body: `message` and extra members.
+    /// The JSON body: `message` (`Message` for an unnamed error) and extra
+    /// members.
     pub fn body(&self) -> Value {
         let mut body = Map::new();
-        body.insert("message".into(), json!(self.message));
+        let key = if self.name.is_empty() {
+            "Message"
+        } else {
+            "message"
+        };
+        body.insert(key.into(), json!(self.message));
         body.extend(self.extra.as_ref().clone());
         Value::Object(body)
     }

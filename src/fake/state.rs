@@ -21,8 +21,12 @@ pub struct FakeConfig {
     pub journal_capacity: usize,
     /// Refuse calls without an `Authorization` header (as AWS does).
     pub require_auth: bool,
-    /// Check SigV4 signatures against these credentials.
+    /// Check SigV4 signatures against these credentials. A bearer token
+    /// then passes only when it is one of [`api_keys`](Self::api_keys).
     pub sigv4: Option<SigV4Credentials>,
+    /// The Bedrock API keys accepted as `Authorization: Bearer` tokens;
+    /// empty accepts any token (unless SigV4 is checked).
+    pub api_keys: Vec<String>,
     /// With [`FakeBedrock::start_wiremock`], let wiremock keep every
     /// request too (costs memory; off by default).
     pub wiremock_recording: bool,
@@ -54,6 +58,7 @@ impl Default for FakeConfig {
             journal_capacity: DEFAULT_JOURNAL_CAPACITY,
             require_auth: true,
             sigv4: None,
+            api_keys: Vec::new(),
             wiremock_recording: false,
             serve_end_of_life: false,
             as_of: None,

@@ -1,8 +1,9 @@
 //! The fake's transport: HTTP/2 with prior knowledge (what the AWS SDK for
 //! JavaScript v3 sends to an `http://` endpoint) and HTTP/1.1 on the same
-//! port, every operation over both.
+//! port, every operation over both; API keys as Bedrock checks them.
 
 use bedrock_harness::eventstream::{Frame, FrameDecoder};
+use bedrock_harness::fake::{FakeBedrock, FakeConfig};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::client::conn::{http1, http2};
@@ -36,8 +37,19 @@ impl Connection {
 
     /// POSTs `body` to `path` and reads the whole answer.
     async fn post(&mut self, addr: &str, path: &str, body: &str) -> (Response<()>, Vec<u8>) {
+        self.post_as(addr, path, "Bearer test", body).await
+    }
+
+    /// POSTs `body` to `path` with `authorization` and reads the answer.
+    async fn post_as(
+        &mut self,
+        addr: &str,
+        path: &str,
+        authorization: &str,
+        body: &str,
+    ) -> (Response<()>, Vec<u8>) {
         let mut request = Request::post(format!("http://{addr}{path}"))
-            .header("authorization", "Bearer test")
+            .header("authorization", authorization)
             .header("content-type", "application/json");
         if matches!(self, Connection::Http1(_)) {
             request = request.header("host", addr);
@@ -141,4 +153,74 @@ async fn every_operation_answers_over_http2_with_prior_knowledge() {
 #[tokio::test]
 async fn every_operation_answers_over_http1_on_the_same_port() {
     every_operation_over(Version::HTTP_11).await;
+}
+
+const NOVA_INVOKE: &str = "/model/amazon.nova-micro-v1:0/invoke";
+const NOVA_BODY: &str = r#"{"messages":[{"role":"user","content":[{"text":"Hi"}]}]}"#;
+
+/// The answer to one Nova call authorized by `authorization`, from a fake
+/// with `config`.
+async fn call_with(config: FakeConfig, authorization: &str) -> (Response<()>, Value) {
+    let fake = FakeBedrock::start_with(config).await.unwrap();
+    let uri = fake.uri();
+    let addr = uri.trim_start_matches("http://");
+    let mut conn = Connection::open(addr, Version::HTTP_11).await;
+    let (head, body) = conn
+        .post_as(addr, NOVA_INVOKE, authorization, NOVA_BODY)
+        .await;
+    (head, json(&body))
+}
+
+fn with_keys(keys: &[&str]) -> FakeConfig {
+    FakeConfig {
+        api_keys: keys.iter().map(|k| k.to_string()).collect(),
+        ..crate::support::pinned()
+    }
+}
+
+#[tokio::test]
+async fn a_configured_api_key_is_accepted_and_others_are_refused_as_bedrock_does() {
+    let key = "ABSKQmVkcm9ja0FQSUtleS1leGFtcGxl";
+    let (head, body) = call_with(with_keys(&[key, "second"]), &format!("Bearer {key}")).await;
+    assert_eq!(head.status(), 200, "{body}");
+    let (head, _) = call_with(with_keys(&[key, "second"]), "Bearer second").await;
+    assert_eq!(head.status(), 200);
+
+    // A well-formed key the fake does not know: Bedrock's body, no name.
+    let (head, body) = call_with(with_keys(&[key]), "Bearer bedrock-api-key-c29tZXRoaW5n").await;
+    assert_eq!(head.status(), 403);
+    assert!(head.headers().get("x-amzn-errortype").is_none());
+    assert_eq!(
+        body,
+        serde_json::json!({"Message": "Authentication failed: Please make sure your API Key is valid."})
+    );
+
+    // A token without a Bedrock key's prefix.
+    let (head, body) = call_with(with_keys(&[key]), "Bearer not-a-key").await;
+    assert_eq!(head.status(), 403);
+    let error_type = head.headers()["x-amzn-errortype"].to_str().unwrap();
+    assert!(
+        error_type.starts_with("AccessDeniedException:"),
+        "{error_type}"
+    );
+    assert_eq!(
+        body["message"],
+        "Invalid API Key format: Must start with pre-defined prefix"
+    );
+}
+
+#[tokio::test]
+async fn without_api_keys_any_bearer_token_passes_unless_sigv4_is_checked() {
+    let (head, _) = call_with(crate::support::pinned(), "Bearer anything").await;
+    assert_eq!(head.status(), 200);
+    let checked = FakeConfig {
+        sigv4: Some("AKIDEXAMPLE:secret".parse().unwrap()),
+        ..crate::support::pinned()
+    };
+    let (head, body) = call_with(checked, "Bearer ABSKQmVkcm9ja0FQSUtleS1leGFtcGxl").await;
+    assert_eq!(head.status(), 403);
+    assert!(body["Message"]
+        .as_str()
+        .unwrap()
+        .starts_with("Authentication failed"));
 }
