@@ -1,6 +1,7 @@
 # Sourced by the client test runners: `start_serve BIN [ARGS...]` starts
 # `BIN serve --port 0 ARGS...` in the background, waits for its export
-# lines, sets `url` to its endpoint and stops it when the shell exits.
+# lines, sets `url` to its endpoint (and `ca_bundle` to the CA file of a
+# `--tls` fake) and stops it when the shell exits. Call it once per shell.
 start_serve() {
   local bin="$1"
   shift
@@ -13,6 +14,7 @@ start_serve() {
     sleep 0.1
   done
   url="$(sed -n 's/^export AWS_ENDPOINT_URL_BEDROCK_RUNTIME=//p' "$serve_log")"
+  ca_bundle="$(sed -n 's/^export AWS_CA_BUNDLE=//p' "$serve_log")"
   if [ -z "$url" ]; then
     echo "serve did not start:" >&2
     cat "$serve_log" >&2

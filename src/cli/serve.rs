@@ -1,8 +1,8 @@
 //! `bedrock-harness serve`: the fake Bedrock for any client.
 
 use bedrock_harness::fake::{
-    control::parse_rules, FakeBedrock, FakeConfig, Recorder, SigV4Credentials, Upstream,
-    DEFAULT_REGION,
+    control::parse_rules, FakeBedrock, FakeConfig, Recorder, SigV4Credentials, TlsIdentity,
+    Upstream, DEFAULT_REGION,
 };
 use bedrock_harness::lifecycle::{format_date, Date};
 use bedrock_harness::Error;
@@ -47,6 +47,20 @@ pub struct ServeArgs {
     /// inference profile, and the region of the ARNs it answers with.
     #[arg(long, default_value = DEFAULT_REGION)]
     region: String,
+    /// Serve HTTPS (HTTP/2 by ALPN, and HTTP/1.1) with a certificate made at
+    /// start for localhost and 127.0.0.1, or --tls-cert/--tls-key.
+    #[arg(long)]
+    tls: bool,
+    /// A PEM certificate chain to serve HTTPS with (implies --tls).
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Where to write the certificate clients must trust (default: a file
+    /// in the temporary directory named after the port).
+    #[arg(long, value_name = "PATH")]
+    tls_ca_out: Option<PathBuf>,
     /// Calls kept in the journal.
     #[arg(long, default_value_t = bedrock_harness::fake::DEFAULT_JOURNAL_CAPACITY)]
     journal_size: usize,
@@ -117,10 +131,19 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Error> {
             r.dir().display()
         )
     });
-    let fake = match recorder {
-        Some(recorder) => FakeBedrock::start_recording_on(listener, config, recorder).await?,
-        None => FakeBedrock::start_on(listener, config).await?,
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(TlsIdentity::from_pem_files(cert, key)?),
+        _ if args.tls => Some(TlsIdentity::generate()?),
+        _ => None,
     };
+    let trust = match &tls {
+        Some(identity) => {
+            let port = listener.local_addr().map(|a| a.port()).unwrap_or_default();
+            Some(write_trust_file(&args, port, identity.ca_pem())?)
+        }
+        None => None,
+    };
+    let fake = FakeBedrock::start_serving(listener, config, recorder, tls).await?;
     let loaded = rules.len();
     for rule in rules {
         fake.rule(rule);
@@ -132,6 +155,12 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Error> {
     }
     println!("export AWS_ENDPOINT_URL_BEDROCK_RUNTIME={uri}");
     println!("export AWS_ENDPOINT_URL_BEDROCK={uri}");
+    if let Some(path) = &trust {
+        let path = path.display();
+        println!("export AWS_CA_BUNDLE={path}");
+        println!("export NODE_EXTRA_CA_CERTS={path}");
+        println!("export SSL_CERT_FILE={path}");
+    }
     match args.as_of {
         Some(day) => println!(
             "bedrock-harness: model lifecycle read as of {}, region {}",
@@ -151,6 +180,20 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Error> {
     println!("bedrock-harness: shutting down");
     drop(fake);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the certificate clients must trust to `--tls-ca-out` or a file
+/// named after `port` in the temporary directory, and returns its path.
+fn write_trust_file(args: &ServeArgs, port: u16, pem: &str) -> Result<PathBuf, Error> {
+    let path = args
+        .tls_ca_out
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("bedrock-harness-ca-{port}.pem")));
+    std::fs::write(&path, pem).map_err(|source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    Ok(path)
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

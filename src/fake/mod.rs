@@ -24,6 +24,7 @@ mod sigv4;
 mod socketless;
 mod state;
 pub mod synth;
+mod tls;
 
 pub use answer::recording_name;
 pub use errors::{BedrockError, BEDROCK_ERRORS};
@@ -34,6 +35,7 @@ pub use rules::{Action, Operation, Rule, Times};
 pub use sigv4::SigV4Credentials;
 pub use socketless::{socketless_client, SOCKETLESS_ENDPOINT};
 pub use state::{FakeConfig, FakeState, DEFAULT_REGION};
+pub use tls::{TlsIdentity, GENERATED_NAMES};
 
 use crate::error::Error;
 use std::sync::Arc;
@@ -175,7 +177,30 @@ impl FakeBedrock {
         listener: std::net::TcpListener,
         config: FakeConfig,
     ) -> Result<FakeBedrock, Error> {
-        Self::start_own(listener, config, None).await
+        Self::start_own(listener, config, None, None).await
+    }
+
+    /// Starts a fake with `config` on `listener` serving HTTPS with `tls`
+    /// (HTTP/2 by ALPN, and HTTP/1.1); [`uri`](Self::uri) is `https://`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use bedrock_harness::fake::{FakeBedrock, FakeConfig, TlsIdentity};
+    ///
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    /// let tls = TlsIdentity::generate().unwrap();
+    /// let fake = FakeBedrock::start_tls_on(listener, FakeConfig::default(), tls).await.unwrap();
+    /// assert!(fake.uri().starts_with("https://127.0.0.1:"));
+    /// # });
+    /// ```
+    pub async fn start_tls_on(
+        listener: std::net::TcpListener,
+        config: FakeConfig,
+        tls: TlsIdentity,
+    ) -> Result<FakeBedrock, Error> {
+        Self::start_own(listener, config, None, Some(tls)).await
     }
 
     /// Starts a recording proxy on `listener` (the harness's own server):
@@ -212,13 +237,25 @@ impl FakeBedrock {
         config: FakeConfig,
         recorder: Recorder,
     ) -> Result<FakeBedrock, Error> {
-        Self::start_own(listener, config, Some(Arc::new(recorder))).await
+        Self::start_own(listener, config, Some(Arc::new(recorder)), None).await
+    }
+
+    /// Starts the harness's own server on `listener`, recording through
+    /// `recorder` and over TLS with `tls` when given.
+    pub async fn start_serving(
+        listener: std::net::TcpListener,
+        config: FakeConfig,
+        recorder: Option<Recorder>,
+        tls: Option<TlsIdentity>,
+    ) -> Result<FakeBedrock, Error> {
+        Self::start_own(listener, config, recorder.map(Arc::new), tls).await
     }
 
     async fn start_own(
         listener: std::net::TcpListener,
         config: FakeConfig,
         recorder: Option<Arc<Recorder>>,
+        tls: Option<TlsIdentity>,
     ) -> Result<FakeBedrock, Error> {
         let io = |source| Error::Io {
             path: "the listening socket".into(),
@@ -229,10 +266,13 @@ impl FakeBedrock {
         let listener = tokio::net::TcpListener::from_std(listener).map_err(io)?;
         let state = Arc::new(FakeState::new(config)?);
         let (shutdown, receiver) = tokio::sync::watch::channel(false);
-        tokio::spawn(server::serve(listener, state.clone(), recorder, receiver));
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let acceptor = tls.map(|tls| tls.acceptor());
+        let serving = server::serve(listener, state.clone(), recorder, acceptor, receiver);
+        tokio::spawn(serving);
         Ok(FakeBedrock {
             transport: Transport::Own {
-                uri: format!("http://{addr}"),
+                uri: format!("{scheme}://{addr}"),
                 shutdown,
             },
             state,

@@ -1,7 +1,8 @@
 //! The fake's own HTTP server (hyper): HTTP/1.1 and cleartext HTTP/2 with
 //! prior knowledge (what the AWS SDK for JavaScript v3 sends to an
 //! `http://` endpoint) on the same port, told apart per connection by
-//! hyper-util's auto connection builder.
+//! hyper-util's auto connection builder; over TLS too, HTTP/2 chosen by
+//! ALPN.
 //!
 //! wiremock keeps every request a mounted mock has matched, even with
 //! request recording disabled (measured: 296 MiB of RSS after 44,598
@@ -23,15 +24,19 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
 use std::convert::Infallible;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+use tokio_rustls::TlsAcceptor;
 
-/// Serves `state` on `listener` until `shutdown` turns true. With a
-/// `recorder`, every call but the control API's goes to it instead.
+/// Serves `state` on `listener` until `shutdown` turns true, over TLS when
+/// `tls` is given. With a `recorder`, every call but the control API's goes
+/// to it instead.
 pub(crate) async fn serve(
     listener: TcpListener,
     state: Arc<FakeState>,
     recorder: Option<Arc<Recorder>>,
+    tls: Option<TlsAcceptor>,
     mut shutdown: watch::Receiver<bool>,
 ) {
     loop {
@@ -40,26 +45,60 @@ pub(crate) async fn serve(
             _ = shutdown.changed() => break,
         };
         let Ok((stream, _)) = accepted else { continue };
-        let state = state.clone();
-        let recorder = recorder.clone();
-        let mut conn_shutdown = shutdown.clone();
+        let connection = Connection {
+            state: state.clone(),
+            recorder: recorder.clone(),
+            shutdown: shutdown.clone(),
+        };
+        let tls = tls.clone();
         tokio::spawn(async move {
-            let service = service_fn(move |req| {
-                let state = state.clone();
-                let recorder = recorder.clone();
-                async move { Ok::<_, Infallible>(answer(&state, recorder.as_deref(), req).await) }
-            });
-            let builder = auto::Builder::new(TokioExecutor::new());
-            let conn = builder.serve_connection(TokioIo::new(stream), service);
-            tokio::pin!(conn);
-            tokio::select! {
-                _ = conn.as_mut() => {}
-                _ = conn_shutdown.changed() => {
-                    conn.as_mut().graceful_shutdown();
-                    let _ = conn.await;
+            match tls {
+                None => connection.serve(stream).await,
+                Some(acceptor) => {
+                    let handshake = acceptor.accept(stream);
+                    if let Ok(Ok(stream)) = tokio::time::timeout(HANDSHAKE_TIMEOUT, handshake).await
+                    {
+                        connection.serve(stream).await;
+                    }
                 }
             }
         });
+    }
+}
+
+/// How long a client may take to finish the TLS handshake.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What one accepted connection is served with.
+struct Connection {
+    state: Arc<FakeState>,
+    recorder: Option<Arc<Recorder>>,
+    shutdown: watch::Receiver<bool>,
+}
+
+impl Connection {
+    /// Serves HTTP/1.1 or HTTP/2 (told apart by the client's first bytes)
+    /// on `io` until it closes or the server shuts down.
+    async fn serve<I>(mut self, io: I)
+    where
+        I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    {
+        let (state, recorder) = (self.state, self.recorder);
+        let service = service_fn(move |req| {
+            let state = state.clone();
+            let recorder = recorder.clone();
+            async move { Ok::<_, Infallible>(answer(&state, recorder.as_deref(), req).await) }
+        });
+        let builder = auto::Builder::new(TokioExecutor::new());
+        let conn = builder.serve_connection(TokioIo::new(io), service);
+        tokio::pin!(conn);
+        tokio::select! {
+            _ = conn.as_mut() => {}
+            _ = self.shutdown.changed() => {
+                conn.as_mut().graceful_shutdown();
+                let _ = conn.await;
+            }
+        }
     }
 }
 

@@ -224,3 +224,104 @@ async fn without_api_keys_any_bearer_token_passes_unless_sigv4_is_checked() {
         .unwrap()
         .starts_with("Authentication failed"));
 }
+
+/// A TLS connection to the fake at `addr` trusting `ca_pem`, offering only
+/// `alpn`; the protocol the server chose.
+async fn tls_connect(
+    addr: &str,
+    ca_pem: &str,
+    alpn: &[u8],
+) -> (
+    tokio_rustls::client::TlsStream<tokio::net::TcpStream>,
+    Vec<u8>,
+) {
+    use tokio_rustls::rustls::pki_types::{pem::PemObject, CertificateDer, ServerName};
+    use tokio_rustls::rustls::{ClientConfig, RootCertStore};
+    let mut roots = RootCertStore::empty();
+    for cert in CertificateDer::pem_slice_iter(ca_pem.as_bytes()) {
+        roots.add(cert.unwrap()).unwrap();
+    }
+    let provider = std::sync::Arc::new(tokio_rustls::rustls::crypto::aws_lc_rs::default_provider());
+    let mut config = ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    config.alpn_protocols = vec![alpn.to_vec()];
+    let connector = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config));
+    let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let name = ServerName::try_from("localhost").unwrap();
+    let stream = connector.connect(name, tcp).await.unwrap();
+    let chosen = stream
+        .get_ref()
+        .1
+        .alpn_protocol()
+        .unwrap_or_default()
+        .to_vec();
+    (stream, chosen)
+}
+
+#[tokio::test]
+async fn tls_serves_http2_by_alpn_and_http1_with_a_certificate_the_ca_signs() {
+    let tls = bedrock_harness::fake::TlsIdentity::generate().unwrap();
+    let ca_pem = tls.ca_pem().to_string();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let fake = FakeBedrock::start_tls_on(listener, crate::support::pinned(), tls)
+        .await
+        .unwrap();
+    let uri = fake.uri();
+    let addr = uri.trim_start_matches("https://");
+
+    let (stream, chosen) = tls_connect(addr, &ca_pem, b"h2").await;
+    assert_eq!(chosen, b"h2");
+    let (mut send, conn) = http2::handshake(TokioExecutor::new(), TokioIo::new(stream))
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    let request = Request::post(format!("https://{addr}{NOVA_INVOKE}"))
+        .header("authorization", "Bearer test")
+        .body(Full::new(Bytes::from(NOVA_BODY)))
+        .unwrap();
+    let response = send.send_request(request).await.unwrap();
+    assert_eq!(
+        (response.status().as_u16(), response.version()),
+        (200, Version::HTTP_2)
+    );
+
+    let (stream, chosen) = tls_connect(addr, &ca_pem, b"http/1.1").await;
+    assert_eq!(chosen, b"http/1.1");
+    let (mut send, conn) = http1::handshake(TokioIo::new(stream)).await.unwrap();
+    tokio::spawn(conn);
+    let request = Request::post(format!("https://{addr}{NOVA_INVOKE}"))
+        .header("host", addr)
+        .header("authorization", "Bearer test")
+        .body(Full::new(Bytes::from(NOVA_BODY)))
+        .unwrap();
+    let response = send.send_request(request).await.unwrap();
+    assert_eq!(
+        (response.status().as_u16(), response.version()),
+        (200, Version::HTTP_11)
+    );
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    assert!(json(&body)["output"]["message"]["content"][0]["text"].is_string());
+}
+
+#[test]
+fn a_pem_certificate_and_key_can_be_given_and_bad_files_are_named() {
+    let dir = std::env::temp_dir().join(format!("bh-tls-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
+    let (cert_path, key_path) = (dir.join("cert.pem"), dir.join("key.pem"));
+    std::fs::write(&cert_path, cert.cert.pem()).unwrap();
+    std::fs::write(&key_path, cert.signing_key.serialize_pem()).unwrap();
+    let identity =
+        bedrock_harness::fake::TlsIdentity::from_pem_files(&cert_path, &key_path).unwrap();
+    assert_eq!(identity.ca_pem(), cert.cert.pem());
+
+    std::fs::write(&key_path, "not a key").unwrap();
+    let err = bedrock_harness::fake::TlsIdentity::from_pem_files(&cert_path, &key_path)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("key.pem"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

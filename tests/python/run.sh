@@ -1,11 +1,21 @@
 #!/usr/bin/env bash
-# Runs the boto3 tests (bedrock-runtime and the bedrock control plane)
-# against `bedrock-harness serve`.
+# Runs the boto3 tests (bedrock-runtime, the bedrock control plane, and an
+# API key over TLS) against `bedrock-harness serve`.
 # Usage: tests/python/run.sh PATH_TO_BINARY
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=../start_serve.sh
 . "$here/../start_serve.sh"
-start_serve "$1" --as-of 2026-12-02
-AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$url" python3 "$here/boto3_smoke.py"
-AWS_ENDPOINT_URL_BEDROCK="$url" python3 "$here/boto3_control_plane.py"
+(
+  start_serve "$1" --as-of 2026-12-02
+  AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$url" python3 "$here/boto3_smoke.py"
+  AWS_ENDPOINT_URL_BEDROCK="$url" python3 "$here/boto3_control_plane.py"
+)
+# A Bedrock API key over HTTPS, the only way boto3 sends one.
+key="ABSKYmVkcm9jay1oYXJuZXNzLXRlc3Q="
+(
+  start_serve "$1" --as-of 2026-12-02 --tls --api-key "$key"
+  env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN \
+    AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$url" AWS_CA_BUNDLE="$ca_bundle" \
+    AWS_BEARER_TOKEN_BEDROCK="$key" python3 "$here/boto3_api_key.py"
+)
