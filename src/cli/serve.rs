@@ -9,6 +9,7 @@ use bedrock_harness::Error;
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 /// Arguments of `serve`.
 #[derive(Debug, clap::Args)]
@@ -61,6 +62,10 @@ pub struct ServeArgs {
     /// in the temporary directory named after the port).
     #[arg(long, value_name = "PATH")]
     tls_ca_out: Option<PathBuf>,
+    /// On SIGTERM or Ctrl-C, how long calls in flight may take to finish
+    /// before they are cut (the exit code is then 1).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    shutdown_grace: f64,
     /// Calls kept in the journal.
     #[arg(long, default_value_t = bedrock_harness::fake::DEFAULT_JOURNAL_CAPACITY)]
     journal_size: usize,
@@ -123,6 +128,7 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Error> {
         serve_end_of_life: args.serve_end_of_life,
         as_of: args.as_of,
         region: args.region.clone(),
+        limits: Default::default(),
     };
     let recording = recorder.as_ref().map(|r| {
         format!(
@@ -177,9 +183,18 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Error> {
     }
     tracing::info!(%uri, "serving");
     shutdown_signal().await;
-    println!("bedrock-harness: shutting down");
-    drop(fake);
-    Ok(ExitCode::SUCCESS)
+    let grace = Duration::try_from_secs_f64(args.shutdown_grace).unwrap_or_default();
+    println!(
+        "bedrock-harness: shutting down (calls in flight get {:.1} s)",
+        grace.as_secs_f64()
+    );
+    match fake.shutdown(grace).await {
+        0 => Ok(ExitCode::SUCCESS),
+        cut => {
+            eprintln!("bedrock-harness: {cut} connection(s) still busy after the grace were cut");
+            Ok(ExitCode::FAILURE)
+        }
+    }
 }
 
 /// Writes the certificate clients must trust to `--tls-ca-out` or a file

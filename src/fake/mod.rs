@@ -16,6 +16,7 @@ mod handler;
 mod http;
 mod ids;
 mod journal;
+mod limits;
 mod record;
 mod rules;
 mod scrub;
@@ -30,6 +31,7 @@ pub use answer::recording_name;
 pub use errors::{BedrockError, BEDROCK_ERRORS};
 pub use http::{FakeRequest, FakeResponse};
 pub use journal::{JournalEntry, DEFAULT_JOURNAL_CAPACITY};
+pub use limits::ConnectionLimits;
 pub use record::{AwsUpstream, Recorder, Upstream};
 pub use rules::{Action, Operation, Rule, Times};
 pub use sigv4::SigV4Credentials;
@@ -116,14 +118,15 @@ enum Transport {
     Wiremock(MockServer),
     Own {
         uri: String,
-        shutdown: tokio::sync::watch::Sender<bool>,
+        stop: tokio::sync::watch::Sender<Option<std::time::Duration>>,
+        server: Option<tokio::task::JoinHandle<usize>>,
     },
 }
 
 impl Drop for Transport {
     fn drop(&mut self) {
-        if let Transport::Own { shutdown, .. } = self {
-            let _ = shutdown.send(true);
+        if let Transport::Own { stop, .. } = self {
+            let _ = stop.send(Some(std::time::Duration::ZERO));
         }
     }
 }
@@ -265,15 +268,16 @@ impl FakeBedrock {
         let addr = listener.local_addr().map_err(io)?;
         let listener = tokio::net::TcpListener::from_std(listener).map_err(io)?;
         let state = Arc::new(FakeState::new(config)?);
-        let (shutdown, receiver) = tokio::sync::watch::channel(false);
+        let (stop, receiver) = tokio::sync::watch::channel(None);
         let scheme = if tls.is_some() { "https" } else { "http" };
         let acceptor = tls.map(|tls| tls.acceptor());
         let serving = server::serve(listener, state.clone(), recorder, acceptor, receiver);
-        tokio::spawn(serving);
+        let server = Some(tokio::spawn(serving));
         Ok(FakeBedrock {
             transport: Transport::Own {
                 uri: format!("{scheme}://{addr}"),
-                shutdown,
+                stop,
+                server,
             },
             state,
         })
@@ -293,6 +297,33 @@ impl FakeBedrock {
             transport: Transport::Wiremock(server),
             state,
         })
+    }
+
+    /// Stops the fake as a server should: it stops accepting, lets the calls
+    /// in flight finish within `grace`, then closes. Returns how many
+    /// connections were still busy when the grace ran out, and were cut (0
+    /// for a fake behind wiremock, which stops at once).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use bedrock_harness::fake::FakeBedrock;
+    /// use std::time::Duration;
+    ///
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let fake = FakeBedrock::start().await;
+    /// assert_eq!(fake.shutdown(Duration::from_secs(1)).await, 0);
+    /// # });
+    /// ```
+    pub async fn shutdown(mut self, grace: std::time::Duration) -> usize {
+        let Transport::Own { stop, server, .. } = &mut self.transport else {
+            return 0;
+        };
+        let _ = stop.send(Some(grace));
+        match server.take() {
+            Some(server) => server.await.unwrap_or_default(),
+            None => 0,
+        }
     }
 
     /// The fake's base URL, e.g. `http://127.0.0.1:34567`.

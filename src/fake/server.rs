@@ -13,6 +13,7 @@
 
 use super::errors::BedrockError;
 use super::http::{FakeRequest, FakeResponse};
+use super::limits::AcceptBackoff;
 use super::record::Recorder;
 use super::FakeState;
 use crate::schema::MAX_BODY_BYTES;
@@ -20,38 +21,71 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::service::service_fn;
-use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
-use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
-use tokio::sync::watch;
+use tokio::sync::{watch, Semaphore};
+use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 
-/// Serves `state` on `listener` until `shutdown` turns true, over TLS when
-/// `tls` is given. With a `recorder`, every call but the control API's goes
-/// to it instead.
+/// What stops the server: `None` while it runs; `Some(grace)` stops
+/// accepting, lets calls in flight finish within `grace`, then closes.
+pub(crate) type Stop = watch::Receiver<Option<Duration>>;
+
+/// Serves `state` on `listener` until `stop` says so, over TLS when `tls`
+/// is given. With a `recorder`, every call but the control API's goes to
+/// it instead. Returns how many connections were still busy when the
+/// grace ran out, and were cut.
 pub(crate) async fn serve(
     listener: TcpListener,
     state: Arc<FakeState>,
     recorder: Option<Arc<Recorder>>,
     tls: Option<TlsAcceptor>,
-    mut shutdown: watch::Receiver<bool>,
-) {
+    mut stop: Stop,
+) -> usize {
+    let limits = state.config.limits.clone();
+    let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let mut connections = JoinSet::new();
+    let mut backoff = AcceptBackoff::default();
     loop {
         let accepted = tokio::select! {
-            accepted = listener.accept() => accepted,
-            _ = shutdown.changed() => break,
+            biased;
+            _ = stop.changed() => break,
+            permit = permits.clone().acquire_owned() => match permit {
+                Ok(permit) => tokio::select! {
+                    biased;
+                    _ = stop.changed() => break,
+                    accepted = listener.accept() => accepted.map(|(stream, _)| (stream, permit)),
+                },
+                Err(_) => break,
+            },
         };
-        let Ok((stream, _)) = accepted else { continue };
+        let (stream, permit) = match accepted {
+            Ok(accepted) => accepted,
+            Err(error) => {
+                backoff.wait(&error).await;
+                continue;
+            }
+        };
+        backoff.reset();
         let connection = Connection {
             state: state.clone(),
             recorder: recorder.clone(),
-            shutdown: shutdown.clone(),
+            stop: stop.clone(),
         };
         let tls = tls.clone();
-        tokio::spawn(async move {
+        let limits_header_timeout = limits.header_timeout;
+        connections.spawn(async move {
+            let _permit = permit;
+            // A client that sends nothing at all is cut after the header
+            // timeout too (hyper's own timer starts at its first byte).
+            let mut first = [0u8; 1];
+            let first_byte = tokio::time::timeout(limits_header_timeout, stream.peek(&mut first));
+            if !matches!(first_byte.await, Ok(Ok(1))) {
+                return;
+            }
             match tls {
                 None => connection.serve(stream).await,
                 Some(acceptor) => {
@@ -63,7 +97,18 @@ pub(crate) async fn serve(
                 }
             }
         });
+        while connections.try_join_next().is_some() {}
     }
+    let grace = stop.borrow().unwrap_or_default();
+    let drained = tokio::time::timeout(grace, async {
+        while connections.join_next().await.is_some() {}
+    });
+    if drained.await.is_ok() {
+        return 0;
+    }
+    let cut = connections.len();
+    connections.shutdown().await;
+    cut
 }
 
 /// How long a client may take to finish the TLS handshake.
@@ -73,32 +118,53 @@ const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 struct Connection {
     state: Arc<FakeState>,
     recorder: Option<Arc<Recorder>>,
-    shutdown: watch::Receiver<bool>,
+    stop: Stop,
 }
+
+/// A request body that did not arrive within the body timeout: the
+/// connection is closed without an answer.
+#[derive(Debug)]
+struct BodyTimedOut;
+
+impl std::fmt::Display for BodyTimedOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the request body did not arrive in time")
+    }
+}
+
+impl std::error::Error for BodyTimedOut {}
 
 impl Connection {
     /// Serves HTTP/1.1 or HTTP/2 (told apart by the client's first bytes)
-    /// on `io` until it closes or the server shuts down.
+    /// on `io` until it closes or the server stops; an HTTP/1.1 client that
+    /// sends no complete headers within the header timeout is cut.
     async fn serve<I>(mut self, io: I)
     where
         I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
     {
         let (state, recorder) = (self.state, self.recorder);
+        let limits = state.config.limits.clone();
+        let body_timeout = limits.body_timeout;
         let service = service_fn(move |req| {
             let state = state.clone();
             let recorder = recorder.clone();
-            async move { Ok::<_, Infallible>(answer(&state, recorder.as_deref(), req).await) }
+            async move { answer(&state, recorder.as_deref(), req, body_timeout).await }
         });
-        let builder = auto::Builder::new(TokioExecutor::new());
+        let mut builder = auto::Builder::new(TokioExecutor::new());
+        builder
+            .http1()
+            .timer(TokioTimer::new())
+            .header_read_timeout(limits.header_timeout);
         let conn = builder.serve_connection(TokioIo::new(io), service);
         tokio::pin!(conn);
-        tokio::select! {
-            _ = conn.as_mut() => {}
-            _ = self.shutdown.changed() => {
-                conn.as_mut().graceful_shutdown();
-                let _ = conn.await;
+        if self.stop.borrow().is_none() {
+            tokio::select! {
+                _ = conn.as_mut() => return,
+                _ = self.stop.changed() => {}
             }
         }
+        conn.as_mut().graceful_shutdown();
+        let _ = conn.await;
     }
 }
 
@@ -106,15 +172,22 @@ async fn answer(
     state: &FakeState,
     recorder: Option<&Recorder>,
     req: hyper::Request<Incoming>,
-) -> hyper::Response<Full<Bytes>> {
+    body_timeout: Duration,
+) -> Result<hyper::Response<Full<Bytes>>, BodyTimedOut> {
     let (parts, body) = req.into_parts();
-    let body = match Limited::new(body, MAX_BODY_BYTES + 1).collect().await {
+    let collected = Limited::new(body, MAX_BODY_BYTES + 1).collect();
+    let collected = tokio::time::timeout(body_timeout, collected)
+        .await
+        .map_err(|_| BodyTimedOut)?;
+    let body = match collected {
         Ok(collected) => collected.to_bytes().to_vec(),
         Err(_) => {
             let err = BedrockError::validation(format!(
                 "1 validation error detected: Value at 'body' failed to satisfy constraint: Member must have length less than or equal to {MAX_BODY_BYTES}"
             ));
-            return to_hyper(err.to_response("00000000-0000-0000-0000-000000000000"));
+            return Ok(to_hyper(
+                err.to_response("00000000-0000-0000-0000-000000000000"),
+            ));
         }
     };
     let request = FakeRequest::from_http(
@@ -125,13 +198,13 @@ async fn answer(
         body,
     );
     if let Some(recorder) = recorder.filter(|_| !request.path.starts_with(super::control::PREFIX)) {
-        return to_hyper(recorder.forward(&request).await);
+        return Ok(to_hyper(recorder.forward(&request).await));
     }
     let response = state.handle(&request);
     if let Some(delay) = response.delay {
         tokio::time::sleep(delay).await;
     }
-    to_hyper(response)
+    Ok(to_hyper(response))
 }
 
 fn to_hyper(response: FakeResponse) -> hyper::Response<Full<Bytes>> {

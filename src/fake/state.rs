@@ -39,6 +39,8 @@ pub struct FakeConfig {
     /// The region the fake stands for: it decides which models need an
     /// inference profile.
     pub region: String,
+    /// Bounds on the connections of the harness's own server.
+    pub limits: super::ConnectionLimits,
 }
 
 /// The region a fake stands for unless told otherwise.
@@ -63,6 +65,7 @@ impl Default for FakeConfig {
             serve_end_of_life: false,
             as_of: None,
             region: DEFAULT_REGION.to_string(),
+            limits: super::ConnectionLimits::default(),
         }
     }
 }

@@ -181,9 +181,28 @@ impl Serve {
         Serve::spawn(args, std::process::Stdio::piped())
     }
 
+    /// Starts `serve --port 0` with `args` in a shell that allows it only
+    /// `limit` open file descriptors.
+    pub fn start_with_fd_limit(limit: u32, args: &[&str]) -> Serve {
+        let mut command = std::process::Command::new("sh");
+        command
+            .args(["-c", &format!("ulimit -n {limit} && exec \"$@\""), "sh"])
+            .arg(env!("CARGO_BIN_EXE_bedrock-harness"));
+        Serve::spawn_command(command, args, std::process::Stdio::inherit())
+    }
+
     fn spawn(args: &[&str], stderr: std::process::Stdio) -> Serve {
+        let command = std::process::Command::new(env!("CARGO_BIN_EXE_bedrock-harness"));
+        Serve::spawn_command(command, args, stderr)
+    }
+
+    fn spawn_command(
+        mut command: std::process::Command,
+        args: &[&str],
+        stderr: std::process::Stdio,
+    ) -> Serve {
         use std::io::{BufRead, BufReader};
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_bedrock-harness"))
+        let mut child = command
             .args(["serve", "--port", "0"])
             .args(args)
             .env_remove("RUST_LOG")

@@ -325,3 +325,235 @@ fn a_pem_certificate_and_key_can_be_given_and_bad_files_are_named() {
     assert!(err.contains("key.pem"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A fake whose HTTP/1.1 clients must send their headers within 300 ms.
+async fn fake_with_short_header_timeout() -> FakeBedrock {
+    let config = FakeConfig {
+        limits: bedrock_harness::fake::ConnectionLimits {
+            header_timeout: std::time::Duration::from_millis(300),
+            ..Default::default()
+        },
+        ..crate::support::pinned()
+    };
+    FakeBedrock::start_with(config).await.unwrap()
+}
+
+/// Reads `stream` until the server closes it (or 20 s pass): what it sent.
+async fn read_until_closed(stream: &mut tokio::net::TcpStream) -> Option<Vec<u8>> {
+    use tokio::io::AsyncReadExt;
+    let mut seen = Vec::new();
+    let read = stream.read_to_end(&mut seen);
+    match tokio::time::timeout(std::time::Duration::from_secs(20), read).await {
+        Ok(_) => Some(seen),
+        Err(_) => None,
+    }
+}
+
+#[tokio::test]
+async fn a_client_that_never_finishes_its_headers_is_cut_while_others_are_served() {
+    use tokio::io::AsyncWriteExt;
+    let fake = fake_with_short_header_timeout().await;
+    let uri = fake.uri();
+    let addr = uri.trim_start_matches("http://").to_string();
+    let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    slow.write_all(b"POST /model/x/invoke HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let mut silent = tokio::net::TcpStream::connect(&addr).await.unwrap();
+
+    let mut conn = Connection::open(&addr, Version::HTTP_11).await;
+    let (head, _) = conn.post(&addr, NOVA_INVOKE, NOVA_BODY).await;
+    assert_eq!(head.status(), 200);
+
+    // A kept-alive connection that goes quiet after a call.
+    let mut idle = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let request = format!(
+        "POST {NOVA_INVOKE} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\nContent-Length: {}\r\n\r\n{NOVA_BODY}",
+        NOVA_BODY.len()
+    );
+    idle.write_all(request.as_bytes()).await.unwrap();
+
+    // All three are closed by the server (hyper may first answer 408).
+    let cut = read_until_closed(&mut slow).await;
+    assert!(cut.is_some(), "the half-sent request was never cut");
+    assert!(
+        read_until_closed(&mut silent).await.is_some(),
+        "the silent connection was kept"
+    );
+    let answered = read_until_closed(&mut idle)
+        .await
+        .expect("the idle connection was kept");
+    assert!(
+        answered.starts_with(b"HTTP/1.1 200"),
+        "{}",
+        String::from_utf8_lossy(&answered)
+    );
+}
+
+#[tokio::test]
+async fn shutdown_lets_a_call_in_flight_finish_and_counts_what_it_cuts() {
+    use bedrock_harness::fake::Rule;
+    let fake = crate::support::start().await;
+    fake.rule(Rule::text("late").delay_ms(400).once());
+    let uri = fake.uri();
+    let addr = uri.trim_start_matches("http://").to_string();
+    let mut conn = Connection::open(&addr, Version::HTTP_11).await;
+    let call = tokio::spawn(async move { conn.post(&addr, NOVA_INVOKE, NOVA_BODY).await });
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let cut = fake.shutdown(std::time::Duration::from_secs(10)).await;
+    let (head, body) = call.await.unwrap();
+    assert_eq!(head.status(), 200);
+    assert_eq!(
+        json(&body)["output"]["message"]["content"][0]["text"],
+        "late"
+    );
+    assert_eq!(cut, 0);
+
+    let fake = crate::support::start().await;
+    fake.rule(Rule::text("too late").delay_ms(5_000).once());
+    let uri = fake.uri();
+    let addr = uri.trim_start_matches("http://").to_string();
+    let mut conn = Connection::open(&addr, Version::HTTP_11).await;
+    let call = tokio::spawn(async move { conn.post(&addr, NOVA_INVOKE, NOVA_BODY).await });
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    assert_eq!(fake.shutdown(std::time::Duration::from_millis(50)).await, 1);
+    assert!(call.await.is_err(), "the cut call got an answer");
+}
+
+/// The CPU time (user and system, in clock ticks) process `pid` has used.
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // Fields after the command name, which is in parentheses.
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
+}
+
+#[test]
+fn at_the_descriptor_limit_the_server_waits_instead_of_spinning_and_serves_again() {
+    use std::io::{Read, Write};
+    let serve = crate::support::Serve::start_with_fd_limit(48, &["--as-of", "2026-12-02"]);
+    let addr = serve.uri.trim_start_matches("http://").to_string();
+    // Hold more connections than the server has descriptors, each with a
+    // half-sent request so none is done.
+    let mut held = Vec::new();
+    for _ in 0..80 {
+        if let Ok(mut stream) = std::net::TcpStream::connect(&addr) {
+            let _ = stream.write_all(b"POST /x HTTP/1.1\r\n");
+            held.push(stream);
+        }
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let before = cpu_ticks(serve.child.id());
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    let spent = cpu_ticks(serve.child.id()) - before;
+    // A loop spinning on EMFILE burns about a second of CPU a second.
+    assert!(
+        spent < 50,
+        "the server used {spent} ticks of CPU in 1 s at its fd limit"
+    );
+
+    drop(held);
+    let request = format!(
+        "POST {NOVA_INVOKE} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{NOVA_BODY}",
+        NOVA_BODY.len()
+    );
+    let mut answer = String::new();
+    for _ in 0..50 {
+        let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+            .unwrap();
+        let _ = stream.write_all(request.as_bytes());
+        answer.clear();
+        let _ = stream.read_to_string(&mut answer);
+        if answer.starts_with("HTTP/1.1 200") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    serve.stop();
+    assert!(
+        answer.starts_with("HTTP/1.1 200"),
+        "no answer once descriptors freed up: {answer:?}"
+    );
+}
+
+/// A Nova call to `addr` over a fresh connection, in a thread: its answer
+/// (empty when the connection was cut).
+fn call_in_thread(addr: &str) -> std::thread::JoinHandle<String> {
+    use std::io::{Read, Write};
+    let addr = addr.to_string();
+    std::thread::spawn(move || {
+        let request = format!(
+            "POST {NOVA_INVOKE} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{NOVA_BODY}",
+            NOVA_BODY.len()
+        );
+        let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        answer
+    })
+}
+
+/// `serve` with `args` and a scenario whose one answer takes `delay_ms`.
+fn serve_with_a_slow_answer(
+    delay_ms: u64,
+    args: &[&str],
+) -> (crate::support::Serve, std::path::PathBuf) {
+    let scenario =
+        std::env::temp_dir().join(format!("bh-slow-{}-{delay_ms}.json", std::process::id()));
+    let rule =
+        format!(r#"{{"action": {{"type": "text", "text": "late"}}, "delay_ms": {delay_ms}}}"#);
+    std::fs::write(&scenario, rule).unwrap();
+    let path = scenario.display().to_string();
+    let mut all = vec!["--as-of", "2026-12-02", "--scenario", path.as_str()];
+    all.extend_from_slice(args);
+    (crate::support::Serve::start_logging(&all), scenario)
+}
+
+#[test]
+fn sigterm_lets_the_call_in_flight_finish_and_exits_0() {
+    let (serve, scenario) = serve_with_a_slow_answer(700, &[]);
+    let addr = serve.uri.trim_start_matches("http://").to_string();
+    let call = call_in_thread(&addr);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let mut serve = serve;
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &serve.child.id().to_string()])
+        .status();
+    let answer = call.join().unwrap();
+    let status = serve.child.wait().unwrap();
+    std::fs::remove_file(scenario).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer:?}");
+    assert!(answer.contains("late"), "{answer}");
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn a_call_longer_than_the_grace_is_cut_and_the_exit_code_says_so() {
+    let (serve, scenario) = serve_with_a_slow_answer(5_000, &["--shutdown-grace", "0.2"]);
+    let addr = serve.uri.trim_start_matches("http://").to_string();
+    let call = call_in_thread(&addr);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let mut serve = serve;
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &serve.child.id().to_string()])
+        .status();
+    let status = serve.child.wait().unwrap();
+    let mut log = String::new();
+    if let Some(mut stderr) = serve.child.stderr.take() {
+        use std::io::Read;
+        let _ = stderr.read_to_string(&mut log);
+    }
+    let answer = call.join().unwrap();
+    std::fs::remove_file(scenario).unwrap();
+    assert_eq!(status.code(), Some(1), "{log}");
+    assert!(log.contains("1 connection(s) still busy"), "{log}");
+    assert!(answer.is_empty(), "{answer}");
+}
