@@ -417,7 +417,7 @@ pub(crate) fn event_frames(
 
 /// Applies a stream fault to the frames: an exception after `after` frames,
 /// a truncation, or a corrupted byte.
-pub(crate) fn apply_stream_fault(mut frames: Vec<Vec<u8>>, fault: Option<&Action>) -> Vec<u8> {
+pub(crate) fn apply_stream_fault(mut frames: Vec<Vec<u8>>, fault: Option<&Action>) -> Vec<Vec<u8>> {
     match fault {
         Some(Action::StreamError {
             after,
@@ -456,5 +456,5 @@ pub(crate) fn apply_stream_fault(mut frames: Vec<Vec<u8>>, fault: Option<&Action
         }
         _ => {}
     }
-    frames.concat()
+    frames
 }

@@ -6,7 +6,7 @@ use super::answer::{
     recorded_answer, scripted_answer, Answer,
 };
 use super::errors::BedrockError;
-use super::http::{FakeRequest, FakeResponse};
+use super::http::{FakeRequest, FakeResponse, Pacing};
 use super::ids::{hex_id, latency_ms, request_id, stable_hash};
 use super::journal::JournalEntry;
 use super::rules::{Action, Operation, Rule};
@@ -155,7 +155,16 @@ fn route(
     };
     entry.note = call.note.into_inner();
     let mut response = answered?;
-    response.delay = delay;
+    // An answer that is not streamed comes whole after the first byte.
+    let first_byte = rule
+        .as_ref()
+        .and_then(|r| r.first_byte_ms)
+        .filter(|_| response.pacing.is_none())
+        .map(Duration::from_millis);
+    response.delay = match (delay, first_byte) {
+        (None, None) => None,
+        (a, b) => Some(a.unwrap_or_default() + b.unwrap_or_default()),
+    };
     Ok(response)
 }
 
@@ -379,7 +388,10 @@ impl Call<'_> {
         };
         let metrics = self.metrics(&answer);
         if self.operation == Operation::InvokeWithResponseStream {
-            let chunks = native_chunks(&answer, family, &ctx, metrics)?;
+            let mut chunks = native_chunks(&answer, family, &ctx, metrics)?;
+            if let Some(paced) = self.paced_metrics(metrics, chunks.len()) {
+                chunks = native_chunks(&answer, family, &ctx, paced)?;
+            }
             let frames = chunk_frames(&chunks)?;
             return Ok(self.stream_response(apply_stream_fault(frames, self.stream_fault())));
         }
@@ -419,9 +431,14 @@ impl Call<'_> {
             .validate_value(self.model(), &native)
             .map_err(|r| BedrockError::validation(r.message()))?;
         let answer = self.answer(&req)?;
-        let latency = self.metrics(&answer).invocation_latency;
+        let metrics = self.metrics(&answer);
+        let latency = metrics.invocation_latency;
         if streaming {
-            let frames = event_frames(crate::converse::stream_events(&answer.portable, latency))?;
+            let mut events = crate::converse::stream_events(&answer.portable, latency);
+            if let Some(paced) = self.paced_metrics(metrics, events.len()) {
+                events = crate::converse::stream_events(&answer.portable, paced.invocation_latency);
+            }
+            let frames = event_frames(events)?;
             return Ok(self.stream_response(apply_stream_fault(frames, self.stream_fault())));
         }
         Ok(FakeResponse::json(
@@ -472,7 +489,46 @@ impl Call<'_> {
             .with_header("x-amzn-RequestId", self.rid))
     }
 
-    fn stream_response(&self, body: Vec<u8>) -> FakeResponse {
+    /// The rule's pacing, if it paces the stream: its frame times.
+    fn pacing(&self) -> Option<(Duration, Duration)> {
+        let rule = self.rule?;
+        if rule.first_byte_ms.is_none() && rule.chunk_interval_ms.is_none() {
+            return None;
+        }
+        let ms = |v: Option<u64>| Duration::from_millis(v.unwrap_or_default());
+        Some((ms(rule.first_byte_ms), ms(rule.chunk_interval_ms)))
+    }
+
+    /// The invocation metrics of a paced stream of `frames` frames: the
+    /// latencies the pacing will give.
+    fn paced_metrics(
+        &self,
+        metrics: InvocationMetrics,
+        frames: usize,
+    ) -> Option<InvocationMetrics> {
+        let (first_byte, interval) = self.pacing()?;
+        let gaps = frames.saturating_sub(1) as u32;
+        let total = first_byte + interval * gaps;
+        Some(InvocationMetrics {
+            first_byte_latency: first_byte.as_millis() as u64,
+            invocation_latency: total.as_millis() as u64,
+            ..metrics
+        })
+    }
+
+    fn stream_response(&self, frames: Vec<Vec<u8>>) -> FakeResponse {
+        let pacing = self.pacing().map(|(first_byte, interval)| Pacing {
+            first_byte,
+            interval,
+            frame_ends: frames
+                .iter()
+                .scan(0, |end, frame| {
+                    *end += frame.len();
+                    Some(*end)
+                })
+                .collect(),
+        });
+        let body = frames.concat();
         FakeResponse {
             status: 200,
             headers: vec![
@@ -488,6 +544,7 @@ impl Call<'_> {
             ],
             body,
             delay: None,
+            pacing,
         }
     }
 }

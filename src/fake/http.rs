@@ -116,6 +116,28 @@ pub struct FakeResponse {
     pub body: Vec<u8>,
     /// How long to wait before answering.
     pub delay: Option<Duration>,
+    /// For an event stream written over time: when each frame is sent.
+    pub pacing: Option<Pacing>,
+}
+
+/// When the frames of a streamed answer are written: the first after
+/// `first_byte`, each next one `interval` after the one before.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pacing {
+    /// Before the first frame.
+    pub first_byte: Duration,
+    /// Between two frames.
+    pub interval: Duration,
+    /// Where each frame of the body ends, in order.
+    pub frame_ends: Vec<usize>,
+}
+
+impl Pacing {
+    /// The time from the request to the last frame.
+    pub fn total(&self) -> Duration {
+        let gaps = self.frame_ends.len().saturating_sub(1) as u32;
+        self.first_byte + self.interval * gaps
+    }
 }
 
 impl FakeResponse {
@@ -126,6 +148,17 @@ impl FakeResponse {
             headers: vec![("content-type".into(), "application/json".into())],
             body: serde_json::to_vec(body).unwrap_or_default(),
             delay: None,
+            pacing: None,
+        }
+    }
+
+    /// How long the whole answer takes to arrive: the delay, then the
+    /// pacing of its frames (what a transport that cannot stream waits).
+    pub fn total_delay(&self) -> Option<Duration> {
+        let paced = self.pacing.as_ref().map(Pacing::total);
+        match (self.delay, paced) {
+            (None, None) => None,
+            (delay, paced) => Some(delay.unwrap_or_default() + paced.unwrap_or_default()),
         }
     }
 
@@ -144,6 +177,7 @@ impl FakeResponse {
     }
 
     pub(crate) fn into_wiremock(self) -> wiremock::ResponseTemplate {
+        let delay = self.total_delay();
         let mut template = wiremock::ResponseTemplate::new(self.status);
         let mut mime = String::new();
         for (name, value) in self.headers {
@@ -155,7 +189,7 @@ impl FakeResponse {
         }
         // The mime given here becomes the Content-Type header.
         template = template.set_body_raw(self.body, &mime);
-        if let Some(delay) = self.delay {
+        if let Some(delay) = delay {
             template = template.set_delay(delay);
         }
         template

@@ -29,7 +29,7 @@ mod tls;
 
 pub use answer::recording_name;
 pub use errors::{BedrockError, BEDROCK_ERRORS};
-pub use http::{FakeRequest, FakeResponse};
+pub use http::{FakeRequest, FakeResponse, Pacing};
 pub use journal::{JournalEntry, DEFAULT_JOURNAL_CAPACITY};
 pub use limits::ConnectionLimits;
 pub use record::{AwsUpstream, Recorder, Upstream};
@@ -81,7 +81,7 @@ impl Respond for FakeResponder {
 
 /// A running fake Bedrock on a local port.
 ///
-/// It runs on the harness's own small HTTP/1.1 server: a wiremock mock
+/// It runs on the harness's own small HTTP server: a wiremock mock
 /// keeps every request it has matched (memory grows with every call) and
 /// costs more per call (measured in `benches/fake.rs`). To serve the fake
 /// from a wiremock `MockServer` of your own, mount a [`FakeResponder`], or

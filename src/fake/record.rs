@@ -379,6 +379,7 @@ impl Recorder {
             headers,
             body,
             delay: None,
+            pacing: None,
         })
     }
 

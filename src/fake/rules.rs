@@ -154,6 +154,13 @@ pub struct Rule {
     /// Milliseconds to wait before answering.
     #[serde(default)]
     pub delay_ms: Option<u64>,
+    /// For a streamed answer: milliseconds before the first frame (for an
+    /// answer that is not streamed, before the answer).
+    #[serde(default)]
+    pub first_byte_ms: Option<u64>,
+    /// For a streamed answer: milliseconds between two frames.
+    #[serde(default)]
+    pub chunk_interval_ms: Option<u64>,
 }
 
 impl Rule {
@@ -165,6 +172,8 @@ impl Rule {
             action,
             times: Times::Always,
             delay_ms: None,
+            first_byte_ms: None,
+            chunk_interval_ms: None,
         }
     }
 
@@ -221,6 +230,21 @@ impl Rule {
     /// Wait before answering.
     pub fn delay_ms(mut self, ms: u64) -> Self {
         self.delay_ms = Some(ms);
+        self
+    }
+
+    /// Writes a streamed answer over time: its first frame after
+    /// `first_byte_ms`, each next one `interval_ms` later. The stream's
+    /// invocation metrics report the same times.
+    ///
+    /// ```
+    /// use bedrock_harness::fake::Rule;
+    /// let rule = Rule::text("slowly").paced(200, 50);
+    /// assert_eq!((rule.first_byte_ms, rule.chunk_interval_ms), (Some(200), Some(50)));
+    /// ```
+    pub fn paced(mut self, first_byte_ms: u64, interval_ms: u64) -> Self {
+        self.first_byte_ms = Some(first_byte_ms);
+        self.chunk_interval_ms = Some(interval_ms);
         self
     }
 }

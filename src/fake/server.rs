@@ -12,17 +12,19 @@
 //! bounded journal.
 
 use super::errors::BedrockError;
-use super::http::{FakeRequest, FakeResponse};
+use super::http::{FakeRequest, FakeResponse, Pacing};
 use super::limits::AcceptBackoff;
 use super::record::Recorder;
 use super::FakeState;
 use crate::schema::MAX_BODY_BYTES;
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full, Limited, StreamBody};
 use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
+use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -173,7 +175,7 @@ async fn answer(
     recorder: Option<&Recorder>,
     req: hyper::Request<Incoming>,
     body_timeout: Duration,
-) -> Result<hyper::Response<Full<Bytes>>, BodyTimedOut> {
+) -> Result<hyper::Response<Body>, BodyTimedOut> {
     let (parts, body) = req.into_parts();
     let collected = Limited::new(body, MAX_BODY_BYTES + 1).collect();
     let collected = tokio::time::timeout(body_timeout, collected)
@@ -200,19 +202,51 @@ async fn answer(
     if let Some(recorder) = recorder.filter(|_| !request.path.starts_with(super::control::PREFIX)) {
         return Ok(to_hyper(recorder.forward(&request).await));
     }
-    let response = state.handle(&request);
+    let mut response = state.handle(&request);
     if let Some(delay) = response.delay {
         tokio::time::sleep(delay).await;
+    }
+    if let Some(pacing) = response.pacing.take() {
+        return Ok(paced(response, pacing));
     }
     Ok(to_hyper(response))
 }
 
-fn to_hyper(response: FakeResponse) -> hyper::Response<Full<Bytes>> {
+/// A response body: whole, or frames written over time.
+type Body = BoxBody<Bytes, Infallible>;
+
+fn with_head(response: &FakeResponse, body: Body) -> hyper::Response<Body> {
     let mut builder = hyper::Response::builder().status(response.status);
     for (name, value) in &response.headers {
         builder = builder.header(name.as_str(), value.as_str());
     }
     builder
-        .body(Full::new(Bytes::from(response.body)))
-        .unwrap_or_else(|_| hyper::Response::new(Full::new(Bytes::new())))
+        .body(body)
+        .unwrap_or_else(|_| hyper::Response::new(Full::new(Bytes::new()).boxed()))
+}
+
+fn to_hyper(mut response: FakeResponse) -> hyper::Response<Body> {
+    let body = Full::new(Bytes::from(std::mem::take(&mut response.body)));
+    with_head(&response, body.boxed())
+}
+
+/// The response with its frames written as `pacing` says: the first after
+/// `first_byte`, each next one `interval` later. A client that goes away
+/// drops the body, which ends the writing.
+fn paced(mut response: FakeResponse, pacing: Pacing) -> hyper::Response<Body> {
+    let body = Bytes::from(std::mem::take(&mut response.body));
+    let mut frames = Vec::with_capacity(pacing.frame_ends.len());
+    let mut start = 0;
+    for &end in &pacing.frame_ends {
+        frames.push(body.slice(start..end.min(body.len())));
+        start = end.min(body.len());
+    }
+    let waits = std::iter::once(pacing.first_byte).chain(std::iter::repeat(pacing.interval));
+    let timed = frames.into_iter().zip(waits);
+    let stream = futures::stream::unfold(timed, |mut timed| async move {
+        let (frame, wait) = timed.next()?;
+        tokio::time::sleep(wait).await;
+        Some((Ok::<_, Infallible>(hyper::body::Frame::data(frame)), timed))
+    });
+    with_head(&response, BodyExt::boxed(StreamBody::new(stream)))
 }

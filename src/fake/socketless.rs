@@ -9,8 +9,8 @@ use std::sync::Arc;
 pub const SOCKETLESS_ENDPOINT: &str = "http://bedrock-harness.invalid";
 
 /// An SDK client whose every call is answered by `state`'s handler in
-/// process, with static test credentials and retries off. Rule delays are
-/// not applied (there is no transport to wait in).
+/// process, with static test credentials and retries off. Rule delays and
+/// stream pacing are not applied (there is no transport to wait in).
 ///
 /// # Example
 ///

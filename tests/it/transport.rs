@@ -557,3 +557,58 @@ fn a_call_longer_than_the_grace_is_cut_and_the_exit_code_says_so() {
     assert!(log.contains("1 connection(s) still busy"), "{log}");
     assert!(answer.is_empty(), "{answer}");
 }
+
+#[tokio::test]
+async fn a_paced_stream_arrives_over_time_and_its_metrics_say_so() {
+    use bedrock_harness::fake::Rule;
+    use std::time::{Duration, Instant};
+    let fake = crate::support::start().await;
+    let (first_byte, interval) = (300u64, 60u64);
+    fake.rule(Rule::text("one two three four five six seven eight").paced(first_byte, interval));
+    let uri = fake.uri();
+    let addr = uri.trim_start_matches("http://");
+    let io = TokioIo::new(tokio::net::TcpStream::connect(addr).await.unwrap());
+    let (mut send, conn) = http1::handshake(io).await.unwrap();
+    tokio::spawn(conn);
+    let request = Request::post(format!(
+        "http://{addr}/model/amazon.nova-micro-v1:0/invoke-with-response-stream"
+    ))
+    .header("host", addr)
+    .header("authorization", "Bearer test")
+    .body(Full::new(Bytes::from(NOVA_BODY)))
+    .unwrap();
+    let sent = Instant::now();
+    let mut body = send.send_request(request).await.unwrap().into_body();
+    let mut arrivals = Vec::new();
+    let mut bytes = Vec::new();
+    while let Some(frame) = body.frame().await {
+        if let Ok(data) = frame.unwrap().into_data() {
+            arrivals.push(sent.elapsed());
+            bytes.extend_from_slice(&data);
+        }
+    }
+    let frames = frames(&bytes);
+    assert!(frames.len() > 3, "{frames:?}");
+    assert_eq!(arrivals.len(), frames.len(), "one write per frame");
+    // Lower bounds only: a busy machine may be late, never early.
+    assert!(
+        arrivals[0] >= Duration::from_millis(first_byte),
+        "{arrivals:?}"
+    );
+    let spread = *arrivals.last().unwrap() - arrivals[0];
+    let gaps = (frames.len() - 1) as u32;
+    assert!(
+        spread >= Duration::from_millis(interval) * gaps,
+        "{arrivals:?}"
+    );
+
+    let Frame::Chunk(last) = frames.last().unwrap() else {
+        panic!("{frames:?}")
+    };
+    let metrics = &json(last)["amazon-bedrock-invocationMetrics"];
+    assert_eq!(metrics["firstByteLatency"], first_byte);
+    assert_eq!(
+        metrics["invocationLatency"],
+        first_byte + interval * gaps as u64
+    );
+}
