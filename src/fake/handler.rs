@@ -78,8 +78,12 @@ pub(crate) fn handle(state: &FakeState, req: &FakeRequest) -> FakeResponse {
         error = entry.error.as_deref().unwrap_or(""),
         "call"
     );
+    let mut response = response;
     if let Ok(mut journal) = state.journal.lock() {
-        journal.record(entry);
+        let seq = journal.record(entry);
+        if let Some(pacing) = response.pacing.as_mut() {
+            pacing.call = seq;
+        }
     }
     response
 }
@@ -389,11 +393,13 @@ impl Call<'_> {
         let metrics = self.metrics(&answer);
         if self.operation == Operation::InvokeWithResponseStream {
             let mut chunks = native_chunks(&answer, family, &ctx, metrics)?;
-            if let Some(paced) = self.paced_metrics(metrics, chunks.len()) {
+            let pacing = self.pacing(metrics.output_token_count, chunks.len());
+            if let Some(paced) = paced_metrics(metrics, pacing, chunks.len()) {
                 chunks = native_chunks(&answer, family, &ctx, paced)?;
             }
             let frames = chunk_frames(&chunks)?;
-            return Ok(self.stream_response(apply_stream_fault(frames, self.stream_fault())));
+            let frames = apply_stream_fault(frames, self.stream_fault());
+            return Ok(self.stream_response(frames, pacing));
         }
         let native = native_body(&answer, family, &ctx)?;
         let mut response = FakeResponse::json(200, &native)
@@ -435,11 +441,12 @@ impl Call<'_> {
         let latency = metrics.invocation_latency;
         if streaming {
             let mut events = crate::converse::stream_events(&answer.portable, latency);
-            if let Some(paced) = self.paced_metrics(metrics, events.len()) {
+            let pacing = self.pacing(metrics.output_token_count, events.len());
+            if let Some(paced) = paced_metrics(metrics, pacing, events.len()) {
                 events = crate::converse::stream_events(&answer.portable, paced.invocation_latency);
             }
-            let frames = event_frames(events)?;
-            return Ok(self.stream_response(apply_stream_fault(frames, self.stream_fault())));
+            let frames = apply_stream_fault(event_frames(events)?, self.stream_fault());
+            return Ok(self.stream_response(frames, pacing));
         }
         Ok(FakeResponse::json(
             200,
@@ -489,37 +496,35 @@ impl Call<'_> {
             .with_header("x-amzn-RequestId", self.rid))
     }
 
-    /// The rule's pacing, if it paces the stream: its frame times.
-    fn pacing(&self) -> Option<(Duration, Duration)> {
+    /// The rule's pacing of a stream of `frames` frames carrying
+    /// `output_tokens`, if it paces it: the wait before the first frame and
+    /// between two frames (`tokens_per_second` spreads the tokens evenly
+    /// over the gaps).
+    fn pacing(&self, output_tokens: u32, frames: usize) -> Option<(Duration, Duration)> {
         let rule = self.rule?;
-        if rule.first_byte_ms.is_none() && rule.chunk_interval_ms.is_none() {
-            return None;
-        }
         let ms = |v: Option<u64>| Duration::from_millis(v.unwrap_or_default());
-        Some((ms(rule.first_byte_ms), ms(rule.chunk_interval_ms)))
+        let interval = match (rule.chunk_interval_ms, rule.tokens_per_second) {
+            (Some(ms), _) => Duration::from_millis(ms),
+            (None, Some(rate)) if rate > 0.0 => {
+                let gaps = frames.saturating_sub(1).max(1) as f64;
+                Duration::try_from_secs_f64(f64::from(output_tokens) / rate / gaps)
+                    .unwrap_or_default()
+            }
+            _ if rule.first_byte_ms.is_some() => Duration::ZERO,
+            _ => return None,
+        };
+        Some((ms(rule.first_byte_ms), interval))
     }
 
-    /// The invocation metrics of a paced stream of `frames` frames: the
-    /// latencies the pacing will give.
-    fn paced_metrics(
+    fn stream_response(
         &self,
-        metrics: InvocationMetrics,
-        frames: usize,
-    ) -> Option<InvocationMetrics> {
-        let (first_byte, interval) = self.pacing()?;
-        let gaps = frames.saturating_sub(1) as u32;
-        let total = first_byte + interval * gaps;
-        Some(InvocationMetrics {
-            first_byte_latency: first_byte.as_millis() as u64,
-            invocation_latency: total.as_millis() as u64,
-            ..metrics
-        })
-    }
-
-    fn stream_response(&self, frames: Vec<Vec<u8>>) -> FakeResponse {
-        let pacing = self.pacing().map(|(first_byte, interval)| Pacing {
+        frames: Vec<Vec<u8>>,
+        pacing: Option<(Duration, Duration)>,
+    ) -> FakeResponse {
+        let pacing = pacing.map(|(first_byte, interval)| Pacing {
             first_byte,
             interval,
+            call: 0,
             frame_ends: frames
                 .iter()
                 .scan(0, |end, frame| {
@@ -547,6 +552,23 @@ impl Call<'_> {
             pacing,
         }
     }
+}
+
+/// The invocation metrics of a stream of `frames` frames written with
+/// `pacing`: the latencies it gives.
+fn paced_metrics(
+    metrics: InvocationMetrics,
+    pacing: Option<(Duration, Duration)>,
+    frames: usize,
+) -> Option<InvocationMetrics> {
+    let (first_byte, interval) = pacing?;
+    let gaps = frames.saturating_sub(1) as u32;
+    let total = first_byte + interval * gaps;
+    Some(InvocationMetrics {
+        first_byte_latency: first_byte.as_millis() as u64,
+        invocation_latency: total.as_millis() as u64,
+        ..metrics
+    })
 }
 
 /// Bedrock's message for a Converse request the family cannot express.

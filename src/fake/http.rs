@@ -130,6 +130,9 @@ pub struct Pacing {
     pub interval: Duration,
     /// Where each frame of the body ends, in order.
     pub frame_ends: Vec<usize>,
+    /// The call's journal sequence number, for a note if the client goes
+    /// away before the last frame.
+    pub call: u64,
 }
 
 impl Pacing {

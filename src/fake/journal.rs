@@ -48,16 +48,29 @@ impl Journal {
         }
     }
 
-    pub(crate) fn record(&mut self, mut entry: JournalEntry) {
-        if self.capacity == 0 {
-            return;
-        }
-        entry.seq = self.next_seq;
+    /// Keeps `entry` and returns its sequence number.
+    pub(crate) fn record(&mut self, mut entry: JournalEntry) -> u64 {
+        let seq = self.next_seq;
         self.next_seq += 1;
+        if self.capacity == 0 {
+            return seq;
+        }
+        entry.seq = seq;
         if self.entries.len() == self.capacity {
             self.entries.pop_front();
         }
         self.entries.push_back(entry);
+        seq
+    }
+
+    /// Adds `note` to the entry `seq`, if it is still kept.
+    pub(crate) fn annotate(&mut self, seq: u64, note: &str) {
+        if let Some(entry) = self.entries.iter_mut().rev().find(|e| e.seq == seq) {
+            entry.note = Some(match entry.note.take() {
+                Some(earlier) => format!("{earlier}; {note}"),
+                None => note.to_string(),
+            });
+        }
     }
 
     pub(crate) fn entries(&self) -> Vec<JournalEntry> {
@@ -96,5 +109,18 @@ mod tests {
         assert_eq!(seqs, vec![4, 5]);
         journal.clear();
         assert!(journal.entries().is_empty());
+    }
+
+    #[test]
+    fn a_kept_entry_can_be_annotated() {
+        let mut journal = Journal::new(2);
+        let first = journal.record(entry());
+        let second = journal.record(entry());
+        journal.annotate(second, "cut");
+        journal.annotate(second, "again");
+        journal.record(entry());
+        journal.annotate(first, "gone");
+        let notes: Vec<Option<String>> = journal.entries().into_iter().map(|e| e.note).collect();
+        assert_eq!(notes, vec![Some("cut; again".into()), None]);
     }
 }

@@ -161,6 +161,10 @@ pub struct Rule {
     /// For a streamed answer: milliseconds between two frames.
     #[serde(default)]
     pub chunk_interval_ms: Option<u64>,
+    /// For a streamed answer without `chunk_interval_ms`: the rate its
+    /// output tokens arrive at, spread evenly between the frames.
+    #[serde(default)]
+    pub tokens_per_second: Option<f64>,
 }
 
 impl Rule {
@@ -174,6 +178,7 @@ impl Rule {
             delay_ms: None,
             first_byte_ms: None,
             chunk_interval_ms: None,
+            tokens_per_second: None,
         }
     }
 

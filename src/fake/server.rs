@@ -171,7 +171,7 @@ impl Connection {
 }
 
 async fn answer(
-    state: &FakeState,
+    state: &Arc<FakeState>,
     recorder: Option<&Recorder>,
     req: hyper::Request<Incoming>,
     body_timeout: Duration,
@@ -207,7 +207,7 @@ async fn answer(
         tokio::time::sleep(delay).await;
     }
     if let Some(pacing) = response.pacing.take() {
-        return Ok(paced(response, pacing));
+        return Ok(paced(state.clone(), response, pacing));
     }
     Ok(to_hyper(response))
 }
@@ -232,8 +232,13 @@ fn to_hyper(mut response: FakeResponse) -> hyper::Response<Body> {
 
 /// The response with its frames written as `pacing` says: the first after
 /// `first_byte`, each next one `interval` later. A client that goes away
-/// drops the body, which ends the writing.
-fn paced(mut response: FakeResponse, pacing: Pacing) -> hyper::Response<Body> {
+/// drops the body, which ends the writing and notes it on the call's
+/// journal entry.
+fn paced(
+    state: Arc<FakeState>,
+    mut response: FakeResponse,
+    pacing: Pacing,
+) -> hyper::Response<Body> {
     let body = Bytes::from(std::mem::take(&mut response.body));
     let mut frames = Vec::with_capacity(pacing.frame_ends.len());
     let mut start = 0;
@@ -241,12 +246,45 @@ fn paced(mut response: FakeResponse, pacing: Pacing) -> hyper::Response<Body> {
         frames.push(body.slice(start..end.min(body.len())));
         start = end.min(body.len());
     }
+    let progress = StreamProgress {
+        state,
+        call: pacing.call,
+        sent: 0,
+        total: frames.len(),
+    };
     let waits = std::iter::once(pacing.first_byte).chain(std::iter::repeat(pacing.interval));
     let timed = frames.into_iter().zip(waits);
-    let stream = futures::stream::unfold(timed, |mut timed| async move {
-        let (frame, wait) = timed.next()?;
-        tokio::time::sleep(wait).await;
-        Some((Ok::<_, Infallible>(hyper::body::Frame::data(frame)), timed))
-    });
+    let stream =
+        futures::stream::unfold((timed, progress), |(mut timed, mut progress)| async move {
+            let (frame, wait) = timed.next()?;
+            tokio::time::sleep(wait).await;
+            progress.sent += 1;
+            Some((
+                Ok::<_, Infallible>(hyper::body::Frame::data(frame)),
+                (timed, progress),
+            ))
+        });
     with_head(&response, BodyExt::boxed(StreamBody::new(stream)))
+}
+
+/// How far a paced stream got; dropped before its last frame, it notes the
+/// cut on the call's journal entry.
+struct StreamProgress {
+    state: Arc<FakeState>,
+    call: u64,
+    sent: usize,
+    total: usize,
+}
+
+impl Drop for StreamProgress {
+    fn drop(&mut self) {
+        if self.sent < self.total {
+            let note = format!(
+                "the client went away after {} of {} stream frames",
+                self.sent, self.total
+            );
+            tracing::info!(call = self.call, "{note}");
+            self.state.note_call(self.call, &note);
+        }
+    }
 }

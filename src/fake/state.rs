@@ -144,6 +144,14 @@ impl FakeState {
         self.journal.lock().map(|j| j.entries()).unwrap_or_default()
     }
 
+    /// Notes on the call `seq` of the journal what happened after its
+    /// answer began (a client that went away mid-stream).
+    pub(crate) fn note_call(&self, seq: u64, note: &str) {
+        if let Ok(mut journal) = self.journal.lock() {
+            journal.annotate(seq, note);
+        }
+    }
+
     /// Forgets rules and calls.
     pub fn reset(&self) {
         if let Ok(mut book) = self.rules.lock() {

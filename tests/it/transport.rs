@@ -612,3 +612,79 @@ async fn a_paced_stream_arrives_over_time_and_its_metrics_say_so() {
         first_byte + interval * gaps as u64
     );
 }
+
+#[tokio::test]
+async fn a_client_that_leaves_mid_stream_ends_the_stream_and_the_journal_says_so() {
+    use bedrock_harness::fake::Rule;
+    let fake = crate::support::start().await;
+    fake.rule(Rule::text("one two three four five six seven eight").paced(10, 400));
+    let uri = fake.uri();
+    let addr = uri.trim_start_matches("http://").to_string();
+    {
+        let io = TokioIo::new(tokio::net::TcpStream::connect(&addr).await.unwrap());
+        let (mut send, conn) = http1::handshake(io).await.unwrap();
+        let conn = tokio::spawn(conn);
+        let request = Request::post(format!(
+            "http://{addr}/model/amazon.nova-micro-v1:0/invoke-with-response-stream"
+        ))
+        .header("host", addr.as_str())
+        .header("authorization", "Bearer test")
+        .body(Full::new(Bytes::from(NOVA_BODY)))
+        .unwrap();
+        let mut body = send.send_request(request).await.unwrap().into_body();
+        assert!(body.frame().await.is_some(), "no first frame");
+        conn.abort();
+    }
+    let mut note = None;
+    for _ in 0..100 {
+        note = fake.journal()[0].note.clone();
+        if note.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let note = note.expect("the journal has no note of the client leaving");
+    assert!(
+        note.starts_with("the client went away after 1 of "),
+        "{note}"
+    );
+}
+
+#[tokio::test]
+async fn tokens_per_second_paces_a_converse_stream_and_its_latency() {
+    use bedrock_harness::fake::Rule;
+    let fake = crate::support::start().await;
+    let mut rule = Rule::text("one two three four five six seven eight nine ten");
+    rule.tokens_per_second = Some(50.0);
+    fake.rule(rule);
+    let uri = fake.uri();
+    let addr = uri.trim_start_matches("http://");
+    let mut conn = Connection::open(addr, Version::HTTP_2).await;
+    let path = format!("/model/{HAIKU}/converse-stream");
+    let started = std::time::Instant::now();
+    let (head, body) = conn.post(addr, &path, CONVERSE_BODY).await;
+    let elapsed = started.elapsed();
+    assert_eq!(head.status(), 200);
+    let metadata = frames(&body)
+        .into_iter()
+        .find_map(|f| match f {
+            Frame::Event {
+                event_type,
+                payload,
+            } if event_type == "metadata" => Some(json(&payload)),
+            _ => None,
+        })
+        .unwrap();
+    let tokens = metadata["usage"]["outputTokens"].as_u64().unwrap();
+    let latency = metadata["metrics"]["latencyMs"].as_u64().unwrap();
+    // The tokens' time at 50 a second, give or take a millisecond a gap.
+    let want = tokens * 1000 / 50;
+    assert!(
+        latency.abs_diff(want) <= 20,
+        "latency {latency} ms for {tokens} tokens"
+    );
+    assert!(
+        elapsed.as_millis() as u64 >= latency.saturating_sub(20),
+        "{elapsed:?}"
+    );
+}
