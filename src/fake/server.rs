@@ -72,6 +72,9 @@ pub(crate) async fn serve(
             }
         };
         backoff.reset();
+        // Small frames (HTTP/2's SETTINGS and WINDOW_UPDATE, a stream's
+        // pieces) go out at once instead of waiting on the client's ACK.
+        let _ = stream.set_nodelay(true);
         let connection = Connection {
             state: state.clone(),
             recorder: recorder.clone(),

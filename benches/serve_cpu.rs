@@ -1,0 +1,318 @@
+//! Server CPU per call: `bedrock-harness serve` beside a bare hyper server
+//! that answers the same bytes without looking at the request (the stub),
+//! both driven by the same raw hyper clients in one run, over HTTP/1.1 and
+//! HTTP/2, for InvokeModel and for a streamed InvokeModelWithResponseStream.
+//! It reports server CPU µs per call (the server process's own CPU time,
+//! summed over its threads from `/proc/PID/task/*/schedstat`), req/s,
+//! p50/p99, errors and peak RSS for both, and the ratio.
+//!
+//! Run: `cargo bench --bench serve_cpu` (32 connections, 5 s a run; set
+//! `BH_CPU_CONNECTIONS` and `BH_CPU_SECONDS`). Without `--bench` (under
+//! `cargo test --benches`) it runs a short smoke version.
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::client::conn::{http1, http2};
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const INVOKE: &str = "/model/amazon.nova-micro-v1:0/invoke";
+const STREAM: &str = "/model/amazon.nova-micro-v1:0/invoke-with-response-stream";
+const BODY: &str = r#"{"messages":[{"role":"user","content":[{"text":"Hello"}]}],"inferenceConfig":{"maxTokens":64}}"#;
+
+fn env_or(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// The CPU time the process `pid` has used, over all its threads.
+fn cpu_time(pid: u32) -> Duration {
+    let mut total = 0u64;
+    if let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) {
+        for task in tasks.flatten() {
+            let stat = std::fs::read_to_string(task.path().join("schedstat")).unwrap_or_default();
+            total += stat
+                .split_whitespace()
+                .next()
+                .and_then(|ns| ns.parse::<u64>().ok())
+                .unwrap_or_default();
+        }
+    }
+    Duration::from_nanos(total)
+}
+
+/// Peak resident set size of `pid` in MiB.
+fn peak_rss_mib(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let kib: f64 = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_default();
+    kib / 1024.0
+}
+
+/// A server process and the address it listens on.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Server {
+    fn start(mut command: Command) -> Server {
+        let mut child = command
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("the server starts");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let first = lines
+            .next()
+            .and_then(Result::ok)
+            .expect("it prints its URL");
+        let addr = first.rsplit("://").next().unwrap().to_string();
+        std::thread::spawn(move || lines.for_each(drop));
+        Server { child, addr }
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One POST, by either HTTP version.
+enum Sender {
+    Http1(http1::SendRequest<Full<Bytes>>),
+    Http2(http2::SendRequest<Full<Bytes>>),
+}
+
+impl Sender {
+    async fn open(addr: &str, h2: bool) -> Sender {
+        let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        stream.set_nodelay(true).unwrap();
+        let io = TokioIo::new(stream);
+        if h2 {
+            let (send, conn) = http2::handshake(TokioExecutor::new(), io).await.unwrap();
+            tokio::spawn(conn);
+            Sender::Http2(send)
+        } else {
+            let (send, conn) = http1::handshake(io).await.unwrap();
+            tokio::spawn(conn);
+            Sender::Http1(send)
+        }
+    }
+
+    /// POSTs `BODY` to `path`; the answer's bytes, or `None` on any error.
+    async fn post(&mut self, addr: &str, path: &str) -> Option<Bytes> {
+        let request = hyper::Request::post(format!("http://{addr}{path}"))
+            .header("host", addr)
+            .header("authorization", "Bearer bench")
+            .header("content-type", "application/json")
+            .body(Full::new(Bytes::from_static(BODY.as_bytes())))
+            .ok()?;
+        let response = match self {
+            Sender::Http1(send) => {
+                send.ready().await.ok()?;
+                send.send_request(request).await.ok()?
+            }
+            Sender::Http2(send) => send.send_request(request).await.ok()?,
+        };
+        if !response.status().is_success() {
+            return None;
+        }
+        Some(response.into_body().collect().await.ok()?.to_bytes())
+    }
+}
+
+/// What one run measured.
+struct Run {
+    calls: u64,
+    errors: u64,
+    cpu_per_call: Duration,
+    rps: f64,
+    p50: Duration,
+    p99: Duration,
+}
+
+/// Drives `server` with `connections` connections POSTing to `path` for
+/// `seconds`.
+async fn drive(
+    server: &Server,
+    path: &'static str,
+    h2: bool,
+    connections: usize,
+    seconds: u64,
+) -> Run {
+    let before = cpu_time(server.pid());
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(seconds);
+    let mut tasks = Vec::new();
+    for _ in 0..connections {
+        let addr = server.addr.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut sender = Sender::open(&addr, h2).await;
+            let (mut latencies, mut errors) = (Vec::new(), 0u64);
+            while Instant::now() < deadline {
+                let t = Instant::now();
+                match sender.post(&addr, path).await {
+                    Some(_) => latencies.push(t.elapsed()),
+                    None => {
+                        errors += 1;
+                        sender = Sender::open(&addr, h2).await;
+                    }
+                }
+            }
+            (latencies, errors)
+        }));
+    }
+    let (mut latencies, mut errors) = (Vec::new(), 0);
+    for task in tasks {
+        let (l, e) = task.await.unwrap();
+        latencies.extend(l);
+        errors += e;
+    }
+    let elapsed = started.elapsed();
+    let cpu = cpu_time(server.pid()).saturating_sub(before);
+    latencies.sort();
+    let calls = latencies.len() as u64;
+    let at = |p: f64| {
+        latencies
+            .get(((calls.max(1) - 1) as f64 * p) as usize)
+            .copied()
+            .unwrap_or_default()
+    };
+    Run {
+        calls,
+        errors,
+        cpu_per_call: cpu / calls.max(1) as u32,
+        rps: calls as f64 / elapsed.as_secs_f64(),
+        p50: at(0.5),
+        p99: at(0.99),
+    }
+}
+
+fn report(label: &str, run: &Run) {
+    println!(
+        "  {label:<34} {:>7.1} µs CPU/call  {:>7.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  {} calls, {} errors",
+        run.cpu_per_call.as_secs_f64() * 1e6,
+        run.rps,
+        run.p50.as_secs_f64() * 1e3,
+        run.p99.as_secs_f64() * 1e3,
+        run.calls,
+        run.errors
+    );
+}
+
+/// The stub: a bare hyper server (HTTP/1.1 and HTTP/2) answering every
+/// request with the bytes of `STUB_BODY_FILE` and `STUB_CONTENT_TYPE`.
+fn run_stub(body_file: &str, content_type: &str) {
+    let body = Bytes::from(std::fs::read(body_file).unwrap());
+    let content_type = content_type.to_string();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        println!(
+            "stub listening on http://{}",
+            listener.local_addr().unwrap()
+        );
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
+            let (body, content_type) = (body.clone(), content_type.clone());
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(
+                    move |req: hyper::Request<hyper::body::Incoming>| {
+                        let (body, content_type) = (body.clone(), content_type.clone());
+                        async move {
+                            let _ = req.into_body().collect().await;
+                            hyper::Response::builder()
+                                .header("content-type", content_type)
+                                .body(Full::new(body))
+                        }
+                    },
+                );
+                let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+                let _ = builder
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|a| a == "--stub-server") {
+        return run_stub(&args[at + 1], &args[at + 2]);
+    }
+    let full = args.iter().any(|a| a == "--bench");
+    let connections = env_or("BH_CPU_CONNECTIONS", if full { 32 } else { 4 }) as usize;
+    let seconds = env_or("BH_CPU_SECONDS", if full { 5 } else { 1 });
+    let rt = tokio::runtime::Runtime::new().unwrap();
+
+    let mut serve_command = Command::new(env!("CARGO_BIN_EXE_bedrock-harness"));
+    serve_command.args([
+        "serve",
+        "--port",
+        "0",
+        "--as-of",
+        "2026-12-02",
+        "--journal-size",
+        "1000",
+    ]);
+    let serve = Server::start(serve_command);
+
+    println!("serve vs a bare hyper stub: {connections} connections, {seconds} s a run");
+    for (label, path, content_type) in [
+        ("InvokeModel", INVOKE, "application/json"),
+        (
+            "InvokeModelWithResponseStream",
+            STREAM,
+            "application/vnd.amazon.eventstream",
+        ),
+    ] {
+        // The stub answers exactly what serve answers this request.
+        let answer = rt
+            .block_on(async {
+                Sender::open(&serve.addr, false)
+                    .await
+                    .post(&serve.addr, path)
+                    .await
+            })
+            .expect("serve answers");
+        let file = std::env::temp_dir().join(format!("bh-stub-{}-{label}", std::process::id()));
+        std::fs::write(&file, &answer).unwrap();
+        let mut stub_command = Command::new(std::env::current_exe().unwrap());
+        stub_command.args(["--stub-server", file.to_str().unwrap(), content_type]);
+        let stub = Server::start(stub_command);
+        for h2 in [false, true] {
+            let version = if h2 { "HTTP/2" } else { "HTTP/1.1" };
+            let fake = rt.block_on(drive(&serve, path, h2, connections, seconds));
+            let bare = rt.block_on(drive(&stub, path, h2, connections, seconds));
+            println!("{label} over {version}:");
+            report("serve", &fake);
+            report("stub", &bare);
+            println!(
+                "  ratio: {:.2}× the stub's CPU per call",
+                fake.cpu_per_call.as_secs_f64() / bare.cpu_per_call.as_secs_f64().max(1e-9)
+            );
+            assert_eq!(fake.errors, 0, "serve must answer every call");
+        }
+        println!("  stub peak RSS {:.1} MiB", peak_rss_mib(stub.pid()));
+        drop(stub);
+        let _ = std::fs::remove_file(file);
+    }
+    println!("serve peak RSS {:.1} MiB", peak_rss_mib(serve.pid()));
+}
