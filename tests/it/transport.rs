@@ -13,6 +13,9 @@ use serde_json::Value;
 
 const TITAN: &str = "amazon.titan-text-express-v1";
 const HAIKU: &str = "anthropic.claude-3-haiku-20240307-v1:0";
+const NOVA_INVOKE: &str = "/model/amazon.nova-micro-v1:0/invoke";
+const NOVA_STREAM: &str = "/model/amazon.nova-micro-v1:0/invoke-with-response-stream";
+const NOVA_BODY: &str = r#"{"messages":[{"role":"user","content":[{"text":"Hi"}]}]}"#;
 const CONVERSE_BODY: &str = r#"{"messages":[{"role":"user","content":[{"text":"Hi"}]}]}"#;
 
 /// A connection to `addr` speaking one HTTP version.
@@ -65,6 +68,16 @@ impl Connection {
         let bytes = body.collect().await.unwrap().to_bytes().to_vec();
         (Response::from_parts(head, ()), bytes)
     }
+}
+
+/// A POST of a Nova body to `base` + `path` with a test bearer token;
+/// `host` for HTTP/1.1, which needs the header.
+fn nova_post(base: &str, path: &str, host: Option<&str>) -> Request<Full<Bytes>> {
+    let mut request = Request::post(format!("{base}{path}")).header("authorization", "Bearer test");
+    if let Some(host) = host {
+        request = request.header("host", host);
+    }
+    request.body(Full::new(Bytes::from(NOVA_BODY))).unwrap()
 }
 
 fn json(bytes: &[u8]) -> Value {
@@ -154,9 +167,6 @@ async fn every_operation_answers_over_http2_with_prior_knowledge() {
 async fn every_operation_answers_over_http1_on_the_same_port() {
     every_operation_over(Version::HTTP_11).await;
 }
-
-const NOVA_INVOKE: &str = "/model/amazon.nova-micro-v1:0/invoke";
-const NOVA_BODY: &str = r#"{"messages":[{"role":"user","content":[{"text":"Hi"}]}]}"#;
 
 /// The answer to one Nova call authorized by `authorization`, from a fake
 /// with `config`.
@@ -278,10 +288,7 @@ async fn tls_serves_http2_by_alpn_and_http1_with_a_certificate_the_ca_signs() {
         .await
         .unwrap();
     tokio::spawn(conn);
-    let request = Request::post(format!("https://{addr}{NOVA_INVOKE}"))
-        .header("authorization", "Bearer test")
-        .body(Full::new(Bytes::from(NOVA_BODY)))
-        .unwrap();
+    let request = nova_post(&format!("https://{addr}"), NOVA_INVOKE, None);
     let response = send.send_request(request).await.unwrap();
     assert_eq!(
         (response.status().as_u16(), response.version()),
@@ -292,11 +299,7 @@ async fn tls_serves_http2_by_alpn_and_http1_with_a_certificate_the_ca_signs() {
     assert_eq!(chosen, b"http/1.1");
     let (mut send, conn) = http1::handshake(TokioIo::new(stream)).await.unwrap();
     tokio::spawn(conn);
-    let request = Request::post(format!("https://{addr}{NOVA_INVOKE}"))
-        .header("host", addr)
-        .header("authorization", "Bearer test")
-        .body(Full::new(Bytes::from(NOVA_BODY)))
-        .unwrap();
+    let request = nova_post(&format!("https://{addr}"), NOVA_INVOKE, Some(addr));
     let response = send.send_request(request).await.unwrap();
     assert_eq!(
         (response.status().as_u16(), response.version()),
@@ -570,13 +573,7 @@ async fn a_paced_stream_arrives_over_time_and_its_metrics_say_so() {
     let io = TokioIo::new(tokio::net::TcpStream::connect(addr).await.unwrap());
     let (mut send, conn) = http1::handshake(io).await.unwrap();
     tokio::spawn(conn);
-    let request = Request::post(format!(
-        "http://{addr}/model/amazon.nova-micro-v1:0/invoke-with-response-stream"
-    ))
-    .header("host", addr)
-    .header("authorization", "Bearer test")
-    .body(Full::new(Bytes::from(NOVA_BODY)))
-    .unwrap();
+    let request = nova_post(&format!("http://{addr}"), NOVA_STREAM, Some(addr));
     let sent = Instant::now();
     let mut body = send.send_request(request).await.unwrap().into_body();
     let mut arrivals = Vec::new();
@@ -624,13 +621,7 @@ async fn a_client_that_leaves_mid_stream_ends_the_stream_and_the_journal_says_so
         let io = TokioIo::new(tokio::net::TcpStream::connect(&addr).await.unwrap());
         let (mut send, conn) = http1::handshake(io).await.unwrap();
         let conn = tokio::spawn(conn);
-        let request = Request::post(format!(
-            "http://{addr}/model/amazon.nova-micro-v1:0/invoke-with-response-stream"
-        ))
-        .header("host", addr.as_str())
-        .header("authorization", "Bearer test")
-        .body(Full::new(Bytes::from(NOVA_BODY)))
-        .unwrap();
+        let request = nova_post(&format!("http://{addr}"), NOVA_STREAM, Some(&addr));
         let mut body = send.send_request(request).await.unwrap().into_body();
         assert!(body.frame().await.is_some(), "no first frame");
         conn.abort();
