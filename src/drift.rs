@@ -20,6 +20,7 @@ use crate::fake::recording_name;
 use crate::fixtures::FixtureStore;
 use crate::invoke::Invoker;
 use crate::model_info::ModelInfo;
+use crate::recording::Recording;
 use crate::schema::SchemaValidator;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -400,28 +401,12 @@ pub enum RequestSelection {
     Named(Vec<String>),
 }
 
-/// A recording file: its name and its `invoke` and `stream` members.
-#[derive(Debug, Clone)]
-struct Recording {
-    path: String,
-    invoke: Option<Value>,
-    stream: Option<Vec<Value>>,
-}
-
-/// The model's recording, else the family's `default.json`.
-fn recording_for(store: &FixtureStore, model: &ModelInfo) -> Result<Recording, Error> {
+/// The model's recording, else the family's `default.json`, with its path.
+fn recording_for(store: &FixtureStore, model: &ModelInfo) -> Result<(String, Recording), Error> {
     for name in [recording_name(&model.id), "default".to_string()] {
         let path = crate::fixture_layout::recording(&model.family, &name);
-        if let Some(file) = store.read_json::<Value>(&path)? {
-            let stream = file
-                .get("stream")
-                .and_then(Value::as_array)
-                .map(|chunks| chunks.to_vec());
-            return Ok(Recording {
-                invoke: file.get("invoke").cloned(),
-                stream,
-                path,
-            });
+        if let Some(recording) = store.read_json::<Recording>(&path)? {
+            return Ok((path, recording));
         }
     }
     Err(Error::Fixture {
@@ -561,7 +546,7 @@ pub async fn check_model(
     let catalog = Catalog::load(store)?;
     let resolved = catalog.resolve_str(model_id)?;
     let model = resolved.model;
-    let recording = recording_for(store, model)?;
+    let (path, recording) = recording_for(store, model)?;
     let requests = example_requests(store, model, selection)?;
     let mut checks = Vec::new();
     for (name, body) in requests {
@@ -575,7 +560,7 @@ pub async fn check_model(
             checks.push(check(
                 &name,
                 "invoke",
-                &recording.path,
+                &path,
                 outcome.map(|live| diff_values(recorded, &live)),
             ));
         }
@@ -586,7 +571,7 @@ pub async fn check_model(
             checks.push(check(
                 &name,
                 "invoke-with-response-stream",
-                &recording.path,
+                &path,
                 outcome.map(|live| diff(&expected, &Shape::of_all(&live))),
             ));
         }

@@ -17,6 +17,7 @@ mod model_id;
 mod model_info;
 mod native;
 mod portable;
+mod recording;
 mod schema;
 pub mod sync;
 

@@ -13,6 +13,7 @@ use crate::model_info::{ModelInfo, Output};
 use crate::portable::{
     InvocationMetrics, PortableRequest, PortableResponse, StopReason, ToolCall, Usage,
 };
+use crate::recording::Recording;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -27,17 +28,6 @@ pub(crate) struct Answer {
     pub portable: PortableResponse,
     pub native: Option<Value>,
     pub chunks: Option<Vec<Value>>,
-}
-
-/// A recording file: `{"source", "invoke", "stream", "error"}`.
-#[derive(Debug, serde::Deserialize)]
-struct Recording {
-    #[serde(default)]
-    invoke: Option<Value>,
-    #[serde(default)]
-    stream: Option<Vec<Value>>,
-    #[serde(default)]
-    error: Option<RecordedError>,
 }
 
 /// Recording files read once and kept, parsed, by path.
@@ -107,16 +97,6 @@ impl Recordings {
         }
         loaded
     }
-}
-
-/// A recorded error: the fake answers every call of the model with it.
-#[derive(Debug, serde::Deserialize)]
-struct RecordedError {
-    status: u16,
-    name: String,
-    message: String,
-    #[serde(default)]
-    extra: serde_json::Map<String, Value>,
 }
 
 /// The file name of a model's own recording: the id with `:` as `_`.
