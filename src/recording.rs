@@ -9,12 +9,16 @@
 //! InvokeModelWithResponseStream answer, `error` an answer that is a
 //! Bedrock error; `source` says where the shape comes from.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-/// One recording file, read.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// One recording file, read or written, its members in this order.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct Recording {
+    /// Where the shape comes from.
+    #[serde(default)]
+    pub source: Option<Value>,
     /// The InvokeModel body.
     #[serde(default)]
     pub invoke: Option<Value>,
@@ -24,10 +28,13 @@ pub(crate) struct Recording {
     /// A recorded Bedrock error.
     #[serde(default)]
     pub error: Option<RecordedError>,
+    /// Any other members, kept as they are.
+    #[serde(flatten)]
+    pub rest: Map<String, Value>,
 }
 
 /// A recorded Bedrock error: status, name, message and any other members.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct RecordedError {
     /// The HTTP status.
     pub status: u16,
@@ -36,6 +43,6 @@ pub(crate) struct RecordedError {
     /// The message.
     pub message: String,
     /// The body's other members.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
     pub extra: Map<String, Value>,
 }

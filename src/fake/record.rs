@@ -24,6 +24,7 @@ use crate::eventstream::{Frame, FrameDecoder};
 use crate::fake::recording_name;
 use crate::fixtures::FixtureStore;
 use crate::model_id::ModelId;
+use crate::recording::{RecordedError, Recording};
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_credential_types::Credentials;
 use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
@@ -253,7 +254,7 @@ pub struct Recorder {
 enum Entry {
     Invoke(Value),
     Stream(Vec<Value>),
-    Error(Value),
+    Error(RecordedError),
 }
 
 impl Recorder {
@@ -426,40 +427,27 @@ impl Recorder {
             source,
         };
         let _one_at_a_time = self.writing.lock().await;
-        let mut recording: Map<String, Value> = std::fs::read(path)
+        let mut recording: Recording = std::fs::read(path)
             .ok()
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
             .unwrap_or_default();
         match entry {
             Entry::Invoke(body) => {
-                recording.insert("invoke".into(), body);
-                recording.remove("error");
+                recording.invoke = Some(body);
+                recording.error = None;
             }
             Entry::Stream(chunks) => {
-                recording.insert("stream".into(), Value::Array(chunks));
-                recording.remove("error");
+                recording.stream = Some(chunks);
+                recording.error = None;
             }
-            Entry::Error(error) => {
-                recording.insert("error".into(), error);
-            }
+            Entry::Error(error) => recording.error = Some(error),
         }
-        let mut ordered = Map::new();
-        ordered.insert(
-            "source".into(),
-            json!(format!(
-                "Recorded by bedrock-harness serve --record-to from {}; request ids, account ids, authorization data and dates scrubbed.",
-                self.upstream.describe()
-            )),
-        );
-        for key in ["invoke", "stream", "error"] {
-            if let Some(value) = recording.remove(key) {
-                ordered.insert(key.into(), value);
-            }
-        }
-        recording.remove("source");
-        ordered.extend(recording);
-        let text = serde_json::to_string_pretty(&Value::Object(ordered))
-            .map_err(|e| io(std::io::Error::other(e)))?;
+        recording.source = Some(json!(format!(
+            "Recorded by bedrock-harness serve --record-to from {}; request ids, account ids, authorization data and dates scrubbed.",
+            self.upstream.describe()
+        )));
+        let text =
+            serde_json::to_string_pretty(&recording).map_err(|e| io(std::io::Error::other(e)))?;
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(io)?;
         }
@@ -516,7 +504,7 @@ fn entry(operation: Operation, response: &FakeResponse) -> Result<Option<Entry>,
 
 /// The recorded form of an error answer: `{"status", "name", "message",
 /// "extra"?}`; `None` for a ValidationException.
-fn error_entry(response: &FakeResponse) -> Option<Value> {
+fn error_entry(response: &FakeResponse) -> Option<RecordedError> {
     let body: Map<String, Value> = serde_json::from_slice(&response.body).unwrap_or_default();
     let from_header = response
         .header("x-amzn-errortype")
@@ -548,18 +536,15 @@ fn error_entry(response: &FakeResponse) -> Option<Value> {
         })
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    let mut error = json!({
-        "status": response.status,
-        "name": name,
-        "message": scrub::message(message),
-    });
-    if !extra.is_empty() {
-        for value in extra.values_mut() {
-            scrub::value(value);
-        }
-        error["extra"] = Value::Object(extra);
+    for value in extra.values_mut() {
+        scrub::value(value);
     }
-    Some(error)
+    Some(RecordedError {
+        status: response.status,
+        name,
+        message: scrub::message(message),
+        extra,
+    })
 }
 
 #[cfg(test)]
@@ -582,7 +567,7 @@ mod tests {
             json!({"message": "User: arn:aws:sts::123456789012:assumed-role/r/s is not authorized"}),
         );
         assert_eq!(
-            error_entry(&r).unwrap(),
+            serde_json::to_value(error_entry(&r).unwrap()).unwrap(),
             json!({"status": 403, "name": "AccessDeniedException", "message": "User: arn:aws:sts::000000000000:assumed-role/r/s is not authorized"})
         );
         let r = response(
@@ -591,7 +576,7 @@ mod tests {
             json!({"__type": "com.amazon#ModelErrorException", "message": "boom", "originalStatusCode": 500, "resourceName": "arn:aws:bedrock:us-east-1:123456789012:x"}),
         );
         assert_eq!(
-            error_entry(&r).unwrap(),
+            serde_json::to_value(error_entry(&r).unwrap()).unwrap(),
             json!({"status": 424, "name": "ModelErrorException", "message": "boom",
                    "extra": {"originalStatusCode": 500, "resourceName": "arn:aws:bedrock:us-east-1:000000000000:x"}})
         );
