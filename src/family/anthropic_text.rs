@@ -368,7 +368,7 @@ mod tests {
 
     #[test]
     fn parses_the_recorded_response() {
-        let resp = AnthropicText.parse(&recorded(NAME, "invoke")).unwrap();
+        let resp = AnthropicText.parse(&recorded(NAME)).unwrap();
         assert!(resp.text.contains("gravity"), "{}", resp.text);
         assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
         assert_eq!(resp.usage, None);
@@ -569,8 +569,8 @@ mod tests {
 
     #[test]
     fn rendered_bodies_have_the_recorded_keys() {
-        let invoke: Value = serde_json::from_slice(&recorded(NAME, "invoke")).unwrap();
-        let resp = AnthropicText.parse(&recorded(NAME, "invoke")).unwrap();
+        let invoke: Value = serde_json::from_slice(&recorded(NAME)).unwrap();
+        let resp = AnthropicText.parse(&recorded(NAME)).unwrap();
         let body = AnthropicText.render_response(&resp, &ctx()).unwrap();
         assert_eq!(keys(&body), keys(&invoke));
         assert_eq!(body, invoke);

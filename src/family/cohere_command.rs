@@ -344,7 +344,7 @@ mod tests {
 
     #[test]
     fn parses_the_recorded_response() {
-        let resp = CohereCommand.parse(&recorded(NAME, "invoke")).unwrap();
+        let resp = CohereCommand.parse(&recorded(NAME)).unwrap();
         assert!(resp.text.contains("hello world"), "{}", resp.text);
         assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
         assert_eq!(resp.usage, None);
@@ -452,8 +452,8 @@ mod tests {
 
     #[test]
     fn rendered_bodies_and_chunks_have_the_recorded_keys() {
-        let resp = CohereCommand.parse(&recorded(NAME, "invoke")).unwrap();
-        let recorded_body: Value = serde_json::from_slice(&recorded(NAME, "invoke")).unwrap();
+        let resp = CohereCommand.parse(&recorded(NAME)).unwrap();
+        let recorded_body: Value = serde_json::from_slice(&recorded(NAME)).unwrap();
         let body = CohereCommand.render_response(&resp, &ctx()).unwrap();
         assert_eq!(keys(&body), keys(&recorded_body));
         assert_eq!(

@@ -499,7 +499,7 @@ mod tests {
 
     #[test]
     fn parses_the_recorded_float_response() {
-        let resp = CohereEmbed.parse(&recorded(NAME, "invoke")).unwrap();
+        let resp = CohereEmbed.parse(&recorded(NAME)).unwrap();
         assert_eq!(resp.embeddings.len(), 2);
         assert_eq!(resp.embeddings[0].len(), 8);
         assert_eq!(resp.embeddings[0][0], 0.016_281_128);
@@ -509,9 +509,7 @@ mod tests {
 
     #[test]
     fn parses_the_recorded_by_type_response_preferring_floats() {
-        let resp = CohereEmbed
-            .parse(&recorded_in(NAME, "v4", "invoke"))
-            .unwrap();
+        let resp = CohereEmbed.parse(&recorded_in(NAME, "v4")).unwrap();
         assert_eq!(resp.embeddings.len(), 2);
         assert_eq!(resp.embeddings[0][0], 0.010_414_124);
         let int8_only =
@@ -613,11 +611,8 @@ mod tests {
             (V3, "default", "embeddings_floats"),
             (V4, "v4", "embeddings_by_type"),
         ] {
-            let recorded_body: Value =
-                serde_json::from_slice(&recorded_in(NAME, file, "invoke")).unwrap();
-            let resp = CohereEmbed
-                .parse(&recorded_in(NAME, file, "invoke"))
-                .unwrap();
+            let recorded_body: Value = serde_json::from_slice(&recorded_in(NAME, file)).unwrap();
+            let resp = CohereEmbed.parse(&recorded_in(NAME, file)).unwrap();
             let ctx = RenderContext {
                 model: model(id),
                 response_id: "0123456789abcdef0123456789abcdef",

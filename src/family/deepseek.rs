@@ -317,7 +317,7 @@ mod tests {
 
     #[test]
     fn parses_the_recorded_response() {
-        let resp = FAMILY.parse(&recorded(NAME, "invoke")).unwrap();
+        let resp = FAMILY.parse(&recorded(NAME)).unwrap();
         assert!(resp.text.contains("</think>"), "{}", resp.text);
         assert!(resp.text.contains("hello world"), "{}", resp.text);
         assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
@@ -438,7 +438,7 @@ mod tests {
 
     #[test]
     fn rendered_bodies_have_the_recorded_shape() {
-        let recorded_body = recorded(NAME, "invoke");
+        let recorded_body = recorded(NAME);
         let resp = FAMILY.parse(&recorded_body).unwrap();
         let body = FAMILY.render_response(&resp, &ctx()).unwrap();
         assert_eq!(

@@ -305,7 +305,7 @@ mod tests {
 
     #[test]
     fn parses_the_recorded_response() {
-        let resp = Jurassic.parse(&recorded(NAME, "invoke")).unwrap();
+        let resp = Jurassic.parse(&recorded(NAME)).unwrap();
         assert!(resp.text.contains("Amazon Bedrock"), "{}", resp.text);
         assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
         assert_eq!(
@@ -397,8 +397,8 @@ mod tests {
 
     #[test]
     fn rendered_bodies_have_the_recorded_keys() {
-        let recorded_body: Value = serde_json::from_slice(&recorded(NAME, "invoke")).unwrap();
-        let resp = Jurassic.parse(&recorded(NAME, "invoke")).unwrap();
+        let recorded_body: Value = serde_json::from_slice(&recorded(NAME)).unwrap();
+        let resp = Jurassic.parse(&recorded(NAME)).unwrap();
         let body = Jurassic.render_response(&resp, &ctx()).unwrap();
         assert_eq!(keys(&body), keys(&recorded_body));
         assert_eq!(keys(&body["prompt"]), keys(&recorded_body["prompt"]));

@@ -199,7 +199,7 @@ mod tests {
 
     #[test]
     fn parses_the_recorded_response() {
-        let resp = Palmyra.parse(&recorded(NAME, "invoke")).unwrap();
+        let resp = Palmyra.parse(&recorded(NAME)).unwrap();
         assert!(
             resp.text.starts_with("Quantum computing harnesses"),
             "{}",
@@ -380,8 +380,8 @@ mod tests {
 
     #[test]
     fn rendered_bodies_have_the_recorded_keys() {
-        let invoke: Value = serde_json::from_slice(&recorded(NAME, "invoke")).unwrap();
-        let resp = Palmyra.parse(&recorded(NAME, "invoke")).unwrap();
+        let invoke: Value = serde_json::from_slice(&recorded(NAME)).unwrap();
+        let resp = Palmyra.parse(&recorded(NAME)).unwrap();
         let body = Palmyra.render_response(&resp, &ctx()).unwrap();
         assert_eq!(keys(&body), keys(&invoke));
         assert_eq!(keys(&body["choices"][0]), keys(&invoke["choices"][0]));

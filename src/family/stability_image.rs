@@ -358,7 +358,7 @@ mod tests {
 
     #[test]
     fn parses_the_recorded_response() {
-        let resp = StabilityImage.parse(&recorded(NAME, "invoke")).unwrap();
+        let resp = StabilityImage.parse(&recorded(NAME)).unwrap();
         assert_eq!(resp.images.len(), 1);
         assert!(resp.images[0].starts_with("iVBORw0KGgo"));
         assert_eq!(resp.stop_reason, None);
@@ -368,7 +368,7 @@ mod tests {
     #[test]
     fn a_filtered_response_is_content_filtered() {
         let resp = StabilityImage
-            .parse(&recorded_in(NAME, "filtered", "invoke"))
+            .parse(&recorded_in(NAME, "filtered"))
             .unwrap();
         assert!(resp.images.is_empty());
         assert_eq!(resp.stop_reason, Some(StopReason::ContentFiltered));
@@ -524,10 +524,8 @@ mod tests {
     #[test]
     fn rendered_bodies_have_the_recorded_keys() {
         for file in ["default", "filtered"] {
-            let invoke: Value = serde_json::from_slice(&recorded_in(NAME, file, "invoke")).unwrap();
-            let resp = StabilityImage
-                .parse(&recorded_in(NAME, file, "invoke"))
-                .unwrap();
+            let invoke: Value = serde_json::from_slice(&recorded_in(NAME, file)).unwrap();
+            let resp = StabilityImage.parse(&recorded_in(NAME, file)).unwrap();
             let body = StabilityImage.render_response(&resp, &ctx()).unwrap();
             assert_eq!(keys(&body), keys(&invoke), "{file}");
             assert_eq!(body["finish_reasons"], invoke["finish_reasons"], "{file}");

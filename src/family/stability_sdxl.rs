@@ -354,7 +354,7 @@ mod tests {
 
     #[test]
     fn parses_the_recorded_response() {
-        let resp = StabilitySdxl.parse(&recorded(NAME, "invoke")).unwrap();
+        let resp = StabilitySdxl.parse(&recorded(NAME)).unwrap();
         assert_eq!(resp.images.len(), 1);
         assert!(resp.images[0].starts_with("iVBORw0KGgo"));
         assert_eq!(resp.stop_reason, None);
@@ -487,8 +487,8 @@ mod tests {
 
     #[test]
     fn rendered_bodies_have_the_recorded_keys() {
-        let invoke: Value = serde_json::from_slice(&recorded(NAME, "invoke")).unwrap();
-        let resp = StabilitySdxl.parse(&recorded(NAME, "invoke")).unwrap();
+        let invoke: Value = serde_json::from_slice(&recorded(NAME)).unwrap();
+        let resp = StabilitySdxl.parse(&recorded(NAME)).unwrap();
         let body = StabilitySdxl.render_response(&resp, &ctx()).unwrap();
         assert_eq!(keys(&body), keys(&invoke));
         assert_eq!(keys(&body["artifacts"][0]), keys(&invoke["artifacts"][0]));

@@ -6,6 +6,7 @@ use crate::catalog::Catalog;
 use crate::fixtures::FixtureStore;
 use crate::model_info::ModelInfo;
 use crate::portable::{PortableRequest, PortableResponse};
+use crate::recording::Recording;
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -30,7 +31,8 @@ pub(crate) fn documented_request(family: &str) -> Value {
     request_fixture(family, "documented")
 }
 
-fn recording(family: &str, name: &str) -> Value {
+/// `fixtures/<family>/responses/<name>.json`, read as the fake reads it.
+fn recording(family: &str, name: &str) -> Recording {
     let path = crate::fixture_layout::recording(family, name);
     FixtureStore::embedded()
         .read_json(&path)
@@ -39,18 +41,16 @@ fn recording(family: &str, name: &str) -> Value {
 }
 
 /// The `invoke` body of `fixtures/<family>/responses/default.json`, as bytes.
-/// `part` is the key inside the file (`invoke`).
-pub(crate) fn recorded(family: &str, part: &str) -> Vec<u8> {
-    recorded_in(family, "default", part)
+pub(crate) fn recorded(family: &str) -> Vec<u8> {
+    recorded_in(family, "default")
 }
 
-/// The `part` key of `fixtures/<family>/responses/<file>.json`, as bytes.
-pub(crate) fn recorded_in(family: &str, file: &str, part: &str) -> Vec<u8> {
-    let value = recording(family, file);
-    let body = value
-        .get(part)
-        .unwrap_or_else(|| panic!("{family}/responses/{file}.json has no `{part}`"));
-    serde_json::to_vec(body).expect("a JSON value serialises")
+/// The `invoke` body of `fixtures/<family>/responses/<file>.json`, as bytes.
+pub(crate) fn recorded_in(family: &str, file: &str) -> Vec<u8> {
+    let body = recording(family, file)
+        .invoke
+        .unwrap_or_else(|| panic!("{family}/responses/{file}.json has no `invoke`"));
+    serde_json::to_vec(&body).expect("a JSON value serialises")
 }
 
 /// The `stream` chunks of `fixtures/<family>/responses/default.json`, each as bytes.
@@ -60,9 +60,8 @@ pub(crate) fn recorded_chunks(family: &str) -> Vec<Vec<u8>> {
 
 /// The `stream` chunks of `fixtures/<family>/responses/<file>.json`, each as bytes.
 pub(crate) fn recorded_chunks_in(family: &str, file: &str) -> Vec<Vec<u8>> {
-    let value = recording(family, file);
-    value["stream"]
-        .as_array()
+    recording(family, file)
+        .stream
         .unwrap_or_else(|| panic!("{family}/responses/{file}.json has no `stream` list"))
         .iter()
         .map(|c| serde_json::to_vec(c).expect("a JSON value serialises"))

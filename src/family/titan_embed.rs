@@ -299,7 +299,7 @@ mod tests {
 
     #[test]
     fn parses_the_recorded_v2_response() {
-        let resp = TitanEmbed.parse(&recorded(NAME, "invoke")).unwrap();
+        let resp = TitanEmbed.parse(&recorded(NAME)).unwrap();
         assert_eq!(resp.embeddings.len(), 1);
         assert_eq!(resp.embeddings[0].len(), 8);
         assert_eq!(resp.embeddings[0][1], 0.0412);
@@ -315,14 +315,10 @@ mod tests {
 
     #[test]
     fn parses_the_recorded_v1_and_binary_responses() {
-        let v1 = TitanEmbed
-            .parse(&recorded_in(NAME, "v1", "invoke"))
-            .unwrap();
+        let v1 = TitanEmbed.parse(&recorded_in(NAME, "v1")).unwrap();
         assert_eq!(v1.embeddings[0][0], 0.4453125);
         assert_eq!(v1.usage.unwrap().input_tokens, 10);
-        let binary = TitanEmbed
-            .parse(&recorded_in(NAME, "binary", "invoke"))
-            .unwrap();
+        let binary = TitanEmbed.parse(&recorded_in(NAME, "binary")).unwrap();
         assert_eq!(binary.embeddings[0][3], -0.0735);
     }
 
@@ -404,8 +400,7 @@ mod tests {
                 response_id: "0123456789abcdef0123456789abcdef",
             };
             let body = TitanEmbed.render_response(&resp, &ctx).unwrap();
-            let recorded: Value =
-                serde_json::from_slice(&recorded_in(NAME, fixture, "invoke")).unwrap();
+            let recorded: Value = serde_json::from_slice(&recorded_in(NAME, fixture)).unwrap();
             let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
             assert_eq!(keys(&body), keys(&recorded), "{id}");
             assert_eq!(body["embedding"][1].to_string(), "0.0412");

@@ -395,7 +395,7 @@ mod tests {
 
     #[test]
     fn parses_the_recorded_response() {
-        let resp = TitanImage.parse(&recorded(NAME, "invoke")).unwrap();
+        let resp = TitanImage.parse(&recorded(NAME)).unwrap();
         assert_eq!(resp.images.len(), 1);
         let png = base64::engine::general_purpose::STANDARD
             .decode(&resp.images[0])
@@ -514,7 +514,7 @@ mod tests {
 
     #[test]
     fn rendered_responses_and_chunks_parse_back() {
-        let resp = TitanImage.parse(&recorded(NAME, "invoke")).unwrap();
+        let resp = TitanImage.parse(&recorded(NAME)).unwrap();
         let two = PortableResponse {
             images: vec![resp.images[0].clone(), "AQID".into()],
             ..Default::default()
@@ -523,7 +523,7 @@ mod tests {
             model: model(CANVAS),
             response_id: "0123456789abcdef0123456789abcdef",
         };
-        let recorded_body: Value = serde_json::from_slice(&recorded(NAME, "invoke")).unwrap();
+        let recorded_body: Value = serde_json::from_slice(&recorded(NAME)).unwrap();
         for resp in [resp, two] {
             let body = TitanImage.render_response(&resp, &ctx).unwrap();
             let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();

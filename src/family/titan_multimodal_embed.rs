@@ -342,9 +342,7 @@ mod tests {
 
     #[test]
     fn parses_the_recorded_response() {
-        let resp = TitanMultimodalEmbed
-            .parse(&recorded(NAME, "invoke"))
-            .unwrap();
+        let resp = TitanMultimodalEmbed.parse(&recorded(NAME)).unwrap();
         assert_eq!(resp.embeddings.len(), 1);
         assert_eq!(resp.embeddings[0].len(), 8);
         assert_eq!(resp.embeddings[0][2], 0.0452);
@@ -432,7 +430,7 @@ mod tests {
             response_id: "0123456789abcdef0123456789abcdef",
         };
         let body = TitanMultimodalEmbed.render_response(&resp, &ctx).unwrap();
-        let recorded: Value = serde_json::from_slice(&recorded(NAME, "invoke")).unwrap();
+        let recorded: Value = serde_json::from_slice(&recorded(NAME)).unwrap();
         let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
         assert_eq!(keys(&body), keys(&recorded));
         assert_eq!(body["embedding"][2].to_string(), "0.0452");

@@ -338,7 +338,7 @@ mod tests {
 
     #[test]
     fn parses_the_recorded_response() {
-        let resp = TitanText.parse(&recorded(NAME, "invoke")).unwrap();
+        let resp = TitanText.parse(&recorded(NAME)).unwrap();
         assert!(resp.text.contains("superposition"));
         assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
         assert_eq!(

@@ -79,7 +79,7 @@ fn temperature_with_top_p_is_refused_where_the_model_takes_only_one() {
 
 #[test]
 fn parses_the_recorded_response() {
-    let resp = AnthropicMessages.parse(&recorded(NAME, "invoke")).unwrap();
+    let resp = AnthropicMessages.parse(&recorded(NAME)).unwrap();
     assert!(!resp.text.is_empty());
     assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
     assert!(resp.usage.unwrap().output_tokens > 0);
@@ -88,7 +88,7 @@ fn parses_the_recorded_response() {
 #[test]
 fn parses_a_recorded_tool_call() {
     let resp = AnthropicMessages
-        .parse(&recorded_in(NAME, "tool_use", "invoke"))
+        .parse(&recorded_in(NAME, "tool_use"))
         .unwrap();
     assert_eq!(resp.stop_reason, Some(StopReason::ToolUse));
     assert_eq!(resp.tool_calls.len(), 1);

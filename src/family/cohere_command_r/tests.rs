@@ -146,7 +146,7 @@ fn refuses_what_command_r_cannot_express() {
 
 #[test]
 fn parses_the_recorded_response() {
-    let resp = CohereCommandR.parse(&recorded(NAME, "invoke")).unwrap();
+    let resp = CohereCommandR.parse(&recorded(NAME)).unwrap();
     assert!(resp.text.contains("hello world"), "{}", resp.text);
     assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
     assert_eq!(
@@ -162,7 +162,7 @@ fn parses_the_recorded_response() {
 #[test]
 fn parses_a_recorded_tool_call() {
     let resp = CohereCommandR
-        .parse(&recorded_in(NAME, "tool_use", "invoke"))
+        .parse(&recorded_in(NAME, "tool_use"))
         .unwrap();
     assert_eq!(resp.stop_reason, Some(StopReason::ToolUse));
     assert_eq!(resp.tool_calls.len(), 1);
@@ -391,11 +391,9 @@ fn rendered_bodies_and_chunks_have_the_recorded_keys() {
             }],
         ),
     ] {
-        let resp = CohereCommandR
-            .parse(&recorded_in(NAME, file, "invoke"))
-            .unwrap();
+        let resp = CohereCommandR.parse(&recorded_in(NAME, file)).unwrap();
         assert_eq!(resp.tool_calls, calls, "{file}");
-        let recorded: Value = serde_json::from_slice(&recorded_in(NAME, file, "invoke")).unwrap();
+        let recorded: Value = serde_json::from_slice(&recorded_in(NAME, file)).unwrap();
         let body = CohereCommandR.render_response(&resp, &ctx()).unwrap();
         assert_eq!(keys(&body), keys(&recorded), "{file}");
         assert_eq!(body["chat_history"][0]["role"], "CHATBOT");

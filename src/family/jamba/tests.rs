@@ -118,7 +118,7 @@ fn refuses_what_jamba_cannot_express() {
 
 #[test]
 fn parses_the_recorded_response() {
-    let resp = Jamba.parse(&recorded(NAME, "invoke")).unwrap();
+    let resp = Jamba.parse(&recorded(NAME)).unwrap();
     assert!(resp.text.contains("Jamba"), "{}", resp.text);
     assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
     assert_eq!(
@@ -132,9 +132,7 @@ fn parses_the_recorded_response() {
 
 #[test]
 fn parses_a_recorded_tool_call() {
-    let resp = Jamba
-        .parse(&recorded_in(NAME, "tool_use", "invoke"))
-        .unwrap();
+    let resp = Jamba.parse(&recorded_in(NAME, "tool_use")).unwrap();
     assert_eq!(resp.stop_reason, Some(StopReason::ToolUse));
     assert_eq!(resp.text, "");
     assert_eq!(resp.tool_calls[0].name, "get_weather");
@@ -306,9 +304,8 @@ fn rendered_responses_and_chunks_parse_back() {
 #[test]
 fn rendered_bodies_and_chunks_have_the_recorded_keys() {
     for file in ["default", "tool_use"] {
-        let recorded_body: Value =
-            serde_json::from_slice(&recorded_in(NAME, file, "invoke")).unwrap();
-        let resp = Jamba.parse(&recorded_in(NAME, file, "invoke")).unwrap();
+        let recorded_body: Value = serde_json::from_slice(&recorded_in(NAME, file)).unwrap();
+        let resp = Jamba.parse(&recorded_in(NAME, file)).unwrap();
         let body = Jamba.render_response(&resp, &ctx()).unwrap();
         assert_eq!(keys(&body), keys(&recorded_body), "{file}");
         let (choice, want) = (&body["choices"][0], &recorded_body["choices"][0]);
@@ -328,7 +325,7 @@ fn rendered_bodies_and_chunks_have_the_recorded_keys() {
         .iter()
         .map(|c| serde_json::from_slice(c).unwrap())
         .collect();
-    let resp = Jamba.parse(&recorded(NAME, "invoke")).unwrap();
+    let resp = Jamba.parse(&recorded(NAME)).unwrap();
     let chunks = Jamba.render_chunks(&resp, &ctx()).unwrap();
     for (chunk, like) in [
         (&chunks[0], &recorded_stream[0]),

@@ -139,7 +139,7 @@ fn refuses_what_llama_cannot_express() {
 
 #[test]
 fn parses_the_recorded_response() {
-    let resp = Llama.parse(&recorded(NAME, "invoke")).unwrap();
+    let resp = Llama.parse(&recorded(NAME)).unwrap();
     assert!(resp.text.contains("hello world"), "{}", resp.text);
     assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
     assert_eq!(
@@ -153,7 +153,7 @@ fn parses_the_recorded_response() {
 
 #[test]
 fn parses_a_response_cut_at_the_limit() {
-    let resp = Llama.parse(&recorded_in(NAME, "length", "invoke")).unwrap();
+    let resp = Llama.parse(&recorded_in(NAME, "length")).unwrap();
     assert_eq!(resp.stop_reason, Some(StopReason::MaxTokens));
     assert_eq!(resp.usage.unwrap().output_tokens, 16);
 }
@@ -325,7 +325,7 @@ fn rendered_responses_and_chunks_parse_back() {
 #[test]
 fn rendered_bodies_have_the_recorded_shape() {
     for file in ["default", "length"] {
-        let recorded = recorded_in(NAME, file, "invoke");
+        let recorded = recorded_in(NAME, file);
         let resp = Llama.parse(&recorded).unwrap();
         let body = Llama.render_response(&resp, &ctx()).unwrap();
         assert_eq!(
@@ -334,7 +334,7 @@ fn rendered_bodies_have_the_recorded_shape() {
             "{file}"
         );
     }
-    let resp = Llama.parse(&recorded(NAME, "invoke")).unwrap();
+    let resp = Llama.parse(&recorded(NAME)).unwrap();
     let chunks = Llama.render_chunks(&resp, &ctx()).unwrap();
     for (rendered, recorded) in chunks.iter().zip(recorded_chunks(NAME)) {
         let mut recorded: Value = serde_json::from_slice(&recorded).unwrap();

@@ -109,7 +109,7 @@ fn refuses_what_mistral_chat_cannot_express() {
 
 #[test]
 fn parses_the_recorded_response() {
-    let resp = MistralChat.parse(&recorded(NAME, "invoke")).unwrap();
+    let resp = MistralChat.parse(&recorded(NAME)).unwrap();
     assert!(resp.text.contains("hello world"), "{}", resp.text);
     assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
     assert!(resp.tool_calls.is_empty());
@@ -117,9 +117,7 @@ fn parses_the_recorded_response() {
 
 #[test]
 fn parses_a_recorded_tool_call() {
-    let resp = MistralChat
-        .parse(&recorded_in(NAME, "tool_use", "invoke"))
-        .unwrap();
+    let resp = MistralChat.parse(&recorded_in(NAME, "tool_use")).unwrap();
     assert_eq!(resp.stop_reason, Some(StopReason::ToolUse));
     assert_eq!(resp.tool_calls.len(), 1);
     assert_eq!(resp.tool_calls[0].id, "Xk2pQ7vLm");
@@ -343,8 +341,7 @@ fn rendered_responses_and_chunks_parse_back() {
 #[test]
 fn rendered_bodies_have_the_recorded_shape() {
     for file in ["default", "tool_use"] {
-        let recorded_body: Value =
-            serde_json::from_slice(&recorded_in(NAME, file, "invoke")).unwrap();
+        let recorded_body: Value = serde_json::from_slice(&recorded_in(NAME, file)).unwrap();
         let resp = MistralChat
             .parse(recorded_body.to_string().as_bytes())
             .unwrap();

@@ -152,7 +152,7 @@ fn refuses_what_nova_cannot_express() {
 
 #[test]
 fn parses_the_recorded_response() {
-    let resp = Nova.parse(&recorded(NAME, "invoke")).unwrap();
+    let resp = Nova.parse(&recorded(NAME)).unwrap();
     assert!(resp.text.starts_with("The tent went up"));
     assert!(resp.tool_calls.is_empty());
     assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
@@ -167,9 +167,7 @@ fn parses_the_recorded_response() {
 
 #[test]
 fn parses_a_recorded_tool_call() {
-    let resp = Nova
-        .parse(&recorded_in(NAME, "tool_use", "invoke"))
-        .unwrap();
+    let resp = Nova.parse(&recorded_in(NAME, "tool_use")).unwrap();
     assert_eq!(resp.stop_reason, Some(StopReason::ToolUse));
     assert!(resp.text.starts_with("<thinking>"));
     assert_eq!(
@@ -195,7 +193,7 @@ fn parses_the_recorded_stream() {
         Some(StreamEvent::TextDelta { index: 0, .. })
     ));
     let resp = acc.finish().unwrap();
-    let invoke = Nova.parse(&recorded(NAME, "invoke")).unwrap();
+    let invoke = Nova.parse(&recorded(NAME)).unwrap();
     assert_eq!(resp.text, invoke.text);
     assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
     assert_eq!(resp.usage, invoke.usage);
@@ -463,9 +461,8 @@ fn rendered_bodies_and_streams_have_the_recorded_shape() {
         response_id: "0123456789abcdef0123456789abcdef",
     };
     for file in ["default", "tool_use"] {
-        let recorded_body: Value =
-            serde_json::from_slice(&recorded_in(NAME, file, "invoke")).unwrap();
-        let resp = Nova.parse(&recorded_in(NAME, file, "invoke")).unwrap();
+        let recorded_body: Value = serde_json::from_slice(&recorded_in(NAME, file)).unwrap();
+        let resp = Nova.parse(&recorded_in(NAME, file)).unwrap();
         let body = Nova.render_response(&resp, &ctx).unwrap();
         assert_eq!(body, recorded_body, "{file}");
         assert_eq!(keys(&body), keys(&recorded_body), "{file}");

@@ -116,7 +116,7 @@ fn refuses_what_chat_completions_cannot_express() {
 
 #[test]
 fn parses_the_recorded_response() {
-    let resp = OpenAiChat.parse(&recorded(NAME, "invoke")).unwrap();
+    let resp = OpenAiChat.parse(&recorded(NAME)).unwrap();
     assert!(resp.text.starts_with("<reasoning>"), "{}", resp.text);
     assert!(resp.text.ends_with("How can I help you today?"));
     assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
@@ -131,9 +131,7 @@ fn parses_the_recorded_response() {
 
 #[test]
 fn parses_a_recorded_tool_call() {
-    let resp = OpenAiChat
-        .parse(&recorded_in(NAME, "tool_use", "invoke"))
-        .unwrap();
+    let resp = OpenAiChat.parse(&recorded_in(NAME, "tool_use")).unwrap();
     assert_eq!(resp.stop_reason, Some(StopReason::ToolUse));
     assert_eq!(resp.text, "");
     assert_eq!(resp.tool_calls.len(), 1);
@@ -380,10 +378,8 @@ fn rendered_responses_and_chunks_parse_back() {
 #[test]
 fn rendered_bodies_have_the_recorded_keys() {
     for file in ["default", "tool_use"] {
-        let invoke: Value = serde_json::from_slice(&recorded_in(NAME, file, "invoke")).unwrap();
-        let resp = OpenAiChat
-            .parse(&recorded_in(NAME, file, "invoke"))
-            .unwrap();
+        let invoke: Value = serde_json::from_slice(&recorded_in(NAME, file)).unwrap();
+        let resp = OpenAiChat.parse(&recorded_in(NAME, file)).unwrap();
         let body = OpenAiChat.render_response(&resp, &ctx()).unwrap();
         assert_eq!(keys(&body), keys(&invoke), "{file}");
         let (ours, theirs) = (&body["choices"][0], &invoke["choices"][0]);
