@@ -393,16 +393,29 @@ async fn a_client_that_never_finishes_its_headers_is_cut_while_others_are_served
     );
 }
 
-#[tokio::test]
-async fn shutdown_lets_a_call_in_flight_finish_and_counts_what_it_cuts() {
+/// A fake whose one answer, `text`, takes `delay_ms`, and a call to it
+/// under way.
+async fn fake_mid_call(
+    text: &str,
+    delay_ms: u64,
+) -> (
+    FakeBedrock,
+    tokio::task::JoinHandle<(Response<()>, Vec<u8>)>,
+) {
     use bedrock_harness::fake::Rule;
     let fake = crate::support::start().await;
-    fake.rule(Rule::text("late").delay_ms(400).once());
+    fake.rule(Rule::text(text).delay_ms(delay_ms).once());
     let uri = fake.uri();
     let addr = uri.trim_start_matches("http://").to_string();
     let mut conn = Connection::open(&addr, Version::HTTP_11).await;
     let call = tokio::spawn(async move { conn.post(&addr, NOVA_INVOKE, NOVA_BODY).await });
     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    (fake, call)
+}
+
+#[tokio::test]
+async fn shutdown_lets_a_call_in_flight_finish_and_counts_what_it_cuts() {
+    let (fake, call) = fake_mid_call("late", 400).await;
     let cut = fake.shutdown(std::time::Duration::from_secs(10)).await;
     let (head, body) = call.await.unwrap();
     assert_eq!(head.status(), 200);
@@ -412,13 +425,7 @@ async fn shutdown_lets_a_call_in_flight_finish_and_counts_what_it_cuts() {
     );
     assert_eq!(cut, 0);
 
-    let fake = crate::support::start().await;
-    fake.rule(Rule::text("too late").delay_ms(5_000).once());
-    let uri = fake.uri();
-    let addr = uri.trim_start_matches("http://").to_string();
-    let mut conn = Connection::open(&addr, Version::HTTP_11).await;
-    let call = tokio::spawn(async move { conn.post(&addr, NOVA_INVOKE, NOVA_BODY).await });
-    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let (fake, call) = fake_mid_call("too late", 5_000).await;
     assert_eq!(fake.shutdown(std::time::Duration::from_millis(50)).await, 1);
     assert!(call.await.is_err(), "the cut call got an answer");
 }
