@@ -218,12 +218,17 @@ impl Serve {
         Serve { child, uri }
     }
 
-    /// Stops the server with SIGTERM; its log, when it was kept.
-    pub fn stop(mut self) -> String {
-        use std::io::Read;
+    /// Sends the server SIGTERM, without waiting for it to exit.
+    pub fn terminate(&self) {
         let _ = std::process::Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status();
+    }
+
+    /// Stops the server with SIGTERM; its log, when it was kept.
+    pub fn stop(mut self) -> String {
+        use std::io::Read;
+        self.terminate();
         let mut log = String::new();
         if let Some(mut stderr) = self.child.stderr.take() {
             let _ = stderr.read_to_string(&mut log);

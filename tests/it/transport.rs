@@ -527,16 +527,26 @@ fn serve_with_a_slow_answer(
     (crate::support::Serve::start_logging(&all), scenario)
 }
 
+/// `serve` with `args` and an answer taking `delay_ms`, sent SIGTERM while
+/// a call to it is under way: the server, the call and the scenario file.
+fn sigterm_mid_call(
+    delay_ms: u64,
+    args: &[&str],
+) -> (
+    crate::support::Serve,
+    std::thread::JoinHandle<String>,
+    std::path::PathBuf,
+) {
+    let (serve, scenario) = serve_with_a_slow_answer(delay_ms, args);
+    let call = call_in_thread(serve.uri.trim_start_matches("http://"));
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    serve.terminate();
+    (serve, call, scenario)
+}
+
 #[test]
 fn sigterm_lets_the_call_in_flight_finish_and_exits_0() {
-    let (serve, scenario) = serve_with_a_slow_answer(700, &[]);
-    let addr = serve.uri.trim_start_matches("http://").to_string();
-    let call = call_in_thread(&addr);
-    std::thread::sleep(std::time::Duration::from_millis(200));
-    let mut serve = serve;
-    let _ = std::process::Command::new("kill")
-        .args(["-TERM", &serve.child.id().to_string()])
-        .status();
+    let (mut serve, call, scenario) = sigterm_mid_call(700, &[]);
     let answer = call.join().unwrap();
     let status = serve.child.wait().unwrap();
     std::fs::remove_file(scenario).unwrap();
@@ -547,14 +557,7 @@ fn sigterm_lets_the_call_in_flight_finish_and_exits_0() {
 
 #[test]
 fn a_call_longer_than_the_grace_is_cut_and_the_exit_code_says_so() {
-    let (serve, scenario) = serve_with_a_slow_answer(5_000, &["--shutdown-grace", "0.2"]);
-    let addr = serve.uri.trim_start_matches("http://").to_string();
-    let call = call_in_thread(&addr);
-    std::thread::sleep(std::time::Duration::from_millis(200));
-    let mut serve = serve;
-    let _ = std::process::Command::new("kill")
-        .args(["-TERM", &serve.child.id().to_string()])
-        .status();
+    let (mut serve, call, scenario) = sigterm_mid_call(5_000, &["--shutdown-grace", "0.2"]);
     let status = serve.child.wait().unwrap();
     let mut log = String::new();
     if let Some(mut stderr) = serve.child.stderr.take() {
