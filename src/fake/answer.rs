@@ -16,25 +16,85 @@ use crate::portable::{
 use crate::recording::Recording;
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 /// The member Bedrock merges into the last chunk of a response stream.
 const INVOCATION_METRICS: &str = "amazon-bedrock-invocationMetrics";
 
-/// An answer: always its portable form; the recorded native body and
-/// chunks when it came from a recording (sent byte for byte).
+/// An answer: always its portable form; the recording when it came from
+/// one (its native body and chunks are sent byte for byte).
 #[derive(Debug, Clone)]
 pub(crate) struct Answer {
     pub portable: PortableResponse,
-    pub native: Option<Value>,
-    pub chunks: Option<Vec<Value>>,
+    recorded: Option<Arc<Prepared>>,
 }
 
-/// Recording files read once and kept, parsed, by path.
+impl Answer {
+    /// An answer made for this call, from no recording.
+    pub(crate) fn made(portable: PortableResponse) -> Self {
+        Answer {
+            portable,
+            recorded: None,
+        }
+    }
+
+    fn recorded_chunks(&self) -> Option<&[Value]> {
+        self.recorded.as_ref()?.recording.stream.as_deref()
+    }
+}
+
+/// A recording made ready to answer with, once: its InvokeModel body
+/// serialised, and its family's readings of it kept, so that a call
+/// answered with it copies bytes instead of cloning and reading JSON.
+#[derive(Debug)]
+struct Prepared {
+    recording: Recording,
+    invoke_bytes: Option<Vec<u8>>,
+    read_invoke: OnceLock<Option<PortableResponse>>,
+    read_stream: OnceLock<Option<PortableResponse>>,
+}
+
+impl Prepared {
+    fn new(recording: Recording) -> Self {
+        let invoke_bytes = recording
+            .invoke
+            .as_ref()
+            .and_then(|native| serde_json::to_vec(native).ok());
+        Prepared {
+            recording,
+            invoke_bytes,
+            read_invoke: OnceLock::new(),
+            read_stream: OnceLock::new(),
+        }
+    }
+
+    /// The family's reading of the invoke body, `None` if it has none or
+    /// the family cannot read it.
+    fn read_invoke(&self, family: &dyn ModelFamily) -> Option<PortableResponse> {
+        self.read_invoke
+            .get_or_init(|| family.parse(self.invoke_bytes.as_deref()?).ok())
+            .clone()
+    }
+
+    /// The family's reading of the recorded stream.
+    fn read_stream(&self, family: &dyn ModelFamily) -> Option<PortableResponse> {
+        self.read_stream
+            .get_or_init(|| {
+                let mut acc = StreamAccumulator::new();
+                for chunk in self.recording.stream.as_deref()? {
+                    acc.feed(family, &chunk_bytes(chunk)).ok()?;
+                }
+                acc.finish().ok()
+            })
+            .clone()
+    }
+}
+
+/// Recording files read once and kept, prepared, by path.
 #[derive(Debug, Default)]
 pub(crate) struct Recordings {
     store: FixtureStore,
-    parsed: RwLock<HashMap<String, Option<Arc<Recording>>>>,
+    parsed: RwLock<HashMap<String, Option<Arc<Prepared>>>>,
 }
 
 impl Recordings {
@@ -78,7 +138,7 @@ impl Recordings {
                     }
                 }
                 if let Ok(mut map) = self.parsed.write() {
-                    map.insert(path, Some(Arc::new(recording)));
+                    map.insert(path, Some(Arc::new(Prepared::new(recording))));
                 }
             }
         }
@@ -86,12 +146,16 @@ impl Recordings {
     }
 
     /// The recording at `path`, if it exists and parses.
-    fn get(&self, path: &str) -> Option<Arc<Recording>> {
+    fn get(&self, path: &str) -> Option<Arc<Prepared>> {
         if let Some(hit) = self.parsed.read().ok().and_then(|m| m.get(path).cloned()) {
             return hit;
         }
-        let loaded: Option<Arc<Recording>> =
-            self.store.read_json(path).ok().flatten().map(Arc::new);
+        let loaded: Option<Arc<Prepared>> = self
+            .store
+            .read_json(path)
+            .ok()
+            .flatten()
+            .map(|recording| Arc::new(Prepared::new(recording)));
         if let Ok(mut map) = self.parsed.write() {
             map.insert(path.to_string(), loaded.clone());
         }
@@ -114,7 +178,8 @@ fn load(
     operation: Operation,
 ) -> Option<Result<Answer, BedrockError>> {
     let path = crate::fixture_layout::recording(family.name(), name);
-    let recording = recordings.get(&path)?;
+    let prepared = recordings.get(&path)?;
+    let recording = &prepared.recording;
     if let Some(error) = &recording.error {
         return Some(Err(BedrockError {
             name: error.name.clone(),
@@ -124,20 +189,13 @@ fn load(
         }));
     }
     let portable = match (&recording.invoke, &recording.stream) {
-        (Some(native), _) => family.parse(&serde_json::to_vec(native).ok()?).ok()?,
-        (None, Some(chunks)) if operation != Operation::Invoke => {
-            let mut acc = StreamAccumulator::new();
-            for chunk in chunks {
-                acc.feed(family, &chunk_bytes(chunk)).ok()?;
-            }
-            acc.finish().ok()?
-        }
+        (Some(_), _) => prepared.read_invoke(family)?,
+        (None, Some(_)) if operation != Operation::Invoke => prepared.read_stream(family)?,
         _ => return None,
     };
     Some(Ok(Answer {
         portable,
-        native: recording.invoke.clone(),
-        chunks: recording.stream.clone(),
+        recorded: Some(prepared),
     }))
 }
 
@@ -195,11 +253,7 @@ pub(crate) fn default_answer(
             _ => {}
         }
     }
-    Ok(Answer {
-        portable: synthesize(req, model),
-        native: None,
-        chunks: None,
-    })
+    Ok(Answer::made(synthesize(req, model)))
 }
 
 /// The model's recording (else the family's default), as recorded: the
@@ -229,36 +283,28 @@ pub(crate) fn scripted_answer(
         output_tokens: count_tokens(output),
     };
     Ok(Some(match action {
-        Action::Text { text } => Answer {
-            portable: PortableResponse {
-                text: text.clone(),
-                stop_reason: Some(StopReason::EndTurn),
-                usage: Some(usage(text)),
-                ..Default::default()
-            },
-            native: None,
-            chunks: None,
-        },
-        Action::ToolCall { name, input } => Answer {
-            portable: PortableResponse {
-                tool_calls: vec![ToolCall {
-                    id: format!(
-                        "tooluse_{}",
-                        &super::ids::hex_id(super::ids::stable_hash(&[
-                            name.as_bytes(),
-                            input.to_string().as_bytes()
-                        ]))[..22]
-                    ),
-                    name: name.clone(),
-                    input: input.clone(),
-                }],
-                stop_reason: Some(StopReason::ToolUse),
-                usage: Some(usage(&input.to_string())),
-                ..Default::default()
-            },
-            native: None,
-            chunks: None,
-        },
+        Action::Text { text } => Answer::made(PortableResponse {
+            text: text.clone(),
+            stop_reason: Some(StopReason::EndTurn),
+            usage: Some(usage(text)),
+            ..Default::default()
+        }),
+        Action::ToolCall { name, input } => Answer::made(PortableResponse {
+            tool_calls: vec![ToolCall {
+                id: format!(
+                    "tooluse_{}",
+                    &super::ids::hex_id(super::ids::stable_hash(&[
+                        name.as_bytes(),
+                        input.to_string().as_bytes()
+                    ]))[..22]
+                ),
+                name: name.clone(),
+                input: input.clone(),
+            }],
+            stop_reason: Some(StopReason::ToolUse),
+            usage: Some(usage(&input.to_string())),
+            ..Default::default()
+        }),
         Action::Fixture { name } => {
             let answer = load(recordings, family, name, operation).ok_or_else(|| {
                 BedrockError::validation(format!(
@@ -305,8 +351,7 @@ fn with_usage(mut answer: Answer, req: &PortableRequest) -> Answer {
 /// stream does.
 fn recorded_metrics(answer: &Answer) -> Option<Usage> {
     let metrics: InvocationMetrics = answer
-        .chunks
-        .as_ref()?
+        .recorded_chunks()?
         .iter()
         .rev()
         .find_map(|c| c.get(INVOCATION_METRICS))
@@ -317,21 +362,24 @@ fn recorded_metrics(answer: &Answer) -> Option<Usage> {
     })
 }
 
-/// The native InvokeModel body of an answer.
+/// The bytes of the native InvokeModel body of an answer.
 pub(crate) fn native_body(
     answer: &Answer,
     family: &dyn ModelFamily,
     ctx: &RenderContext<'_>,
-) -> Result<Value, BedrockError> {
-    if let Some(native) = &answer.native {
-        return Ok(native.clone());
+) -> Result<Vec<u8>, BedrockError> {
+    let recorded = answer.recorded.as_ref();
+    if let Some(bytes) = recorded.and_then(|p| p.invoke_bytes.as_ref()) {
+        return Ok(bytes.clone());
     }
-    family.render_response(&answer.portable, ctx).map_err(|e| {
-        BedrockError::new(
-            "InternalServerException",
-            format!("bedrock-harness cannot render this answer: {e}"),
-        )
-    })
+    family
+        .render_response_bytes(&answer.portable, ctx)
+        .map_err(|e| {
+            BedrockError::new(
+                "InternalServerException",
+                format!("bedrock-harness cannot render this answer: {e}"),
+            )
+        })
 }
 
 /// The native stream chunks of an answer, the invocation metrics merged
@@ -342,8 +390,8 @@ pub(crate) fn native_chunks(
     ctx: &RenderContext<'_>,
     metrics: InvocationMetrics,
 ) -> Result<Vec<Value>, BedrockError> {
-    let mut chunks = match &answer.chunks {
-        Some(chunks) => chunks.clone(),
+    let mut chunks = match answer.recorded_chunks() {
+        Some(chunks) => chunks.to_vec(),
         _ => family.render_chunks(&answer.portable, ctx).map_err(|e| {
             BedrockError::new(
                 "InternalServerException",

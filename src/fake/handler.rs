@@ -8,7 +8,7 @@ use super::answer::{
 use super::errors::BedrockError;
 use super::http::{FakeRequest, FakeResponse, Pacing};
 use super::ids::{hex_id, latency_ms, request_id, stable_hash};
-use super::journal::JournalEntry;
+use super::journal::CallRecord;
 use super::rules::{Action, Operation, Rule};
 use super::synth::input_tokens;
 use super::FakeState;
@@ -47,18 +47,10 @@ pub(crate) fn handle(state: &FakeState, req: &FakeRequest) -> FakeResponse {
         tracing::info!(path = %req.path, status = response.status, "control-plane read");
         return response;
     }
-    // The body is parsed once: the journal, the schema check and the
-    // family's reading share it.
+    // The body is parsed once: the schema check and the family's reading
+    // share it.
     let parsed = parse_body(&req.body);
-    let mut entry = JournalEntry {
-        seq: 0,
-        operation: None,
-        model: None,
-        body: Value::Null,
-        status: 0,
-        error: None,
-        note: None,
-    };
+    let mut entry = CallRecord::default();
     let response = match route(state, req, &parsed, seed, &rid, &mut entry) {
         Ok(response) => response,
         Err(err) => {
@@ -67,10 +59,6 @@ pub(crate) fn handle(state: &FakeState, req: &FakeRequest) -> FakeResponse {
         }
     };
     entry.status = response.status;
-    entry.body = match parsed {
-        Ok(value) => value,
-        Err(_) => Value::String(String::from_utf8_lossy(&req.body).into_owned()),
-    };
     tracing::info!(
         operation = ?entry.operation,
         model = entry.model.as_deref().unwrap_or("-"),
@@ -78,9 +66,15 @@ pub(crate) fn handle(state: &FakeState, req: &FakeRequest) -> FakeResponse {
         error = entry.error.as_deref().unwrap_or(""),
         "call"
     );
+    // A call refused before it was authenticated keeps no body.
+    let body = if entry.authenticated {
+        &req.body[..]
+    } else {
+        &[]
+    };
     let mut response = response;
     if let Ok(mut journal) = state.journal.lock() {
-        let seq = journal.record(entry);
+        let seq = journal.record(entry, body);
         if let Some(pacing) = response.pacing.as_mut() {
             pacing.call = seq;
         }
@@ -94,7 +88,7 @@ fn route(
     parsed: &Result<Value, Rejection>,
     seed: u64,
     rid: &str,
-    entry: &mut JournalEntry,
+    entry: &mut CallRecord,
 ) -> Result<FakeResponse, BedrockError> {
     let unknown_operation = || BedrockError {
         name: "UnknownOperationException".into(),
@@ -117,6 +111,7 @@ fn route(
     entry.operation = Some(operation);
 
     super::auth::check(state, req)?;
+    entry.authenticated = true;
 
     let id =
         ModelId::from_path_label(label).map_err(|_| BedrockError::validation(INVALID_MODEL))?;
@@ -402,7 +397,7 @@ impl Call<'_> {
             return Ok(self.stream_response(frames, pacing));
         }
         let native = native_body(&answer, family, &ctx)?;
-        let mut response = FakeResponse::json(200, &native)
+        let mut response = FakeResponse::json_bytes(200, native)
             .with_header("x-amzn-RequestId", self.rid)
             .with_header(
                 "X-Amzn-Bedrock-Invocation-Latency",

@@ -146,10 +146,23 @@ impl Pacing {
 impl FakeResponse {
     /// A JSON response.
     pub fn json(status: u16, body: &serde_json::Value) -> Self {
+        Self::json_bytes(status, serde_json::to_vec(body).unwrap_or_default())
+    }
+
+    /// A JSON response of `body`, already serialised.
+    ///
+    /// ```
+    /// use bedrock_harness::fake::FakeResponse;
+    ///
+    /// let response = FakeResponse::json_bytes(200, b"{}".to_vec());
+    /// assert_eq!(response.header("content-type"), Some("application/json"));
+    /// assert_eq!(response.body, b"{}");
+    /// ```
+    pub fn json_bytes(status: u16, body: Vec<u8>) -> Self {
         FakeResponse {
             status,
             headers: vec![("content-type".into(), "application/json".into())],
-            body: serde_json::to_vec(body).unwrap_or_default(),
+            body,
             delay: None,
             pacing: None,
         }

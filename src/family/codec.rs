@@ -203,6 +203,14 @@ impl<C: Codec> ModelFamily for C {
         to_value(C::NAME, &self.native(resp, ctx)?)
     }
 
+    fn render_response_bytes(
+        &self,
+        resp: &PortableResponse,
+        ctx: &RenderContext<'_>,
+    ) -> Result<Vec<u8>, Error> {
+        to_bytes(C::NAME, &self.native(resp, ctx)?)
+    }
+
     fn render_chunks(
         &self,
         resp: &PortableResponse,

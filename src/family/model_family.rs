@@ -78,6 +78,14 @@ pub trait ModelFamily: Send + Sync + 'static {
         ctx: &RenderContext<'_>,
     ) -> Result<Value, Error>;
 
+    /// The bytes of [`render_response`](Self::render_response)'s body,
+    /// serialised straight from the family's own types.
+    fn render_response_bytes(
+        &self,
+        resp: &PortableResponse,
+        ctx: &RenderContext<'_>,
+    ) -> Result<Vec<u8>, Error>;
+
     /// A rule of the family's bodies that its JSON Schema cannot state,
     /// checked after the schema passes: `Some` is Bedrock's refusal text.
     fn check_body(&self, body: &Value) -> Option<String>;
