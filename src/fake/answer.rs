@@ -52,6 +52,16 @@ struct Prepared {
     invoke_bytes: Option<Vec<u8>>,
     read_invoke: OnceLock<Option<PortableResponse>>,
     read_stream: OnceLock<Option<PortableResponse>>,
+    frames: OnceLock<Result<RecordedFrames, String>>,
+}
+
+/// A recorded stream's frames, made once: the same on every call but the
+/// last JSON chunk's, into which each call merges its own metrics.
+#[derive(Debug)]
+struct RecordedFrames {
+    frames: Vec<Vec<u8>>,
+    /// The chunk that takes the call's metrics, when the recording has none.
+    metrics_at: Option<usize>,
 }
 
 impl Prepared {
@@ -65,7 +75,24 @@ impl Prepared {
             invoke_bytes,
             read_invoke: OnceLock::new(),
             read_stream: OnceLock::new(),
+            frames: OnceLock::new(),
         }
+    }
+
+    /// The recorded stream's frames, `None` when it has no stream.
+    fn frames(&self) -> Option<Result<&RecordedFrames, BedrockError>> {
+        let chunks = self.recording.stream.as_deref()?;
+        let made = self.frames.get_or_init(|| {
+            let last = chunks.iter().rposition(Value::is_object);
+            Ok(RecordedFrames {
+                frames: chunk_frames(chunks).map_err(|e| e.message)?,
+                metrics_at: last.filter(|&at| chunks[at].get(INVOCATION_METRICS).is_none()),
+            })
+        });
+        Some(
+            made.as_ref()
+                .map_err(|e| BedrockError::new("InternalServerException", e.clone())),
+        )
     }
 
     /// The family's reading of the invoke body, `None` if it has none or
@@ -382,29 +409,37 @@ pub(crate) fn native_body(
         })
 }
 
-/// The native stream chunks of an answer, the invocation metrics merged
-/// into the last JSON chunk unless a recorded last chunk has its own.
-pub(crate) fn native_chunks(
+/// The InvokeModelWithResponseStream frames of an answer: its native
+/// chunks, the invocation metrics merged into the last JSON chunk unless a
+/// recorded last chunk has its own. A recording's frames are made once;
+/// a call makes only the frame its metrics go into.
+pub(crate) fn native_frames(
     answer: &Answer,
     family: &dyn ModelFamily,
     ctx: &RenderContext<'_>,
     metrics: InvocationMetrics,
-) -> Result<Vec<Value>, BedrockError> {
-    let mut chunks = match answer.recorded_chunks() {
-        Some(chunks) => chunks.to_vec(),
-        _ => family.render_chunks(&answer.portable, ctx).map_err(|e| {
-            BedrockError::new(
-                "InternalServerException",
-                format!("bedrock-harness cannot stream this answer: {e}"),
-            )
-        })?,
-    };
-    if let Some(last) = chunks.iter_mut().rev().find(|c| c.is_object()) {
-        if last.get(INVOCATION_METRICS).is_none() {
+) -> Result<Vec<Vec<u8>>, BedrockError> {
+    let recorded = answer.recorded.as_ref();
+    if let Some(made) = recorded.and_then(|p| p.frames()) {
+        let made = made?;
+        let mut frames = made.frames.clone();
+        if let (Some(at), Some(chunks)) = (made.metrics_at, answer.recorded_chunks()) {
+            let mut last = chunks[at].clone();
             last[INVOCATION_METRICS] = json!(metrics);
+            frames[at] = chunk_frame(at, &last)?;
         }
+        return Ok(frames);
     }
-    Ok(chunks)
+    let mut chunks = family.render_chunks(&answer.portable, ctx).map_err(|e| {
+        BedrockError::new(
+            "InternalServerException",
+            format!("bedrock-harness cannot stream this answer: {e}"),
+        )
+    })?;
+    if let Some(last) = chunks.iter_mut().rev().find(|c| c.is_object()) {
+        last[INVOCATION_METRICS] = json!(metrics);
+    }
+    chunk_frames(&chunks)
 }
 
 /// One chunk's bytes: a JSON chunk serialised, a string chunk (`[DONE]`) as is.
@@ -416,12 +451,17 @@ fn chunk_bytes(chunk: &Value) -> Vec<u8> {
 }
 
 /// InvokeModelWithResponseStream frames for `chunks`.
-pub(crate) fn chunk_frames(chunks: &[Value]) -> Result<Vec<Vec<u8>>, BedrockError> {
+fn chunk_frames(chunks: &[Value]) -> Result<Vec<Vec<u8>>, BedrockError> {
     chunks
         .iter()
         .enumerate()
-        .map(|(i, c)| encode(&chunk_message(&chunk_bytes(c), &padding(i))))
-        .collect::<Result<_, _>>()
+        .map(|(i, c)| chunk_frame(i, c))
+        .collect()
+}
+
+/// The frame of the `index`th chunk, padded as that frame is.
+fn chunk_frame(index: usize, chunk: &Value) -> Result<Vec<u8>, BedrockError> {
+    encode(&chunk_message(&chunk_bytes(chunk), &padding(index)))
         .map_err(|e| BedrockError::new("InternalServerException", e.to_string()))
 }
 

@@ -2,8 +2,8 @@
 //! transport in it.
 
 use super::answer::{
-    apply_stream_fault, chunk_frames, default_answer, event_frames, native_body, native_chunks,
-    recorded_answer, scripted_answer, Answer,
+    apply_stream_fault, default_answer, event_frames, native_body, native_frames, recorded_answer,
+    scripted_answer, Answer,
 };
 use super::errors::BedrockError;
 use super::http::{FakeRequest, FakeResponse, Pacing};
@@ -387,12 +387,11 @@ impl Call<'_> {
         };
         let metrics = self.metrics(&answer);
         if self.operation == Operation::InvokeWithResponseStream {
-            let mut chunks = native_chunks(&answer, family, &ctx, metrics)?;
-            let pacing = self.pacing(metrics.output_token_count, chunks.len());
-            if let Some(paced) = paced_metrics(metrics, pacing, chunks.len()) {
-                chunks = native_chunks(&answer, family, &ctx, paced)?;
+            let mut frames = native_frames(&answer, family, &ctx, metrics)?;
+            let pacing = self.pacing(metrics.output_token_count, frames.len());
+            if let Some(paced) = paced_metrics(metrics, pacing, frames.len()) {
+                frames = native_frames(&answer, family, &ctx, paced)?;
             }
-            let frames = chunk_frames(&chunks)?;
             let frames = apply_stream_fault(frames, self.stream_fault());
             return Ok(self.stream_response(frames, pacing));
         }
