@@ -15,20 +15,35 @@ pub fn stable_hash(parts: &[&[u8]]) -> u64 {
 /// 32 lowercase hex digits from `seed`.
 pub fn hex_id(seed: u64) -> String {
     let second = stable_hash(&[&seed.to_be_bytes()]);
-    format!("{seed:016x}{second:016x}")
+    let mut id = String::with_capacity(32);
+    push_hex(&mut id, seed, 16);
+    push_hex(&mut id, second, 16);
+    id
 }
 
-/// A UUID-shaped request id from `seed` (`x-amzn-RequestId`).
+/// A UUID-shaped request id from `seed` (`x-amzn-RequestId`): the digits
+/// of [`hex_id`] grouped 8-4-4-4-12.
 pub fn request_id(seed: u64) -> String {
-    let hex = hex_id(seed);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    let second = stable_hash(&[&seed.to_be_bytes()]);
+    let mut id = String::with_capacity(36);
+    push_hex(&mut id, seed >> 32, 8);
+    id.push('-');
+    push_hex(&mut id, seed >> 16, 4);
+    id.push('-');
+    push_hex(&mut id, seed, 4);
+    id.push('-');
+    push_hex(&mut id, second >> 48, 4);
+    id.push('-');
+    push_hex(&mut id, second, 12);
+    id
+}
+
+/// Appends the low `digits` hex digits of `value`, most significant first.
+fn push_hex(out: &mut String, value: u64, digits: u32) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for shift in (0..digits).rev() {
+        out.push(HEX[((value >> (shift * 4)) & 0xf) as usize] as char);
+    }
 }
 
 /// A plausible invocation latency in milliseconds, from `seed`.
@@ -48,5 +63,16 @@ mod tests {
         assert_eq!(a.len(), 36);
         assert_eq!(a.matches('-').count(), 4);
         assert_eq!(hex_id(1).len(), 32);
+        let seed = 0x0123_4567_89ab_cdef;
+        let hex = hex_id(seed);
+        assert_eq!(&hex[..16], "0123456789abcdef");
+        let grouped = [
+            &hex[0..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..32],
+        ];
+        assert_eq!(request_id(seed), grouped.join("-"));
     }
 }

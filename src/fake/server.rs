@@ -218,14 +218,25 @@ async fn answer(
 /// A response body: whole, or frames written over time.
 type Body = BoxBody<Bytes, Infallible>;
 
+/// The hyper response of `response`'s status and headers with `body`; a
+/// header HTTP cannot carry (a control character in a value) is left out
+/// and logged, rather than losing the whole answer.
 fn with_head(response: &FakeResponse, body: Body) -> hyper::Response<Body> {
-    let mut builder = hyper::Response::builder().status(response.status);
+    let mut out = hyper::Response::new(body);
+    *out.status_mut() = hyper::StatusCode::from_u16(response.status)
+        .unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = out.headers_mut();
+    headers.reserve(response.headers.len());
     for (name, value) in &response.headers {
-        builder = builder.header(name.as_str(), value.as_str());
+        let parsed = hyper::header::HeaderName::from_bytes(name.as_bytes());
+        match (parsed, hyper::header::HeaderValue::from_str(value)) {
+            (Ok(parsed), Ok(value)) => {
+                headers.append(parsed, value);
+            }
+            _ => tracing::warn!(header = %name, "header left out: HTTP cannot carry it"),
+        }
     }
-    builder
-        .body(body)
-        .unwrap_or_else(|_| hyper::Response::new(Full::new(Bytes::new()).boxed()))
+    out
 }
 
 fn to_hyper(mut response: FakeResponse) -> hyper::Response<Body> {
