@@ -59,11 +59,38 @@ impl FixtureStore {
         self.overlay.as_deref()
     }
 
-    /// The bytes of the fixture at `path` (relative, `/`-separated).
+    /// The bytes of the fixture at `path` (relative, `/`-separated). A
+    /// path that could leave the fixtures (an absolute path, a `..` or
+    /// empty segment, a backslash) reads nothing, and an overlay file is
+    /// read only if, links followed, it is inside the overlay directory.
+    ///
+    /// ```
+    /// use bedrock_harness::FixtureStore;
+    /// let store = FixtureStore::embedded();
+    /// assert!(store.read("models.json").is_some());
+    /// assert!(store.read("nova/../models.json").is_none());
+    /// assert!(store.read("/etc/passwd").is_none());
+    /// ```
     pub fn read(&self, path: &str) -> Option<Cow<'static, [u8]>> {
+        let contained = !path.contains('\\')
+            && path
+                .split('/')
+                .all(|segment| !segment.is_empty() && segment != "." && segment != "..");
+        if !contained {
+            return None;
+        }
         if let Some(dir) = &self.overlay {
-            if let Ok(bytes) = std::fs::read(dir.join(path)) {
-                return Some(Cow::Owned(bytes));
+            let inside = |file: &Path| {
+                let (Ok(file), Ok(dir)) = (file.canonicalize(), dir.canonicalize()) else {
+                    return false;
+                };
+                file.starts_with(dir)
+            };
+            let file = dir.join(path);
+            if inside(&file) {
+                if let Ok(bytes) = std::fs::read(&file) {
+                    return Some(Cow::Owned(bytes));
+                }
             }
         }
         EMBEDDED.get_file(path).map(|f| Cow::Borrowed(f.contents()))

@@ -11,7 +11,7 @@
 //! | `POST /_harness/reset` | removes rules and journal |
 
 use super::http::{FakeRequest, FakeResponse};
-use super::rules::Rule;
+use super::rules::{Rule, MAX_RULES};
 use super::FakeState;
 use serde_json::{json, Value};
 
@@ -31,13 +31,19 @@ pub(crate) fn handle(state: &FakeState, req: &FakeRequest) -> FakeResponse {
         }
         ("GET", "rules") => FakeResponse::json(200, &json!(state.rules())),
         ("POST", "rules") => match parse_rules(&req.body) {
-            Ok(rules) => {
-                let added = rules.len();
-                for rule in rules {
-                    state.add_rule(rule);
+            Ok(rules) => match state.rules.lock() {
+                Ok(mut book) if rules.len() <= book.room() => {
+                    let added = rules.len();
+                    for rule in rules {
+                        book.add(rule);
+                    }
+                    FakeResponse::json(200, &json!({"added": added}))
                 }
-                FakeResponse::json(200, &json!({"added": added}))
-            }
+                _ => FakeResponse::json(
+                    400,
+                    &json!({"message": format!("a fake keeps at most {MAX_RULES} rules; DELETE /_harness/rules first")}),
+                ),
+            },
             Err(message) => FakeResponse::json(400, &json!({"message": message})),
         },
         ("DELETE", "rules") => {
@@ -72,6 +78,10 @@ pub fn parse_rules(body: &[u8]) -> Result<Vec<Rule>, String> {
     rules
         .into_iter()
         .enumerate()
-        .map(|(i, r)| serde_json::from_value(r).map_err(|e| format!("rule {i}: {e}")))
+        .map(|(i, r)| {
+            let rule: Rule = serde_json::from_value(r).map_err(|e| format!("rule {i}: {e}"))?;
+            rule.check().map_err(|e| format!("rule {i}: {e}"))?;
+            Ok(rule)
+        })
         .collect()
 }

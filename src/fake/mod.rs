@@ -30,10 +30,12 @@ mod tls;
 pub use answer::recording_name;
 pub use errors::{BedrockError, BEDROCK_ERRORS};
 pub use http::{FakeRequest, FakeResponse, Pacing};
-pub use journal::{JournalEntry, DEFAULT_JOURNAL_CAPACITY};
+pub use journal::{
+    JournalEntry, DEFAULT_JOURNAL_CAPACITY, JOURNAL_BODY_LIMIT, JOURNAL_TOTAL_LIMIT,
+};
 pub use limits::ConnectionLimits;
 pub use record::{AwsUpstream, Recorder, Upstream};
-pub use rules::{Action, Operation, Rule, Times};
+pub use rules::{Action, Operation, Rule, Times, MAX_RULES, MAX_RULE_WAIT_MS};
 pub use sigv4::SigV4Credentials;
 pub use socketless::{socketless_client, SOCKETLESS_ENDPOINT};
 pub use state::{FakeConfig, FakeState, DEFAULT_REGION};

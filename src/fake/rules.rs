@@ -254,6 +254,76 @@ impl Rule {
     }
 }
 
+/// The longest wait a rule may ask for (`delay_ms`, `first_byte_ms`,
+/// `chunk_interval_ms`): ten minutes.
+pub const MAX_RULE_WAIT_MS: u64 = 10 * 60 * 1000;
+
+/// The most rules one fake keeps; used-up rules do not count.
+pub const MAX_RULES: usize = 10_000;
+
+impl Rule {
+    /// Why this rule cannot be kept, if it cannot: an error name that is
+    /// not a Bedrock-style name (letters and digits, from a letter), a
+    /// fixture name that is not a plain file name, a wait over
+    /// [`MAX_RULE_WAIT_MS`], a token rate that is not a positive number.
+    /// The control API refuses such a rule with this text.
+    ///
+    /// ```
+    /// use bedrock_harness::fake::Rule;
+    /// assert!(Rule::error("ThrottlingException").check().is_ok());
+    /// assert!(Rule::error("Throttling\nException").check().is_err());
+    /// assert!(Rule::fixture("../../etc/secret").check().is_err());
+    /// assert!(Rule::text("late").delay_ms(u64::MAX).check().is_err());
+    /// ```
+    pub fn check(&self) -> Result<(), String> {
+        match &self.action {
+            Action::Error { name, .. } | Action::StreamError { name, .. } => {
+                let plain = name.len() <= 128
+                    && name.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && name.chars().all(|c| c.is_ascii_alphanumeric());
+                if !plain {
+                    return Err(format!(
+                        "error name {name:?} is not an error name: letters and digits, starting with a letter (e.g. ThrottlingException)"
+                    ));
+                }
+            }
+            Action::Fixture { name } => {
+                let plain = !name.is_empty()
+                    && name.len() <= 200
+                    && !name.starts_with('.')
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+                if !plain {
+                    return Err(format!(
+                        "fixture name {name:?} is not a recording's file name: letters, digits, '.', '_' and '-', not starting with '.'"
+                    ));
+                }
+            }
+            _ => {}
+        }
+        let waits = [
+            ("delay_ms", self.delay_ms),
+            ("first_byte_ms", self.first_byte_ms),
+            ("chunk_interval_ms", self.chunk_interval_ms),
+        ];
+        for (field, wait) in waits {
+            if wait.is_some_and(|ms| ms > MAX_RULE_WAIT_MS) {
+                return Err(format!(
+                    "{field} is over {MAX_RULE_WAIT_MS} ms (ten minutes)"
+                ));
+            }
+        }
+        if self
+            .tokens_per_second
+            .is_some_and(|rate| !rate.is_finite() || rate <= 0.0)
+        {
+            return Err("tokens_per_second must be a positive number".into());
+        }
+        Ok(())
+    }
+}
+
 /// The rules of one fake, with their remaining counts.
 #[derive(Debug, Default)]
 pub(crate) struct RuleBook {
@@ -263,6 +333,11 @@ pub(crate) struct RuleBook {
 impl RuleBook {
     pub(crate) fn add(&mut self, rule: Rule) {
         self.rules.push(rule);
+    }
+
+    /// How many more rules the book takes before [`MAX_RULES`].
+    pub(crate) fn room(&self) -> usize {
+        MAX_RULES.saturating_sub(self.rules.len())
     }
 
     pub(crate) fn clear(&mut self) {
@@ -290,7 +365,13 @@ impl RuleBook {
         if let Times::Count(n) = &mut rule.times {
             *n -= 1;
         }
-        Some(rule.clone())
+        let taken = rule.clone();
+        // A used-up rule is dropped, so that the book stays short however
+        // many counted rules a long run adds.
+        if taken.times == Times::Count(0) {
+            self.rules.remove(index);
+        }
+        Some(taken)
     }
 }
 

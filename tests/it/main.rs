@@ -5,6 +5,7 @@ mod cli;
 mod conformance;
 mod drift;
 mod fake_e2e;
+mod hardening;
 mod invoke_e2e;
 mod leniency;
 mod lifecycle;
