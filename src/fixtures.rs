@@ -67,8 +67,8 @@ impl FixtureStore {
     /// ```
     /// use bedrock_harness::FixtureStore;
     /// let store = FixtureStore::embedded();
-    /// assert!(store.read("models.json").is_some());
-    /// assert!(store.read("nova/../models.json").is_none());
+    /// assert!(store.read("nova/models.json").is_some());
+    /// assert!(store.read("nova/../nova/models.json").is_none());
     /// assert!(store.read("/etc/passwd").is_none());
     /// ```
     pub fn read(&self, path: &str) -> Option<Cow<'static, [u8]>> {

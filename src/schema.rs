@@ -251,10 +251,8 @@ fn merge_patch(target: &mut Value, patch: &Value) {
 }
 
 fn violations(validator: &jsonschema::Validator, body: &Value) -> Vec<Violation> {
-    let order = document_order(body);
-    let position = |pointer: &str| order.get(pointer).copied().unwrap_or(usize::MAX);
     let mut required = Vec::new();
-    let mut rest: Vec<(usize, Violation)> = Vec::new();
+    let mut rest: Vec<(Vec<usize>, Violation)> = Vec::new();
     for err in validator.iter_errors(body) {
         let pointer = format!("#{}", err.instance_path().as_str());
         let base = err.instance_path().as_str().to_string();
@@ -265,10 +263,20 @@ fn violations(validator: &jsonschema::Validator, body: &Value) -> Vec<Violation>
             }),
             ValidationErrorKind::AdditionalProperties { unexpected }
             | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
+                let at = position(body, &base);
+                let keys: HashMap<&str, usize> = match node(body, &base) {
+                    Some(Value::Object(map)) => map
+                        .keys()
+                        .enumerate()
+                        .map(|(i, k)| (k.as_str(), i))
+                        .collect(),
+                    _ => HashMap::new(),
+                };
                 for key in unexpected {
-                    let at = position(&format!("{base}/{}", escape_pointer(key)));
+                    let mut key_at = at.clone();
+                    key_at.push(keys.get(key.as_str()).copied().unwrap_or(usize::MAX));
                     rest.push((
-                        at,
+                        key_at,
                         Violation {
                             pointer: pointer.clone(),
                             text: format!("extraneous key [{key}] is not permitted"),
@@ -277,7 +285,7 @@ fn violations(validator: &jsonschema::Validator, body: &Value) -> Vec<Violation>
                 }
             }
             _ => rest.push((
-                position(&base),
+                position(body, &base),
                 Violation {
                     pointer,
                     text: describe(&err),
@@ -285,9 +293,52 @@ fn violations(validator: &jsonschema::Validator, body: &Value) -> Vec<Violation>
             )),
         }
     }
-    rest.sort_by_key(|(at, _)| *at);
+    rest.sort_by(|(a, _), (b, _)| a.cmp(b));
     required.extend(rest.into_iter().map(|(_, v)| v));
     required
+}
+
+/// The steps of a JSON pointer (without the leading `#`), unescaped.
+fn steps(path: &str) -> impl Iterator<Item = String> + '_ {
+    path.split('/')
+        .skip(1)
+        .map(|step| step.replace("~1", "/").replace("~0", "~"))
+}
+
+/// The node of `body` at `path`.
+fn node<'a>(body: &'a Value, path: &str) -> Option<&'a Value> {
+    steps(path).try_fold(body, |at, step| match at {
+        Value::Object(map) => map.get(&step),
+        Value::Array(items) => items.get(step.parse::<usize>().ok()?),
+        _ => None,
+    })
+}
+
+/// Where the node at `path` comes in `body`: the index of each step from
+/// the root among its siblings. Compared as lists these order nodes as
+/// the document does (a parent before its children), with no map of
+/// every node built, so a huge document costs only the depth of each
+/// violation.
+fn position(body: &Value, path: &str) -> Vec<usize> {
+    let mut at = Some(body);
+    steps(path)
+        .map(|step| {
+            let (index, next) = match at {
+                Some(Value::Object(map)) => map
+                    .iter()
+                    .enumerate()
+                    .find(|(_, (k, _))| **k == step)
+                    .map_or((usize::MAX, None), |(i, (_, v))| (i, Some(v))),
+                Some(Value::Array(items)) => match step.parse::<usize>() {
+                    Ok(i) => (i, items.get(i)),
+                    Err(_) => (usize::MAX, None),
+                },
+                _ => (usize::MAX, None),
+            };
+            at = next;
+            index
+        })
+        .collect()
 }
 
 /// The everit wording of a violation other than required/extraneous keys.
@@ -413,41 +464,6 @@ fn expected_types(kind: &TypeKind) -> String {
             .collect::<Vec<_>>()
             .join(" or "),
     }
-}
-
-fn escape_pointer(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
-}
-
-/// Every JSON pointer of `value` (without the leading `#`), numbered in
-/// document order.
-fn document_order(value: &Value) -> HashMap<String, usize> {
-    fn walk(value: &Value, path: &mut String, out: &mut HashMap<String, usize>) {
-        out.insert(path.clone(), out.len());
-        let len = path.len();
-        match value {
-            Value::Object(map) => {
-                for (k, v) in map {
-                    path.push('/');
-                    path.push_str(&escape_pointer(k));
-                    walk(v, path, out);
-                    path.truncate(len);
-                }
-            }
-            Value::Array(items) => {
-                for (i, v) in items.iter().enumerate() {
-                    path.push('/');
-                    path.push_str(&i.to_string());
-                    walk(v, path, out);
-                    path.truncate(len);
-                }
-            }
-            _ => {}
-        }
-    }
-    let mut out = HashMap::new();
-    walk(value, &mut String::new(), &mut out);
-    out
 }
 
 #[cfg(test)]

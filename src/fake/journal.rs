@@ -25,12 +25,12 @@ pub const JOURNAL_TOTAL_LIMIT: usize = 32 * 1024 * 1024;
 /// One call the fake received.
 ///
 /// ```
-/// use bedrock_harness::fake::{FakeBedrock, FakeRequest};
+/// use bedrock_harness::fake::{FakeConfig, FakeRequest, FakeState};
 ///
-/// let fake = FakeBedrock::builder().build();
+/// let fake = FakeState::new(FakeConfig::default()).unwrap();
 /// let body = br#"{"inputText":"hi"}"#.to_vec();
 /// let path = "/model/amazon.titan-embed-text-v2:0/invoke";
-/// fake.state().handle(&FakeRequest::post(path, body));
+/// fake.handle(&FakeRequest::post(path, body));
 /// let entry = &fake.journal()[0];
 /// assert_eq!(entry.body["inputText"], "hi");
 /// assert_eq!(entry.body_bytes, 18);

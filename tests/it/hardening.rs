@@ -146,3 +146,25 @@ fn a_call_refused_before_authentication_keeps_no_body() {
     assert_eq!(entry.body_bytes, 0);
     assert_eq!(entry.body, json!(""));
 }
+
+#[test]
+fn a_huge_invalid_body_is_explained_without_a_map_of_its_nodes() {
+    let fake = state(FakeConfig::default());
+    // 12 MB: a valid body plus an extraneous key holding six million numbers.
+    let mut body = br#"{"inputText":"hi","extra":[0"#.to_vec();
+    body.extend(std::iter::repeat_n(b",0".as_slice(), 6_000_000).flatten());
+    body.extend(br#"],"dimensions":"x"}"#);
+    let response = fake.handle(&FakeRequest::post(INVOKE, body));
+    assert_eq!(response.status, 400);
+    let text = String::from_utf8_lossy(&response.body);
+    assert!(
+        text.contains("extraneous key [extra] is not permitted"),
+        "{text}"
+    );
+    assert!(text.contains("#/dimensions"), "{text}");
+    let extra = text.find("[extra]").unwrap();
+    assert!(
+        extra < text.find("#/dimensions").unwrap(),
+        "in document order: {text}"
+    );
+}
