@@ -168,3 +168,16 @@ fn a_huge_invalid_body_is_explained_without_a_map_of_its_nodes() {
         "in document order: {text}"
     );
 }
+
+#[test]
+fn a_text_rule_on_an_embedding_model_is_a_client_error_not_a_5xx() {
+    let fake = state(FakeConfig::default());
+    post_rules(&fake, &json!({"action": {"type": "text", "text": "words"}}));
+    let response = fake.handle(&FakeRequest::post(
+        INVOKE,
+        br#"{"inputText":"hi"}"#.to_vec(),
+    ));
+    assert_eq!(response.status, 400);
+    let text = String::from_utf8_lossy(&response.body);
+    assert!(text.contains("whose output is embeddings"), "{text}");
+}
