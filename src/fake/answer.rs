@@ -151,21 +151,24 @@ impl Recordings {
                     .store
                     .read_json(&path)?
                     .ok_or_else(|| fixture("missing".into()))?;
-                if let Some(native) = &recording.invoke {
-                    let bytes = serde_json::to_vec(native).map_err(|e| fixture(e.to_string()))?;
-                    family.parse(&bytes).map_err(|e| {
+                // The readings made here are the ones calls answer with.
+                let prepared = Prepared::new(recording);
+                if let Some(bytes) = &prepared.invoke_bytes {
+                    let read = family.parse(bytes).map_err(|e| {
                         fixture(format!("its invoke answer does not read back: {e}"))
                     })?;
+                    let _ = prepared.read_invoke.set(Some(read));
                 }
-                if let Some(chunks) = &recording.stream {
+                if let Some(chunks) = prepared.recording.stream.as_deref() {
                     let mut acc = StreamAccumulator::new();
                     for chunk in chunks {
                         acc.feed(*family, &chunk_bytes(chunk))
                             .map_err(|e| fixture(format!("its stream does not read back: {e}")))?;
                     }
+                    let _ = prepared.read_stream.set(acc.finish().ok());
                 }
                 if let Ok(mut map) = self.parsed.write() {
-                    map.insert(path, Some(Arc::new(Prepared::new(recording))));
+                    map.insert(path, Some(Arc::new(prepared)));
                 }
             }
         }
