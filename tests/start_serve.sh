@@ -1,7 +1,8 @@
 # Sourced by the client test runners: `start_serve BIN [ARGS...]` starts
 # `BIN serve --port 0 ARGS...` in the background, waits for its export
 # lines, sets `url` to its endpoint (and `ca_bundle` to the CA file of a
-# `--tls` fake) and stops it when the shell exits. Call it once per shell.
+# `--tls` fake, and `control_token` to the control token it printed, if
+# any) and stops it when the shell exits. Call it once per shell.
 start_serve() {
   local bin="$1"
   shift
@@ -15,6 +16,7 @@ start_serve() {
   done
   url="$(sed -n 's/^export AWS_ENDPOINT_URL_BEDROCK_RUNTIME=//p' "$serve_log")"
   ca_bundle="$(sed -n 's/^export AWS_CA_BUNDLE=//p' "$serve_log")"
+  control_token="$(sed -n 's/^export BEDROCK_HARNESS_CONTROL_TOKEN=//p' "$serve_log")"
   if [ -z "$url" ]; then
     echo "serve did not start:" >&2
     cat "$serve_log" >&2

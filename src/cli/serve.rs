@@ -34,6 +34,15 @@ pub struct ServeArgs {
     /// token passes, unless SigV4 is checked.
     #[arg(long = "api-key", value_name = "KEY")]
     api_keys: Vec<String>,
+    /// Require `Authorization: Bearer TOKEN` on every control API call
+    /// (`/_harness/...`). Under --verify-sigv4 or --api-key a token is
+    /// always required: one is made at start and printed unless given.
+    #[arg(long, value_name = "TOKEN", env = "BEDROCK_HARNESS_CONTROL_TOKEN")]
+    control_token: Option<String>,
+    /// A host name, besides localhost and IP addresses, under which the
+    /// control API answers (repeatable), such as a container's service name.
+    #[arg(long = "control-host", value_name = "NAME")]
+    control_hosts: Vec<String>,
     /// Accept calls without an Authorization header.
     #[arg(long)]
     no_auth: bool,
@@ -129,7 +138,19 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Error> {
         as_of: args.as_of,
         region: args.region.clone(),
         limits: Default::default(),
+        control_token: match &args.control_token {
+            Some(token) => Some(token.clone()),
+            None if args.verify_sigv4.is_some() || !args.api_keys.is_empty() => {
+                Some(control_token()?)
+            }
+            None => None,
+        },
+        control_hosts: args.control_hosts.clone(),
     };
+    let made_token = config
+        .control_token
+        .clone()
+        .filter(|_| args.control_token.is_none());
     let recording = recorder.as_ref().map(|r| {
         format!(
             "bedrock-harness: recording calls to {} into {}",
@@ -181,6 +202,10 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Error> {
     if let Some(line) = recording {
         println!("{line}");
     }
+    if let Some(token) = made_token {
+        println!("bedrock-harness: the control API needs this token (Authorization: Bearer)");
+        println!("export BEDROCK_HARNESS_CONTROL_TOKEN={token}");
+    }
     tracing::info!(%uri, "serving");
     shutdown_signal().await;
     let grace = Duration::try_from_secs_f64(args.shutdown_grace).unwrap_or_default();
@@ -195,6 +220,16 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Error> {
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+/// A control token of 32 random hex digits.
+fn control_token() -> Result<String, Error> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| Error::Io {
+        path: "the system's random source".into(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Writes the certificate clients must trust to `--tls-ca-out` or a file

@@ -34,6 +34,12 @@ pub(crate) fn check(state: &FakeState, req: &FakeRequest) -> Result<(), BedrockE
         return Ok(());
     }
     let Some(authorization) = req.header("authorization") else {
+        if super::sigv4::is_presigned(&req.query) {
+            return match &state.config.sigv4 {
+                Some(credentials) => super::sigv4::verify(credentials, &state.config.region, req),
+                None => Ok(()),
+            };
+        }
         return Err(missing_token());
     };
     if let Some(token) = authorization.strip_prefix("Bearer ") {
@@ -48,7 +54,7 @@ pub(crate) fn check(state: &FakeState, req: &FakeRequest) -> Result<(), BedrockE
         });
     }
     match &state.config.sigv4 {
-        Some(credentials) => super::sigv4::verify(credentials, req),
+        Some(credentials) => super::sigv4::verify(credentials, &state.config.region, req),
         None => Ok(()),
     }
 }

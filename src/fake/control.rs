@@ -9,6 +9,15 @@
 //! | `POST /_harness/rules` | adds one rule or a list of rules |
 //! | `DELETE /_harness/rules` | removes every rule |
 //! | `POST /_harness/reset` | removes rules and journal |
+//!
+//! Who may call it: with a control token set
+//! ([`FakeConfig::control_token`](super::FakeConfig::control_token)), every
+//! call needs `Authorization: Bearer TOKEN`; a call whose `Host` is not
+//! `localhost`, an IP address or one of
+//! [`FakeConfig::control_hosts`](super::FakeConfig::control_hosts), or
+//! that carries a browser's `Origin`, is refused (so a web page cannot
+//! script the fake, even through DNS rebinding); a `POST` needs
+//! `Content-Type: application/json` (which a cross-site form cannot send).
 
 use super::http::{FakeRequest, FakeResponse};
 use super::rules::{Rule, MAX_RULES};
@@ -19,6 +28,10 @@ use serde_json::{json, Value};
 pub const PREFIX: &str = "/_harness/";
 
 pub(crate) fn handle(state: &FakeState, req: &FakeRequest) -> FakeResponse {
+    if let Err((status, message)) = admit(&state.config, req) {
+        tracing::warn!(method = %req.method, path = %req.path, status, "control call refused: {message}");
+        return FakeResponse::json(status, &json!({ "message": message }));
+    }
     let path = &req.path[PREFIX.len()..];
     match (req.method.as_str(), path.trim_end_matches('/')) {
         ("GET", "health") => FakeResponse::json(200, &json!({"status": "ok"})),
@@ -61,6 +74,72 @@ pub(crate) fn handle(state: &FakeState, req: &FakeRequest) -> FakeResponse {
             &json!({"message": format!("no control endpoint {} {}; see the README's control API table", req.method, req.path)}),
         ),
     }
+}
+
+/// Whether `req` may use the control API under `config`: `Err` holds the
+/// status and the reason.
+fn admit(config: &super::FakeConfig, req: &FakeRequest) -> Result<(), (u16, String)> {
+    if let Some(origin) = req.header("origin") {
+        return Err((
+            403,
+            format!("bedrock-harness: the control API refuses calls from a browser page (Origin: {origin})"),
+        ));
+    }
+    if let Some(host) = req.header("host") {
+        if !host_allowed(host, &config.control_hosts) {
+            return Err((
+                403,
+                format!("bedrock-harness: the control API answers only to Host localhost, an IP address or a --control-host name, not {host}"),
+            ));
+        }
+    }
+    if let Some(token) = &config.control_token {
+        let given = req
+            .header("authorization")
+            .and_then(|a| a.strip_prefix("Bearer "));
+        if given != Some(token.as_str()) {
+            return Err((
+                401,
+                "bedrock-harness: the control API needs `Authorization: Bearer <control token>` (the token `serve` printed at start, or --control-token)".into(),
+            ));
+        }
+    }
+    let json = req
+        .header("content-type")
+        .and_then(|t| t.split(';').next())
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"));
+    if req.method == "POST" && !json {
+        return Err((
+            415,
+            "bedrock-harness: a POST to the control API needs `Content-Type: application/json`"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether a `Host` header names this machine as a local client would:
+/// `localhost` (or a name under it), an IP address, or one of `extra`.
+///
+/// ```
+/// use bedrock_harness::fake::control::host_allowed;
+///
+/// assert!(host_allowed("127.0.0.1:4599", &[]));
+/// assert!(host_allowed("[::1]:4599", &[]));
+/// assert!(host_allowed("localhost:4599", &[]));
+/// assert!(host_allowed("harness:4599", &["harness".to_string()]));
+/// assert!(!host_allowed("attacker.example:4599", &[]));
+/// ```
+pub fn host_allowed(host: &str, extra: &[String]) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or_default(),
+        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+    };
+    let name = name.trim_end_matches('.');
+    name.eq_ignore_ascii_case("localhost")
+        || name.to_ascii_lowercase().ends_with(".localhost")
+        || name.parse::<std::net::IpAddr>().is_ok()
+        || extra.iter().any(|e| e.eq_ignore_ascii_case(name))
 }
 
 /// One rule or a list of rules, as JSON.

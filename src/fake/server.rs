@@ -186,7 +186,7 @@ async fn answer(
         .map_err(|_| BodyTimedOut)?;
     let body = match collected {
         Ok(collected) => collected.to_bytes().to_vec(),
-        Err(_) => {
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => {
             let err = BedrockError::validation(format!(
                 "1 validation error detected: Value at 'body' failed to satisfy constraint: Member must have length less than or equal to {MAX_BODY_BYTES}"
             ));
@@ -194,14 +194,32 @@ async fn answer(
                 err.to_response("00000000-0000-0000-0000-000000000000"),
             ));
         }
+        Err(e) => {
+            // A body cut short or a malformed chunked encoding: hyper says
+            // which. No source gives Bedrock's text for these.
+            let err = BedrockError::validation(format!(
+                "bedrock-harness: the request body could not be read: {e}"
+            ));
+            return Ok(to_hyper(
+                err.to_response("00000000-0000-0000-0000-000000000000"),
+            ));
+        }
     };
-    let request = FakeRequest::from_http(
+    let mut request = FakeRequest::from_http(
         &parts.method,
         parts.uri.path(),
         parts.uri.query(),
         &parts.headers,
         body,
     );
+    // HTTP/2 carries the host as `:authority`, which SigV4 signs as `host`.
+    if request.header("host").is_none() {
+        if let Some(authority) = parts.uri.authority() {
+            request
+                .headers
+                .push(("host".into(), authority.as_str().to_string()));
+        }
+    }
     if let Some(recorder) = recorder.filter(|_| !request.path.starts_with(super::control::PREFIX)) {
         return Ok(to_hyper(recorder.forward(&request).await));
     }

@@ -41,6 +41,13 @@ pub struct FakeConfig {
     pub region: String,
     /// Bounds on the connections of the harness's own server.
     pub limits: super::ConnectionLimits,
+    /// When set, every call to the control API over HTTP needs
+    /// `Authorization: Bearer` this token (the in-process methods of
+    /// [`FakeBedrock`](super::FakeBedrock) need none).
+    pub control_token: Option<String>,
+    /// Host names, besides `localhost` and IP addresses, under which the
+    /// control API answers (a container's service name, say).
+    pub control_hosts: Vec<String>,
 }
 
 /// The region a fake stands for unless told otherwise.
@@ -66,6 +73,8 @@ impl Default for FakeConfig {
             as_of: None,
             region: DEFAULT_REGION.to_string(),
             limits: super::ConnectionLimits::default(),
+            control_token: None,
+            control_hosts: Vec::new(),
         }
     }
 }

@@ -3,6 +3,7 @@
 mod catalog_reference;
 mod cli;
 mod conformance;
+mod control_access;
 mod drift;
 mod fake_e2e;
 mod hardening;

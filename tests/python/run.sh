@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the boto3 tests (bedrock-runtime, the bedrock control plane, and an
-# API key over TLS) against `bedrock-harness serve`.
+# Runs the boto3 tests (bedrock-runtime, the bedrock control plane, SigV4
+# checked, and an API key over TLS) against `bedrock-harness serve`.
 # Usage: tests/python/run.sh PATH_TO_BINARY
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -10,6 +10,12 @@ here="$(cd "$(dirname "$0")" && pwd)"
   start_serve "$1" --as-of 2026-12-02
   AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$url" python3 "$here/boto3_smoke.py"
   AWS_ENDPOINT_URL_BEDROCK="$url" python3 "$here/boto3_control_plane.py"
+)
+# SigV4 checked: boto3's signatures, presigned URLs, the control token.
+(
+  start_serve "$1" --as-of 2026-12-02 --verify-sigv4 AKIDHARNESS:harness-secret
+  AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$url" AWS_ENDPOINT_URL_BEDROCK="$url" \
+    BEDROCK_HARNESS_CONTROL_TOKEN="$control_token" python3 "$here/boto3_sigv4.py"
 )
 # A Bedrock API key over HTTPS, the only way boto3 sends one.
 key="ABSKYmVkcm9jay1oYXJuZXNzLXRlc3Q="
