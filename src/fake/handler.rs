@@ -44,7 +44,7 @@ pub(crate) fn handle(state: &FakeState, req: &FakeRequest) -> FakeResponse {
                 r
             })
             .unwrap_or_else(|err| err.to_response(&rid));
-        tracing::info!(path = %req.path, status = response.status, "control-plane read");
+        tracing::info!(path = %super::scrub::text(&req.path), status = response.status, "control-plane read");
         return response;
     }
     // The body is parsed once: the schema check and the family's reading
@@ -61,7 +61,9 @@ pub(crate) fn handle(state: &FakeState, req: &FakeRequest) -> FakeResponse {
     entry.status = response.status;
     tracing::info!(
         operation = ?entry.operation,
-        model = entry.model.as_deref().unwrap_or("-"),
+        // An inference profile's ARN names the caller's account: the log
+        // does not.
+        model = %super::scrub::text(entry.model.as_deref().unwrap_or("-")),
         status = response.status,
         error = entry.error.as_deref().unwrap_or(""),
         "call"

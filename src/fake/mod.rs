@@ -18,6 +18,8 @@ mod ids;
 mod journal;
 mod limits;
 mod record;
+mod record_entry;
+mod recording_file;
 mod rules;
 mod scrub;
 mod server;

@@ -16,15 +16,15 @@
 
 use super::errors::BedrockError;
 use super::http::{FakeRequest, FakeResponse};
+use super::record_entry::{entry, Entry};
 use super::rules::Operation;
-use super::scrub;
+use super::scrub::{self, Scrubber};
 use crate::catalog::Catalog;
 use crate::error::Error;
-use crate::eventstream::{Frame, FrameDecoder};
 use crate::fake::recording_name;
 use crate::fixtures::FixtureStore;
 use crate::model_id::ModelId;
-use crate::recording::{RecordedError, Recording};
+use crate::recording::Recording;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_credential_types::Credentials;
 use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
@@ -35,7 +35,7 @@ use aws_smithy_runtime_api::client::http::HttpConnector;
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
 use aws_smithy_types::body::SdkBody;
 use http_body_util::BodyExt;
-use serde_json::{json, Map, Value};
+use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -166,21 +166,22 @@ impl AwsUpstream {
     }
 
     /// Adds `host`, `x-amz-date`, `authorization` (and a session token) to
-    /// `headers` for a call of `method` to `url` with `body`.
+    /// `headers` for a call of `method` to `url` with `body`; returns the
+    /// credentials it signed with.
     async fn sign(
         &self,
         method: &str,
         url: &str,
         headers: &mut Vec<(String, String)>,
         body: &[u8],
-    ) -> Result<(), Error> {
+    ) -> Result<Credentials, Error> {
         let signing = |e: &dyn std::fmt::Display| Error::Transport(format!("signing: {e}"));
         let credentials: Credentials = self
             .credentials
             .provide_credentials()
             .await
             .map_err(|e| signing(&e))?;
-        let identity = credentials.into();
+        let identity = credentials.clone().into();
         let host = url
             .split("://")
             .nth(1)
@@ -210,7 +211,7 @@ impl AwsUpstream {
         for (name, value) in instructions.headers() {
             headers.push((name.to_string(), value.to_string()));
         }
-        Ok(())
+        Ok(credentials)
     }
 }
 
@@ -247,15 +248,15 @@ pub struct Recorder {
     dir: PathBuf,
     catalog: Catalog,
     connector: Connector,
-    writing: tokio::sync::Mutex<()>,
+    /// This recorder's mark in [`FORWARDED_BY`], to see its own calls come
+    /// back.
+    mark: String,
 }
 
-/// What one answer adds to a recording.
-enum Entry {
-    Invoke(Value),
-    Stream(Vec<Value>),
-    Error(RecordedError),
-}
+/// The header a recorder adds to what it forwards to a URL upstream,
+/// listing the recorders a call went through: a call that arrives with
+/// this recorder's mark has come round in a loop.
+pub const FORWARDED_BY: &str = "x-bedrock-harness-forwarded-by";
 
 impl Recorder {
     /// A recorder forwarding to `upstream` and writing under `dir` (created
@@ -279,7 +280,7 @@ impl Recorder {
             dir,
             catalog: Catalog::load(fixtures)?,
             connector,
-            writing: tokio::sync::Mutex::new(()),
+            mark: mark()?,
         })
     }
 
@@ -295,12 +296,24 @@ impl Recorder {
 
     /// Forwards `req` to the upstream and returns its answer unchanged
     /// (bar connection headers), after recording it. An upstream that
-    /// cannot be reached is a 503 `ServiceUnavailableException`; a
-    /// recording that cannot be written is logged and the answer still
-    /// returned.
+    /// cannot be reached is a 503 `ServiceUnavailableException`; a call
+    /// that has come back to this recorder (its upstream leads here) is a
+    /// 400 and is not forwarded again; an answer that cannot be recorded (a
+    /// full or unwritable directory) is a 507 naming the file, and is
+    /// logged, so a recording run never passes with recordings missing.
     pub async fn forward(&self, req: &FakeRequest) -> FakeResponse {
-        let response = match self.call(req).await {
-            Ok(response) => response,
+        if let Some(chain) = req.header(FORWARDED_BY) {
+            if chain.split(',').any(|m| m.trim() == self.mark) {
+                tracing::warn!(upstream = %self.upstream.endpoint(), "record mode: a call came back to this recorder; not forwarded");
+                return BedrockError::validation(format!(
+                    "bedrock-harness: record mode loop: the upstream {} sent this call back to the recorder that forwarded it; point --upstream at another endpoint",
+                    self.upstream.endpoint()
+                ))
+                .to_response(scrub::ZERO_REQUEST_ID);
+            }
+        }
+        let (response, scrubber) = match self.call(req).await {
+            Ok(answered) => answered,
             Err(e) => {
                 return BedrockError::new(
                     "ServiceUnavailableException",
@@ -312,24 +325,43 @@ impl Recorder {
                 .to_response(scrub::ZERO_REQUEST_ID)
             }
         };
-        match self.record(req, &response).await {
+        match self.record(req, &response, scrubber).await {
             Ok(Some(path)) => tracing::info!(path = %path.display(), "recorded"),
             Ok(None) => {}
-            Err(e) => tracing::warn!(error = %e, path = %req.path, "the answer was not recorded"),
+            Err(e) => {
+                tracing::error!(error = %e, path = %scrub::text(&req.path), "the answer was not recorded");
+                return BedrockError {
+                    name: "InternalServerException".into(),
+                    status: 507,
+                    message: format!("bedrock-harness: the upstream answered, but the answer could not be recorded: {e}"),
+                    extra: Default::default(),
+                }
+                .to_response(scrub::ZERO_REQUEST_ID);
+            }
         }
         response
     }
 
-    async fn call(&self, req: &FakeRequest) -> Result<FakeResponse, Error> {
+    /// Sends `req` upstream; returns the answer and what to scrub from it
+    /// (the credentials the call carried, its request id).
+    async fn call(&self, req: &FakeRequest) -> Result<(FakeResponse, Scrubber), Error> {
         let transport = |e: &dyn std::fmt::Display| Error::Transport(e.to_string());
         let url = format!("{}{}", self.upstream.endpoint(), req.path);
+        let mut scrubber = Scrubber::default();
         let mut headers: Vec<(String, String)> = match &self.upstream {
-            Upstream::Url(_) => req
-                .headers
-                .iter()
-                .filter(|(n, _)| !HOP_BY_HOP.contains(&n.as_str()))
-                .cloned()
-                .collect(),
+            Upstream::Url(_) => {
+                scrubber = client_credentials(req, scrubber);
+                let chain = match req.header(FORWARDED_BY) {
+                    Some(chain) => format!("{chain}, {}", self.mark),
+                    None => self.mark.clone(),
+                };
+                req.headers
+                    .iter()
+                    .filter(|(n, _)| !HOP_BY_HOP.contains(&n.as_str()) && n != FORWARDED_BY)
+                    .cloned()
+                    .chain([(FORWARDED_BY.to_string(), chain)])
+                    .collect()
+            }
             Upstream::Aws(aws) => {
                 let mut headers: Vec<(String, String)> = req
                     .headers
@@ -342,7 +374,13 @@ impl Recorder {
                     })
                     .cloned()
                     .collect();
-                aws.sign(&req.method, &url, &mut headers, &req.body).await?;
+                let credentials = aws.sign(&req.method, &url, &mut headers, &req.body).await?;
+                scrubber = scrubber
+                    .secret(credentials.access_key_id())
+                    .secret(credentials.secret_access_key());
+                if let Some(token) = credentials.session_token() {
+                    scrubber = scrubber.secret(token);
+                }
                 headers
             }
         };
@@ -375,13 +413,17 @@ impl Recorder {
             .map_err(|e| transport(&e))?
             .to_bytes()
             .to_vec();
-        Ok(FakeResponse {
+        let response = FakeResponse {
             status,
             headers,
             body,
             delay: None,
             pacing: None,
-        })
+        };
+        if let Some(id) = response.header("x-amzn-requestid") {
+            scrubber = scrubber.request_id(id);
+        }
+        Ok((response, scrubber))
     }
 
     /// Writes what `response` adds to its model's recording; `None` when
@@ -390,6 +432,7 @@ impl Recorder {
         &self,
         req: &FakeRequest,
         response: &FakeResponse,
+        scrubber: Scrubber,
     ) -> Result<Option<PathBuf>, Error> {
         let segments: Vec<&str> = req.path.trim_start_matches('/').split('/').collect();
         let ["model", label, op] = segments[..] else {
@@ -398,7 +441,7 @@ impl Recorder {
         let operation = match Operation::from_segment(op) {
             Some(op @ (Operation::Invoke | Operation::InvokeWithResponseStream)) => op,
             _ => {
-                tracing::info!(path = %req.path, "forwarded, not recorded");
+                tracing::info!(path = %scrub::text(&req.path), "forwarded, not recorded");
                 return Ok(None);
             }
         };
@@ -406,10 +449,10 @@ impl Recorder {
             .ok()
             .and_then(|id| self.catalog.resolve(&id).ok())
         else {
-            tracing::info!(path = %req.path, "a model the catalog does not know: not recorded");
+            tracing::info!(path = %scrub::text(&req.path), "a model the catalog does not know: not recorded");
             return Ok(None);
         };
-        let Some(entry) = entry(operation, response)? else {
+        let Some(entry) = entry(operation, response, &scrubber)? else {
             return Ok(None);
         };
         let path = self
@@ -422,215 +465,61 @@ impl Recorder {
     }
 
     async fn write(&self, path: &Path, entry: Entry) -> Result<(), Error> {
-        let io = |source| Error::Io {
-            path: path.display().to_string(),
-            source,
-        };
-        let _one_at_a_time = self.writing.lock().await;
-        let mut recording: Recording = std::fs::read(path)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-            .unwrap_or_default();
-        match entry {
-            Entry::Invoke(body) => {
-                recording.invoke = Some(body);
-                recording.error = None;
-            }
-            Entry::Stream(chunks) => {
-                recording.stream = Some(chunks);
-                recording.error = None;
-            }
-            Entry::Error(error) => recording.error = Some(error),
-        }
-        recording.source = Some(json!(format!(
+        let source = format!(
             "Recorded by bedrock-harness serve --record-to from {}; request ids, account ids, authorization data and dates scrubbed.",
             self.upstream.describe()
-        )));
-        let text =
-            serde_json::to_string_pretty(&recording).map_err(|e| io(std::io::Error::other(e)))?;
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io)?;
-        }
-        let partial = path.with_extension("json.partial");
-        std::fs::write(&partial, text + "\n").map_err(io)?;
-        std::fs::rename(&partial, path).map_err(io)
+        );
+        let path = path.to_path_buf();
+        let change = move |recording: &mut Recording| {
+            match entry {
+                Entry::Invoke(body) => {
+                    recording.invoke = Some(body);
+                    recording.error = None;
+                }
+                Entry::Stream(chunks) => {
+                    recording.stream = Some(chunks);
+                    recording.error = None;
+                }
+                Entry::Error(error) => recording.error = Some(error),
+            }
+            recording.source = Some(json!(source));
+        };
+        tokio::task::spawn_blocking(move || super::recording_file::update(&path, change))
+            .await
+            .map_err(|e| Error::Transport(format!("the recording task failed: {e}")))?
     }
 }
 
-/// What an answer of `operation` adds to a recording, scrubbed; `None`
-/// for answers that are not recorded.
-fn entry(operation: Operation, response: &FakeResponse) -> Result<Option<Entry>, Error> {
-    if response.status != 200 {
-        return Ok(error_entry(response).map(Entry::Error));
-    }
-    if operation == Operation::Invoke {
-        let mut body: Value =
-            serde_json::from_slice(&response.body).map_err(|e| Error::Fixture {
-                path: "the upstream's InvokeModel answer".into(),
-                reason: format!("not JSON: {e}"),
-            })?;
-        scrub::value(&mut body);
-        return Ok(Some(Entry::Invoke(body)));
-    }
-    let mut decoder = FrameDecoder::new();
-    let mut chunks = Vec::new();
-    for frame in decoder.feed(&response.body)? {
-        match frame {
-            Frame::Chunk(bytes) => {
-                let mut chunk = serde_json::from_slice(&bytes).unwrap_or_else(|_| {
-                    Value::String(String::from_utf8_lossy(&bytes).into_owned())
-                });
-                scrub::value(&mut chunk);
-                chunks.push(chunk);
-            }
-            Frame::Event { .. } => {}
-            Frame::Exception { exception_type, .. } => {
-                tracing::info!(%exception_type, "a stream that ends in an exception: not recorded");
-                return Ok(None);
-            }
-            Frame::Error { code, .. } => {
-                tracing::info!(%code, "a stream that ends in an error: not recorded");
-                return Ok(None);
-            }
-        }
-    }
-    if decoder.has_partial_frame() {
-        return Err(Error::EventStream(
-            "the upstream's stream ended inside a frame".into(),
-        ));
-    }
-    Ok(Some(Entry::Stream(chunks)))
+/// A random mark for one recorder.
+fn mark() -> Result<String, Error> {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).map_err(|e| Error::Io {
+        path: "the system's random source".into(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// The recorded form of an error answer: `{"status", "name", "message",
-/// "extra"?}`; `None` for a ValidationException.
-fn error_entry(response: &FakeResponse) -> Option<RecordedError> {
-    let body: Map<String, Value> = serde_json::from_slice(&response.body).unwrap_or_default();
-    let from_header = response
-        .header("x-amzn-errortype")
-        .map(|t| t.split(':').next().unwrap_or(t).to_string());
-    let from_body = || {
-        ["__type", "code", "Code"]
-            .iter()
-            .find_map(|k| body.get(*k).and_then(Value::as_str))
-            .map(|t| t.rsplit('#').next().unwrap_or(t).to_string())
-    };
-    let name = from_header
-        .or_else(from_body)
-        .unwrap_or_else(|| format!("HTTP{}", response.status));
-    if name == "ValidationException" {
-        tracing::info!("a ValidationException: forwarded, not recorded");
-        return None;
+/// `scrubber` told the credentials the client sent (forwarded as they
+/// are to a URL upstream): its access key id, session token or API key.
+fn client_credentials(req: &FakeRequest, mut scrubber: Scrubber) -> Scrubber {
+    let authorization = req.header("authorization").unwrap_or_default();
+    if let Some(token) = authorization.strip_prefix("Bearer ") {
+        scrubber = scrubber.secret(token);
     }
-    let message = ["message", "Message"]
-        .iter()
-        .find_map(|k| body.get(*k).and_then(Value::as_str))
-        .unwrap_or_default();
-    let mut extra: Map<String, Value> = body
-        .iter()
-        .filter(|(k, _)| {
-            !matches!(
-                k.as_str(),
-                "message" | "Message" | "__type" | "code" | "Code"
-            )
-        })
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    for value in extra.values_mut() {
-        scrub::value(value);
+    if let Some(credential) = authorization.split("Credential=").nth(1) {
+        let access_key = credential.split('/').next().unwrap_or_default();
+        scrubber = scrubber.secret(access_key);
     }
-    Some(RecordedError {
-        status: response.status,
-        name,
-        message: scrub::message(message),
-        extra,
-    })
+    if let Some(token) = req.header("x-amz-security-token") {
+        scrubber = scrubber.secret(token);
+    }
+    scrubber
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn response(status: u16, error_type: Option<&str>, body: Value) -> FakeResponse {
-        let mut r = FakeResponse::json(status, &body);
-        if let Some(t) = error_type {
-            r = r.with_header("x-amzn-ErrorType", t);
-        }
-        r
-    }
-
-    #[test]
-    fn errors_keep_status_name_message_and_extra_members_scrubbed() {
-        let r = response(
-            403,
-            Some("AccessDeniedException:http://internal.amazon.com/coral/com.amazon.bedrock/"),
-            json!({"message": "User: arn:aws:sts::123456789012:assumed-role/r/s is not authorized"}),
-        );
-        assert_eq!(
-            serde_json::to_value(error_entry(&r).unwrap()).unwrap(),
-            json!({"status": 403, "name": "AccessDeniedException", "message": "User: arn:aws:sts::000000000000:assumed-role/r/s is not authorized"})
-        );
-        let r = response(
-            424,
-            None,
-            json!({"__type": "com.amazon#ModelErrorException", "message": "boom", "originalStatusCode": 500, "resourceName": "arn:aws:bedrock:us-east-1:123456789012:x"}),
-        );
-        assert_eq!(
-            serde_json::to_value(error_entry(&r).unwrap()).unwrap(),
-            json!({"status": 424, "name": "ModelErrorException", "message": "boom",
-                   "extra": {"originalStatusCode": 500, "resourceName": "arn:aws:bedrock:us-east-1:000000000000:x"}})
-        );
-    }
-
-    #[test]
-    fn validation_errors_are_not_recorded() {
-        let r = response(
-            400,
-            Some("ValidationException:x"),
-            json!({"message": "Malformed input request: #: required key [inputText] not found, please reformat your input and try again."}),
-        );
-        assert!(error_entry(&r).is_none());
-    }
-
-    #[test]
-    fn streams_are_recorded_as_decoded_chunks_unless_they_end_in_an_exception() {
-        use crate::eventstream::{chunk_message, encode, exception_message};
-        let mut body = encode(&chunk_message(br#"{"a":1,"requestId":"x"}"#, "pad")).unwrap();
-        body.extend(encode(&chunk_message(b"[DONE]", "p")).unwrap());
-        let ok = FakeResponse {
-            status: 200,
-            body: body.clone(),
-            ..Default::default()
-        };
-        let Some(Entry::Stream(chunks)) = entry(Operation::InvokeWithResponseStream, &ok).unwrap()
-        else {
-            panic!("not a stream entry")
-        };
-        assert_eq!(
-            chunks,
-            vec![
-                json!({"a": 1, "requestId": scrub::ZERO_REQUEST_ID}),
-                json!("[DONE]")
-            ]
-        );
-
-        body.extend(encode(&exception_message("modelStreamErrorException", &b"{}"[..])).unwrap());
-        let failed = FakeResponse {
-            status: 200,
-            body,
-            ..Default::default()
-        };
-        assert!(entry(Operation::InvokeWithResponseStream, &failed)
-            .unwrap()
-            .is_none());
-
-        let cut = FakeResponse {
-            status: 200,
-            body: ok.body[..ok.body.len() - 3].to_vec(),
-            ..Default::default()
-        };
-        assert!(entry(Operation::InvokeWithResponseStream, &cut).is_err());
-    }
 
     #[tokio::test]
     async fn aws_upstreams_sign_for_bedrock_with_the_given_credentials() {

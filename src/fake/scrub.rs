@@ -40,10 +40,67 @@ fn classify(key: &str) -> Key {
     }
 }
 
-/// Scrubs a recorded body or chunk in place: members named like request
-/// ids, dates or credentials get placeholders, and every string has its
-/// ARN account ids, access key ids, signatures and SigV4 dates replaced.
-pub(crate) fn value(v: &mut Value) {
+/// What a recorder scrubs besides what every recording loses: the values
+/// it knows for this call (the upstream's request id, the user's own
+/// access key id, secret and session token) wherever they appear.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Scrubber {
+    known: Vec<(String, &'static str)>,
+}
+
+/// Known values shorter than this are not replaced: they would match
+/// ordinary text.
+const SHORTEST_KNOWN: usize = 8;
+
+impl Scrubber {
+    /// Replaces `secret` with `REDACTED` wherever it appears.
+    pub(crate) fn secret(mut self, secret: &str) -> Self {
+        if secret.len() >= SHORTEST_KNOWN {
+            self.known.push((secret.to_string(), REDACTED));
+        }
+        self
+    }
+
+    /// Replaces `id` with the zero request id wherever it appears.
+    pub(crate) fn request_id(mut self, id: &str) -> Self {
+        if id.len() >= SHORTEST_KNOWN {
+            self.known.push((id.to_string(), ZERO_REQUEST_ID));
+        }
+        self
+    }
+
+    fn known(&self, s: &str) -> String {
+        let mut out = s.to_string();
+        for (value, with) in &self.known {
+            if out.contains(value.as_str()) {
+                out = out.replace(value.as_str(), with);
+            }
+        }
+        out
+    }
+
+    /// Scrubs a recorded body or chunk in place: members named like
+    /// request ids, dates or credentials get placeholders, and every string
+    /// has its known values, ARN and bare account ids, access key ids,
+    /// signatures and SigV4 dates replaced.
+    pub(crate) fn value(&self, v: &mut Value) {
+        walk(v, &|s| text(&self.known(s)));
+    }
+
+    /// Scrubs a member of an error answer in place: as [`value`](Self::value),
+    /// and every UUID (a request id) too.
+    pub(crate) fn error_member(&self, v: &mut Value) {
+        walk(v, &|s| self.message(s));
+    }
+
+    /// Scrubs an error message: as [`text`], and also every UUID (request
+    /// ids).
+    pub(crate) fn message(&self, s: &str) -> String {
+        message(&self.known(s))
+    }
+}
+
+fn walk(v: &mut Value, strings: &dyn Fn(&str) -> String) {
     match v {
         Value::Object(members) => {
             for (key, member) in members.iter_mut() {
@@ -53,13 +110,13 @@ pub(crate) fn value(v: &mut Value) {
                     (Key::Date, Value::String(_)) => *member = EPOCH.into(),
                     (Key::Secret, Value::Null) => {}
                     (Key::Secret, _) => *member = REDACTED.into(),
-                    _ => value(member),
+                    _ => walk(member, strings),
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(value),
+        Value::Array(items) => items.iter_mut().for_each(|item| walk(item, strings)),
         Value::String(s) => {
-            let scrubbed = text(s);
+            let scrubbed = strings(s);
             if scrubbed != *s {
                 *s = scrubbed;
             }
@@ -68,18 +125,18 @@ pub(crate) fn value(v: &mut Value) {
     }
 }
 
-/// Scrubs an error message: as [`text`], and also every UUID (request ids)
-/// and every standalone 12-digit number (account ids).
+/// Scrubs an error message: as [`text`], and also every UUID (request ids).
 pub(crate) fn message(s: &str) -> String {
     let s = text(s);
-    let s = replace_runs(&s, is_uuid_at, ZERO_REQUEST_ID);
-    replace_runs(&s, is_account_at, ZERO_ACCOUNT)
+    replace_runs(&s, is_uuid_at, ZERO_REQUEST_ID)
 }
 
-/// Scrubs one string: ARN account ids, access key ids, `Signature=` and
-/// `Credential=` values and SigV4 dates.
+/// Scrubs one string: ARN account ids, standalone 12-digit numbers
+/// (account ids), access key ids, `Signature=` and `Credential=` values and
+/// SigV4 dates.
 pub(crate) fn text(s: &str) -> String {
     let s = arn_accounts(s);
+    let s = replace_runs(&s, is_account_at, ZERO_ACCOUNT);
     let s = replace_runs(&s, is_access_key_at, REDACTED);
     let s = after_marker(&s, "Signature=");
     let s = after_marker(&s, "Credential=");
@@ -247,11 +304,11 @@ mod tests {
             "created": 1754000000,
             "requestId": "abc",
             "nested": [{"x-amzn-RequestId": "r", "Date": "Mon, 01 Jan 2024 00:00:00 GMT", "sessionToken": "s"}],
-            "text": "Hello from arn:aws:iam::123456789012:role/x",
+            "text": "Hello from arn:aws:iam::123456789012:role/x, account 210987654321",
             "stop": null,
             "signature": null
         });
-        value(&mut v);
+        Scrubber::default().value(&mut v);
         assert_eq!(
             v,
             json!({
@@ -259,11 +316,31 @@ mod tests {
                 "created": 0,
                 "requestId": ZERO_REQUEST_ID,
                 "nested": [{"x-amzn-RequestId": ZERO_REQUEST_ID, "Date": EPOCH, "sessionToken": "REDACTED"}],
-                "text": "Hello from arn:aws:iam::000000000000:role/x",
+                "text": "Hello from arn:aws:iam::000000000000:role/x, account 000000000000",
                 "stop": null,
                 "signature": null
             })
         );
+    }
+
+    #[test]
+    fn known_values_are_replaced_wherever_they_appear() {
+        let scrubber = Scrubber::default()
+            .secret("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+            .request_id("req-7f3a9c21b")
+            .secret("short");
+        let mut v = json!({
+            "text": "echo wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY back",
+            "list": ["id req-7f3a9c21b", "short stays"]
+        });
+        scrubber.value(&mut v);
+        assert_eq!(
+            v,
+            json!({"text": "echo REDACTED back", "list": [format!("id {ZERO_REQUEST_ID}"), "short stays"]})
+        );
+        let mut extra = json!({"detail": "request 1b2c3d4e-0000-4a4a-9f9f-abcdefabcdef failed"});
+        scrubber.error_member(&mut extra);
+        assert_eq!(extra["detail"], format!("request {ZERO_REQUEST_ID} failed"));
     }
 
     #[test]

@@ -221,7 +221,9 @@ async fn answer(
         }
     }
     if let Some(recorder) = recorder.filter(|_| !request.path.starts_with(super::control::PREFIX)) {
-        return Ok(to_hyper(recorder.forward(&request).await));
+        let response = recorder.forward(&request).await;
+        state.journal_forwarded(&request, &response);
+        return Ok(to_hyper(response));
     }
     let mut response = state.handle(&request);
     if let Some(delay) = response.delay {

@@ -161,6 +161,35 @@ impl FakeState {
         }
     }
 
+    /// Journals a call that record mode forwarded, with the upstream's
+    /// status and error name.
+    pub(crate) fn journal_forwarded(&self, req: &FakeRequest, response: &FakeResponse) {
+        let segments: Vec<&str> = req.path.trim_start_matches('/').split('/').collect();
+        let (operation, model) = match segments[..] {
+            ["model", label, op] => (
+                super::rules::Operation::from_segment(op),
+                crate::model_id::ModelId::from_path_label(label)
+                    .ok()
+                    .map(|id| id.as_str().to_string()),
+            ),
+            _ => (None, None),
+        };
+        let error = response
+            .header("x-amzn-errortype")
+            .map(|t| t.split(':').next().unwrap_or(t).to_string());
+        let call = super::journal::CallRecord {
+            operation,
+            model,
+            status: response.status,
+            error,
+            note: Some("forwarded to the upstream (record mode)".into()),
+            authenticated: true,
+        };
+        if let Ok(mut journal) = self.journal.lock() {
+            journal.record(call, &req.body);
+        }
+    }
+
     /// Forgets rules and calls.
     pub fn reset(&self) {
         if let Ok(mut book) = self.rules.lock() {

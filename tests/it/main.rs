@@ -13,6 +13,7 @@ mod lifecycle;
 mod live;
 mod properties;
 mod record;
+mod record_hardening;
 mod round_trips;
 mod sigv4;
 mod snapshots;
