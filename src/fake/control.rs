@@ -43,7 +43,13 @@ pub(crate) fn handle(state: &FakeState, req: &FakeRequest) -> FakeResponse {
             FakeResponse::json(200, &json!({"cleared": "journal"}))
         }
         ("GET", "rules") => FakeResponse::json(200, &json!(state.rules())),
-        ("POST", "rules") => match parse_rules(&req.body) {
+        ("POST", "rules") => match parse_rules(&req.body).and_then(|rules| {
+            for (i, rule) in rules.iter().enumerate() {
+                super::rule_fit::check_rule(&state.catalog, rule)
+                    .map_err(|e| format!("rule {i}: {e}"))?;
+            }
+            Ok(rules)
+        }) {
             Ok(rules) => match state.rules.lock() {
                 Ok(mut book) if rules.len() <= book.room() => {
                     let added = rules.len();

@@ -312,17 +312,7 @@ impl Call<'_> {
     fn answer(&self, req: &PortableRequest) -> Result<Answer, BedrockError> {
         let family = self.resolved.family;
         if let Some(rule) = self.rule {
-            let text_rule = matches!(rule.action, Action::Text { .. } | Action::ToolCall { .. });
-            if text_rule && self.model().output != Output::Text {
-                return Err(BedrockError::validation(format!(
-                    "bedrock-harness: a text or tool_call rule cannot answer {}, a model whose output is {}; script a fixture or an error for it",
-                    self.model().id,
-                    match self.model().output {
-                        Output::Embedding => "embeddings",
-                        _ => "images",
-                    }
-                )));
-            }
+            super::rule_fit::refuse(&rule.action, &self.resolved, self.operation)?;
             if let Some(answer) = scripted_answer(
                 &rule.action,
                 &self.state.recordings,

@@ -20,6 +20,7 @@ mod limits;
 mod record;
 mod record_entry;
 mod recording_file;
+mod rule_fit;
 mod rules;
 mod scrub;
 mod server;

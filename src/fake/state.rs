@@ -136,8 +136,13 @@ impl FakeState {
             .unwrap_or(false)
     }
 
-    /// Adds a rule.
+    /// Adds a rule. A rule that names a model it cannot answer (a
+    /// tool call from a family whose answers carry none) is kept, and
+    /// logged; the calls it matches are refused with the reason.
     pub fn add_rule(&self, rule: Rule) {
+        if let Err(why) = super::rule_fit::check_rule(&self.catalog, &rule) {
+            tracing::warn!("{why}");
+        }
         if let Ok(mut book) = self.rules.lock() {
             book.add(rule);
         }

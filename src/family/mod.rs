@@ -63,7 +63,9 @@ pub(crate) mod codec;
 mod model_family;
 
 pub use codec::{Codec, NoStream};
-pub use model_family::{text_chunks, text_pieces, ModelFamily, PiecePosition, RenderContext};
+pub use model_family::{
+    text_chunks, text_pieces, ModelFamily, PiecePosition, RenderContext, MAX_PIECE_BYTES,
+};
 
 /// Every family this harness knows, in catalog order.
 pub fn families() -> &'static [&'static dyn ModelFamily] {

@@ -120,15 +120,28 @@ impl StreamAccumulator {
     }
 }
 
+/// The most bytes of text one stream piece holds: a run of text longer
+/// than this without whitespace is cut, so that every event-stream frame
+/// stays far under the 24 MiB frame limit the SDKs' decoders enforce,
+/// whatever a rule scripts.
+pub const MAX_PIECE_BYTES: usize = 1024 * 1024;
+
 /// Splits generated text into the pieces a stream sends: a few words each,
 /// whitespace kept with the word that follows it, so the pieces joined give
-/// the text back. Empty text gives one empty piece.
+/// the text back; a piece is at most [`MAX_PIECE_BYTES`] long. Empty text
+/// gives one empty piece.
 ///
 /// ```
-/// # use bedrock_harness::family::text_pieces;
+/// # use bedrock_harness::family::{text_pieces, MAX_PIECE_BYTES};
 /// let pieces = text_pieces("one two three four five six seven");
 /// assert_eq!(pieces.concat(), "one two three four five six seven");
 /// assert!(pieces.len() > 1);
+///
+/// let long = "é".repeat(MAX_PIECE_BYTES);
+/// let pieces = text_pieces(&long);
+/// assert_eq!(pieces.len(), 2);
+/// assert!(pieces.iter().all(|p| p.len() <= MAX_PIECE_BYTES));
+/// assert_eq!(pieces.concat(), long);
 /// ```
 pub fn text_pieces(text: &str) -> Vec<&str> {
     const WORDS_PER_PIECE: usize = 3;
@@ -137,6 +150,11 @@ pub fn text_pieces(text: &str) -> Vec<&str> {
     let mut words = 0;
     let mut in_word = false;
     for (i, c) in text.char_indices() {
+        if i + c.len_utf8() - start > MAX_PIECE_BYTES {
+            pieces.push(&text[start..i]);
+            start = i;
+            words = 0;
+        }
         if c.is_whitespace() {
             if in_word {
                 words += 1;

@@ -181,3 +181,74 @@ fn a_text_rule_on_an_embedding_model_is_a_client_error_not_a_5xx() {
     let text = String::from_utf8_lossy(&response.body);
     assert!(text.contains("whose output is embeddings"), "{text}");
 }
+
+#[test]
+fn a_tool_call_rule_for_a_family_without_tool_calls_is_refused_naming_it() {
+    let fake = state(crate::support::pinned());
+    let tool_call = |model: &str, operation: Option<&str>| {
+        json!({"model": model, "operation": operation,
+               "action": {"type": "tool_call", "name": "get_weather", "input": {"city": "Paris"}}})
+    };
+    // Titan Text neither answers tool calls natively nor takes tools in Converse.
+    let (status, body) = post_rules(&fake, &tool_call("amazon.titan-text-express-v1", None));
+    assert_eq!(status, 400);
+    let message = body["message"].as_str().unwrap();
+    assert!(message.contains("titan_text family"), "{message}");
+    // Llama takes tools in Converse, not in its InvokeModel answers.
+    let llama = "meta.llama3-1-8b-instruct-v1:0";
+    let (status, body) = post_rules(&fake, &tool_call(llama, Some("invoke")));
+    assert_eq!(status, 400, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("InvokeModel"));
+    assert!(fake.rules().is_empty());
+    assert_eq!(
+        post_rules(&fake, &tool_call(llama, Some("converse"))).0,
+        200
+    );
+
+    // A rule for every model is refused when it would answer Llama's InvokeModel.
+    fake.reset();
+    post_rules(
+        &fake,
+        &json!({"action": {"type": "tool_call", "name": "f", "input": {}}}),
+    );
+    let response = fake.handle(&FakeRequest::post(
+        "/model/us.meta.llama3-1-8b-instruct-v1:0/invoke",
+        br#"{"prompt":"Hi"}"#.to_vec(),
+    ));
+    assert_eq!(response.status, 400);
+    assert!(String::from_utf8_lossy(&response.body).contains("llama family"));
+}
+
+#[test]
+fn a_large_scripted_answer_streams_in_frames_under_the_sdk_limit() {
+    use bedrock_harness::eventstream::{Frame, FrameDecoder};
+    let fake = state(crate::support::pinned());
+    let text = "x".repeat(20 * 1024 * 1024);
+    fake.add_rule(bedrock_harness::fake::Rule::text(&text));
+    let response = fake.handle(&FakeRequest::post(
+        "/model/amazon.nova-micro-v1:0/invoke-with-response-stream",
+        br#"{"messages":[{"role":"user","content":[{"text":"hi"}]}]}"#.to_vec(),
+    ));
+    assert_eq!(response.status, 200);
+    // Each frame starts with its total length, big-endian.
+    let mut at = 0;
+    let mut largest = 0;
+    while at < response.body.len() {
+        let len = u32::from_be_bytes(response.body[at..at + 4].try_into().unwrap()) as usize;
+        largest = largest.max(len);
+        at += len;
+    }
+    assert!(largest < 24 * 1024 * 1024, "a frame of {largest} bytes");
+    let frames = FrameDecoder::new().feed(&response.body).unwrap();
+    assert!(frames.len() > 20, "{} frames", frames.len());
+    let mut streamed = String::new();
+    for frame in frames {
+        if let Frame::Chunk(bytes) = frame {
+            let chunk: Value = serde_json::from_slice(&bytes).unwrap();
+            if let Some(piece) = chunk["contentBlockDelta"]["delta"]["text"].as_str() {
+                streamed.push_str(piece);
+            }
+        }
+    }
+    assert_eq!(streamed.len(), text.len(), "the whole text arrives");
+}
