@@ -218,11 +218,56 @@ pub fn parse_body(body: &[u8]) -> Result<Value, Rejection> {
             "{PREFIX}expected type: JSONObject, found: Null{SUFFIX}"
         )));
     }
+    if body.len() > DENSE_FROM_BYTES {
+        let values = json_values(body);
+        if values > body.len() / BYTES_PER_VALUE {
+            return Err(Rejection::Unreadable(format!(
+                "Malformed input request: bedrock-harness: the body holds about {values} JSON values in {} bytes, more than one per {BYTES_PER_VALUE} bytes, which no Bedrock request body does; the fake refuses it rather than build a tree many times the body's size{SUFFIX}",
+                body.len()
+            )));
+        }
+    }
     serde_json::from_slice(body).map_err(|e| {
         Rejection::Unreadable(format!(
             "Malformed input request: the body is not valid JSON ({e}){SUFFIX}"
         ))
     })
+}
+
+/// Bodies above this size are checked for density before they are parsed.
+const DENSE_FROM_BYTES: usize = 1024 * 1024;
+
+/// A parsed JSON value costs 72 bytes or more whatever its text (an
+/// object's members more): a body of more values than one per this many
+/// bytes would parse into a tree many times its size (`[0,0,…]` of 25 MB
+/// into about a gigabyte), so it is refused unparsed. Real bodies of over a
+/// megabyte are far sparser: their size is in text and base64 strings.
+const BYTES_PER_VALUE: usize = 16;
+
+/// About how many values a JSON text holds (strings, and what each `,`,
+/// `[` and `{` outside a string starts), in one pass with no allocation.
+fn json_values(body: &[u8]) -> usize {
+    let (mut count, mut in_string, mut escaped) = (1, false, false);
+    for &b in body {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+        } else {
+            match b {
+                b'"' => {
+                    in_string = true;
+                    count += 1;
+                }
+                b',' | b'[' | b'{' => count += 1,
+                _ => {}
+            }
+        }
+    }
+    count
 }
 
 /// Validates `body` for the model `model_id` with the embedded schemas.

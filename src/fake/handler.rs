@@ -47,11 +47,8 @@ pub(crate) fn handle(state: &FakeState, req: &FakeRequest) -> FakeResponse {
         tracing::info!(path = %super::scrub::text(&req.path), status = response.status, "control-plane read");
         return response;
     }
-    // The body is parsed once: the schema check and the family's reading
-    // share it.
-    let parsed = parse_body(&req.body);
     let mut entry = CallRecord::default();
-    let response = match route(state, req, &parsed, seed, &rid, &mut entry) {
+    let response = match route(state, req, seed, &rid, &mut entry) {
         Ok(response) => response,
         Err(err) => {
             entry.error = Some(err.name.clone());
@@ -87,7 +84,6 @@ pub(crate) fn handle(state: &FakeState, req: &FakeRequest) -> FakeResponse {
 fn route(
     state: &FakeState,
     req: &FakeRequest,
-    parsed: &Result<Value, Rejection>,
     seed: u64,
     rid: &str,
     entry: &mut CallRecord,
@@ -130,6 +126,9 @@ fn route(
         )));
     }
 
+    // The body is parsed once, and only for a call that got this far:
+    // the schema check and the family's reading share it.
+    let parsed = &parse_body(&req.body);
     let rule = state
         .rules
         .lock()

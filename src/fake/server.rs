@@ -185,7 +185,8 @@ async fn answer(
         .await
         .map_err(|_| BodyTimedOut)?;
     let body = match collected {
-        Ok(collected) => collected.to_bytes().to_vec(),
+        // Without a copy when the body came in one piece.
+        Ok(collected) => Vec::from(collected.to_bytes()),
         Err(e) if e.is::<http_body_util::LengthLimitError>() => {
             let err = BedrockError::validation(format!(
                 "1 validation error detected: Value at 'body' failed to satisfy constraint: Member must have length less than or equal to {MAX_BODY_BYTES}"
@@ -225,7 +226,21 @@ async fn answer(
         state.journal_forwarded(&request, &response);
         return Ok(to_hyper(response));
     }
-    let mut response = state.handle(&request);
+    // A large body is parsed and checked on the blocking pool, so that no
+    // async worker (and no other connection) waits for it.
+    let mut response = if request.body.len() > BLOCKING_FROM_BYTES {
+        let state = state.clone();
+        match tokio::task::spawn_blocking(move || state.handle(&request)).await {
+            Ok(response) => response,
+            Err(e) => BedrockError::new(
+                "InternalServerException",
+                format!("bedrock-harness: the call's task failed: {e}"),
+            )
+            .to_response("00000000-0000-0000-0000-000000000000"),
+        }
+    } else {
+        state.handle(&request)
+    };
     if let Some(delay) = response.delay {
         tokio::time::sleep(delay).await;
     }
@@ -234,6 +249,9 @@ async fn answer(
     }
     Ok(to_hyper(response))
 }
+
+/// Bodies larger than this are handled on tokio's blocking pool.
+const BLOCKING_FROM_BYTES: usize = 256 * 1024;
 
 /// A response body: whole, or frames written over time.
 type Body = BoxBody<Bytes, Infallible>;

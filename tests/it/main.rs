@@ -7,6 +7,7 @@ mod control_access;
 mod drift;
 mod fake_e2e;
 mod hardening;
+mod hostile_bodies;
 mod invoke_e2e;
 mod leniency;
 mod lifecycle;
