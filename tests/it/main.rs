@@ -6,6 +6,7 @@ mod conformance;
 mod control_access;
 mod drift;
 mod fake_e2e;
+mod fuzz;
 mod hardening;
 mod hostile_bodies;
 mod invoke_e2e;

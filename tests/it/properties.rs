@@ -178,7 +178,8 @@ proptest! {
     }
 }
 
-fn arb_json() -> impl Strategy<Value = serde_json::Value> {
+/// Arbitrary JSON with the member names Bedrock bodies use.
+pub fn arb_json() -> impl Strategy<Value = serde_json::Value> {
     let leaf = prop_oneof![
         Just(serde_json::Value::Null),
         any::<bool>().prop_map(serde_json::Value::from),
