@@ -117,6 +117,9 @@ impl Prepared {
     }
 }
 
+/// The most recording paths (found or not) a fake keeps read.
+const MAX_CACHED_RECORDINGS: usize = 4096;
+
 /// Recording files read once and kept, prepared, by path.
 #[derive(Debug, Default)]
 pub(crate) struct Recordings {
@@ -186,8 +189,12 @@ impl Recordings {
             .ok()
             .flatten()
             .map(|recording| Arc::new(Prepared::new(recording)));
+        // Names come from calls and rules: past the bound, what is read is
+        // not kept, so the cache cannot grow with the names clients send.
         if let Ok(mut map) = self.parsed.write() {
-            map.insert(path.to_string(), loaded.clone());
+            if map.len() < MAX_CACHED_RECORDINGS {
+                map.insert(path.to_string(), loaded.clone());
+            }
         }
         loaded
     }
