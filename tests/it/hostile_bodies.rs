@@ -1,5 +1,6 @@
-//! 25 MB bodies of any shape against `serve`: memory stays a few times the
-//! body, and the control API answers while they are refused.
+//! Hostile bodies against `serve`: 25 MB of any shape (memory stays a few
+//! times the body, and the control API answers while they are refused),
+//! malformed chunked encodings, and ARNs in the verbose log.
 
 use crate::support::Serve;
 use std::io::{Read, Write};
@@ -112,4 +113,45 @@ fn the_control_api_answers_while_large_invalid_bodies_are_refused() {
         answered - started,
         last - started
     );
+}
+
+/// The raw answer to `request`, whole.
+fn raw(addr: &str, request: &[u8]) -> String {
+    let mut socket = std::net::TcpStream::connect(addr).unwrap();
+    socket.write_all(request).unwrap();
+    socket
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    let mut answer = Vec::new();
+    let _ = socket.read_to_end(&mut answer);
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[test]
+fn a_malformed_chunked_body_is_told_apart_from_a_body_too_long() {
+    let serve = Serve::start(&["--as-of", crate::support::AS_OF]);
+    let addr = serve.uri.trim_start_matches("http://").to_string();
+    let answer = raw(
+        &addr,
+        format!("POST {EMBED} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer t\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n{{}}\r\n0\r\n\r\n").as_bytes(),
+    );
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(answer.contains("could not be read"), "{answer}");
+    assert!(!answer.contains("less than or equal to"), "{answer}");
+}
+
+#[test]
+fn the_verbose_log_zeroes_the_account_of_a_profile_arn() {
+    let serve = Serve::start_logging(&["--as-of", crate::support::AS_OF, "-v"]);
+    let addr = serve.uri.trim_start_matches("http://").to_string();
+    let arn = "arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Ainference-profile%2Fus.amazon.nova-micro-v1%3A0";
+    let body = br#"{"messages":[{"role":"user","content":[{"text":"Hi"}]}]}"#;
+    let status = call(&addr, "POST", &format!("/model/{arn}/invoke"), body);
+    assert_eq!(status, 200);
+    let log = serve.stop();
+    assert!(
+        log.contains("inference-profile"),
+        "the call is logged: {log}"
+    );
+    assert!(!log.contains("123456789012"), "{log}");
 }
