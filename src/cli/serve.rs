@@ -141,7 +141,7 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Error> {
         control_token: match &args.control_token {
             Some(token) => Some(token.clone()),
             None if args.verify_sigv4.is_some() || !args.api_keys.is_empty() => {
-                Some(control_token()?)
+                Some(bedrock_harness::fake::random_token(16)?)
             }
             None => None,
         },
@@ -220,16 +220,6 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Error> {
             Ok(ExitCode::FAILURE)
         }
     }
-}
-
-/// A control token of 32 random hex digits.
-fn control_token() -> Result<String, Error> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| Error::Io {
-        path: "the system's random source".into(),
-        source: std::io::Error::other(e.to_string()),
-    })?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Writes the certificate clients must trust to `--tls-ca-out` or a file

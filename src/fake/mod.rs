@@ -17,6 +17,7 @@ mod http;
 mod ids;
 mod journal;
 mod limits;
+mod random_token;
 mod record;
 mod record_entry;
 mod recording_file;
@@ -37,6 +38,7 @@ pub use journal::{
     JournalEntry, DEFAULT_JOURNAL_CAPACITY, JOURNAL_BODY_LIMIT, JOURNAL_TOTAL_LIMIT,
 };
 pub use limits::ConnectionLimits;
+pub use random_token::random_token;
 pub use record::{AwsUpstream, Recorder, Upstream};
 pub use rules::{Action, Operation, Rule, Times, MAX_RULES, MAX_RULE_WAIT_MS};
 pub use sigv4::SigV4Credentials;

@@ -280,7 +280,7 @@ impl Recorder {
             dir,
             catalog: Catalog::load(fixtures)?,
             connector,
-            mark: mark()?,
+            mark: super::random_token(8)?,
         })
     }
 
@@ -488,16 +488,6 @@ impl Recorder {
             .await
             .map_err(|e| Error::Transport(format!("the recording task failed: {e}")))?
     }
-}
-
-/// A random mark for one recorder.
-fn mark() -> Result<String, Error> {
-    let mut bytes = [0u8; 8];
-    getrandom::fill(&mut bytes).map_err(|e| Error::Io {
-        path: "the system's random source".into(),
-        source: std::io::Error::other(e.to_string()),
-    })?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// `scrubber` told the credentials the client sent (forwarded as they

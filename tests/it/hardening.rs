@@ -150,9 +150,11 @@ fn a_call_refused_before_authentication_keeps_no_body() {
 #[test]
 fn a_huge_invalid_body_is_explained_without_a_map_of_its_nodes() {
     let fake = state(FakeConfig::default());
-    // 12 MB: a valid body plus an extraneous key holding six million numbers.
-    let mut body = br#"{"inputText":"hi","extra":[0"#.to_vec();
-    body.extend(std::iter::repeat_n(b",0".as_slice(), 6_000_000).flatten());
+    // 12 MB: a valid body plus an extraneous key holding twelve thousand
+    // strings (sparse enough to be parsed; a denser one is refused unparsed).
+    let piece = format!(",\"{}\"", "a".repeat(1000));
+    let mut body = br#"{"inputText":"hi","extra":["a""#.to_vec();
+    body.extend(std::iter::repeat_n(piece.as_bytes(), 12_000).flatten());
     body.extend(br#"],"dimensions":"x"}"#);
     let response = fake.handle(&FakeRequest::post(INVOKE, body));
     assert_eq!(response.status, 400);
