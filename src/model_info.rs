@@ -65,14 +65,12 @@ pub struct ModelInfo {
     /// What the model produces.
     pub output: Output,
     /// The most output tokens one call may ask for, where there is a limit.
-    #[serde(default)]
     pub max_output_tokens: Option<u32>,
     /// InvokeModelWithResponseStream works with the model.
     pub streaming: bool,
     /// Converse feature support.
     pub converse: ConverseSupport,
     /// The length of the vectors an embedding model returns by default.
-    #[serde(default)]
     pub embedding_dimensions: Option<u32>,
     /// The model can only be called through an inference profile, in every
     /// region not named in `profile_only_by_region`.
@@ -90,7 +88,6 @@ pub struct ModelInfo {
     pub source: String,
     /// A JSON merge patch (RFC 7386) applied to the family's schema for this
     /// model: per-model limits such as a lower `maximum` for max tokens.
-    #[serde(default)]
     pub schema_patch: Option<serde_json::Value>,
 }
 

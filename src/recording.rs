@@ -17,16 +17,12 @@ use serde_json::{Map, Value};
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct Recording {
     /// Where the shape comes from.
-    #[serde(default)]
     pub source: Option<Value>,
     /// The InvokeModel body.
-    #[serde(default)]
     pub invoke: Option<Value>,
     /// The stream's chunks.
-    #[serde(default)]
     pub stream: Option<Vec<Value>>,
     /// A recorded Bedrock error.
-    #[serde(default)]
     pub error: Option<RecordedError>,
     /// Any other members, kept as they are.
     #[serde(flatten)]

@@ -68,7 +68,6 @@ pub enum Action {
         /// The error name, e.g. `ThrottlingException`.
         name: String,
         /// The message; Bedrock's usual text for the name when absent.
-        #[serde(default)]
         message: Option<String>,
         /// Extra members, e.g. `{"originalStatusCode": 500}`.
         #[serde(default)]
@@ -81,7 +80,6 @@ pub enum Action {
         /// The error name, e.g. `ModelStreamErrorException`.
         name: String,
         /// The message.
-        #[serde(default)]
         message: Option<String>,
     },
     /// Stream `after` whole frames, then half a frame, then end.
@@ -141,10 +139,8 @@ pub enum Times {
 pub struct Rule {
     /// The model id the call names (any form that resolves to the same
     /// base model matches); `None` matches every model.
-    #[serde(default)]
     pub model: Option<String>,
     /// The operation; `None` matches every operation.
-    #[serde(default)]
     pub operation: Option<Operation>,
     /// What to do.
     pub action: Action,
@@ -152,18 +148,14 @@ pub struct Rule {
     #[serde(default)]
     pub times: Times,
     /// Milliseconds to wait before answering.
-    #[serde(default)]
     pub delay_ms: Option<u64>,
     /// For a streamed answer: milliseconds before the first frame (for an
     /// answer that is not streamed, before the answer).
-    #[serde(default)]
     pub first_byte_ms: Option<u64>,
     /// For a streamed answer: milliseconds between two frames.
-    #[serde(default)]
     pub chunk_interval_ms: Option<u64>,
     /// For a streamed answer without `chunk_interval_ms`: the rate its
     /// output tokens arrive at, spread evenly between the frames.
-    #[serde(default)]
     pub tokens_per_second: Option<f64>,
 }
 

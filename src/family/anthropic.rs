@@ -180,14 +180,12 @@ pub struct AnthropicResponse {
     /// Always `assistant`.
     pub role: String,
     /// The model that answered.
-    #[serde(default)]
     pub model: Option<String>,
     /// Output blocks.
     pub content: Vec<AnthropicBlock>,
     /// `end_turn`, `max_tokens`, `stop_sequence`, `tool_use`, ...
     pub stop_reason: Option<String>,
     /// The stop sequence that matched.
-    #[serde(default)]
     pub stop_sequence: Option<String>,
     /// Token counts.
     pub usage: AnthropicUsage,
@@ -292,7 +290,6 @@ pub struct AnthropicMessageDelta {
     /// Why generation stopped.
     pub stop_reason: Option<String>,
     /// The stop sequence that matched.
-    #[serde(default)]
     pub stop_sequence: Option<String>,
 }
 

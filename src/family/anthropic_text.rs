@@ -60,10 +60,8 @@ pub struct AnthropicTextResponse {
     /// The generated text (in a chunk, this chunk's piece of it).
     pub completion: String,
     /// `stop_sequence` or `max_tokens`; `null` on all chunks but the last.
-    #[serde(default)]
     pub stop_reason: Option<String>,
     /// The stop sequence that matched, if any.
-    #[serde(default)]
     pub stop: Option<String>,
 }
 

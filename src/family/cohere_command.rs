@@ -63,10 +63,8 @@ pub struct CohereCommandResponse {
     /// One entry per generation.
     pub generations: Vec<CohereGeneration>,
     /// The request's id.
-    #[serde(default)]
     pub id: Option<String>,
     /// The prompt as sent.
-    #[serde(default)]
     pub prompt: Option<String>,
 }
 
@@ -75,24 +73,18 @@ pub struct CohereCommandResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CohereGeneration {
     /// `COMPLETE`, `MAX_TOKENS`, `ERROR` or `ERROR_TOXIC`.
-    #[serde(default)]
     pub finish_reason: Option<String>,
     /// The generation's id.
-    #[serde(default)]
     pub id: Option<String>,
     /// The generated text.
     pub text: String,
     /// The mean token likelihood (with `return_likelihoods`).
-    #[serde(default)]
     pub likelihood: Option<f64>,
     /// Per-token likelihoods (with `return_likelihoods`).
-    #[serde(default)]
     pub token_likelihoods: Option<Vec<CohereTokenLikelihood>>,
     /// Whether more pieces follow (streaming only).
-    #[serde(default)]
     pub is_finished: Option<bool>,
     /// Which generation a streamed piece belongs to (with `num_generations` > 1).
-    #[serde(default)]
     pub index: Option<u32>,
 }
 
@@ -120,18 +112,14 @@ pub enum CohereCommandChunk {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CohereCommandPiece {
     /// The text of this piece.
-    #[serde(default)]
     pub text: Option<String>,
     /// `true` on the last chunk.
     pub is_finished: bool,
     /// Why generation stopped, on the last chunk.
-    #[serde(default)]
     pub finish_reason: Option<String>,
     /// Which generation the piece belongs to (with `num_generations` > 1).
-    #[serde(default)]
     pub index: Option<u32>,
     /// The whole response, on the last chunk.
-    #[serde(default)]
     pub response: Option<CohereCommandResponse>,
 }
 

@@ -110,16 +110,12 @@ pub struct CohereEmbedFloats {
     #[serde(serialize_with = "shortest_f32")]
     pub embeddings: Vec<Vec<f32>>,
     /// The request's id.
-    #[serde(default)]
     pub id: Option<String>,
     /// `embeddings_floats`.
-    #[serde(default)]
     pub response_type: Option<String>,
     /// The texts embedded.
-    #[serde(default)]
     pub texts: Option<Vec<String>>,
     /// Facts about the images embedded.
-    #[serde(default)]
     pub images: Option<Vec<Value>>,
 }
 
@@ -128,19 +124,15 @@ pub struct CohereEmbedFloats {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CohereEmbedByType {
     /// The request's id.
-    #[serde(default)]
     pub id: Option<String>,
     /// The vectors by embedding type, one per input.
     #[serde(serialize_with = "shortest_f32")]
     pub embeddings: BTreeMap<String, Vec<Vec<f32>>>,
     /// `embeddings_by_type`.
-    #[serde(default)]
     pub response_type: Option<String>,
     /// The texts embedded.
-    #[serde(default)]
     pub texts: Option<Vec<String>>,
     /// Facts about the images embedded.
-    #[serde(default)]
     pub images: Option<Vec<Value>>,
 }
 

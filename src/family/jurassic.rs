@@ -69,10 +69,8 @@ pub struct JurassicPenalty {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JurassicResponse {
     /// The request's id (a number on Bedrock, a string at AI21).
-    #[serde(default)]
     pub id: Option<Value>,
     /// The prompt, tokenised.
-    #[serde(default)]
     pub prompt: Option<JurassicText>,
     /// One completion per result.
     pub completions: Vec<JurassicCompletion>,
@@ -84,7 +82,6 @@ pub struct JurassicText {
     /// The text.
     pub text: String,
     /// Its tokens: `{"generatedToken": {...}, "topTokens": ..., "textRange": {...}}`.
-    #[serde(default)]
     pub tokens: Option<Vec<Value>>,
 }
 
@@ -95,7 +92,6 @@ pub struct JurassicCompletion {
     /// The generated text and its tokens.
     pub data: JurassicText,
     /// Why generation stopped.
-    #[serde(default)]
     pub finish_reason: Option<JurassicFinishReason>,
 }
 
@@ -106,10 +102,8 @@ pub struct JurassicFinishReason {
     /// `endoftext`, `length` or `stop`.
     pub reason: String,
     /// The token limit, with `length`.
-    #[serde(default)]
     pub length: Option<u32>,
     /// The stop sequence, with `stop`.
-    #[serde(default)]
     pub sequence: Option<String>,
 }
 

@@ -69,16 +69,12 @@ pub struct LlamaResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LlamaChunk {
     /// The text of this chunk.
-    #[serde(default)]
     pub generation: Option<String>,
     /// Tokens in the prompt, on the first chunk.
-    #[serde(default)]
     pub prompt_token_count: Option<u32>,
     /// Tokens generated so far.
-    #[serde(default)]
     pub generation_token_count: Option<u32>,
     /// Why generation stopped, on the last chunk.
-    #[serde(default)]
     pub stop_reason: Option<String>,
 }
 

@@ -36,19 +36,14 @@ pub struct MistralChatRequest {
     /// The conversation, a system message first if there is one.
     pub messages: Vec<OpenAiMessage>,
     /// Functions the model may call.
-    #[serde(default)]
     pub tools: Option<Vec<OpenAiTool>>,
     /// How the model must choose among `tools`: `auto`, `any` or `none`.
-    #[serde(default)]
     pub tool_choice: Option<OpenAiToolChoice>,
     /// The most tokens to generate; at most 8,192.
-    #[serde(default)]
     pub max_tokens: Option<u32>,
     /// 0–1.
-    #[serde(default)]
     pub temperature: Option<f32>,
     /// 0–1.
-    #[serde(default)]
     pub top_p: Option<f32>,
 }
 

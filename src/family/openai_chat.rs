@@ -32,31 +32,23 @@ pub struct OpenAiChat;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OpenAiChatRequest {
     /// Must equal the model id, or be absent (the builder leaves it out).
-    #[serde(default)]
     pub model: Option<String>,
     /// The conversation, system/developer messages first.
     pub messages: Vec<OpenAiMessage>,
     /// The most tokens to generate, reasoning included.
-    #[serde(default)]
     pub max_completion_tokens: Option<u32>,
     /// Sequences that stop generation: a string or a list.
-    #[serde(default)]
     pub stop: Option<OpenAiStop>,
     /// 0–2.
-    #[serde(default)]
     pub temperature: Option<f32>,
     /// 0–1.
-    #[serde(default)]
     pub top_p: Option<f32>,
     /// Functions the model may call.
-    #[serde(default)]
     pub tools: Option<Vec<OpenAiTool>>,
     /// How the model must choose tools.
-    #[serde(default)]
     pub tool_choice: Option<OpenAiToolChoice>,
     /// Must match the operation (`false` for InvokeModel), or be absent (the
     /// builder leaves it out).
-    #[serde(default)]
     pub stream: Option<bool>,
     /// Any other chat-completions field (`reasoning_effort`, `seed`, ...),
     /// kept as given.

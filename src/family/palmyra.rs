@@ -35,29 +35,21 @@ pub struct PalmyraRequest {
     /// The conversation (`system`, `user`, `assistant` messages).
     pub messages: Vec<OpenAiMessage>,
     /// 0–2, default 1.
-    #[serde(default)]
     pub temperature: Option<f32>,
     /// Above 0, at most 1; default 1.
-    #[serde(default)]
     pub top_p: Option<f32>,
     /// 1–8192, default 16 (the builder sends it only when the portable
     /// request sets it).
-    #[serde(default)]
     pub max_tokens: Option<u32>,
     /// The fewest tokens to generate before stopping, default 0.
-    #[serde(default)]
     pub min_tokens: Option<u32>,
     /// At most [`MAX_STOP_SEQUENCES`] stop sequences.
-    #[serde(default)]
     pub stop: Option<Vec<String>>,
     /// The random seed.
-    #[serde(default)]
     pub seed: Option<i64>,
     /// -2–2, default 0.
-    #[serde(default)]
     pub presence_penalty: Option<f32>,
     /// -2–2, default 0.
-    #[serde(default)]
     pub frequency_penalty: Option<f32>,
 }
 

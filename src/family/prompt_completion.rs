@@ -29,7 +29,6 @@ pub struct Completion {
     /// The generated text.
     pub text: String,
     /// `stop` or `length`, where the answer ended.
-    #[serde(default)]
     pub stop_reason: Option<String>,
 }
 

@@ -109,7 +109,6 @@ pub struct TitanImageResponse {
     #[serde(default)]
     pub images: Vec<String>,
     /// Why generation failed, or null.
-    #[serde(default)]
     pub error: Option<String>,
 }
 

@@ -56,7 +56,6 @@ pub struct TitanMultimodalEmbedResponse {
     #[serde(default, serialize_with = "shortest_f32")]
     pub embedding: Option<Vec<f32>>,
     /// Tokens in the text input.
-    #[serde(default)]
     pub input_text_token_count: Option<u32>,
     /// An error that occurred during generation.
     #[serde(default, skip_serializing_if = "Option::is_none")]

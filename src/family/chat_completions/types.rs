@@ -12,17 +12,13 @@ pub struct OpenAiMessage {
     pub role: String,
     /// A string or content parts; absent or `null` on an assistant message
     /// that only calls tools.
-    #[serde(default)]
     pub content: Option<OpenAiContent>,
     /// The assistant's tool calls.
-    #[serde(default)]
     pub tool_calls: Option<Vec<OpenAiToolCall>>,
     /// On a `tool` message: the call it answers.
-    #[serde(default)]
     pub tool_call_id: Option<String>,
     /// The reasoning beside the answer, where a provider's response has the
     /// field (`Some(None)` writes `null`).
-    #[serde(default)]
     pub reasoning_content: Option<Option<String>>,
 }
 
@@ -183,21 +179,16 @@ pub struct OpenAiFunctionName {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OpenAiChatResponse {
     /// `chatcmpl-...`.
-    #[serde(default)]
     pub id: Option<String>,
     /// `chat.completion` or `chat.completion.chunk`.
-    #[serde(default)]
     pub object: Option<String>,
     /// Unix seconds.
-    #[serde(default)]
     pub created: Option<u64>,
     /// The model id.
-    #[serde(default)]
     pub model: Option<String>,
     /// One choice (none on a usage-only chunk).
     pub choices: Vec<OpenAiChoice>,
     /// Token counts.
-    #[serde(default)]
     pub usage: Option<OpenAiUsage>,
 }
 
@@ -213,21 +204,16 @@ pub struct OpenAiChoice {
     pub index: u32,
     /// The assistant message (or, where a provider streams whole
     /// messages, this chunk's piece of it).
-    #[serde(default)]
     pub message: Option<OpenAiMessage>,
     /// What a chunk adds.
-    #[serde(default)]
     pub delta: Option<OpenAiDelta>,
     /// The text, in the completion shape some servers answer with instead
     /// of `message` (Writer Palmyra).
-    #[serde(default)]
     pub text: Option<String>,
     /// `stop`, `length`, `tool_calls`, `content_filter` (`Some(None)`
     /// writes `null`).
-    #[serde(default)]
     pub finish_reason: Option<Option<String>>,
     /// The same under the name Mistral's Bedrock bodies use.
-    #[serde(default)]
     pub stop_reason: Option<Option<String>>,
 }
 
@@ -260,13 +246,10 @@ pub struct OpenAiUsage {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OpenAiDelta {
     /// `assistant`, on the first chunk.
-    #[serde(default)]
     pub role: Option<String>,
     /// A piece of the text (`Some(None)` writes `null`).
-    #[serde(default)]
     pub content: Option<Option<String>>,
     /// Pieces of tool calls.
-    #[serde(default)]
     pub tool_calls: Option<Vec<OpenAiToolCallDelta>>,
 }
 
@@ -279,13 +262,11 @@ pub struct OpenAiToolCallDelta {
     #[serde(default)]
     pub index: u32,
     /// The call's id, on the first piece.
-    #[serde(default)]
     pub id: Option<String>,
     /// `function`, on the first piece.
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     /// The name and/or an arguments fragment.
-    #[serde(default)]
     pub function: Option<OpenAiFunctionDelta>,
 }
 
@@ -294,9 +275,7 @@ pub struct OpenAiToolCallDelta {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OpenAiFunctionDelta {
     /// The function's name, on the first piece.
-    #[serde(default)]
     pub name: Option<String>,
     /// A fragment of the JSON arguments.
-    #[serde(default)]
     pub arguments: Option<String>,
 }

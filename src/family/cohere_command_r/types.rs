@@ -92,13 +92,11 @@ pub struct CohereTool {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CohereParameterDefinition {
     /// What the parameter means.
-    #[serde(default)]
     pub description: Option<String>,
     /// A Python-style type name: `str`, `int`, `float`, `bool`, `list`, `List[str]`, `dict`.
     #[serde(rename = "type")]
     pub kind: String,
     /// Whether the model must supply it.
-    #[serde(default)]
     pub required: Option<bool>,
 }
 
@@ -126,40 +124,29 @@ pub struct CohereToolResult {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CohereChatResponse {
     /// The response's id.
-    #[serde(default)]
     pub response_id: Option<String>,
     /// The generated text.
     pub text: String,
     /// The generation's id.
-    #[serde(default)]
     pub generation_id: Option<String>,
     /// The conversation including this answer (`USER`, `CHATBOT`, `SYSTEM`
     /// and `TOOL` turns).
-    #[serde(default)]
     pub chat_history: Option<Vec<Value>>,
     /// `COMPLETE`, `MAX_TOKENS`, `ERROR`, `ERROR_TOXIC`, `ERROR_LIMIT`, `USER_CANCEL`, ...
-    #[serde(default)]
     pub finish_reason: Option<String>,
     /// The calls the model asked for.
-    #[serde(default)]
     pub tool_calls: Option<Vec<CohereToolCall>>,
     /// Citations into `documents`.
-    #[serde(default)]
     pub citations: Option<Vec<Value>>,
     /// The documents cited.
-    #[serde(default)]
     pub documents: Option<Vec<Value>>,
     /// Whether a search is needed (with `search_queries_only`).
-    #[serde(default)]
     pub is_search_required: Option<bool>,
     /// Generated search queries.
-    #[serde(default)]
     pub search_queries: Option<Vec<Value>>,
     /// The full prompt (with `return_prompt`).
-    #[serde(default)]
     pub prompt: Option<String>,
     /// API version and token counts.
-    #[serde(default)]
     pub meta: Option<CohereMeta>,
 }
 
@@ -168,13 +155,10 @@ pub struct CohereChatResponse {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CohereMeta {
     /// `{"version": "1"}`.
-    #[serde(default)]
     pub api_version: Option<CohereApiVersion>,
     /// Billed token counts.
-    #[serde(default)]
     pub billed_units: Option<CohereTokenCounts>,
     /// Actual token counts.
-    #[serde(default)]
     pub tokens: Option<CohereTokenCounts>,
 }
 
@@ -192,10 +176,8 @@ pub struct CohereApiVersion {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CohereTokenCounts {
     /// Tokens read.
-    #[serde(default)]
     pub input_tokens: Option<Number>,
     /// Tokens generated.
-    #[serde(default)]
     pub output_tokens: Option<Number>,
 }
 
@@ -240,7 +222,6 @@ pub enum CohereChatChunk {
     /// The complete tool calls of this answer.
     ToolCallsGeneration {
         /// The model's text before its calls, if any.
-        #[serde(default)]
         text: Option<String>,
         /// The calls.
         tool_calls: Vec<CohereToolCall>,

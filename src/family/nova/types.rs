@@ -201,10 +201,8 @@ pub struct NovaResponse {
     pub output: NovaOutput,
     /// `end_turn`, `max_tokens`, `stop_sequence`, `tool_use`,
     /// `content_filtered`, `malformed_model_output`, `malformed_tool_use`, ...
-    #[serde(default)]
     pub stop_reason: Option<String>,
     /// Token counts.
-    #[serde(default)]
     pub usage: Option<NovaUsage>,
 }
 
@@ -238,22 +236,16 @@ pub struct NovaUsage {
 #[serde(rename_all = "camelCase")]
 pub struct NovaChunk {
     /// The message starts.
-    #[serde(default)]
     pub message_start: Option<NovaMessageStart>,
     /// A content block starts (sent for tool calls).
-    #[serde(default)]
     pub content_block_start: Option<NovaContentBlockStart>,
     /// A piece of a content block.
-    #[serde(default)]
     pub content_block_delta: Option<NovaContentBlockDelta>,
     /// A content block ends.
-    #[serde(default)]
     pub content_block_stop: Option<NovaContentBlockStop>,
     /// The message ends, with the stop reason.
-    #[serde(default)]
     pub message_stop: Option<NovaMessageStop>,
     /// Token counts.
-    #[serde(default)]
     pub metadata: Option<NovaMetadata>,
 }
 
@@ -312,13 +304,10 @@ pub struct NovaContentBlockDelta {
 #[serde(rename_all = "camelCase")]
 pub struct NovaDelta {
     /// Text.
-    #[serde(default)]
     pub text: Option<String>,
     /// A fragment of a tool call's JSON input.
-    #[serde(default)]
     pub tool_use: Option<NovaToolUseDelta>,
     /// Nova 2 reasoning, as sent.
-    #[serde(default)]
     pub reasoning_content: Option<Value>,
 }
 
@@ -350,6 +339,5 @@ pub struct NovaMessageStop {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NovaMetadata {
     /// Token counts.
-    #[serde(default)]
     pub usage: Option<NovaUsage>,
 }
