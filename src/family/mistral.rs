@@ -99,11 +99,10 @@ impl PromptDialect for Mistral {
 mod tests {
     use super::*;
     use crate::family::prompt_completion::PromptCompletion;
-    use crate::family::prompt_template::key_paths;
     use crate::family::prompt_template::stop_or_length;
     use crate::family::test_support::{
-        accumulate, assert_reads_back, assert_refuses, assert_renders_back, documented_request,
-        model, recorded, recorded_chunks,
+        accumulate, assert_reads_back, assert_refuses, assert_renders_back,
+        assert_renders_recording, documented_request, model, recorded, recorded_chunks,
     };
     use crate::family::ModelFamily;
     use crate::family::RenderContext;
@@ -293,22 +292,7 @@ mod tests {
 
     #[test]
     fn rendered_bodies_have_the_recorded_shape() {
-        let recorded_body = recorded(NAME);
-        let resp = FAMILY.parse(&recorded_body).unwrap();
-        let body = FAMILY.render_response(&resp, &ctx()).unwrap();
-        assert_eq!(
-            body,
-            serde_json::from_slice::<Value>(&recorded_body).unwrap()
-        );
-        let chunks = FAMILY.render_chunks(&resp, &ctx()).unwrap();
-        for (rendered, recorded) in chunks.iter().zip(recorded_chunks(NAME)) {
-            let mut recorded: Value = serde_json::from_slice(&recorded).unwrap();
-            recorded
-                .as_object_mut()
-                .unwrap()
-                .remove("amazon-bedrock-invocationMetrics");
-            assert_eq!(key_paths(rendered), key_paths(&recorded));
-        }
+        assert_renders_recording(&FAMILY, &ctx(), "default");
     }
 
     #[test]

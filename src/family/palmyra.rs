@@ -124,7 +124,7 @@ mod tests {
     use crate::accumulator::StreamAccumulator;
     use crate::family::test_support::{
         assert_reads_back, assert_refuses, assert_unreadable_requests, keys, model, recorded,
-        recorded_chunks,
+        recorded_chunk_values, recorded_chunks,
     };
     use crate::family::ModelFamily;
     use crate::portable::PortableResponse;
@@ -383,10 +383,7 @@ mod tests {
         );
         assert_eq!(body["usage"], invoke["usage"]);
 
-        let recorded: Vec<Value> = recorded_chunks(NAME)
-            .iter()
-            .map(|c| serde_json::from_slice(c).unwrap())
-            .collect();
+        let recorded: Vec<Value> = recorded_chunk_values(NAME, "default");
         let rendered = Palmyra.render_chunks(&resp, &ctx()).unwrap();
         assert_eq!(rendered.last(), recorded.last());
         for chunk in &rendered[..rendered.len() - 1] {

@@ -306,36 +306,6 @@ pub(crate) fn stop_or_length_name(reason: Option<&StopReason>) -> &str {
     }
 }
 
-/// The set of key paths of a JSON value (`a.b`, `list[].c`), for checking
-/// that a rendered body has the shape of a recorded one.
-#[cfg(test)]
-pub(crate) fn key_paths(value: &serde_json::Value) -> std::collections::BTreeSet<String> {
-    fn walk(value: &serde_json::Value, path: &str, out: &mut std::collections::BTreeSet<String>) {
-        match value {
-            serde_json::Value::Object(map) => {
-                for (key, child) in map {
-                    let here = if path.is_empty() {
-                        key.clone()
-                    } else {
-                        format!("{path}.{key}")
-                    };
-                    out.insert(here.clone());
-                    walk(child, &here, out);
-                }
-            }
-            serde_json::Value::Array(items) => {
-                for item in items {
-                    walk(item, &format!("{path}[]"), out);
-                }
-            }
-            _ => {}
-        }
-    }
-    let mut out = std::collections::BTreeSet::new();
-    walk(value, "", &mut out);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

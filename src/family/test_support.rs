@@ -68,6 +68,79 @@ pub(crate) fn recorded_chunks_in(family: &str, file: &str) -> Vec<Vec<u8>> {
         .collect()
 }
 
+/// The `stream` chunks of `fixtures/<family>/responses/<file>.json` as
+/// values, without the `amazon-bedrock-invocationMetrics` Bedrock adds to the
+/// last one (the fake adds them after the family renders).
+pub(crate) fn recorded_chunk_values(family: &str, file: &str) -> Vec<Value> {
+    recorded_chunks_in(family, file)
+        .iter()
+        .map(|bytes| {
+            let mut chunk: Value = serde_json::from_slice(bytes).expect("a chunk is JSON");
+            if let Some(object) = chunk.as_object_mut() {
+                object.remove("amazon-bedrock-invocationMetrics");
+            }
+            chunk
+        })
+        .collect()
+}
+
+/// The set of key paths of a JSON value (`a.b`, `list[].c`), for checking
+/// that a rendered body has the shape of a recorded one.
+pub(crate) fn key_paths(value: &Value) -> BTreeSet<String> {
+    fn walk(value: &Value, path: &str, out: &mut BTreeSet<String>) {
+        match value {
+            Value::Object(map) => {
+                for (key, child) in map {
+                    let here = if path.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{path}.{key}")
+                    };
+                    out.insert(here.clone());
+                    walk(child, &here, out);
+                }
+            }
+            Value::Array(items) => {
+                for item in items {
+                    walk(item, &format!("{path}[]"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = BTreeSet::new();
+    walk(value, "", &mut out);
+    out
+}
+
+/// Asserts that each rendered chunk has the key paths of the recorded chunk
+/// at its place (`label` names the case in a failure).
+pub(crate) fn assert_chunks_shaped_like(rendered: &[Value], recorded: &[Value], label: &str) {
+    for (rendered, recorded) in rendered.iter().zip(recorded) {
+        assert_eq!(key_paths(rendered), key_paths(recorded), "{label}");
+    }
+}
+
+/// Asserts that the answer `family` parses from the recording `file` renders
+/// back to the recorded body exactly and, where the recording has a stream,
+/// to chunks shaped like the recorded ones.
+pub(crate) fn assert_renders_recording(
+    family: &dyn ModelFamily,
+    ctx: &RenderContext<'_>,
+    file: &str,
+) {
+    let name = family.name();
+    let recorded_body = recorded_in(name, file);
+    let resp = family.parse(&recorded_body).unwrap();
+    let body = family.render_response(&resp, ctx).unwrap();
+    let want: Value = serde_json::from_slice(&recorded_body).unwrap();
+    assert_eq!(body, want, "{name}/{file}");
+    if recording(name, file).stream.is_some() {
+        let chunks = family.render_chunks(&resp, ctx).unwrap();
+        assert_chunks_shaped_like(&chunks, &recorded_chunk_values(name, file), file);
+    }
+}
+
 /// The response id every family test renders with.
 pub(crate) const RESPONSE_ID: &str = "0123456789abcdef0123456789abcdef";
 

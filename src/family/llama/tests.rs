@@ -1,10 +1,10 @@
 //! Unit tests of the `llama` family.
 
 use super::*;
-use crate::family::prompt_template::key_paths;
 use crate::family::test_support::{
-    accumulate, any_tool, assert_reads_back_by_id, assert_renders_back, assert_unreadable_requests,
-    conversation, documented_request, model, recorded, recorded_chunks, recorded_in,
+    accumulate, any_tool, assert_reads_back_by_id, assert_renders_back, assert_renders_recording,
+    assert_unreadable_requests, conversation, documented_request, model, recorded, recorded_chunks,
+    recorded_in,
 };
 use crate::family::ModelFamily;
 use crate::portable::{ContentBlock, ImageFormat, Message};
@@ -325,24 +325,7 @@ fn rendered_responses_and_chunks_parse_back() {
 #[test]
 fn rendered_bodies_have_the_recorded_shape() {
     for file in ["default", "length"] {
-        let recorded = recorded_in(NAME, file);
-        let resp = Llama.parse(&recorded).unwrap();
-        let body = Llama.render_response(&resp, &ctx()).unwrap();
-        assert_eq!(
-            body,
-            serde_json::from_slice::<Value>(&recorded).unwrap(),
-            "{file}"
-        );
-    }
-    let resp = Llama.parse(&recorded(NAME)).unwrap();
-    let chunks = Llama.render_chunks(&resp, &ctx()).unwrap();
-    for (rendered, recorded) in chunks.iter().zip(recorded_chunks(NAME)) {
-        let mut recorded: Value = serde_json::from_slice(&recorded).unwrap();
-        recorded
-            .as_object_mut()
-            .unwrap()
-            .remove("amazon-bedrock-invocationMetrics");
-        assert_eq!(key_paths(rendered), key_paths(&recorded));
+        assert_renders_recording(&Llama, &ctx(), file);
     }
 }
 

@@ -3,10 +3,10 @@
 use super::*;
 use crate::accumulator::StreamAccumulator;
 use crate::family::model_family::RenderContext;
-use crate::family::prompt_template::key_paths;
 use crate::family::test_support::{
-    accumulate, assert_reads_back_by_id, assert_refuses, assert_renders_back, documented_request,
-    model, recorded, recorded_chunks_in, recorded_in, request_fixture,
+    accumulate, assert_chunks_shaped_like, assert_reads_back_by_id, assert_refuses,
+    assert_renders_back, documented_request, key_paths, model, recorded, recorded_chunk_values,
+    recorded_chunks_in, recorded_in, request_fixture,
 };
 use crate::family::ModelFamily;
 use crate::portable::*;
@@ -351,19 +351,12 @@ fn rendered_bodies_have_the_recorded_shape() {
             assert_eq!(body, recorded_body);
         }
         let chunks = MistralChat.render_chunks(&resp, &ctx()).unwrap();
-        let recorded = recorded_chunks_in(NAME, file);
+        let recorded = recorded_chunk_values(NAME, file);
         assert_eq!(chunks.len() > 1, recorded.len() > 1, "{file}");
         if file == "tool_use" {
             assert_eq!(chunks.len(), recorded.len());
         }
-        for (rendered, recorded) in chunks.iter().zip(recorded) {
-            let mut recorded: Value = serde_json::from_slice(&recorded).unwrap();
-            recorded
-                .as_object_mut()
-                .unwrap()
-                .remove("amazon-bedrock-invocationMetrics");
-            assert_eq!(key_paths(rendered), key_paths(&recorded), "{file}");
-        }
+        assert_chunks_shaped_like(&chunks, &recorded, file);
     }
 }
 

@@ -5,8 +5,8 @@ use crate::accumulator::StreamAccumulator;
 use crate::family::chat_completions::stop_reason;
 use crate::family::model_family::RenderContext;
 use crate::family::test_support::{
-    accumulate, assert_reads_back, assert_refuses, keys, model, recorded, recorded_chunks_in,
-    recorded_in, request_fixture,
+    accumulate, assert_reads_back, assert_refuses, keys, model, recorded, recorded_chunk_values,
+    recorded_chunks_in, recorded_in, request_fixture,
 };
 use crate::family::ModelFamily;
 use crate::portable::*;
@@ -391,10 +391,7 @@ fn rendered_bodies_have_the_recorded_keys() {
         );
         assert_eq!(ours["finish_reason"], theirs["finish_reason"], "{file}");
         assert_eq!(body["usage"], invoke["usage"], "{file}");
-        let recorded: Vec<Value> = recorded_chunks_in(NAME, file)
-            .iter()
-            .map(|c| serde_json::from_slice(c).unwrap())
-            .collect();
+        let recorded: Vec<Value> = recorded_chunk_values(NAME, file);
         let rendered = OpenAiChat.render_chunks(&resp, &ctx()).unwrap();
         for chunk in &rendered {
             assert_eq!(keys(chunk), keys(&recorded[0]), "{file}");
