@@ -277,7 +277,8 @@ impl Codec for StabilityImage {
 mod tests {
     use super::*;
     use crate::family::test_support::{
-        assert_reads_back, assert_renders_back, keys, model, recorded, recorded_in, request_fixture,
+        assert_reads_back, assert_refuses, assert_renders_back, keys, model, recorded, recorded_in,
+        request_fixture,
     };
     use crate::family::ModelFamily;
     use crate::portable::{ContentBlock, ImageFormat, Message, Role};
@@ -337,23 +338,23 @@ mod tests {
                 ContentBlock::image(ImageFormat::Png, vec![1]),
             ],
         });
-        for (req, feature) in [
-            (sized(Some(1000), Some(700)), "1000x700 (not one of"),
-            (sized(Some(1024), None), "without both"),
-            (many, "more than one image"),
-            (big_seed, "seed 4294967295 (above 4294967294)"),
-            (with_image, "input images"),
-            (PortableRequest::prompt("x").system("s"), "system prompt"),
-            (
-                PortableRequest::prompt("x").temperature(0.5),
-                "text inference parameters",
-            ),
-            (PortableRequest::default(), "no prompt text"),
-        ] {
-            let err = StabilityImage.build(&req, model).unwrap_err().to_string();
-            assert!(err.starts_with("stability_image: "), "{err}");
-            assert!(err.contains(feature), "{err}");
-        }
+        assert_refuses(
+            &StabilityImage,
+            model,
+            [
+                (sized(Some(1000), Some(700)), "1000x700 (not one of"),
+                (sized(Some(1024), None), "without both"),
+                (many, "more than one image"),
+                (big_seed, "seed 4294967295 (above 4294967294)"),
+                (with_image, "input images"),
+                (PortableRequest::prompt("x").system("s"), "system prompt"),
+                (
+                    PortableRequest::prompt("x").temperature(0.5),
+                    "text inference parameters",
+                ),
+                (PortableRequest::default(), "no prompt text"),
+            ],
+        );
     }
 
     #[test]

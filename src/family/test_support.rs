@@ -219,10 +219,23 @@ pub(crate) fn assert_refuses<'a>(
     model: &ModelInfo,
     cases: impl IntoIterator<Item = (PortableRequest, &'a str)>,
 ) {
+    assert_refuses_on(
+        family,
+        cases
+            .into_iter()
+            .map(|(req, feature)| (req, model, feature)),
+    );
+}
+
+/// [`assert_refuses`] for requests each built for its own model.
+pub(crate) fn assert_refuses_on<'a>(
+    family: &dyn ModelFamily,
+    cases: impl IntoIterator<Item = (PortableRequest, &'a ModelInfo, &'a str)>,
+) {
     let want = format!("{}: ", family.name());
-    for (req, feature) in cases {
+    for (req, model, feature) in cases {
         let err = family.build(&req, model).unwrap_err().to_string();
-        assert!(err.starts_with(&want), "{err}");
+        assert!(err.starts_with(&want), "{}: {err}", model.id);
         assert!(err.contains(feature), "{feature}: {err}");
     }
 }

@@ -216,8 +216,8 @@ mod tests {
     use super::*;
     use crate::accumulator::StreamAccumulator;
     use crate::family::test_support::{
-        assert_reads_back_by_id, assert_unreadable_requests, documented_request, model, recorded,
-        recorded_in, request_fixture,
+        assert_reads_back_by_id, assert_refuses_on, assert_unreadable_requests, documented_request,
+        model, recorded, recorded_in, request_fixture,
     };
     use crate::family::ModelFamily;
     use crate::portable::{Message, ToolSpec};
@@ -275,26 +275,25 @@ mod tests {
         input_type.embedding.input_type = Some("search_document".into());
         let two = embed("a").message(Message::user("b"));
         let tool = embed("x").tool(ToolSpec::new("t", json!({"type": "object"})));
-        for (req, m, feature) in [
-            (two, v2, "more than one input text"),
-            (PortableRequest::default(), v2, "no input text"),
-            (dims, v1, "dimensions on Titan Embeddings G1"),
-            (normalize, v1, "normalize on Titan Embeddings G1"),
-            (odd_dims, v2, "dimensions 384"),
-            (input_type, v2, "input type"),
-            (embed("x").system("s"), v2, "system prompt"),
-            (embed("x").max_tokens(5), v2, "inference parameters"),
-            (tool, v2, "tool use"),
-            (
-                embed("x").message(Message::assistant("y")),
-                v2,
-                "assistant turns",
-            ),
-        ] {
-            let err = TitanEmbed.build(&req, m).unwrap_err().to_string();
-            assert!(err.starts_with("titan_embed: "), "{err}");
-            assert!(err.contains(feature), "{err}");
-        }
+        assert_refuses_on(
+            &TitanEmbed,
+            [
+                (two, v2, "more than one input text"),
+                (PortableRequest::default(), v2, "no input text"),
+                (dims, v1, "dimensions on Titan Embeddings G1"),
+                (normalize, v1, "normalize on Titan Embeddings G1"),
+                (odd_dims, v2, "dimensions 384"),
+                (input_type, v2, "input type"),
+                (embed("x").system("s"), v2, "system prompt"),
+                (embed("x").max_tokens(5), v2, "inference parameters"),
+                (tool, v2, "tool use"),
+                (
+                    embed("x").message(Message::assistant("y")),
+                    v2,
+                    "assistant turns",
+                ),
+            ],
+        );
     }
 
     #[test]

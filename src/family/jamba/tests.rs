@@ -5,8 +5,8 @@ use crate::accumulator::StreamAccumulator;
 use crate::family::chat_completions::stop_reason;
 use crate::family::model_family::RenderContext;
 use crate::family::test_support::{
-    accumulate, assert_reads_back_by_id, keys, model, recorded, recorded_chunk_values,
-    recorded_chunks, recorded_in, request_fixture,
+    accumulate, assert_reads_back_by_id, assert_refuses_on, keys, model, recorded,
+    recorded_chunk_values, recorded_chunks, recorded_in, request_fixture,
 };
 use crate::family::ModelFamily;
 use crate::portable::*;
@@ -86,34 +86,34 @@ fn refuses_what_jamba_cannot_express() {
             is_error: true,
         }],
     };
-    for (req, id, feature) in [
-        (
-            PortableRequest::default().message(image),
-            LARGE,
-            "image content",
-        ),
-        (PortableRequest::prompt("x").top_k(5), LARGE, "top_k"),
-        (
-            PortableRequest::prompt("x").tool(weather_tool()),
-            JAMBA_INSTRUCT,
-            "tool use with Jamba-Instruct",
-        ),
-        (
-            PortableRequest::prompt("x").tool_choice(ToolChoice::Any),
-            LARGE,
-            "tool choice",
-        ),
-        (PortableRequest::default(), LARGE, "no messages"),
-        (
-            PortableRequest::default().message(failed),
-            MINI,
-            "marked as an error",
-        ),
-    ] {
-        let err = Jamba.build(&req, model(id)).unwrap_err().to_string();
-        assert!(err.starts_with("jamba: "), "{err}");
-        assert!(err.contains(feature), "{err}");
-    }
+    assert_refuses_on(
+        &Jamba,
+        [
+            (
+                PortableRequest::default().message(image),
+                LARGE,
+                "image content",
+            ),
+            (PortableRequest::prompt("x").top_k(5), LARGE, "top_k"),
+            (
+                PortableRequest::prompt("x").tool(weather_tool()),
+                JAMBA_INSTRUCT,
+                "tool use with Jamba-Instruct",
+            ),
+            (
+                PortableRequest::prompt("x").tool_choice(ToolChoice::Any),
+                LARGE,
+                "tool choice",
+            ),
+            (PortableRequest::default(), LARGE, "no messages"),
+            (
+                PortableRequest::default().message(failed),
+                MINI,
+                "marked as an error",
+            ),
+        ]
+        .map(|(req, id, feature)| (req, model(id), feature)),
+    );
 }
 
 #[test]

@@ -2,9 +2,9 @@
 
 use super::*;
 use crate::family::test_support::{
-    accumulate, any_tool, assert_reads_back_by_id, assert_renders_back, assert_renders_recording,
-    assert_unreadable_requests, conversation, documented_request, model, recorded, recorded_chunks,
-    recorded_in,
+    accumulate, any_tool, assert_reads_back_by_id, assert_refuses_on, assert_renders_back,
+    assert_renders_recording, assert_unreadable_requests, conversation, documented_request, model,
+    recorded, recorded_chunks, recorded_in,
 };
 use crate::family::ModelFamily;
 use crate::portable::{ContentBlock, ImageFormat, Message};
@@ -111,30 +111,30 @@ fn vision_models_take_images() {
 #[test]
 fn refuses_what_llama_cannot_express() {
     let tool = any_tool();
-    for (req, id, feature) in [
-        (image_request(), LLAMA3_8B, "image content"),
-        (
-            image_request(),
-            "meta.llama3-2-3b-instruct-v1:0",
-            "image content",
-        ),
-        (
-            PortableRequest::prompt("x").tool(tool),
-            LLAMA3_8B,
-            "tool use",
-        ),
-        (PortableRequest::prompt("x").top_k(5), LLAMA3_8B, "top_k"),
-        (
-            PortableRequest::prompt("x").stop_sequence("\n"),
-            LLAMA3_8B,
-            "stop sequences",
-        ),
-        (PortableRequest::default(), LLAMA3_8B, "no messages"),
-    ] {
-        let err = Llama.build(&req, model(id)).unwrap_err().to_string();
-        assert!(err.starts_with("llama: "), "{err}");
-        assert!(err.contains(feature), "{err}");
-    }
+    assert_refuses_on(
+        &Llama,
+        [
+            (image_request(), LLAMA3_8B, "image content"),
+            (
+                image_request(),
+                "meta.llama3-2-3b-instruct-v1:0",
+                "image content",
+            ),
+            (
+                PortableRequest::prompt("x").tool(tool),
+                LLAMA3_8B,
+                "tool use",
+            ),
+            (PortableRequest::prompt("x").top_k(5), LLAMA3_8B, "top_k"),
+            (
+                PortableRequest::prompt("x").stop_sequence("\n"),
+                LLAMA3_8B,
+                "stop sequences",
+            ),
+            (PortableRequest::default(), LLAMA3_8B, "no messages"),
+        ]
+        .map(|(req, id, feature)| (req, model(id), feature)),
+    );
 }
 
 #[test]
