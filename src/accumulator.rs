@@ -2,6 +2,7 @@
 
 use crate::error::Error;
 use crate::portable::{InvocationMetrics, PortableResponse, StreamEvent, ToolCall, Usage};
+use crate::reasoning::Reasoning;
 use serde::Deserialize;
 
 /// The key Bedrock merges into the last chunk of a response stream.
@@ -46,6 +47,8 @@ pub struct StreamAccumulator {
     pending: Vec<StreamEvent>,
     response: PortableResponse,
     tool_inputs: Vec<(u32, String)>,
+    /// The content-block index of each entry of the response's reasoning.
+    reasoning_blocks: Vec<u32>,
 }
 
 #[derive(Deserialize)]
@@ -150,7 +153,35 @@ impl StreamAccumulator {
                 });
             }
             StreamEvent::Metrics(m) => resp.metrics = Some(*m),
+            StreamEvent::ReasoningDelta { index, text } => match self.reasoning_at(*index) {
+                Some(Reasoning::Text { text: so_far, .. }) => so_far.push_str(text),
+                _ => self.start_reasoning(*index, Reasoning::text(text.clone(), None)),
+            },
+            StreamEvent::ReasoningSignature { index, signature } => {
+                match self.reasoning_at(*index) {
+                    Some(Reasoning::Text { signature: s, .. }) => {
+                        s.get_or_insert_with(String::new).push_str(signature)
+                    }
+                    _ => self.start_reasoning(
+                        *index,
+                        Reasoning::text(String::new(), Some(signature.clone())),
+                    ),
+                }
+            }
+            StreamEvent::RedactedReasoning { index, data } => {
+                self.start_reasoning(*index, Reasoning::Redacted { data: data.clone() })
+            }
         }
+    }
+
+    fn reasoning_at(&mut self, index: u32) -> Option<&mut Reasoning> {
+        let at = self.reasoning_blocks.iter().rposition(|i| *i == index)?;
+        self.response.reasoning.get_mut(at)
+    }
+
+    fn start_reasoning(&mut self, index: u32, reasoning: Reasoning) {
+        self.reasoning_blocks.push(index);
+        self.response.reasoning.push(reasoning);
     }
 }
 

@@ -17,6 +17,7 @@ mod model_id;
 mod model_info;
 mod native;
 mod portable;
+mod reasoning;
 mod recording;
 mod schema;
 pub mod sync;
@@ -29,13 +30,16 @@ pub use fixtures::FixtureStore;
 pub use invoke::{collect, endpoint_client, EventStream, Invoker, DEFAULT_TEST_REGION};
 pub use lifecycle::{Lifecycle, LifecycleState};
 pub use model_id::{ModelId, ModelIdKind, ARN_RESOURCE_TYPES, GEO_PREFIXES, MAX_MODEL_ID_LEN};
-pub use model_info::{ConverseSupport, Endpoint, ModelInfo, Output, PendingModel};
+pub use model_info::{
+    ClaudeRules, ConverseSupport, Endpoint, ModelInfo, Output, PendingModel, RefusalStyle, Sampling,
+};
 pub use native::{build_body, parse_response};
 pub use portable::{
     ContentBlock, EmbeddingOptions, ImageFormat, ImageOptions, InferenceParams, InvocationMetrics,
     Message, PortableRequest, PortableResponse, Role, StopReason, StreamEvent, ToolCall,
     ToolChoice, ToolResultContent, ToolSpec, Usage,
 };
+pub use reasoning::{Effort, Reasoning, Thinking};
 pub use schema::{
     parse_body, validate_body, Rejection, SchemaValidator, Violation, MAX_BODY_BYTES,
 };

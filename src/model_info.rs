@@ -89,6 +89,89 @@ pub struct ModelInfo {
     /// A JSON merge patch (RFC 7386) applied to the family's schema for this
     /// model: per-model limits such as a lower `maximum` for max tokens.
     pub schema_patch: Option<serde_json::Value>,
+    /// How Bedrock words this model's refusals of a body that breaks its
+    /// schema.
+    #[serde(default, skip_serializing_if = "RefusalStyle::is_everit")]
+    pub refusals: RefusalStyle,
+    /// Claude's rules for this model's bodies (Anthropic models only).
+    pub anthropic: Option<ClaudeRules>,
+}
+
+/// How Bedrock words the refusal of a body that breaks a model's schema.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefusalStyle {
+    /// Bedrock's own validator (the Java everit library): every violation,
+    /// `Malformed input request: #/path: ..., please reformat your input
+    /// and try again.`
+    #[default]
+    Everit,
+    /// The provider's validator as Anthropic's API words it: the first
+    /// violation, `path.to.field: Input should be ...` (Claude 4 and later).
+    Anthropic,
+}
+
+impl RefusalStyle {
+    /// Whether this is the default, Bedrock's own wording.
+    pub fn is_everit(&self) -> bool {
+        *self == RefusalStyle::Everit
+    }
+}
+
+/// Which sampling parameters a Claude model takes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sampling {
+    /// `temperature`, `top_p` and `top_k`, in any combination.
+    #[default]
+    Any,
+    /// `temperature` or `top_p`, not both (Sonnet 4.5, Haiku 4.5, ...).
+    OneOf,
+    /// None but their defaults (`temperature` 1; Opus 4.7 and later).
+    DefaultOnly,
+}
+
+/// What one Claude model accepts beyond its family's schema, each rule
+/// with the source of its facts in the model's `source`.
+///
+/// ```
+/// use bedrock_harness::{Catalog, Sampling};
+///
+/// let opus = Catalog::embedded().model("anthropic.claude-opus-5").unwrap();
+/// let rules = opus.anthropic.as_ref().unwrap();
+/// assert!(rules.versions.iter().any(|v| v == "2026-10-21"));
+/// assert_eq!(rules.sampling, Sampling::DefaultOnly);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaudeRules {
+    /// The `anthropic_version` values the model accepts.
+    #[serde(default = "ClaudeRules::bedrock_version")]
+    pub versions: Vec<String>,
+    /// The `thinking.type` values it accepts (`enabled`, `disabled`,
+    /// `adaptive`, `between_tools`).
+    #[serde(default)]
+    pub thinking: Vec<String>,
+    /// The `output_config.effort` values it accepts; empty when it takes
+    /// no effort.
+    #[serde(default)]
+    pub effort: Vec<String>,
+    /// Which sampling parameters it takes.
+    #[serde(default)]
+    pub sampling: Sampling,
+    /// Whether it takes a forced `tool_choice` (`any` or `tool`).
+    #[serde(default = "ClaudeRules::yes")]
+    pub forced_tools: bool,
+}
+
+impl ClaudeRules {
+    fn bedrock_version() -> Vec<String> {
+        vec!["bedrock-2023-05-31".to_string()]
+    }
+
+    fn yes() -> bool {
+        true
+    }
 }
 
 impl ModelInfo {

@@ -5,6 +5,7 @@
 //! [`PortableResponse`] is what came back, normalised: text, tool calls, a
 //! [`StopReason`], [`Usage`], embeddings and images.
 
+use crate::reasoning::{Effort, Reasoning, Thinking};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -145,6 +146,8 @@ pub enum ContentBlock {
         /// Whether the tool failed.
         is_error: bool,
     },
+    /// What the model thought, in an assistant turn sent back to it.
+    Reasoning(Reasoning),
 }
 
 impl ContentBlock {
@@ -385,6 +388,12 @@ pub struct PortableRequest {
     pub embedding: EmbeddingOptions,
     /// Options for image-generation models.
     pub image: ImageOptions,
+    /// How the model may think before answering, where it can.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thinking: Option<Thinking>,
+    /// How hard the model works on its answer, where it can be told.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effort: Option<Effort>,
 }
 
 impl PortableRequest {
@@ -448,6 +457,28 @@ impl PortableRequest {
     pub fn tool_choice(mut self, choice: ToolChoice) -> Self {
         self.tool_choice = Some(choice);
         self
+    }
+
+    /// Sets how the model may think.
+    pub fn thinking(mut self, thinking: Thinking) -> Self {
+        self.thinking = Some(thinking);
+        self
+    }
+
+    /// Sets the effort.
+    pub fn effort(mut self, effort: Effort) -> Self {
+        self.effort = Some(effort);
+        self
+    }
+
+    /// Whether the request asks for reasoning: a thinking setting, an
+    /// effort, or reasoning blocks in its turns.
+    pub fn uses_reasoning(&self) -> bool {
+        self.thinking.is_some()
+            || self.effort.is_some()
+            || self
+                .blocks()
+                .any(|b| matches!(b, ContentBlock::Reasoning(_)))
     }
 
     /// The text of the last user turn (the prompt of single-prompt models).
@@ -604,6 +635,9 @@ pub struct PortableResponse {
     pub images: Vec<String>,
     /// Stream metrics, for responses accumulated from a stream.
     pub metrics: Option<InvocationMetrics>,
+    /// What the model thought before answering, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reasoning: Vec<Reasoning>,
 }
 
 /// One event of a streamed response, normalised across families.
@@ -639,6 +673,27 @@ pub enum StreamEvent {
     Usage(Usage),
     /// Bedrock's invocation metrics from the last chunk.
     Metrics(InvocationMetrics),
+    /// A piece of readable reasoning for content block `index`.
+    ReasoningDelta {
+        /// The content block's index.
+        index: u32,
+        /// The text.
+        text: String,
+    },
+    /// The signature of the reasoning in content block `index`.
+    ReasoningSignature {
+        /// The content block's index.
+        index: u32,
+        /// The signature.
+        signature: String,
+    },
+    /// Redacted reasoning in content block `index`.
+    RedactedReasoning {
+        /// The content block's index.
+        index: u32,
+        /// The opaque data.
+        data: String,
+    },
 }
 
 mod base64_bytes {

@@ -12,13 +12,17 @@
 use crate::catalog::Catalog;
 use crate::error::Error;
 use crate::fixtures::FixtureStore;
-use crate::model_info::ModelInfo;
+use crate::model_info::{ModelInfo, RefusalStyle};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{JsonType, ValidationError};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, OnceLock, RwLock};
+
+mod pydantic;
+
+pub(crate) use pydantic::pydantic_choices;
 
 /// The largest InvokeModel body Bedrock accepts, in bytes.
 pub const MAX_BODY_BYTES: usize = 25_000_000;
@@ -163,9 +167,15 @@ impl SchemaValidator {
             Rejection::Unreadable(format!("The schema of {} cannot be used: {e}", model.id))
         })?;
         if !validator.is_valid(body) {
-            return Err(Rejection::Violations(violations(&validator, body)));
+            return Err(match model.refusals {
+                RefusalStyle::Everit => Rejection::Violations(violations(&validator, body)),
+                RefusalStyle::Anthropic => {
+                    Rejection::Rule(pydantic::first_violation(&validator, body).unwrap_or_default())
+                }
+            });
         }
-        let rule = crate::family::family_by_name(&model.family).and_then(|f| f.check_body(body));
+        let rule =
+            crate::family::family_by_name(&model.family).and_then(|f| f.check_body(body, model));
         match rule {
             Some(text) => Err(Rejection::Rule(text)),
             None => Ok(()),

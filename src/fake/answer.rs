@@ -236,7 +236,9 @@ fn load(
     }))
 }
 
-/// Whether a recorded answer honours what the request asks for.
+/// Whether a recorded answer honours what the request asks for: within
+/// its token limit and stop sequences, calling a tool when one is forced
+/// and only tools offered, reasoning when thinking is on.
 fn fits(answer: &PortableResponse, req: &PortableRequest, model: &ModelInfo) -> bool {
     match model.output {
         Output::Text => {
@@ -247,6 +249,10 @@ fn fits(answer: &PortableResponse, req: &PortableRequest, model: &ModelInfo) -> 
                 req.tool_choice,
                 Some(crate::portable::ToolChoice::Any | crate::portable::ToolChoice::Tool(_))
             );
+            let thinks = !matches!(
+                req.thinking,
+                None | Some(crate::reasoning::Thinking::Disabled)
+            );
             req.params.max_tokens.is_none_or(|max| output <= max)
                 && !req
                     .params
@@ -254,6 +260,7 @@ fn fits(answer: &PortableResponse, req: &PortableRequest, model: &ModelInfo) -> 
                     .iter()
                     .any(|s| !s.is_empty() && answer.text.contains(s.as_str()))
                 && (!forced || !answer.tool_calls.is_empty())
+                && (!thinks || !answer.reasoning.is_empty())
                 && (answer.tool_calls.is_empty() || !req.tools.is_empty())
                 && answer
                     .tool_calls

@@ -5,6 +5,7 @@
 use super::ids::stable_hash;
 use crate::model_info::{ModelInfo, Output};
 use crate::portable::{PortableRequest, PortableResponse, StopReason, ToolCall, ToolChoice, Usage};
+use crate::reasoning::{Reasoning, Thinking};
 use base64::Engine as _;
 use serde_json::{json, Value};
 
@@ -49,8 +50,34 @@ pub fn synthesize(req: &PortableRequest, model: &ModelInfo) -> PortableResponse 
     }
 }
 
+/// The reasoning of a request that turned thinking on: one readable block,
+/// signed with a deterministic signature (base64, as Claude's are), so code
+/// that reads thinking blocks and sends them back has one to handle.
+fn reasoning(req: &PortableRequest, model: &ModelInfo) -> Vec<Reasoning> {
+    if matches!(req.thinking, None | Some(Thinking::Disabled)) {
+        return Vec::new();
+    }
+    let excerpt: String = req.last_user_text().chars().take(60).collect();
+    let text = format!(
+        "The user asks: \"{}\". {} answers with a synthesized, deterministic text.",
+        excerpt.trim(),
+        model.name
+    );
+    let seed = stable_hash(&[model.id.as_bytes(), text.as_bytes()]);
+    let signature = base64::engine::general_purpose::STANDARD.encode(super::ids::hex_id(seed));
+    vec![Reasoning::text(text, Some(signature))]
+}
+
+fn reasoning_tokens(reasoning: &[Reasoning]) -> u32 {
+    reasoning
+        .iter()
+        .map(|r| count_tokens(r.visible_text()))
+        .sum()
+}
+
 fn text_answer(req: &PortableRequest, model: &ModelInfo) -> PortableResponse {
     let input_tokens = input_tokens(req);
+    let reasoning = reasoning(req, model);
     let forced = match &req.tool_choice {
         Some(ToolChoice::Any) => req.tools.first(),
         Some(ToolChoice::Tool(name)) => req.tools.iter().find(|t| &t.name == name),
@@ -64,8 +91,11 @@ fn text_answer(req: &PortableRequest, model: &ModelInfo) -> PortableResponse {
             name: tool.name.clone(),
             input,
         };
-        let output_tokens = count_tokens(&call.input.to_string()) + count_tokens(&call.name);
+        let output_tokens = count_tokens(&call.input.to_string())
+            + count_tokens(&call.name)
+            + reasoning_tokens(&reasoning);
         return PortableResponse {
+            reasoning,
             tool_calls: vec![call],
             stop_reason: Some(StopReason::ToolUse),
             usage: Some(Usage {
@@ -107,8 +137,9 @@ fn text_answer(req: &PortableRequest, model: &ModelInfo) -> PortableResponse {
     PortableResponse {
         usage: Some(Usage {
             input_tokens,
-            output_tokens: count_tokens(&text),
+            output_tokens: count_tokens(&text) + reasoning_tokens(&reasoning),
         }),
+        reasoning,
         text,
         stop_reason: Some(stop),
         ..Default::default()

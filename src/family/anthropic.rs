@@ -1,7 +1,11 @@
 //! Anthropic Claude, Messages API (`anthropic.claude-3*`, `-4*`, ...).
 //!
 //! Shapes from the AWS user guide page "Anthropic Claude Messages API" and
-//! Anthropic's Messages API reference; chunk types as streamed by Bedrock.
+//! Anthropic's Messages API reference; chunk types as streamed by Bedrock;
+//! thinking blocks, their signatures and the `thinking_delta` and
+//! `signature_delta` stream events from Anthropic's extended-thinking page.
+//! Each model's own rules (versions, thinking, effort, sampling) are data in
+//! `models.json`, checked by [`rules`].
 
 use super::codec::Codec;
 use super::model_family::{text_pieces, RenderContext};
@@ -13,13 +17,23 @@ use crate::portable::{
     ContentBlock, ImageFormat, InferenceParams, Message, PortableRequest, PortableResponse, Role,
     StopReason, StreamEvent, ToolCall, ToolChoice, ToolResultContent, ToolSpec, Usage,
 };
+use crate::reasoning::{Effort, Reasoning, Thinking};
 use base64::Engine as _;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+mod rules;
+mod types;
+
+pub use types::{
+    AnthropicBlock, AnthropicChunk, AnthropicContent, AnthropicDelta, AnthropicDeltaUsage,
+    AnthropicImageSource, AnthropicMessage, AnthropicMessageDelta, AnthropicOutputConfig,
+    AnthropicRequest, AnthropicResponse, AnthropicThinking, AnthropicTool, AnthropicToolChoice,
+    AnthropicUsage,
+};
 
 const NAME: &str = "anthropic";
 
-/// The only `anthropic_version` Bedrock accepts.
+/// The `anthropic_version` every Claude model on Bedrock accepts.
 pub const ANTHROPIC_VERSION: &str = "bedrock-2023-05-31";
 
 /// `max_tokens` used when the portable request sets none and the model has
@@ -29,269 +43,6 @@ pub const DEFAULT_MAX_TOKENS: u32 = 4096;
 /// The Anthropic Claude Messages family.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AnthropicMessages;
-
-/// The Messages API request body as Bedrock takes it.
-#[serde_with::skip_serializing_none]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AnthropicRequest {
-    /// Always [`ANTHROPIC_VERSION`].
-    pub anthropic_version: String,
-    /// The most tokens to generate.
-    pub max_tokens: u32,
-    /// The conversation; the first turn is the user's.
-    pub messages: Vec<AnthropicMessage>,
-    /// The system prompt: a string or text blocks.
-    pub system: Option<Value>,
-    /// 0–1.
-    pub temperature: Option<f32>,
-    /// 0–1.
-    pub top_p: Option<f32>,
-    /// Top-k sampling.
-    pub top_k: Option<u32>,
-    /// Stop sequences.
-    pub stop_sequences: Option<Vec<String>>,
-    /// Tools.
-    pub tools: Option<Vec<AnthropicTool>>,
-    /// Tool choice.
-    pub tool_choice: Option<AnthropicToolChoice>,
-    /// Extended thinking: `{"type":"enabled","budget_tokens":N}`.
-    pub thinking: Option<Value>,
-    /// Beta feature flags.
-    pub anthropic_beta: Option<Vec<String>>,
-}
-
-/// One turn.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AnthropicMessage {
-    /// `user` or `assistant`.
-    pub role: String,
-    /// A string or a list of content blocks.
-    pub content: AnthropicContent,
-}
-
-/// A turn's content: a plain string or blocks.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum AnthropicContent {
-    /// Plain text.
-    Text(String),
-    /// Content blocks.
-    Blocks(Vec<AnthropicBlock>),
-}
-
-/// A content block, request or response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum AnthropicBlock {
-    /// Text.
-    Text {
-        /// The text.
-        text: String,
-    },
-    /// An image.
-    Image {
-        /// `{"type":"base64","media_type":"image/png","data":"..."}`.
-        source: AnthropicImageSource,
-    },
-    /// A tool call by the model.
-    ToolUse {
-        /// The call's id (`toolu_...`).
-        id: String,
-        /// The tool's name.
-        name: String,
-        /// The arguments.
-        input: Value,
-    },
-    /// A tool's result.
-    ToolResult {
-        /// The call this answers.
-        tool_use_id: String,
-        /// A string or text/image blocks.
-        content: Value,
-        /// Whether the tool failed.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        is_error: Option<bool>,
-    },
-    /// Extended-thinking output.
-    Thinking {
-        /// The reasoning text.
-        thinking: String,
-        /// The signature that lets it be sent back.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        signature: Option<String>,
-    },
-    /// Redacted extended-thinking output.
-    RedactedThinking {
-        /// Opaque data.
-        data: String,
-    },
-}
-
-/// An image block's source.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AnthropicImageSource {
-    /// Always `base64`.
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// `image/jpeg`, `image/png`, `image/gif` or `image/webp`.
-    pub media_type: String,
-    /// The image, base64.
-    pub data: String,
-}
-
-/// A tool definition.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AnthropicTool {
-    /// The tool's name.
-    pub name: String,
-    /// What it does.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// JSON Schema of its input.
-    pub input_schema: Value,
-}
-
-/// `tool_choice`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum AnthropicToolChoice {
-    /// The model decides.
-    Auto,
-    /// Some tool must be called.
-    Any,
-    /// This tool must be called.
-    Tool {
-        /// The tool's name.
-        name: String,
-    },
-    /// No tool may be called.
-    None,
-}
-
-/// The Messages API response body.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AnthropicResponse {
-    /// `msg_bdrk_...`.
-    pub id: String,
-    /// Always `message`.
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// Always `assistant`.
-    pub role: String,
-    /// The model that answered.
-    pub model: Option<String>,
-    /// Output blocks.
-    pub content: Vec<AnthropicBlock>,
-    /// `end_turn`, `max_tokens`, `stop_sequence`, `tool_use`, ...
-    pub stop_reason: Option<String>,
-    /// The stop sequence that matched.
-    pub stop_sequence: Option<String>,
-    /// Token counts.
-    pub usage: AnthropicUsage,
-}
-
-/// Token counts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-pub struct AnthropicUsage {
-    /// Tokens read.
-    #[serde(default)]
-    pub input_tokens: u32,
-    /// Tokens generated.
-    #[serde(default)]
-    pub output_tokens: u32,
-}
-
-/// The token counts of `message_delta`: the output so far, and the input
-/// where a stream sends it there too.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-pub struct AnthropicDeltaUsage {
-    /// Tokens read.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub input_tokens: Option<u32>,
-    /// Tokens generated.
-    #[serde(default)]
-    pub output_tokens: u32,
-}
-
-/// One event of the response stream.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum AnthropicChunk {
-    /// The message starts; carries the input token count.
-    MessageStart {
-        /// The message so far: no content, no stop reason, the input
-        /// token count.
-        message: AnthropicResponse,
-    },
-    /// A content block starts.
-    ContentBlockStart {
-        /// The block's index.
-        index: u32,
-        /// The block, empty.
-        content_block: AnthropicBlock,
-    },
-    /// A piece of a content block.
-    ContentBlockDelta {
-        /// The block's index.
-        index: u32,
-        /// The piece.
-        delta: AnthropicDelta,
-    },
-    /// A content block ends.
-    ContentBlockStop {
-        /// The block's index.
-        index: u32,
-    },
-    /// The stop reason and the output token count.
-    MessageDelta {
-        /// `{"stop_reason":...,"stop_sequence":...}`.
-        delta: AnthropicMessageDelta,
-        /// `{"output_tokens":N}`.
-        #[serde(default)]
-        usage: AnthropicDeltaUsage,
-    },
-    /// The message ends.
-    MessageStop,
-    /// Keep-alive.
-    Ping,
-}
-
-/// A content block delta; the variant names are the wire's `type` values.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-#[allow(clippy::enum_variant_names)]
-pub enum AnthropicDelta {
-    /// Text.
-    TextDelta {
-        /// The text.
-        text: String,
-    },
-    /// A fragment of a tool call's JSON input.
-    InputJsonDelta {
-        /// The fragment.
-        partial_json: String,
-    },
-    /// Extended-thinking text.
-    ThinkingDelta {
-        /// The text.
-        thinking: String,
-    },
-    /// The thinking block's signature.
-    SignatureDelta {
-        /// The signature.
-        signature: String,
-    },
-}
-
-/// The `delta` of `message_delta`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AnthropicMessageDelta {
-    /// Why generation stopped.
-    pub stop_reason: Option<String>,
-    /// The stop sequence that matched.
-    pub stop_sequence: Option<String>,
-}
 
 /// Maps Claude's stop reason.
 pub(crate) fn stop_reason(reason: &str) -> StopReason {
@@ -304,19 +55,32 @@ pub(crate) fn stop_reason(reason: &str) -> StopReason {
     }
 }
 
-/// Whether `model` takes `temperature` or `top_p` but not both (Claude
-/// Sonnet 4.5, Haiku 4.5): its schema patch forbids the pair.
-fn one_sampler_only(model: &ModelInfo) -> bool {
-    let forbidden = model
-        .schema_patch
-        .as_ref()
-        .and_then(|p| p.pointer("/not/required"))
-        .and_then(Value::as_array);
-    forbidden.is_some_and(|keys| {
-        ["temperature", "top_p"]
-            .iter()
-            .all(|k| keys.iter().any(|v| v == k))
-    })
+fn thinking(t: Thinking) -> AnthropicThinking {
+    match t {
+        Thinking::Disabled => AnthropicThinking::Disabled,
+        Thinking::Enabled { budget_tokens } => AnthropicThinking::Enabled { budget_tokens },
+        Thinking::Adaptive => AnthropicThinking::Adaptive,
+        Thinking::BetweenTools => AnthropicThinking::BetweenTools,
+    }
+}
+
+fn portable_thinking(t: AnthropicThinking) -> Thinking {
+    match t {
+        AnthropicThinking::Disabled => Thinking::Disabled,
+        AnthropicThinking::Enabled { budget_tokens } => Thinking::Enabled { budget_tokens },
+        AnthropicThinking::Adaptive => Thinking::Adaptive,
+        AnthropicThinking::BetweenTools => Thinking::BetweenTools,
+    }
+}
+
+fn reasoning_block(r: &Reasoning) -> AnthropicBlock {
+    match r {
+        Reasoning::Text { text, signature } => AnthropicBlock::Thinking {
+            thinking: text.clone(),
+            signature: signature.clone(),
+        },
+        Reasoning::Redacted { data } => AnthropicBlock::RedactedThinking { data: data.clone() },
+    }
 }
 
 fn message(m: &crate::portable::Message) -> AnthropicMessage {
@@ -370,6 +134,7 @@ fn block(b: &ContentBlock) -> AnthropicBlock {
             ),
             is_error: is_error.then_some(true),
         },
+        ContentBlock::Reasoning(r) => reasoning_block(r),
     }
 }
 
@@ -386,7 +151,7 @@ fn stop_reason_name(reason: Option<&StopReason>) -> &str {
 
 /// The model name Claude puts in `model`: the base id without its
 /// provider and version suffix (`claude-3-haiku-20240307`).
-fn response_model_name(id: &str) -> &str {
+pub(crate) fn response_model_name(id: &str) -> &str {
     let name = id.strip_prefix("anthropic.").unwrap_or(id);
     match name.rfind("-v") {
         Some(i) if name[i + 2..].starts_with(|c: char| c.is_ascii_digit()) => &name[..i],
@@ -454,71 +219,85 @@ fn portable_block(b: &AnthropicBlock) -> Option<Result<ContentBlock, Error>> {
             },
             is_error: is_error.unwrap_or(false),
         },
-        AnthropicBlock::Thinking { .. } | AnthropicBlock::RedactedThinking { .. } => return None,
+        AnthropicBlock::Thinking {
+            thinking,
+            signature,
+        } => ContentBlock::Reasoning(Reasoning::text(thinking.clone(), signature.clone())),
+        AnthropicBlock::RedactedThinking { data } => {
+            ContentBlock::Reasoning(Reasoning::Redacted { data: data.clone() })
+        }
     }))
+}
+
+/// The native body for a portable request, before the model's rules.
+fn native_request(req: &PortableRequest, model: &ModelInfo) -> Result<AnthropicRequest, Error> {
+    if req.messages.is_empty() {
+        return Err(Error::unsupported(NAME, "a request with no messages"));
+    }
+    let p = &req.params;
+    Ok(AnthropicRequest {
+        anthropic_version: ANTHROPIC_VERSION.to_string(),
+        max_tokens: p
+            .max_tokens
+            .or(model.max_output_tokens)
+            .unwrap_or(DEFAULT_MAX_TOKENS),
+        messages: req.messages.iter().map(message).collect(),
+        system: req.system.clone().map(Value::String),
+        temperature: p.temperature,
+        top_p: p.top_p,
+        top_k: p.top_k,
+        stop_sequences: (!p.stop_sequences.is_empty()).then(|| p.stop_sequences.clone()),
+        tools: (!req.tools.is_empty()).then(|| {
+            req.tools
+                .iter()
+                .map(|t| AnthropicTool {
+                    name: t.name.clone(),
+                    description: t.description.clone(),
+                    input_schema: t.input_schema.clone(),
+                })
+                .collect()
+        }),
+        tool_choice: req.tool_choice.as_ref().map(|c| match c {
+            ToolChoice::Auto => AnthropicToolChoice::Auto,
+            ToolChoice::Any => AnthropicToolChoice::Any,
+            ToolChoice::Tool(name) => AnthropicToolChoice::Tool { name: name.clone() },
+            ToolChoice::None => AnthropicToolChoice::None,
+        }),
+        thinking: req.thinking.map(thinking),
+        output_config: req.effort.map(|e| AnthropicOutputConfig {
+            effort: Some(e.as_str().to_string()),
+            format: None,
+        }),
+        anthropic_beta: None,
+    })
 }
 
 impl Codec for AnthropicMessages {
     const NAME: &'static str = NAME;
     const TITLE: &'static str = "Anthropic Claude (Messages API)";
+    const REASONING: bool = true;
     type Request = AnthropicRequest;
     type Response = AnthropicResponse;
     type Chunk = AnthropicChunk;
 
-    /// `max_tokens` defaults to the model's limit.
+    /// `max_tokens` defaults to the model's limit. A request the model's
+    /// rules refuse (a thinking type, effort or sampling parameter it does
+    /// not take) is refused here too, as Bedrock would: a
+    /// `ValidationException` in the model's words.
     fn request(&self, req: &PortableRequest, model: &ModelInfo) -> Result<AnthropicRequest, Error> {
-        if req.messages.is_empty() {
-            return Err(Error::unsupported(NAME, "a request with no messages"));
+        let native = native_request(req, model)?;
+        let body =
+            serde_json::to_value(&native).map_err(|e| Error::parse(NAME, "built body", e))?;
+        match rules::check(&body, model) {
+            None => Ok(native),
+            Some(text) => Err(crate::schema::Rejection::Rule(text).into()),
         }
-        let p = &req.params;
-        if p.temperature.is_some() && p.top_p.is_some() && one_sampler_only(model) {
-            return Err(Error::unsupported(
-                NAME,
-                format!("temperature together with top_p on {}", model.id),
-            ));
-        }
-        Ok(AnthropicRequest {
-            anthropic_version: ANTHROPIC_VERSION.to_string(),
-            max_tokens: p
-                .max_tokens
-                .or(model.max_output_tokens)
-                .unwrap_or(DEFAULT_MAX_TOKENS),
-            messages: req.messages.iter().map(message).collect(),
-            system: req.system.clone().map(Value::String),
-            temperature: p.temperature,
-            top_p: p.top_p,
-            top_k: p.top_k,
-            stop_sequences: (!p.stop_sequences.is_empty()).then(|| p.stop_sequences.clone()),
-            tools: (!req.tools.is_empty()).then(|| {
-                req.tools
-                    .iter()
-                    .map(|t| AnthropicTool {
-                        name: t.name.clone(),
-                        description: t.description.clone(),
-                        input_schema: t.input_schema.clone(),
-                    })
-                    .collect()
-            }),
-            tool_choice: req.tool_choice.as_ref().map(|c| match c {
-                ToolChoice::Auto => AnthropicToolChoice::Auto,
-                ToolChoice::Any => AnthropicToolChoice::Any,
-                ToolChoice::Tool(name) => AnthropicToolChoice::Tool { name: name.clone() },
-                ToolChoice::None => AnthropicToolChoice::None,
-            }),
-            thinking: None,
-            anthropic_beta: None,
-        })
     }
 
-    /// Extended thinking's budget must stay below `max_tokens`, in
-    /// Anthropic's words.
-    fn body_rule(&self, body: &Value) -> Option<String> {
-        let thinking = body.get("thinking")?;
-        let enabled = thinking.get("type").and_then(Value::as_str) == Some("enabled");
-        let budget = thinking.get("budget_tokens").and_then(Value::as_u64)?;
-        let max_tokens = body.get("max_tokens").and_then(Value::as_u64)?;
-        (enabled && budget >= max_tokens)
-            .then(|| "`max_tokens` must be greater than `thinking.budget_tokens`.".to_string())
+    /// The model's own rules ([`rules`]): version, thinking, effort,
+    /// sampling, forced tools, output limit and thinking budget.
+    fn body_rule(&self, body: &Value, model: &ModelInfo) -> Option<String> {
+        rules::check(body, model)
     }
 
     fn portable(&self, resp: AnthropicResponse) -> Result<PortableResponse, Error> {
@@ -536,7 +315,14 @@ impl Codec for AnthropicMessages {
                 AnthropicBlock::ToolUse { id, name, input } => {
                     out.tool_calls.push(ToolCall { id, name, input })
                 }
-                _ => {}
+                AnthropicBlock::Thinking {
+                    thinking,
+                    signature,
+                } => out.reasoning.push(Reasoning::text(thinking, signature)),
+                AnthropicBlock::RedactedThinking { data } => {
+                    out.reasoning.push(Reasoning::Redacted { data })
+                }
+                AnthropicBlock::Image { .. } | AnthropicBlock::ToolResult { .. } => {}
             }
         }
         Ok(out)
@@ -595,6 +381,13 @@ impl Codec for AnthropicMessages {
                 AnthropicToolChoice::Tool { name } => ToolChoice::Tool(name),
                 AnthropicToolChoice::None => ToolChoice::None,
             }),
+            thinking: req.thinking.map(portable_thinking),
+            effort: match req.output_config.and_then(|c| c.effort) {
+                None => None,
+                Some(name) => Some(Effort::from_name(&name).ok_or_else(|| {
+                    Error::parse(NAME, "request", format!("unknown effort {name:?}"))
+                })?),
+            },
             ..Default::default()
         })
     }
@@ -605,7 +398,7 @@ impl Codec for AnthropicMessages {
         ctx: &RenderContext<'_>,
     ) -> Result<AnthropicResponse, Error> {
         let usage = resp.usage.unwrap_or_default();
-        let mut content = Vec::new();
+        let mut content: Vec<AnthropicBlock> = resp.reasoning.iter().map(reasoning_block).collect();
         if !resp.text.is_empty() || resp.tool_calls.is_empty() {
             content.push(AnthropicBlock::Text {
                 text: resp.text.clone(),
@@ -654,7 +447,8 @@ impl Codec for AnthropicMessages {
             ..self.native(&PortableResponse::default(), ctx)?
         };
         let mut chunks = vec![AnthropicChunk::MessageStart { message: start }];
-        let mut blocks: Vec<(AnthropicBlock, Vec<AnthropicDelta>)> = Vec::new();
+        let mut blocks: Vec<(AnthropicBlock, Vec<AnthropicDelta>)> =
+            resp.reasoning.iter().map(reasoning_chunks).collect();
         if !resp.text.is_empty() || resp.tool_calls.is_empty() {
             let pieces = text_pieces(&resp.text).into_iter();
             let deltas = pieces.map(|text| AnthropicDelta::TextDelta { text: text.into() });
@@ -726,6 +520,15 @@ impl Codec for AnthropicMessages {
                 AnthropicBlock::Text { text } if !text.is_empty() => {
                     acc.push(StreamEvent::TextDelta { index, text })
                 }
+                AnthropicBlock::Thinking { thinking, .. } if !thinking.is_empty() => {
+                    acc.push(StreamEvent::ReasoningDelta {
+                        index,
+                        text: thinking,
+                    })
+                }
+                AnthropicBlock::RedactedThinking { data } => {
+                    acc.push(StreamEvent::RedactedReasoning { index, data })
+                }
                 _ => {}
             },
             AnthropicChunk::ContentBlockDelta { index, delta } => match delta {
@@ -738,7 +541,15 @@ impl Codec for AnthropicMessages {
                         json: partial_json,
                     })
                 }
-                AnthropicDelta::ThinkingDelta { .. } | AnthropicDelta::SignatureDelta { .. } => {}
+                AnthropicDelta::ThinkingDelta { thinking } => {
+                    acc.push(StreamEvent::ReasoningDelta {
+                        index,
+                        text: thinking,
+                    })
+                }
+                AnthropicDelta::SignatureDelta { signature } => {
+                    acc.push(StreamEvent::ReasoningSignature { index, signature })
+                }
             },
             AnthropicChunk::MessageDelta { delta, usage } => {
                 if let Some(reason) = delta.stop_reason {
@@ -754,6 +565,28 @@ impl Codec for AnthropicMessages {
             | AnthropicChunk::Ping => {}
         }
         Ok(())
+    }
+}
+
+/// A reasoning block as streamed: a `thinking` block started empty, its
+/// text in pieces, then its signature; a `redacted_thinking` block whole.
+fn reasoning_chunks(r: &Reasoning) -> (AnthropicBlock, Vec<AnthropicDelta>) {
+    match r {
+        Reasoning::Text { text, signature } => {
+            let pieces = text_pieces(text).into_iter();
+            let mut deltas: Vec<AnthropicDelta> = pieces
+                .map(|t| AnthropicDelta::ThinkingDelta { thinking: t.into() })
+                .collect();
+            deltas.extend(signature.iter().map(|s| AnthropicDelta::SignatureDelta {
+                signature: s.clone(),
+            }));
+            let empty = AnthropicBlock::Thinking {
+                thinking: String::new(),
+                signature: None,
+            };
+            (empty, deltas)
+        }
+        Reasoning::Redacted { .. } => (reasoning_block(r), Vec::new()),
     }
 }
 

@@ -9,6 +9,7 @@
 //! of what the family does not stream.
 
 use super::model_family::{from_slice, to_bytes, ModelFamily, RenderContext};
+use super::refusals::no_reasoning;
 use crate::accumulator::StreamAccumulator;
 use crate::error::Error;
 use crate::model_info::ModelInfo;
@@ -79,6 +80,10 @@ pub trait Codec: Send + Sync + 'static {
     const NAME: &'static str;
     /// A human title, e.g. `Amazon Titan Text`.
     const TITLE: &'static str;
+    /// Whether the family's bodies carry reasoning (a thinking setting, an
+    /// effort, reasoning blocks). When not, a portable request that asks
+    /// for it is refused before [`request`](Self::request) is called.
+    const REASONING: bool = false;
 
     /// The InvokeModel request body.
     type Request: Serialize + DeserializeOwned;
@@ -139,8 +144,8 @@ pub trait Codec: Send + Sync + 'static {
 
     /// A rule of the family's bodies that its JSON Schema cannot state,
     /// checked after the schema passes: `Some` is Bedrock's refusal text.
-    fn body_rule(&self, body: &Value) -> Option<String> {
-        let _ = body;
+    fn body_rule(&self, body: &Value, model: &ModelInfo) -> Option<String> {
+        let _ = (body, model);
         None
     }
 }
@@ -164,6 +169,9 @@ impl<C: Codec> ModelFamily for C {
     }
 
     fn build_bytes(&self, req: &PortableRequest, model: &ModelInfo) -> Result<Vec<u8>, Error> {
+        if !C::REASONING && req.uses_reasoning() {
+            return Err(no_reasoning(C::NAME));
+        }
         to_bytes(C::NAME, &self.request(req, model)?)
     }
 
@@ -222,7 +230,7 @@ impl<C: Codec> ModelFamily for C {
             .collect()
     }
 
-    fn check_body(&self, body: &Value) -> Option<String> {
-        self.body_rule(body)
+    fn check_body(&self, body: &Value, model: &ModelInfo) -> Option<String> {
+        self.body_rule(body, model)
     }
 }

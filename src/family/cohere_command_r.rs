@@ -10,6 +10,7 @@
 use super::codec::Codec;
 use super::ids::{second_uuid, uuid};
 use super::model_family::{text_pieces, RenderContext};
+use super::refusals::no_reasoning;
 use crate::accumulator::StreamAccumulator;
 use crate::error::Error;
 use crate::model_info::ModelInfo;
@@ -85,6 +86,7 @@ fn history_turn(turn: &Message) -> Result<CohereChatTurn, Error> {
                 ))
             }
             ContentBlock::Text(_) | ContentBlock::Image { .. } => {}
+            ContentBlock::Reasoning(_) => return Err(no_reasoning(NAME)),
         }
     }
     Ok(CohereChatTurn {
@@ -125,6 +127,7 @@ fn tool_results(last: &Message, earlier: &[Message]) -> Result<Vec<CohereToolRes
                 return Err(Error::unsupported(NAME, "a tool call in a user turn"))
             }
             ContentBlock::Text(_) | ContentBlock::Image { .. } => {}
+            ContentBlock::Reasoning(_) => return Err(no_reasoning(NAME)),
         }
     }
     Ok(results)

@@ -187,8 +187,10 @@ fn v4_input(turn: &Message) -> CohereEmbedInput {
             ContentBlock::Image { format, data } => Some(CohereEmbedPart::ImageUrl {
                 image_url: data_uri(*format, data),
             }),
-            // Tool blocks were refused before.
-            ContentBlock::ToolUse { .. } | ContentBlock::ToolResult { .. } => None,
+            // Tool and reasoning blocks were refused before.
+            ContentBlock::ToolUse { .. }
+            | ContentBlock::ToolResult { .. }
+            | ContentBlock::Reasoning(_) => None,
         })
         .collect();
     CohereEmbedInput { content }

@@ -87,8 +87,9 @@ pub trait ModelFamily: Send + Sync + 'static {
     ) -> Result<Vec<u8>, Error>;
 
     /// A rule of the family's bodies that its JSON Schema cannot state,
-    /// checked after the schema passes: `Some` is Bedrock's refusal text.
-    fn check_body(&self, body: &Value) -> Option<String>;
+    /// checked after the schema passes: `Some` is Bedrock's refusal text
+    /// for `model`.
+    fn check_body(&self, body: &Value, model: &ModelInfo) -> Option<String>;
 
     /// Renders a portable response as the family's native stream chunks, in
     /// order, without Bedrock's invocation metrics (the caller merges them

@@ -11,7 +11,7 @@
 
 use super::codec::Codec;
 use super::model_family::{text_pieces, RenderContext};
-use super::refusals::user_or_assistant;
+use super::refusals::{no_reasoning, user_or_assistant};
 use crate::accumulator::StreamAccumulator;
 use crate::error::Error;
 use crate::model_info::ModelInfo;
@@ -81,19 +81,19 @@ fn tool_config(req: &PortableRequest) -> Result<Option<NovaToolConfig>, Error> {
     Ok(Some(NovaToolConfig { tools, tool_choice }))
 }
 
-fn message(m: &Message) -> NovaMessage {
+fn message(m: &Message) -> Result<NovaMessage, Error> {
     let role = match m.role {
         Role::User => "user",
         Role::Assistant => "assistant",
     };
-    NovaMessage {
+    Ok(NovaMessage {
         role: role.to_string(),
-        content: m.content.iter().map(block).collect(),
-    }
+        content: m.content.iter().map(block).collect::<Result<_, _>>()?,
+    })
 }
 
-fn block(b: &ContentBlock) -> NovaContentBlock {
-    match b {
+fn block(b: &ContentBlock) -> Result<NovaContentBlock, Error> {
+    Ok(match b {
         ContentBlock::Text(text) => NovaContentBlock::Text(text.clone()),
         ContentBlock::Image { format, data } => NovaContentBlock::Image(NovaImage {
             format: format.as_str().to_string(),
@@ -121,7 +121,8 @@ fn block(b: &ContentBlock) -> NovaContentBlock {
                 .collect(),
             status: is_error.then(|| "error".to_string()),
         }),
-    }
+        ContentBlock::Reasoning(_) => return Err(no_reasoning(NAME)),
+    })
 }
 
 /// Reads one native turn back. Video, document, reasoning and cache-point
@@ -253,7 +254,7 @@ impl Codec for Nova {
                 .system
                 .as_ref()
                 .map(|text| vec![NovaSystemBlock::Text(text.clone())]),
-            messages: req.messages.iter().map(message).collect(),
+            messages: req.messages.iter().map(message).collect::<Result<_, _>>()?,
             inference_config: (config != NovaInferenceConfig::default()).then_some(config),
             tool_config: tool_config(req)?,
             reasoning_config: None,

@@ -4,6 +4,7 @@
 //! rendering (and parsing) that Llama 2 and Mistral share, and the `stop` /
 //! `length` stop reasons they all send.
 
+use super::refusals::no_reasoning;
 use crate::error::Error;
 use crate::portable::{ContentBlock, ImageFormat, Message, PortableRequest, Role, StopReason};
 use base64::Engine as _;
@@ -80,6 +81,7 @@ pub(crate) fn text_conversation(
                 (ContentBlock::ToolUse { .. } | ContentBlock::ToolResult { .. }, _, _) => {
                     return Err(Error::unsupported(family, "tool use"))
                 }
+                (ContentBlock::Reasoning(_), _, _) => return Err(no_reasoning(family)),
             }
         }
         out.turns.push(TextTurn {

@@ -4,6 +4,12 @@
 use crate::error::Error;
 use crate::portable::{ContentBlock, PortableRequest, Role};
 
+/// The refusal of reasoning (a thinking setting, an effort, or reasoning
+/// blocks sent back) by a family whose bodies have no place for it.
+pub(crate) fn no_reasoning(family: &'static str) -> Error {
+    Error::unsupported(family, "reasoning (thinking, effort or reasoning blocks)")
+}
+
 /// Refuses a system prompt, tool use and image content.
 pub(crate) fn refuse_chat_features(
     family: &'static str,

@@ -6,6 +6,7 @@ use crate::portable::{
     ContentBlock, Message, PortableRequest, PortableResponse, Role, StopReason, StreamEvent,
     ToolCall, ToolChoice, ToolResultContent, Usage,
 };
+use crate::reasoning::Reasoning;
 use aws_sdk_bedrockruntime::primitives::Blob;
 use aws_sdk_bedrockruntime::types as sdk;
 
@@ -156,6 +157,20 @@ fn block(b: &ContentBlock) -> Result<sdk::ContentBlock, Error> {
                 .build()
                 .map_err(build_error)?,
         ),
+        ContentBlock::Reasoning(Reasoning::Text { text, signature }) => {
+            sdk::ContentBlock::ReasoningContent(sdk::ReasoningContentBlock::ReasoningText(
+                sdk::ReasoningTextBlock::builder()
+                    .text(text)
+                    .set_signature(signature.clone())
+                    .build()
+                    .map_err(build_error)?,
+            ))
+        }
+        ContentBlock::Reasoning(Reasoning::Redacted { data }) => {
+            sdk::ContentBlock::ReasoningContent(sdk::ReasoningContentBlock::RedactedContent(
+                Blob::new(data.as_bytes()),
+            ))
+        }
     })
 }
 

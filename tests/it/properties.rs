@@ -1,8 +1,8 @@
 //! Properties over arbitrary portable requests and arbitrary input.
 
 use bedrock_harness::{
-    families, Catalog, EmbeddingOptions, ImageOptions, InferenceParams, Message, ModelId,
-    PortableRequest, SchemaValidator, StreamAccumulator, ToolChoice, ToolSpec,
+    families, Catalog, Effort, EmbeddingOptions, ImageOptions, InferenceParams, Message, ModelId,
+    PortableRequest, SchemaValidator, StreamAccumulator, Thinking, ToolChoice, ToolSpec,
 };
 use proptest::prelude::*;
 use serde_json::json;
@@ -85,6 +85,14 @@ pub(crate) fn request() -> impl Strategy<Value = PortableRequest> {
         prop::option::of(1u32..=5),
         prop::option::of(prop::sample::select(vec![512u32, 768, 1024])),
         prop::option::of(0u64..=100_000),
+        prop::option::of(prop::sample::select(vec![
+            Thinking::Disabled,
+            Thinking::Adaptive,
+            Thinking::Enabled {
+                budget_tokens: 1024,
+            },
+        ])),
+        prop::option::of(prop::sample::select(vec![Effort::Low, Effort::High])),
     )
         .prop_map(
             |(
@@ -97,6 +105,8 @@ pub(crate) fn request() -> impl Strategy<Value = PortableRequest> {
                 count,
                 side,
                 seed,
+                thinking,
+                effort,
             )| {
                 PortableRequest {
                     system,
@@ -116,6 +126,8 @@ pub(crate) fn request() -> impl Strategy<Value = PortableRequest> {
                         seed,
                         negative_prompt: None,
                     },
+                    thinking,
+                    effort,
                 }
             },
         )

@@ -142,13 +142,19 @@ const RELAXATIONS: &[fn(&mut PortableRequest, Output)] = &[
         r.params.temperature = None;
     },
     |r, _| r.params.max_tokens = None,
+    |r, _| {
+        r.thinking = None;
+        r.effort = None;
+    },
     |r, _| r.embedding = Default::default(),
     |r, _| r.image = Default::default(),
 ];
 
 /// `req`, cut down until `model`'s family builds it: the request and its
 /// body, or `None` when even the barest prompt is refused. Only
-/// `Error::Unsupported` counts as a refusal.
+/// `Error::Unsupported` (a feature the family cannot express) and a
+/// `ValidationException` (a setting the model's own rules refuse, such as
+/// a thinking type or a sampling parameter) count as refusals.
 fn fit(
     family: &dyn ModelFamily,
     model: &ModelInfo,
@@ -160,6 +166,7 @@ fn fit(
         match family.build_bytes(&req, model) {
             Ok(body) => return Ok(Some((req, body))),
             Err(Error::Unsupported { .. }) => {}
+            Err(Error::Service { name, .. }) if name == "ValidationException" => {}
             Err(other) => {
                 return Err(TestCaseError::fail(format!(
                     "{}: building {req:?} failed: {other}",

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the boto3 tests (bedrock-runtime, the bedrock control plane, SigV4
+# Runs the boto3 and anthropic SDK tests (bedrock-runtime, the bedrock control plane, SigV4
 # checked, and an API key over TLS) against `bedrock-harness serve`.
 # Usage: tests/python/run.sh PATH_TO_BINARY
 set -euo pipefail
@@ -10,6 +10,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
   start_serve "$1" --as-of 2026-12-02
   AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$url" python3 "$here/boto3_smoke.py"
   AWS_ENDPOINT_URL_BEDROCK="$url" python3 "$here/boto3_control_plane.py"
+  AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$url" python3 "$here/anthropic_sdk.py"
 )
 # SigV4 checked: boto3's signatures, presigned URLs, the control token.
 (

@@ -210,10 +210,114 @@ fn an_unknown_chunk_type_is_an_error_not_a_panic() {
 #[test]
 fn a_thinking_budget_must_stay_below_max_tokens() {
     let body = |max: u64, budget: u64| json!({"max_tokens": max, "thinking": {"type": "enabled", "budget_tokens": budget}});
+    let sonnet = model("anthropic.claude-3-7-sonnet-20250219-v1:0");
     assert_eq!(
-        AnthropicMessages.check_body(&body(2048, 2048)).as_deref(),
+        AnthropicMessages
+            .check_body(&body(2048, 2048), sonnet)
+            .as_deref(),
         Some("`max_tokens` must be greater than `thinking.budget_tokens`.")
     );
-    assert_eq!(AnthropicMessages.check_body(&body(4096, 2048)), None);
-    assert_eq!(crate::family::TitanText.check_body(&body(1, 2048)), None);
+    assert_eq!(
+        AnthropicMessages.check_body(&body(4096, 2048), sonnet),
+        None
+    );
+    assert_eq!(
+        crate::family::TitanText.check_body(&body(1, 2048), sonnet),
+        None
+    );
+}
+
+const OPUS_5: &str = "anthropic.claude-opus-5";
+
+#[test]
+fn thinking_effort_and_reasoning_blocks_read_back() {
+    let signed = Reasoning::text("Check the units first.", Some("EqQBCkYIARgC".into()));
+    let redacted = Reasoning::Redacted {
+        data: "EmwKAhgBEgy3va3pzix".into(),
+    };
+    let turns = PortableRequest::prompt("How far is 3 km in miles?")
+        .max_tokens(4096)
+        .message(Message::new(
+            Role::Assistant,
+            vec![
+                ContentBlock::Reasoning(signed),
+                ContentBlock::Reasoning(redacted),
+                ContentBlock::text("About 1.86 miles."),
+            ],
+        ))
+        .message(Message::user("And 5 km?"));
+    crate::family::test_support::assert_reads_back_by_id(
+        &AnthropicMessages,
+        [
+            (
+                turns
+                    .clone()
+                    .thinking(Thinking::Adaptive)
+                    .effort(Effort::High),
+                OPUS_5,
+            ),
+            (
+                turns.thinking(Thinking::Enabled {
+                    budget_tokens: 2048,
+                }),
+                "anthropic.claude-opus-4-6-v1",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn adaptive_thinking_and_effort_are_written_as_bedrock_takes_them() {
+    let req = PortableRequest::prompt("Hi")
+        .thinking(Thinking::Adaptive)
+        .effort(Effort::Max);
+    let body = AnthropicMessages.build(&req, model(OPUS_5)).unwrap();
+    assert_eq!(body["thinking"], json!({"type": "adaptive"}));
+    assert_eq!(body["output_config"], json!({"effort": "max"}));
+}
+
+#[test]
+fn reasoning_renders_before_the_text_and_streams_as_thinking_and_signature_deltas() {
+    let ctx = crate::family::test_support::ctx(OPUS_5);
+    let resp = PortableResponse {
+        reasoning: vec![
+            Reasoning::text("The user greets me.", Some("c2lnbmF0dXJl".into())),
+            Reasoning::Redacted {
+                data: "b3BhcXVl".into(),
+            },
+        ],
+        text: "Hello!".into(),
+        stop_reason: Some(StopReason::EndTurn),
+        usage: Some(Usage {
+            input_tokens: 5,
+            output_tokens: 9,
+        }),
+        ..Default::default()
+    };
+    let body = AnthropicMessages.render_response(&resp, &ctx).unwrap();
+    assert_eq!(body["content"][0]["type"], "thinking");
+    assert_eq!(body["content"][0]["signature"], "c2lnbmF0dXJl");
+    assert_eq!(body["content"][1]["type"], "redacted_thinking");
+    assert_eq!(body["content"][2]["text"], "Hello!");
+    let chunks = AnthropicMessages.render_chunks(&resp, &ctx).unwrap();
+    let deltas: Vec<&str> = chunks
+        .iter()
+        .filter_map(|c| c["delta"]["type"].as_str())
+        .collect();
+    assert!(deltas.starts_with(&["thinking_delta"]), "{deltas:?}");
+    assert!(deltas.contains(&"signature_delta"), "{deltas:?}");
+    crate::family::test_support::assert_renders_back(&AnthropicMessages, &ctx, [resp]);
+}
+
+#[test]
+fn families_without_reasoning_refuse_a_request_that_asks_for_it() {
+    let req = PortableRequest::prompt("Hi").thinking(Thinking::Adaptive);
+    let nova = crate::family::family_by_name("nova").unwrap();
+    let err = nova
+        .build_bytes(&req, model("amazon.nova-lite-v1:0"))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "nova: reasoning (thinking, effort or reasoning blocks) is not supported by this model family"
+    );
 }

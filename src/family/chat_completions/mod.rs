@@ -7,6 +7,7 @@
 //! object and chunk references, as the AWS user guide pages "OpenAI models"
 //! and "Writer Palmyra X4/X5" take them.
 
+use super::refusals::no_reasoning;
 use crate::accumulator::StreamAccumulator;
 use crate::error::Error;
 use crate::portable::{
@@ -102,6 +103,7 @@ fn user_messages(
                 });
             }
             ContentBlock::Image { .. } => return Err(Error::unsupported(family, "image content")),
+            ContentBlock::Reasoning(_) => return Err(no_reasoning(family)),
             ContentBlock::ToolResult { is_error: true, .. } => {
                 return Err(Error::unsupported(
                     family,
@@ -180,6 +182,7 @@ fn assistant_message(
                     "a tool result in an assistant turn",
                 ))
             }
+            ContentBlock::Reasoning(_) => return Err(no_reasoning(family)),
         }
     }
     let text = turn.text();
