@@ -53,8 +53,10 @@ pub enum Rejection {
     Violations(Vec<Violation>),
     /// The body is empty, not JSON, or too large; the text says which.
     Unreadable(String),
-    /// The body passed the schema but breaks a rule between fields that a
-    /// schema cannot state; the text is the model's own.
+    /// The body breaks a rule between fields that a schema cannot state,
+    /// or, for a model whose refusals are its provider's
+    /// ([`crate::RefusalStyle::Anthropic`]), the schema in its provider's
+    /// words; the text is the model's own.
     Rule(String),
 }
 
