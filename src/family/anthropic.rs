@@ -5,7 +5,7 @@
 //! thinking blocks, their signatures and the `thinking_delta` and
 //! `signature_delta` stream events from Anthropic's extended-thinking page.
 //! Each model's own rules (versions, thinking, effort, sampling) are data in
-//! `models.json`, checked by [`rules`].
+//! `models.json`, checked by `anthropic/rules.rs`.
 
 use super::codec::Codec;
 use super::model_family::{text_pieces, RenderContext};
@@ -294,7 +294,7 @@ impl Codec for AnthropicMessages {
         }
     }
 
-    /// The model's own rules ([`rules`]): version, thinking, effort,
+    /// The model's own rules (`anthropic/rules.rs`): version, thinking, effort,
     /// sampling, forced tools, output limit and thinking budget.
     fn body_rule(&self, body: &Value, model: &ModelInfo) -> Option<String> {
         rules::check(body, model)
