@@ -471,6 +471,18 @@ impl PortableRequest {
         self
     }
 
+    /// Whether the request turns thinking on (any setting but disabled).
+    ///
+    /// ```
+    /// use bedrock_harness::{PortableRequest, Thinking};
+    /// assert!(PortableRequest::prompt("Hi").thinking(Thinking::Adaptive).thinks());
+    /// assert!(!PortableRequest::prompt("Hi").thinking(Thinking::Disabled).thinks());
+    /// assert!(!PortableRequest::prompt("Hi").thinks());
+    /// ```
+    pub fn thinks(&self) -> bool {
+        !matches!(self.thinking, None | Some(Thinking::Disabled))
+    }
+
     /// Whether the request asks for reasoning: a thinking setting, an
     /// effort, or reasoning blocks in its turns.
     pub fn uses_reasoning(&self) -> bool {

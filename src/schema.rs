@@ -22,7 +22,7 @@ use std::sync::{Arc, OnceLock, RwLock};
 
 mod pydantic;
 
-pub(crate) use pydantic::pydantic_choices;
+pub(crate) use pydantic::{pydantic_choices, tag_mismatch};
 
 /// The largest InvokeModel body Bedrock accepts, in bytes.
 pub const MAX_BODY_BYTES: usize = 25_000_000;

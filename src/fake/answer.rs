@@ -249,10 +249,6 @@ fn fits(answer: &PortableResponse, req: &PortableRequest, model: &ModelInfo) -> 
                 req.tool_choice,
                 Some(crate::portable::ToolChoice::Any | crate::portable::ToolChoice::Tool(_))
             );
-            let thinks = !matches!(
-                req.thinking,
-                None | Some(crate::reasoning::Thinking::Disabled)
-            );
             req.params.max_tokens.is_none_or(|max| output <= max)
                 && !req
                     .params
@@ -260,7 +256,7 @@ fn fits(answer: &PortableResponse, req: &PortableRequest, model: &ModelInfo) -> 
                     .iter()
                     .any(|s| !s.is_empty() && answer.text.contains(s.as_str()))
                 && (!forced || !answer.tool_calls.is_empty())
-                && (!thinks || !answer.reasoning.is_empty())
+                && (!req.thinks() || !answer.reasoning.is_empty())
                 && (answer.tool_calls.is_empty() || !req.tools.is_empty())
                 && answer
                     .tool_calls

@@ -5,7 +5,7 @@
 use super::ids::stable_hash;
 use crate::model_info::{ModelInfo, Output};
 use crate::portable::{PortableRequest, PortableResponse, StopReason, ToolCall, ToolChoice, Usage};
-use crate::reasoning::{Reasoning, Thinking};
+use crate::reasoning::Reasoning;
 use base64::Engine as _;
 use serde_json::{json, Value};
 
@@ -54,7 +54,7 @@ pub fn synthesize(req: &PortableRequest, model: &ModelInfo) -> PortableResponse 
 /// signed with a deterministic signature (base64, as Claude's are), so code
 /// that reads thinking blocks and sends them back has one to handle.
 fn reasoning(req: &PortableRequest, model: &ModelInfo) -> Vec<Reasoning> {
-    if matches!(req.thinking, None | Some(Thinking::Disabled)) {
+    if !req.thinks() {
         return Vec::new();
     }
     let excerpt: String = req.last_user_text().chars().take(60).collect();

@@ -83,6 +83,21 @@ fn reasoning_block(r: &Reasoning) -> AnthropicBlock {
     }
 }
 
+/// The reasoning a thinking or redacted-thinking block holds; `None` for
+/// other blocks. The inverse of [`reasoning_block`].
+fn reasoning_of(b: &AnthropicBlock) -> Option<Reasoning> {
+    match b {
+        AnthropicBlock::Thinking {
+            thinking,
+            signature,
+        } => Some(Reasoning::text(thinking.clone(), signature.clone())),
+        AnthropicBlock::RedactedThinking { data } => {
+            Some(Reasoning::Redacted { data: data.clone() })
+        }
+        _ => None,
+    }
+}
+
 fn message(m: &crate::portable::Message) -> AnthropicMessage {
     let role = match m.role {
         Role::User => "user",
@@ -219,12 +234,8 @@ fn portable_block(b: &AnthropicBlock) -> Option<Result<ContentBlock, Error>> {
             },
             is_error: is_error.unwrap_or(false),
         },
-        AnthropicBlock::Thinking {
-            thinking,
-            signature,
-        } => ContentBlock::Reasoning(Reasoning::text(thinking.clone(), signature.clone())),
-        AnthropicBlock::RedactedThinking { data } => {
-            ContentBlock::Reasoning(Reasoning::Redacted { data: data.clone() })
+        AnthropicBlock::Thinking { .. } | AnthropicBlock::RedactedThinking { .. } => {
+            ContentBlock::Reasoning(reasoning_of(b)?)
         }
     }))
 }
@@ -315,14 +326,7 @@ impl Codec for AnthropicMessages {
                 AnthropicBlock::ToolUse { id, name, input } => {
                     out.tool_calls.push(ToolCall { id, name, input })
                 }
-                AnthropicBlock::Thinking {
-                    thinking,
-                    signature,
-                } => out.reasoning.push(Reasoning::text(thinking, signature)),
-                AnthropicBlock::RedactedThinking { data } => {
-                    out.reasoning.push(Reasoning::Redacted { data })
-                }
-                AnthropicBlock::Image { .. } | AnthropicBlock::ToolResult { .. } => {}
+                other => out.reasoning.extend(reasoning_of(&other)),
             }
         }
         Ok(out)

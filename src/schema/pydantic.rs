@@ -14,7 +14,7 @@
 //! less than or equal to 1`, list lengths) are pydantic's own messages for
 //! those checks; no source quotes Bedrock giving each of them.
 
-use super::{node, position, steps};
+use super::{node, plain, position, steps};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{JsonType, ValidationError};
 use serde_json::Value;
@@ -61,12 +61,11 @@ fn located(body: &Value, path: &str, err: &ValidationError<'_>) -> String {
     let text = match err.kind() {
         ValidationErrorKind::Enum { options } if is_tag(path) => {
             let parent = &path[..path.len() - "/type".len()];
-            return format!(
-                "{}: Input tag '{}' found using 'type' does not match any of the expected tags: {}",
-                dotted(body, parent),
-                plain(instance),
-                tags(options)
-            );
+            let expected: Vec<String> = options
+                .as_array()
+                .map(|items| items.iter().map(plain).collect())
+                .unwrap_or_default();
+            return tag_mismatch(&dotted(body, parent), &plain(instance), &expected);
         }
         ValidationErrorKind::Enum { options } => {
             let choices: Vec<String> = options
@@ -160,21 +159,16 @@ pub(crate) fn pydantic_choices(values: &[String]) -> String {
     }
 }
 
-fn tags(options: &Value) -> String {
-    let mut names: Vec<String> = options
-        .as_array()
-        .map(|items| items.iter().map(plain).collect())
-        .unwrap_or_default();
+/// Pydantic's refusal of a tagged union member whose `type` is none of
+/// the `expected` tags (listed in order of name).
+pub(crate) fn tag_mismatch(path: &str, found: &str, expected: &[String]) -> String {
+    let mut names: Vec<&str> = expected.iter().map(String::as_str).collect();
     names.sort_unstable();
     let quoted: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
-    quoted.join(", ")
-}
-
-fn plain(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
+    format!(
+        "{path}: Input tag '{found}' found using 'type' does not match any of the expected tags: {}",
+        quoted.join(", ")
+    )
 }
 
 fn expected(kind: &TypeKind) -> &'static str {

@@ -47,7 +47,7 @@
 
 use super::{response_model_name, ANTHROPIC_VERSION};
 use crate::model_info::{ClaudeRules, ModelInfo, RefusalStyle, Sampling};
-use crate::schema::pydantic_choices;
+use crate::schema::{pydantic_choices, tag_mismatch};
 use serde_json::Value;
 
 /// The `anthropic_version` that removes the sampling parameters.
@@ -88,10 +88,7 @@ fn thinking(body: &Value, rules: &ClaudeRules, _: &ModelInfo) -> Option<String> 
     }
     let adaptive_era = rules.thinking.iter().any(|t| t == "adaptive");
     if !adaptive_era {
-        let tags = quoted_list(&rules.thinking, ", ");
-        return Some(format!(
-            "thinking: Input tag '{kind}' found using 'type' does not match any of the expected tags: {tags}"
-        ));
+        return Some(tag_mismatch("thinking", kind, &rules.thinking));
     }
     let instead = match kind == "disabled" && rules.thinking.iter().any(|t| t == "between_tools") {
         true => "Use \"thinking.type.between_tools\" for the lowest thinking setting.",
@@ -170,13 +167,6 @@ fn thinking_budget(body: &Value) -> Option<String> {
     let max_tokens = body.get("max_tokens").and_then(Value::as_u64)?;
     (enabled && budget >= max_tokens)
         .then(|| "`max_tokens` must be greater than `thinking.budget_tokens`.".to_string())
-}
-
-fn quoted_list(values: &[String], separator: &str) -> String {
-    let mut sorted: Vec<&str> = values.iter().map(String::as_str).collect();
-    sorted.sort_unstable();
-    let quoted: Vec<String> = sorted.iter().map(|v| format!("'{v}'")).collect();
-    quoted.join(separator)
 }
 
 #[cfg(test)]
