@@ -8,6 +8,7 @@ use crate::portable::{
     ContentBlock, ImageFormat, InferenceParams, Message, PortableRequest, PortableResponse, Role,
     StopReason, ToolChoice, ToolResultContent, ToolSpec,
 };
+use crate::reasoning::{Effort, Reasoning, Thinking};
 use base64::Engine as _;
 use serde_json::{json, Map, Value};
 
@@ -109,6 +110,9 @@ pub fn to_portable(
         return refuse("The toolConfig field must be defined when using toolUse and toolResult content blocks.");
     }
 
+    if features.reasoning {
+        reasoning_settings(obj, model, &mut req)?;
+    }
     if let Some(extra) = obj.get("additionalModelRequestFields") {
         if let Some(k) = extra
             .get("top_k")
@@ -119,6 +123,93 @@ pub fn to_portable(
         }
     }
     Ok(req)
+}
+
+/// A reasoning model's thinking setting, from `additionalModelRequestFields`
+/// (`{"thinking": {"type": "adaptive"}}`, as Claude takes it), and its
+/// effort, from `outputConfig.effort`.
+fn reasoning_settings(
+    obj: &Map<String, Value>,
+    model: &ModelInfo,
+    req: &mut PortableRequest,
+) -> Result<(), ConverseRefusal> {
+    if let Some(thinking) = obj
+        .get("additionalModelRequestFields")
+        .and_then(|f| f.get("thinking"))
+    {
+        let budget = thinking.get("budget_tokens").and_then(Value::as_u64);
+        req.thinking = Some(match (thinking.get("type").and_then(Value::as_str), budget) {
+            (Some("enabled"), Some(n)) => Thinking::Enabled {
+                budget_tokens: n.min(u32::MAX as u64) as u32,
+            },
+            (Some("enabled"), None) => {
+                return refuse(
+                    "The model returned the following errors: thinking.enabled.budget_tokens: Field required",
+                )
+            }
+            (Some("disabled"), _) => Thinking::Disabled,
+            (Some("adaptive"), _) => Thinking::Adaptive,
+            (Some("between_tools"), _) => Thinking::BetweenTools,
+            (found, _) => {
+                let known = ["enabled", "disabled", "adaptive", "between_tools"].map(String::from);
+                let expected = model.anthropic.as_ref().map_or(&known[..], |r| &r.thinking[..]);
+                return refuse(format!(
+                    "The model returned the following errors: {}",
+                    crate::schema::tag_mismatch("thinking", found.unwrap_or("null"), expected)
+                ));
+            }
+        });
+    }
+    if let Some(effort) = obj.get("outputConfig").and_then(|c| c.get("effort")) {
+        let name = effort.as_str().unwrap_or_default();
+        req.effort = Some(Effort::from_name(name).ok_or_else(|| {
+            ConverseRefusal(format!(
+                "1 validation error detected: Value '{name}' at 'outputConfig.effort' failed to satisfy constraint: Member must satisfy enum value set: [low, medium, high, xhigh, max]"
+            ))
+        })?);
+    }
+    Ok(())
+}
+
+/// A `reasoningContent` block: readable text with its signature, or
+/// redacted content (base64 bytes on the JSON wire).
+fn reasoning_block(r: &Value) -> Result<Reasoning, ConverseRefusal> {
+    if let Some(text) = r.get("reasoningText") {
+        return Ok(Reasoning::text(
+            str_field(text, "text"),
+            text.get("signature")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+        ));
+    }
+    let data = r
+        .get("redactedContent")
+        .and_then(Value::as_str)
+        .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .ok_or_else(|| {
+            ConverseRefusal(
+                "The reasoningContent block must carry reasoningText or base64 redactedContent."
+                    .into(),
+            )
+        })?;
+    Ok(Reasoning::Redacted { data })
+}
+
+/// A reasoning block as Converse writes it.
+fn reasoning_json(r: &Reasoning) -> Value {
+    match r {
+        Reasoning::Text { text, signature } => {
+            let mut block = json!({"text": text});
+            if let Some(s) = signature {
+                block["signature"] = json!(s);
+            }
+            json!({"reasoningContent": {"reasoningText": block}})
+        }
+        Reasoning::Redacted { data } => json!({"reasoningContent": {
+            "redactedContent": base64::engine::general_purpose::STANDARD.encode(data)
+        }}),
+    }
 }
 
 fn array<'a>(obj: &'a Map<String, Value>, key: &str) -> Result<&'a [Value], ConverseRefusal> {
@@ -220,8 +311,13 @@ fn content_block(b: &Value, model: &ModelInfo) -> Result<Option<ContentBlock>, C
             is_error: result.get("status").and_then(Value::as_str) == Some("error"),
         }));
     }
-    // cachePoint, guardContent, reasoningContent and the like carry nothing
-    // the native bodies of the families take.
+    if let Some(r) = b.get("reasoningContent") {
+        if model.converse.reasoning {
+            return Ok(Some(ContentBlock::Reasoning(reasoning_block(r)?)));
+        }
+    }
+    // cachePoint, guardContent, a reasoningContent block for a model without
+    // reasoning and the like carry nothing the native bodies take.
     Ok(None)
 }
 
@@ -335,7 +431,7 @@ pub fn response_body(resp: &PortableResponse, latency_ms: u64) -> Value {
 }
 
 fn output_blocks(resp: &PortableResponse) -> Vec<Value> {
-    let mut blocks = Vec::new();
+    let mut blocks: Vec<Value> = resp.reasoning.iter().map(reasoning_json).collect();
     if !resp.text.is_empty() || resp.tool_calls.is_empty() {
         blocks.push(json!({"text": resp.text}));
     }
@@ -354,6 +450,24 @@ pub fn stream_events(resp: &PortableResponse, latency_ms: u64) -> Vec<(&'static 
     let usage = resp.usage.unwrap_or_default();
     let mut events = vec![("messageStart", json!({"role": "assistant"}))];
     let mut index = 0;
+    for r in &resp.reasoning {
+        let deltas: Vec<Value> = match r {
+            Reasoning::Text { text, signature } => crate::family::text_pieces(text)
+                .into_iter()
+                .map(|piece| json!({"text": piece}))
+                .chain(signature.iter().map(|s| json!({"signature": s})))
+                .collect(),
+            Reasoning::Redacted { .. } => vec![reasoning_json(r)["reasoningContent"].clone()],
+        };
+        for delta in deltas {
+            events.push((
+                "contentBlockDelta",
+                json!({"contentBlockIndex": index, "delta": {"reasoningContent": delta}}),
+            ));
+        }
+        events.push(("contentBlockStop", json!({"contentBlockIndex": index})));
+        index += 1;
+    }
     if !resp.text.is_empty() || resp.tool_calls.is_empty() {
         for piece in crate::family::text_pieces(&resp.text) {
             events.push((

@@ -431,7 +431,7 @@ impl Call<'_> {
         self.state
             .validator
             .validate_value(self.model(), &native)
-            .map_err(|r| BedrockError::validation(r.message()))?;
+            .map_err(|r| BedrockError::validation(format!("{MODEL_ERRORS}{}", r.message())))?;
         let answer = self.answer(&req)?;
         let metrics = self.metrics(&answer);
         let latency = metrics.invocation_latency;
@@ -567,12 +567,21 @@ fn paced_metrics(
     })
 }
 
-/// Bedrock's message for a Converse request the family cannot express.
+/// How Converse passes on the model's own refusal of the native body it
+/// built: "The model returned the following errors: Malformed input
+/// request: ..." (zed-industries/zed#31815, Nova), "... `temperature` and
+/// `top_p` cannot both be specified ..." (aws-samples/bedrock-access-gateway#191,
+/// Claude Haiku 4.5).
+const MODEL_ERRORS: &str = "The model returned the following errors: ";
+
+/// Bedrock's message for a Converse request the family cannot express, or
+/// that the model's own rules refuse.
 fn converse_refusal(err: &Error) -> String {
     match err {
         Error::Unsupported { feature, .. } => {
             format!("This model doesn't support {feature}. Try again without it or use a model that supports it.")
         }
+        Error::Service { message, .. } => format!("{MODEL_ERRORS}{message}"),
         other => other.to_string(),
     }
 }

@@ -31,6 +31,8 @@ macro_rules! with_converse_parts {
             .set_system(parts.system)
             .set_inference_config(parts.inference)
             .set_tool_config(parts.tools)
+            .set_additional_model_request_fields(parts.additional)
+            .set_output_config(parts.output)
     }};
 }
 

@@ -16,6 +16,11 @@ pub(crate) struct ConverseParts {
     pub system: Option<Vec<sdk::SystemContentBlock>>,
     pub inference: Option<sdk::InferenceConfiguration>,
     pub tools: Option<sdk::ToolConfiguration>,
+    /// Claude's thinking setting, which Converse takes in
+    /// `additionalModelRequestFields`.
+    pub additional: Option<aws_smithy_types::Document>,
+    /// The effort, in `outputConfig`.
+    pub output: Option<sdk::OutputConfig>,
 }
 
 fn build_error(e: impl std::fmt::Display) -> Error {
@@ -94,11 +99,23 @@ pub(crate) fn converse_parts(req: &PortableRequest) -> Result<ConverseParts, Err
                 .map_err(build_error)?,
         )
     };
+    let additional = req.thinking.map(|t| {
+        let mut thinking = serde_json::json!({"type": t.wire_name()});
+        if let crate::reasoning::Thinking::Enabled { budget_tokens } = t {
+            thinking["budget_tokens"] = budget_tokens.into();
+        }
+        to_document(&serde_json::json!({ "thinking": thinking }))
+    });
+    let output = req
+        .effort
+        .map(|e| sdk::OutputConfig::builder().effort(e.as_str()).build());
     Ok(ConverseParts {
         messages,
         system,
         inference,
         tools,
+        additional,
+        output,
     })
 }
 
@@ -194,6 +211,16 @@ pub(crate) fn portable_response(
                     name: tool.name().to_string(),
                     input: to_value(tool.input()),
                 }),
+                sdk::ContentBlock::ReasoningContent(sdk::ReasoningContentBlock::ReasoningText(
+                    r,
+                )) => resp
+                    .reasoning
+                    .push(Reasoning::text(r.text(), r.signature().map(str::to_string))),
+                sdk::ContentBlock::ReasoningContent(
+                    sdk::ReasoningContentBlock::RedactedContent(blob),
+                ) => resp.reasoning.push(Reasoning::Redacted {
+                    data: String::from_utf8_lossy(blob.as_ref()).into_owned(),
+                }),
                 _ => {}
             }
         }
@@ -229,6 +256,30 @@ pub(crate) fn stream_events(event: sdk::ConverseStreamOutput) -> Vec<StreamEvent
                 index: index(e.content_block_index()),
                 json: delta.input().to_string(),
             }],
+            Some(sdk::ContentBlockDelta::ReasoningContent(delta)) => {
+                let index = index(e.content_block_index());
+                match delta {
+                    sdk::ReasoningContentBlockDelta::Text(text) => {
+                        vec![StreamEvent::ReasoningDelta {
+                            index,
+                            text: text.clone(),
+                        }]
+                    }
+                    sdk::ReasoningContentBlockDelta::Signature(signature) => {
+                        vec![StreamEvent::ReasoningSignature {
+                            index,
+                            signature: signature.clone(),
+                        }]
+                    }
+                    sdk::ReasoningContentBlockDelta::RedactedContent(blob) => {
+                        vec![StreamEvent::RedactedReasoning {
+                            index,
+                            data: String::from_utf8_lossy(blob.as_ref()).into_owned(),
+                        }]
+                    }
+                    _ => vec![],
+                }
+            }
             _ => vec![],
         },
         sdk::ConverseStreamOutput::MessageStop(e) => vec![StreamEvent::Stop(

@@ -14,6 +14,7 @@ mod leniency;
 mod lifecycle;
 mod live;
 mod properties;
+mod reasoning;
 mod record;
 mod record_hardening;
 mod round_trips;

@@ -138,4 +138,36 @@ except ClientError as err:
     )
     check("and HTTP 400", err.response["ResponseMetadata"]["HTTPStatusCode"] == 400, err.response)
 
+# Converse with Claude's adaptive thinking: a signed reasoningContent block first.
+OPUS_5 = "us.anthropic.claude-opus-5"
+resp = client.converse(
+    modelId=OPUS_5,
+    messages=[{"role": "user", "content": [{"text": "Plan a weekend in Lisbon"}]}],
+    inferenceConfig={"maxTokens": 2048},
+    additionalModelRequestFields={"thinking": {"type": "adaptive"}},
+)
+content = resp["output"]["message"]["content"]
+thought = content[0].get("reasoningContent", {}).get("reasoningText", {})
+check("converse answers a thought first", bool(thought.get("text")), content)
+check("the thought is signed", bool(thought.get("signature")), content)
+check("then the text", "text" in content[-1], content)
+
+# The model's own refusal, as Converse passes it on.
+try:
+    client.converse(
+        modelId=OPUS_5,
+        messages=[{"role": "user", "content": [{"text": "Hi"}]}],
+        inferenceConfig={"maxTokens": 4096},
+        additionalModelRequestFields={"thinking": {"type": "enabled", "budget_tokens": 2048}},
+    )
+    check("manual thinking is refused on Opus 5", False, "no error")
+except ClientError as err:
+    check(
+        "manual thinking is refused on Opus 5 with the model's text",
+        err.response["Error"]["Message"].startswith(
+            'The model returned the following errors: "thinking.type.enabled" is not supported for this model.'
+        ),
+        err.response["Error"],
+    )
+
 finish()
