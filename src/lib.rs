@@ -31,7 +31,8 @@ pub use invoke::{collect, endpoint_client, EventStream, Invoker, DEFAULT_TEST_RE
 pub use lifecycle::{Lifecycle, LifecycleState};
 pub use model_id::{ModelId, ModelIdKind, ARN_RESOURCE_TYPES, GEO_PREFIXES, MAX_MODEL_ID_LEN};
 pub use model_info::{
-    ClaudeRules, ConverseSupport, Endpoint, ModelInfo, Output, PendingModel, RefusalStyle, Sampling,
+    ChatRules, ClaudeRules, ConverseSupport, Endpoint, ModelInfo, Output, PendingModel,
+    RefusalStyle, Sampling,
 };
 pub use native::{build_body, parse_response};
 pub use portable::{

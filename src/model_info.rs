@@ -95,6 +95,32 @@ pub struct ModelInfo {
     pub refusals: RefusalStyle,
     /// Claude's rules for this model's bodies (Anthropic models only).
     pub anthropic: Option<ClaudeRules>,
+    /// The rules of a chat-completions model's bodies beyond its family's
+    /// schema.
+    pub chat: Option<ChatRules>,
+}
+
+/// What one chat-completions model refuses beyond its family's schema,
+/// with the source of each fact in the model's `source`.
+///
+/// ```
+/// use bedrock_harness::Catalog;
+///
+/// let gpt = Catalog::embedded().model("openai.gpt-5.6-sol").unwrap();
+/// let rules = gpt.chat.as_ref().unwrap();
+/// assert!(rules.unsupported.iter().any(|f| f == "max_tokens"));
+/// assert!(rules.reasoning_efforts.iter().any(|e| e == "xhigh"));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChatRules {
+    /// Request fields the model refuses although the wire has them
+    /// (`max_tokens` and `top_p` on OpenAI's GPT-5.6).
+    #[serde(default)]
+    pub unsupported: Vec<String>,
+    /// The `reasoning_effort` values it takes; empty: those of the schema.
+    #[serde(default)]
+    pub reasoning_efforts: Vec<String>,
 }
 
 /// How Bedrock words the refusal of a body that breaks a model's schema.

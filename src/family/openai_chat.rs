@@ -9,6 +9,18 @@
 //! gpt-oss reasoning in `<reasoning>` tags before the text) and OpenAI's
 //! chat completion object and chunk references.
 //!
+//! The same body serves the other providers Bedrock runs behind that layer:
+//! OpenAI's GPT-5.6 and GPT-6 models, Gemma 3, MiniMax, Kimi, Nemotron,
+//! GLM and Grok. Where a model refuses a field the wire has, its
+//! `models.json` line says so in `chat` ([`ChatRules`]), and the body is
+//! refused in the words of the serving layer: "Unsupported parameter:
+//! 'top_p' is not supported with this model." (GPT-5.6 Sol, and the same
+//! for `max_tokens`, quoted from Bedrock's Chat Completions path in
+//! aws-samples/sample-apj-sup-sa#231 and its notebooks, 2026-08-18);
+//! "Unsupported value: 'minimal' is not supported with the '<model>' model."
+//! for a `reasoning_effort` the model lacks (the capture is cut after
+//! "with the 'open", so the end is inferred).
+//!
 //! The wire itself (messages, tools, responses, stream deltas) is the
 //! shared chat-completions module's; this dialect is OpenAI's own shape.
 
@@ -16,8 +28,9 @@ use super::chat_completions::{
     ChatDialect, ChatParts, OpenAiMessage, OpenAiTool, OpenAiToolChoice,
 };
 use crate::error::Error;
-use crate::model_info::ModelInfo;
+use crate::model_info::{ChatRules, ModelInfo};
 use crate::portable::{InferenceParams, PortableRequest};
+use crate::schema::Rejection;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -68,14 +81,50 @@ pub enum OpenAiStop {
 
 impl ChatDialect for OpenAiChat {
     const NAME: &'static str = NAME;
-    const TITLE: &'static str = "OpenAI chat completions (gpt-oss, Qwen3)";
+    const TITLE: &'static str =
+        "OpenAI chat completions (gpt-oss, GPT-5.6, GPT-6, Qwen3, Gemma 3, MiniMax, Kimi, Nemotron, GLM, Grok)";
     type Request = OpenAiChatRequest;
 
-    fn check(&self, req: &PortableRequest, _model: &ModelInfo) -> Result<(), Error> {
-        match req.params.top_k {
-            Some(_) => Err(Error::unsupported(NAME, "top_k")),
+    /// `top_k` has no place in the body; a sampling parameter the model
+    /// refuses is Bedrock's refusal.
+    fn check(&self, req: &PortableRequest, model: &ModelInfo) -> Result<(), Error> {
+        if req.params.top_k.is_some() {
+            return Err(Error::unsupported(NAME, "top_k"));
+        }
+        let rules = model.chat.as_ref();
+        let set = [
+            ("top_p", req.params.top_p.is_some()),
+            ("temperature", req.params.temperature.is_some()),
+            ("stop", !req.params.stop_sequences.is_empty()),
+        ];
+        match set
+            .iter()
+            .find(|(field, set)| *set && refuses(rules, field))
+        {
+            Some((field, _)) => Err(Rejection::Rule(unsupported_parameter(field)).into()),
             None => Ok(()),
         }
+    }
+
+    /// A field or a `reasoning_effort` value the model refuses.
+    fn body_rule(&self, body: &Value, model: &ModelInfo) -> Option<String> {
+        let rules = model.chat.as_ref()?;
+        if let Some(field) = rules
+            .unsupported
+            .iter()
+            .find(|f| body.get(f.as_str()).is_some_and(|v| !v.is_null()))
+        {
+            return Some(unsupported_parameter(field));
+        }
+        let effort = body.get("reasoning_effort")?.as_str()?;
+        let known = rules.reasoning_efforts.is_empty()
+            || rules.reasoning_efforts.iter().any(|e| e == effort);
+        (!known).then(|| {
+            format!(
+                "Unsupported value: '{effort}' is not supported with the '{}' model.",
+                model.id
+            )
+        })
     }
 
     /// `model` and `stream` are left out.
@@ -121,6 +170,14 @@ impl ChatDialect for OpenAiChat {
             },
         })
     }
+}
+
+fn refuses(rules: Option<&ChatRules>, field: &str) -> bool {
+    rules.is_some_and(|r| r.unsupported.iter().any(|f| f == field))
+}
+
+fn unsupported_parameter(field: &str) -> String {
+    format!("Unsupported parameter: '{field}' is not supported with this model.")
 }
 
 #[cfg(test)]

@@ -163,9 +163,15 @@ fn the_new_claude_models_answer_through_their_profiles() {
 fn models_without_a_wire_format_name_it_instead_of_being_invalid() {
     let state = fake(AS_OF, "us-east-1", false);
     for (id, wire) in [
-        ("us.openai.gpt-6-sol", "chat_completions"),
-        ("us.moonshotai.kimi-k3", "chat_completions"),
-        ("google.gemma-3-27b-it", "chat_completions"),
+        (
+            "mistral.mistral-large-3-675b-instruct",
+            "mistral_chat_completions_2025",
+        ),
+        ("twelvelabs.pegasus-1-2-v1:0", "twelvelabs_pegasus"),
+        (
+            "amazon.nova-2-multimodal-embeddings-v1:0",
+            "nova_multimodal_embeddings",
+        ),
         ("cohere.rerank-v3-5:0", "rerank"),
     ] {
         let (status, error, message) = call(&state, id, "converse");

@@ -170,4 +170,48 @@ except ClientError as err:
         err.response["Error"],
     )
 
+# OpenAI's GPT-5.6 and Moonshot's Kimi: chat-completions bodies over InvokeModel, and Converse.
+for model_id in ["us.openai.gpt-5.6-sol", "moonshotai.kimi-k2.5"]:
+    resp = client.invoke_model(
+        modelId=model_id,
+        body=json.dumps(
+            {"messages": [{"role": "user", "content": "Hello"}], "max_completion_tokens": 64}
+        ),
+    )
+    body = json.loads(resp["body"].read())
+    check(f"{model_id} answers a chat completion", body["choices"][0]["message"]["content"], body)
+    resp = client.converse(
+        modelId=model_id,
+        messages=[{"role": "user", "content": [{"text": "Hello"}]}],
+        inferenceConfig={"maxTokens": 64},
+    )
+    check(f"{model_id} converses", resp["output"]["message"]["content"][0]["text"], resp)
+
+try:
+    client.invoke_model(
+        modelId="openai.gpt-5.6-sol",
+        body=json.dumps({"messages": [{"role": "user", "content": "Hello"}]}),
+    )
+    check("a bare GPT-5.6 id needs an inference profile", False, "no error")
+except ClientError as err:
+    check(
+        "a bare GPT-5.6 id needs an inference profile",
+        "on-demand throughput" in err.response["Error"]["Message"],
+        err.response["Error"],
+    )
+
+try:
+    client.invoke_model(
+        modelId="us.openai.gpt-5.6-sol",
+        body=json.dumps({"messages": [{"role": "user", "content": "Hello"}], "max_tokens": 64}),
+    )
+    check("GPT-5.6 refuses max_tokens", False, "no error")
+except ClientError as err:
+    check(
+        "GPT-5.6 refuses max_tokens",
+        err.response["Error"]["Message"]
+        == "Unsupported parameter: 'max_tokens' is not supported with this model.",
+        err.response["Error"],
+    )
+
 finish()

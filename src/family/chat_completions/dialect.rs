@@ -16,6 +16,7 @@ use crate::family::model_family::RenderContext;
 use crate::model_info::ModelInfo;
 use crate::portable::{InferenceParams, PortableRequest, PortableResponse, StopReason, ToolChoice};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use serde_json::Value;
 
 /// What a message that only calls tools has as its `content`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -207,6 +208,14 @@ pub trait ChatDialect: Send + Sync + 'static {
     fn finish_reason<'a>(&self, reason: Option<&'a StopReason>) -> &'a str {
         finish_reason_name(reason)
     }
+
+    /// A rule of `model`'s bodies that the schema cannot state (a field the
+    /// model refuses, a value it does not take): `Some` is the refusal
+    /// text. The default has none.
+    fn body_rule(&self, body: &Value, model: &ModelInfo) -> Option<String> {
+        let _ = (body, model);
+        None
+    }
 }
 
 impl<D: ChatDialect> Codec for D {
@@ -288,5 +297,9 @@ impl<D: ChatDialect> Codec for D {
 
     fn is_end_marker(&self, chunk: &[u8]) -> bool {
         is_done_marker(chunk)
+    }
+
+    fn body_rule(&self, body: &Value, model: &ModelInfo) -> Option<String> {
+        ChatDialect::body_rule(self, body, model)
     }
 }

@@ -404,3 +404,37 @@ fn rendered_bodies_have_the_recorded_keys() {
         );
     }
 }
+
+#[test]
+fn gpt_5_6_gets_max_completion_tokens_and_refuses_top_p_as_bedrock_does() {
+    let gpt = model("openai.gpt-5.6-sol");
+    let body = OpenAiChat
+        .build(&PortableRequest::prompt("Hi").max_tokens(64), gpt)
+        .unwrap();
+    assert_eq!(body["max_completion_tokens"], 64);
+    assert!(body.get("max_tokens").is_none());
+    let err = OpenAiChat
+        .build(&PortableRequest::prompt("Hi").top_p(0.5), gpt)
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "ValidationException (HTTP 400): Unsupported parameter: 'top_p' is not supported with this model."
+    );
+    let gpt_oss = model("openai.gpt-oss-20b-1:0");
+    assert!(OpenAiChat
+        .build(&PortableRequest::prompt("Hi").top_p(0.5), gpt_oss)
+        .is_ok());
+}
+
+#[test]
+fn a_reasoning_effort_is_checked_against_the_models_list() {
+    let body = |effort: &str| json!({"messages": [{"role": "user", "content": "Hi"}], "reasoning_effort": effort});
+    let gpt = model("openai.gpt-5.6-sol");
+    assert_eq!(OpenAiChat.check_body(&body("xhigh"), gpt), None);
+    assert_eq!(
+        OpenAiChat.check_body(&body("minimal"), gpt).as_deref(),
+        Some("Unsupported value: 'minimal' is not supported with the 'openai.gpt-5.6-sol' model.")
+    );
+    let gpt_oss = model("openai.gpt-oss-20b-1:0");
+    assert_eq!(OpenAiChat.check_body(&body("minimal"), gpt_oss), None);
+}
