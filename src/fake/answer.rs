@@ -238,7 +238,8 @@ fn load(
 
 /// Whether a recorded answer honours what the request asks for: within
 /// its token limit and stop sequences, calling a tool when one is forced
-/// and only tools offered, reasoning when thinking is on.
+/// and only tools offered, reasoning when thinking is on; one vector per
+/// input, of the length asked for or else the model's own.
 fn fits(answer: &PortableResponse, req: &PortableRequest, model: &ModelInfo) -> bool {
     match model.output {
         Output::Text => {
@@ -264,11 +265,9 @@ fn fits(answer: &PortableResponse, req: &PortableRequest, model: &ModelInfo) -> 
                     .all(|c| req.tools.iter().any(|t| t.name == c.name))
         }
         Output::Embedding => {
+            let length = req.embedding.dimensions.or(model.embedding_dimensions);
             answer.embeddings.len() == req.user_texts().len()
-                && req
-                    .embedding
-                    .dimensions
-                    .is_none_or(|d| answer.embeddings.iter().all(|v| v.len() == d as usize))
+                && length.is_none_or(|d| answer.embeddings.iter().all(|v| v.len() == d as usize))
         }
         Output::Image => answer.images.len() == req.image.count.unwrap_or(1) as usize,
     }

@@ -495,9 +495,9 @@ mod tests {
     fn parses_the_recorded_float_response() {
         let resp = CohereEmbed.parse(&recorded(NAME)).unwrap();
         assert_eq!(resp.embeddings.len(), 2);
-        assert_eq!(resp.embeddings[0].len(), 8);
-        assert_eq!(resp.embeddings[0][0], 0.016_281_128);
-        assert_eq!(resp.embeddings[1][7], -0.044_158_936);
+        assert_eq!(resp.embeddings[0].len(), 1024);
+        assert_eq!(resp.embeddings[0][0], -0.037_061_47);
+        assert_eq!(resp.embeddings[1][1023], -0.013_242_661);
         assert_eq!(resp.usage, None);
     }
 
@@ -505,7 +505,8 @@ mod tests {
     fn parses_the_recorded_by_type_response_preferring_floats() {
         let resp = CohereEmbed.parse(&recorded_in(NAME, "v4")).unwrap();
         assert_eq!(resp.embeddings.len(), 2);
-        assert_eq!(resp.embeddings[0][0], 0.010_414_124);
+        assert_eq!(resp.embeddings[0].len(), 1536);
+        assert_eq!(resp.embeddings[0][0], -0.006_457_169);
         let int8_only =
             br#"{"id":"x","embeddings":{"int8":[[12,-7,3]]},"response_type":"embeddings_by_type"}"#;
         let resp = CohereEmbed.parse(int8_only).unwrap();
@@ -614,19 +615,19 @@ mod tests {
             let body = CohereEmbed.render_response(&resp, &ctx).unwrap();
             assert_eq!(keys(&body), keys(&recorded_body), "{file}");
             assert_eq!(body["response_type"], response_type);
-            // Numbers are written as the shortest text of each f32.
+            // Numbers are written as the shortest text that reads back as
+            // the same f32.
             let rendered = match &body["embeddings"] {
                 Value::Object(by_type) => &by_type["float"],
                 floats => floats,
             };
-            let written: Vec<String> = rendered[0]
+            let written: Vec<f32> = rendered[0]
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(Value::to_string)
+                .map(|v| v.to_string().parse::<f32>().unwrap())
                 .collect();
-            let shortest: Vec<String> = resp.embeddings[0].iter().map(f32::to_string).collect();
-            assert_eq!(written, shortest, "{file}");
+            assert_eq!(written, resp.embeddings[0], "{file}");
             assert_eq!(body["id"], "01234567-89ab-cdef-0123-456789abcdef");
             // Embeddings are all the body carries back.
             assert_eq!(

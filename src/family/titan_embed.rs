@@ -300,8 +300,8 @@ mod tests {
     fn parses_the_recorded_v2_response() {
         let resp = TitanEmbed.parse(&recorded(NAME)).unwrap();
         assert_eq!(resp.embeddings.len(), 1);
-        assert_eq!(resp.embeddings[0].len(), 8);
-        assert_eq!(resp.embeddings[0][1], 0.0412);
+        assert_eq!(resp.embeddings[0].len(), 1024);
+        assert_eq!(resp.embeddings[0][1], 0.04515396);
         assert_eq!(
             resp.usage,
             Some(Usage {
@@ -314,11 +314,15 @@ mod tests {
 
     #[test]
     fn parses_the_recorded_v1_and_binary_responses() {
-        let v1 = TitanEmbed.parse(&recorded_in(NAME, "v1")).unwrap();
-        assert_eq!(v1.embeddings[0][0], 0.4453125);
+        let v1 = TitanEmbed
+            .parse(&recorded_in(NAME, "amazon.titan-embed-text-v1"))
+            .unwrap();
+        assert_eq!(v1.embeddings[0].len(), 1536);
+        assert_eq!(v1.embeddings[0][0], 0.002439643);
         assert_eq!(v1.usage.unwrap().input_tokens, 10);
         let binary = TitanEmbed.parse(&recorded_in(NAME, "binary")).unwrap();
-        assert_eq!(binary.embeddings[0][3], -0.0735);
+        assert_eq!(binary.embeddings[0].len(), 1024);
+        assert_eq!(binary.embeddings[0][3], 0.00456578);
     }
 
     #[test]
@@ -393,7 +397,7 @@ mod tests {
             }),
             ..Default::default()
         };
-        for (id, fixture) in [(V2, "default"), (V1_MODEL_ID, "v1")] {
+        for (id, fixture) in [(V2, "default"), (V1_MODEL_ID, "amazon.titan-embed-text-v1")] {
             let ctx = RenderContext {
                 model: model(id),
                 response_id: "0123456789abcdef0123456789abcdef",

@@ -343,8 +343,8 @@ mod tests {
     fn parses_the_recorded_response() {
         let resp = TitanMultimodalEmbed.parse(&recorded(NAME)).unwrap();
         assert_eq!(resp.embeddings.len(), 1);
-        assert_eq!(resp.embeddings[0].len(), 8);
-        assert_eq!(resp.embeddings[0][2], 0.0452);
+        assert_eq!(resp.embeddings[0].len(), 1024);
+        assert_eq!(resp.embeddings[0][2], -0.01440464);
         assert_eq!(resp.usage.unwrap().input_tokens, 11);
     }
 

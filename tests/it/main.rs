@@ -5,6 +5,7 @@ mod cli;
 mod conformance;
 mod control_access;
 mod drift;
+mod embeddings;
 mod fake_e2e;
 mod fuzz;
 mod hardening;

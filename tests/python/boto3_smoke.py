@@ -214,4 +214,14 @@ except ClientError as err:
         err.response["Error"],
     )
 
+# Embeddings of the real length: Titan Text Embeddings V2 answers 1024 values by default.
+resp = client.invoke_model(modelId=TITAN_EMBED, body=json.dumps({"inputText": "A lighthouse at dawn"}))
+body = json.loads(resp["body"].read())
+check("Titan Embeddings V2 answers 1024 values", len(body["embedding"]) == 1024, len(body["embedding"]))
+resp = client.invoke_model(
+    modelId=TITAN_EMBED, body=json.dumps({"inputText": "A lighthouse at dawn", "dimensions": 256})
+)
+body = json.loads(resp["body"].read())
+check("and the length asked for", len(body["embedding"]) == 256, len(body["embedding"]))
+
 finish()
