@@ -11,11 +11,17 @@
 //! every tool call whole in the last chunk. Tool-call `arguments` is a JSON
 //! string. Pixtral takes images as `image_url` parts holding a base64
 //! `data:` URL.
+//!
+//! Mistral Large 2 (24.07) also takes the `{"prompt": "<s>[INST] ...
+//! [/INST]"}` body of Mistral's text models, which langchain-aws and
+//! litellm send it, and answers it with chat choices
+//! (UKGovernmentBEIS/inspect_ai#817); the builder writes the chat body.
 
 use super::chat_completions::{
     ChatDialect, ChatParts, ChatStyle, EmptyContent, OpenAiMessage, OpenAiTool, OpenAiToolChoice,
     StreamShape,
 };
+use super::prompt_template::{parse_inst, TextTurn, MISTRAL_INST};
 use crate::error::Error;
 use crate::family::model_family::RenderContext;
 use crate::model_info::ModelInfo;
@@ -47,6 +53,79 @@ pub struct MistralChatRequest {
     pub top_p: Option<f32>,
 }
 
+/// The text-completion body Mistral Large 2 (24.07) also takes.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MistralPromptRequest {
+    /// The conversation in Mistral's `[INST]` template.
+    pub prompt: String,
+    /// The most tokens to generate.
+    pub max_tokens: Option<u32>,
+    /// Sequences that stop generation.
+    pub stop: Option<Vec<String>>,
+    /// 0–1.
+    pub temperature: Option<f32>,
+    /// 0–1.
+    pub top_p: Option<f32>,
+    /// Top-k sampling.
+    pub top_k: Option<u32>,
+}
+
+/// A body the family reads: the chat body, or the text-completion one (a
+/// body with `prompt`), each read with its own errors.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum MistralChatBody {
+    /// `{"messages": [...], ...}`.
+    Chat(MistralChatRequest),
+    /// `{"prompt": "...", ...}` (Mistral Large 2 only).
+    Prompt(MistralPromptRequest),
+}
+
+impl<'de> Deserialize<'de> for MistralChatBody {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(d)?;
+        let read = match value.get("prompt") {
+            Some(_) => MistralPromptRequest::deserialize(value).map(Self::Prompt),
+            None => MistralChatRequest::deserialize(value).map(Self::Chat),
+        };
+        read.map_err(serde::de::Error::custom)
+    }
+}
+
+/// The prompt body's turns as chat messages: a prompt without `[INST]` is
+/// one user turn.
+fn prompt_parts(body: MistralPromptRequest) -> ChatParts {
+    let turns = parse_inst(&body.prompt, MISTRAL_INST).unwrap_or_else(|| {
+        vec![TextTurn {
+            role: crate::portable::Role::User,
+            text: body.prompt.clone(),
+        }]
+    });
+    let messages = turns
+        .into_iter()
+        .map(|turn| {
+            let role = match turn.role {
+                crate::portable::Role::User => "user",
+                crate::portable::Role::Assistant => "assistant",
+            };
+            OpenAiMessage::text(role, turn.text)
+        })
+        .collect();
+    ChatParts {
+        messages,
+        params: InferenceParams {
+            max_tokens: body.max_tokens,
+            temperature: body.temperature,
+            top_p: body.top_p,
+            top_k: body.top_k,
+            stop_sequences: body.stop.unwrap_or_default(),
+        },
+        ..Default::default()
+    }
+}
+
 impl ChatDialect for MistralChat {
     const NAME: &'static str = NAME;
     const TITLE: &'static str = "Mistral AI (chat completion)";
@@ -62,7 +141,7 @@ impl ChatDialect for MistralChat {
         stream: StreamShape::Messages,
         ..ChatStyle::OPENAI
     };
-    type Request = MistralChatRequest;
+    type Request = MistralChatBody;
 
     fn check(&self, req: &PortableRequest, _model: &ModelInfo) -> Result<(), Error> {
         let p = &req.params;
@@ -91,18 +170,22 @@ impl ChatDialect for MistralChat {
         Ok(Some(OpenAiToolChoice::Mode(mode.into())))
     }
 
-    fn body(&self, chat: ChatParts, _model: &ModelInfo) -> Result<MistralChatRequest, Error> {
-        Ok(MistralChatRequest {
+    fn body(&self, chat: ChatParts, _model: &ModelInfo) -> Result<MistralChatBody, Error> {
+        Ok(MistralChatBody::Chat(MistralChatRequest {
             messages: chat.messages,
             tools: chat.tools,
             tool_choice: chat.tool_choice,
             max_tokens: chat.params.max_tokens,
             temperature: chat.params.temperature,
             top_p: chat.params.top_p,
-        })
+        }))
     }
 
-    fn parts(&self, req: MistralChatRequest) -> Result<ChatParts, Error> {
+    fn parts(&self, body: MistralChatBody) -> Result<ChatParts, Error> {
+        let req = match body {
+            MistralChatBody::Chat(req) => req,
+            MistralChatBody::Prompt(prompt) => return Ok(prompt_parts(prompt)),
+        };
         Ok(ChatParts {
             messages: req.messages,
             tools: req.tools,

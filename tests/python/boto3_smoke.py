@@ -224,4 +224,12 @@ resp = client.invoke_model(
 body = json.loads(resp["body"].read())
 check("and the length asked for", len(body["embedding"]) == 256, len(body["embedding"]))
 
+# Mistral Large 2 (24.07) takes the prompt body langchain-aws and litellm send, and answers chat choices.
+resp = client.invoke_model(
+    modelId="mistral.mistral-large-2407-v1:0",
+    body=json.dumps({"prompt": "<s>[INST] Hello [/INST]", "max_tokens": 64}),
+)
+body = json.loads(resp["body"].read())
+check("Mistral Large 2 answers a prompt body with chat choices", body["choices"][0]["message"]["content"], body)
+
 finish()

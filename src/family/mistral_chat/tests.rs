@@ -379,3 +379,29 @@ fn malformed_bodies_are_errors() {
         .to_string()
         .starts_with("mistral_chat: cannot parse stream chunk"));
 }
+
+#[test]
+fn large_2_reads_the_prompt_body_of_mistrals_text_models() {
+    let body = json!({
+        "prompt": "<s>[INST] Hi [/INST]Hello!</s>[INST] Name a river [/INST]",
+        "max_tokens": 64,
+        "stop": ["\n\n"]
+    });
+    let req = MistralChat
+        .read_request(body.to_string().as_bytes(), model(LARGE_2))
+        .unwrap();
+    assert_eq!(
+        req.messages,
+        vec![
+            Message::user("Hi"),
+            Message::assistant("Hello!"),
+            Message::user("Name a river"),
+        ]
+    );
+    assert_eq!(req.params.max_tokens, Some(64));
+    assert_eq!(req.params.stop_sequences, vec!["\n\n".to_string()]);
+    let err = MistralChat
+        .read_request(br#"{"prompt": 5}"#, model(LARGE_2))
+        .unwrap_err();
+    assert!(err.to_string().contains("invalid type"), "{err}");
+}
