@@ -17,6 +17,7 @@ mod model_id;
 mod model_info;
 mod native;
 mod portable;
+mod ranking;
 mod reasoning;
 mod recording;
 mod schema;
@@ -40,6 +41,7 @@ pub use portable::{
     Message, PortableRequest, PortableResponse, Role, StopReason, StreamEvent, ToolCall,
     ToolChoice, ToolResultContent, ToolSpec, Usage,
 };
+pub use ranking::{Ranking, RerankOptions};
 pub use reasoning::{Effort, Reasoning, Thinking};
 pub use schema::{
     parse_body, validate_body, Rejection, SchemaValidator, Violation, MAX_BODY_BYTES,

@@ -16,6 +16,8 @@ pub enum Output {
     Embedding,
     /// Images.
     Image,
+    /// A ranking of documents against a query.
+    Rerank,
 }
 
 /// Which Converse features a model supports, from AWS's "Supported models

@@ -5,6 +5,7 @@
 //! [`PortableResponse`] is what came back, normalised: text, tool calls, a
 //! [`StopReason`], [`Usage`], embeddings and images.
 
+use crate::ranking::{Ranking, RerankOptions};
 use crate::reasoning::{Effort, Reasoning, Thinking};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -394,6 +395,9 @@ pub struct PortableRequest {
     /// How hard the model works on its answer, where it can be told.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effort: Option<Effort>,
+    /// The documents a rerank model ranks against the last user turn.
+    #[serde(default, skip_serializing_if = "RerankOptions::is_empty")]
+    pub rerank: RerankOptions,
 }
 
 impl PortableRequest {
@@ -468,6 +472,12 @@ impl PortableRequest {
     /// Sets the effort.
     pub fn effort(mut self, effort: Effort) -> Self {
         self.effort = Some(effort);
+        self
+    }
+
+    /// Sets the documents to rerank.
+    pub fn rerank(mut self, options: RerankOptions) -> Self {
+        self.rerank = options;
         self
     }
 
@@ -650,6 +660,9 @@ pub struct PortableResponse {
     /// What the model thought before answering, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reasoning: Vec<Reasoning>,
+    /// A rerank model's results, best first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rankings: Vec<Ranking>,
 }
 
 /// One event of a streamed response, normalised across families.

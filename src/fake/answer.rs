@@ -270,6 +270,18 @@ fn fits(answer: &PortableResponse, req: &PortableRequest, model: &ModelInfo) -> 
                 && length.is_none_or(|d| answer.embeddings.iter().all(|v| v.len() == d as usize))
         }
         Output::Image => answer.images.len() == req.image.count.unwrap_or(1) as usize,
+        Output::Rerank => {
+            let documents = req.rerank.documents.len();
+            let wanted = req
+                .rerank
+                .top_n
+                .map_or(documents, |n| documents.min(n as usize));
+            answer.rankings.len() == wanted
+                && answer
+                    .rankings
+                    .iter()
+                    .all(|r| (r.index as usize) < documents)
+        }
     }
 }
 

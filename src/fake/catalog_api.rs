@@ -106,6 +106,9 @@ impl<'a> View<'a> {
             (Output::Embedding, true) => (&["TEXT", "IMAGE"], "EMBEDDING"),
             (Output::Embedding, false) => (&["TEXT"], "EMBEDDING"),
             (Output::Image, _) => (&["TEXT", "IMAGE"], "IMAGE"),
+            // No source gives a rerank model's modalities; its answer is
+            // text (JSON scores).
+            (Output::Rerank, _) => (&["TEXT"], "TEXT"),
         };
         let inference = if m.requires_profile(self.region) {
             "INFERENCE_PROFILE"

@@ -408,7 +408,9 @@ impl Call<'_> {
                 "X-Amzn-Bedrock-Input-Token-Count",
                 metrics.input_token_count.to_string(),
             );
-        if self.model().output != Output::Embedding {
+        // Embedding and rerank models generate no tokens; no source shows
+        // the header for a rerank answer either way.
+        if !matches!(self.model().output, Output::Embedding | Output::Rerank) {
             response = response.with_header(
                 "X-Amzn-Bedrock-Output-Token-Count",
                 metrics.output_token_count.to_string(),

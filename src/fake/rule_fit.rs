@@ -44,6 +44,7 @@ pub(crate) fn misfit(
     if scripted && model.output != Output::Text {
         let output = match model.output {
             Output::Embedding => "embeddings",
+            Output::Rerank => "rankings",
             _ => "images",
         };
         return Some(format!(

@@ -5,6 +5,7 @@
 use super::ids::stable_hash;
 use crate::model_info::{ModelInfo, Output};
 use crate::portable::{PortableRequest, PortableResponse, StopReason, ToolCall, ToolChoice, Usage};
+use crate::ranking::Ranking;
 use crate::reasoning::Reasoning;
 use base64::Engine as _;
 use serde_json::{json, Value};
@@ -47,6 +48,7 @@ pub fn synthesize(req: &PortableRequest, model: &ModelInfo) -> PortableResponse 
         Output::Text => text_answer(req, model),
         Output::Embedding => embedding_answer(req, model, seed),
         Output::Image => image_answer(req, seed),
+        Output::Rerank => rerank_answer(req),
     }
 }
 
@@ -228,6 +230,51 @@ fn embedding_answer(req: &PortableRequest, model: &ModelInfo, seed: u64) -> Port
 }
 
 /// A pseudo-random vector in [-1, 1], unit length when `normalize`.
+/// The documents ranked by the share of the query's words each holds (ties
+/// by order), best first: plausible and deterministic. Scores stay within
+/// (0, 1), a document sharing no word with the query scoring lowest.
+fn rerank_answer(req: &PortableRequest) -> PortableResponse {
+    let words = |text: &str| -> std::collections::BTreeSet<String> {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let query = words(&req.last_user_text());
+    let mut rankings: Vec<Ranking> = req
+        .rerank
+        .documents
+        .iter()
+        .enumerate()
+        .map(|(index, doc)| {
+            let shared = words(doc).intersection(&query).count();
+            let share = shared as f32 / query.len().max(1) as f32;
+            Ranking {
+                index: index as u32,
+                relevance_score: 0.001 + 0.998 * f64::from(share),
+            }
+        })
+        .collect();
+    rankings.sort_by(|a, b| b.relevance_score.total_cmp(&a.relevance_score));
+    if let Some(n) = req.rerank.top_n {
+        rankings.truncate(n as usize);
+    }
+    PortableResponse {
+        rankings,
+        usage: Some(Usage {
+            input_tokens: input_tokens(req)
+                + req
+                    .rerank
+                    .documents
+                    .iter()
+                    .map(|d| count_tokens(d))
+                    .sum::<u32>(),
+            output_tokens: 0,
+        }),
+        ..Default::default()
+    }
+}
+
 fn vector(mut state: u64, dims: usize, normalize: bool) -> Vec<f32> {
     let mut v: Vec<f32> = (0..dims)
         .map(|_| {

@@ -84,6 +84,9 @@ pub trait Codec: Send + Sync + 'static {
     /// effort, reasoning blocks). When not, a portable request that asks
     /// for it is refused before [`request`](Self::request) is called.
     const REASONING: bool = false;
+    /// Whether the family ranks documents. When not, a portable request
+    /// that carries documents to rerank is refused.
+    const RERANK: bool = false;
 
     /// The InvokeModel request body.
     type Request: Serialize + DeserializeOwned;
@@ -171,6 +174,9 @@ impl<C: Codec> ModelFamily for C {
     fn build_bytes(&self, req: &PortableRequest, model: &ModelInfo) -> Result<Vec<u8>, Error> {
         if !C::REASONING && req.uses_reasoning() {
             return Err(no_reasoning(C::NAME));
+        }
+        if !C::RERANK && !req.rerank.is_empty() {
+            return Err(Error::unsupported(C::NAME, "documents to rerank"));
         }
         to_bytes(C::NAME, &self.request(req, model)?)
     }

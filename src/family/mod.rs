@@ -26,6 +26,7 @@ mod palmyra;
 pub mod prompt_completion;
 mod prompt_template;
 mod refusals;
+mod rerank;
 mod stability_image;
 mod stability_sdxl;
 mod titan_embed;
@@ -47,6 +48,7 @@ pub use mistral_chat::MistralChat;
 pub use nova::Nova;
 pub use openai_chat::OpenAiChat;
 pub use palmyra::Palmyra;
+pub use rerank::Rerank;
 pub use stability_image::StabilityImage;
 pub use stability_sdxl::StabilitySdxl;
 pub use titan_embed::TitanEmbed;
@@ -84,6 +86,7 @@ pub fn families() -> &'static [&'static dyn ModelFamily] {
         &Nova,
         &OpenAiChat,
         &Palmyra,
+        &Rerank,
         &StabilityImage,
         &StabilitySdxl,
         &TitanEmbed,

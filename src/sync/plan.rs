@@ -243,6 +243,7 @@ fn compare_known(model: &mut ModelInfo, l: &LiveModel, region: &str, day: Date) 
         Output::Text => "TEXT",
         Output::Embedding => "EMBEDDING",
         Output::Image => "IMAGE",
+        Output::Rerank => "TEXT",
     };
     if !l.output_modalities.is_empty() && !l.output_modalities.iter().any(|o| o == output) {
         details.push(format!(

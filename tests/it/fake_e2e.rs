@@ -15,6 +15,12 @@ fn request_for(model: &ModelInfo) -> PortableRequest {
     match model.output {
         Output::Text => PortableRequest::prompt("Hello there"),
         Output::Embedding | Output::Image => PortableRequest::prompt("A lighthouse at dawn"),
+        Output::Rerank => PortableRequest::prompt("Which city is the capital of France?").rerank(
+            bedrock_harness::RerankOptions::documents([
+                "Berlin is in Germany.",
+                "Paris is the capital of France.",
+            ]),
+        ),
     }
 }
 
@@ -57,6 +63,7 @@ async fn every_family_answers_invoke_through_the_sdk() {
             ),
             Output::Embedding => assert!(!resp.embeddings.is_empty(), "{}", family.name()),
             Output::Image => assert!(!resp.images.is_empty(), "{}", family.name()),
+            Output::Rerank => assert_eq!(resp.rankings[0].index, 1, "{}", family.name()),
         }
     }
 }

@@ -17,6 +17,12 @@ fn request_for(model: &ModelInfo) -> PortableRequest {
     match model.output {
         Output::Text => PortableRequest::prompt("Hello").max_tokens(64),
         Output::Embedding | Output::Image => PortableRequest::prompt("A lighthouse at dawn"),
+        Output::Rerank => PortableRequest::prompt("Which city is the capital of France?").rerank(
+            bedrock_harness::RerankOptions::documents([
+                "Berlin is in Germany.",
+                "Paris is the capital of France.",
+            ]),
+        ),
     }
 }
 

@@ -172,7 +172,10 @@ fn models_without_a_wire_format_name_it_instead_of_being_invalid() {
             "amazon.nova-2-multimodal-embeddings-v1:0",
             "nova_multimodal_embeddings",
         ),
-        ("cohere.rerank-v3-5:0", "rerank"),
+        (
+            "stability.stable-image-inpaint-v1:0",
+            "stability_image_services",
+        ),
     ] {
         let (status, error, message) = call(&state, id, "converse");
         assert_eq!(status, 400, "{id}");

@@ -78,6 +78,12 @@ fn request(model: &ModelInfo) -> PortableRequest {
         }
         Output::Embedding => PortableRequest::prompt("A lighthouse at dawn."),
         Output::Image => PortableRequest::prompt("A small red square on white."),
+        Output::Rerank => PortableRequest::prompt("Which city is the capital of France?").rerank(
+            bedrock_harness::RerankOptions::documents([
+                "Berlin is in Germany.",
+                "Paris is the capital of France.",
+            ]),
+        ),
     }
 }
 
@@ -101,6 +107,7 @@ fn check_answer(id: &str, model: &ModelInfo, what: &str, resp: &PortableResponse
             "{id} {what}: no embedding"
         ),
         Output::Image => assert!(!resp.images.is_empty(), "{id} {what}: no image"),
+        Output::Rerank => assert!(!resp.rankings.is_empty(), "{id} {what}: no ranking"),
     }
 }
 

@@ -2,7 +2,8 @@
 
 use bedrock_harness::{
     families, Catalog, Effort, EmbeddingOptions, ImageOptions, InferenceParams, Message, ModelId,
-    PortableRequest, SchemaValidator, StreamAccumulator, Thinking, ToolChoice, ToolSpec,
+    PortableRequest, RerankOptions, SchemaValidator, StreamAccumulator, Thinking, ToolChoice,
+    ToolSpec,
 };
 use proptest::prelude::*;
 use serde_json::json;
@@ -93,6 +94,10 @@ pub(crate) fn request() -> impl Strategy<Value = PortableRequest> {
             },
         ])),
         prop::option::of(prop::sample::select(vec![Effort::Low, Effort::High])),
+        prop::option::of((
+            prop::collection::vec(text(), 1..4),
+            prop::option::of(1u32..=3),
+        )),
     )
         .prop_map(
             |(
@@ -107,6 +112,7 @@ pub(crate) fn request() -> impl Strategy<Value = PortableRequest> {
                 seed,
                 thinking,
                 effort,
+                rerank,
             )| {
                 PortableRequest {
                     system,
@@ -128,6 +134,9 @@ pub(crate) fn request() -> impl Strategy<Value = PortableRequest> {
                     },
                     thinking,
                     effort,
+                    rerank: rerank
+                        .map(|(documents, top_n)| RerankOptions { documents, top_n })
+                        .unwrap_or_default(),
                 }
             },
         )

@@ -97,8 +97,20 @@ const RELAXATIONS: &[fn(&mut PortableRequest, Output)] = &[
         Output::Text => {
             r.embedding = Default::default();
             r.image = Default::default();
+            r.rerank = Default::default();
+        }
+        Output::Rerank => {
+            r.system = None;
+            r.params = Default::default();
+            r.tools.clear();
+            r.tool_choice = None;
+            r.embedding = Default::default();
+            r.image = Default::default();
+            r.thinking = None;
+            r.effort = None;
         }
         Output::Embedding | Output::Image => {
+            r.rerank = Default::default();
             r.system = None;
             r.params = Default::default();
             r.tools.clear();
@@ -382,7 +394,7 @@ fn check_fake(
     let output = count_header(&resp, "X-Amzn-Bedrock-Output-Token-Count");
     prop_assert_eq!(
         output.is_none(),
-        model.output == Output::Embedding,
+        matches!(model.output, Output::Embedding | Output::Rerank),
         "{}: output token count header {:?}",
         model.id,
         output
@@ -416,6 +428,14 @@ fn check_fake(
             "{}: images",
             &model.id
         ),
+        Output::Rerank => {
+            let documents = req.rerank.documents.len();
+            let wanted = req
+                .rerank
+                .top_n
+                .map_or(documents, |n| documents.min(n as usize));
+            prop_assert_eq!(parsed.rankings.len(), wanted, "{}: rankings", &model.id);
+        }
     }
     if !model.streaming {
         return Ok(());

@@ -232,4 +232,28 @@ resp = client.invoke_model(
 body = json.loads(resp["body"].read())
 check("Mistral Large 2 answers a prompt body with chat choices", body["choices"][0]["message"]["content"], body)
 
+# Rerank: the documents sharing the query's words rank first; Cohere needs api_version.
+docs = ["Berlin is in Germany.", "Paris is the capital of France.", "Rivers flow to the sea."]
+resp = client.invoke_model(
+    modelId="cohere.rerank-v3-5:0",
+    body=json.dumps({"query": "capital of France", "documents": docs, "top_n": 2, "api_version": 2}),
+)
+body = json.loads(resp["body"].read())
+results = body["results"]
+check("rerank answers top_n results", len(results) == 2, body)
+check("the best match first", results[0]["index"] == 1, body)
+check("scores best first", results[0]["relevance_score"] >= results[1]["relevance_score"], body)
+try:
+    client.invoke_model(
+        modelId="cohere.rerank-v3-5:0", body=json.dumps({"query": "capital of France", "documents": docs})
+    )
+    check("Cohere rerank needs api_version", False, "no error")
+except ClientError as err:
+    check(
+        "Cohere rerank needs api_version",
+        err.response["Error"]["Message"]
+        == "Malformed input request: #: required key [api_version] not found, please reformat your input and try again.",
+        err.response["Error"],
+    )
+
 finish()
