@@ -461,7 +461,8 @@ fn describe(err: &ValidationError<'_>) -> String {
             )
         }
         ValidationErrorKind::OneOfMultipleValid { context } => {
-            format!("{} subschemas matched instead of one", context.len())
+            let matched = context.iter().filter(|errors| errors.is_empty()).count();
+            format!("{matched} subschemas matched instead of one")
         }
         ValidationErrorKind::MultipleOf { multiple_of } => {
             format!("{} is not a multiple of {multiple_of}", instance)

@@ -21,6 +21,7 @@ mod llama;
 mod mistral;
 mod mistral_chat;
 mod nova;
+mod nova_embed;
 mod openai_chat;
 mod palmyra;
 pub mod prompt_completion;
@@ -46,6 +47,7 @@ pub use llama::Llama;
 pub use mistral::Mistral;
 pub use mistral_chat::MistralChat;
 pub use nova::Nova;
+pub use nova_embed::NovaEmbed;
 pub use openai_chat::OpenAiChat;
 pub use palmyra::Palmyra;
 pub use rerank::Rerank;
@@ -84,6 +86,7 @@ pub fn families() -> &'static [&'static dyn ModelFamily] {
         &prompt_completion::PromptCompletion(Mistral),
         &MistralChat,
         &Nova,
+        &NovaEmbed,
         &OpenAiChat,
         &Palmyra,
         &Rerank,

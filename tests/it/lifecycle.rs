@@ -168,10 +168,7 @@ fn models_without_a_wire_format_name_it_instead_of_being_invalid() {
             "mistral_chat_completions_2025",
         ),
         ("twelvelabs.pegasus-1-2-v1:0", "twelvelabs_pegasus"),
-        (
-            "amazon.nova-2-multimodal-embeddings-v1:0",
-            "nova_multimodal_embeddings",
-        ),
+        ("twelvelabs.marengo-embed-3-0-v1:0", "twelvelabs_marengo"),
         (
             "stability.stable-image-inpaint-v1:0",
             "stability_image_services",

@@ -256,4 +256,14 @@ except ClientError as err:
         err.response["Error"],
     )
 
+# Nova Multimodal Embeddings: the length asked for.
+resp = client.invoke_model(
+    modelId="amazon.nova-2-multimodal-embeddings-v1:0",
+    body=json.dumps({"taskType": "SINGLE_EMBEDDING", "singleEmbeddingParams": {
+        "embeddingPurpose": "GENERIC_INDEX", "embeddingDimension": 1024,
+        "text": {"truncationMode": "END", "value": "A lighthouse at dawn"}}}),
+)
+body = json.loads(resp["body"].read())
+check("Nova embeddings answer 1024 values", len(body["embeddings"][0]["embedding"]) == 1024, len(body["embeddings"][0]["embedding"]))
+
 finish()
