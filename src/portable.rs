@@ -333,6 +333,11 @@ pub struct EmbeddingOptions {
     pub normalize: Option<bool>,
     /// The purpose of the input (Cohere's `input_type`, e.g. `search_document`).
     pub input_type: Option<String>,
+    /// The encodings asked for besides floats (Titan's `embeddingTypes`,
+    /// Cohere's `embedding_types`: `float`, `binary`, `int8`, ...); empty
+    /// for the model's default.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub types: Vec<String>,
 }
 
 /// Options for image-generation models.

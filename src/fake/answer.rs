@@ -238,8 +238,8 @@ fn load(
 
 /// Whether a recorded answer honours what the request asks for: within
 /// its token limit and stop sequences, calling a tool when one is forced
-/// and only tools offered, reasoning when thinking is on; one vector per
-/// input, of the length asked for or else the model's own.
+/// and only tools offered, reasoning when thinking is on; never for an
+/// embedding.
 fn fits(answer: &PortableResponse, req: &PortableRequest, model: &ModelInfo) -> bool {
     match model.output {
         Output::Text => {
@@ -264,11 +264,11 @@ fn fits(answer: &PortableResponse, req: &PortableRequest, model: &ModelInfo) -> 
                     .iter()
                     .all(|c| req.tools.iter().any(|t| t.name == c.name))
         }
-        Output::Embedding => {
-            let length = req.embedding.dimensions.or(model.embedding_dimensions);
-            answer.embeddings.len() == req.user_texts().len()
-                && length.is_none_or(|d| answer.embeddings.iter().all(|v| v.len() == d as usize))
-        }
+        // No recording holds a real vector (their values are synthesized,
+        // as their sources say), and an answer echoes its request (Cohere's
+        // texts, the lengths and encodings asked for): a synthesized answer
+        // is the faithful one.
+        Output::Embedding => false,
         Output::Image => answer.images.len() == req.image.count.unwrap_or(1) as usize,
         Output::Rerank => {
             let documents = req.rerank.documents.len();

@@ -386,6 +386,7 @@ impl Call<'_> {
         let ctx = RenderContext {
             model: self.model(),
             response_id: &response_id,
+            request: Some(&req),
         };
         let metrics = self.metrics(&answer);
         if self.operation == Operation::InvokeWithResponseStream {

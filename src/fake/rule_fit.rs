@@ -25,6 +25,7 @@ pub(crate) fn native_tool_calls(family: &dyn ModelFamily, model: &ModelInfo) -> 
     let ctx = RenderContext {
         model,
         response_id: "00000000000000000000000000000000",
+        request: None,
     };
     family
         .render_response_bytes(&probe, &ctx)

@@ -62,7 +62,7 @@ use std::any::TypeId;
 ///
 /// // Arrange
 /// let model = Catalog::embedded().model("amazon.titan-text-express-v1").unwrap();
-/// let ctx = RenderContext { model, response_id: "0123456789abcdef0123456789abcdef" };
+/// let ctx = RenderContext { model, response_id: "0123456789abcdef0123456789abcdef", request: None };
 /// let answer = PortableResponse { text: "Hi".into(), ..Default::default() };
 ///
 /// // Act

@@ -126,7 +126,7 @@ pub struct CohereEmbedByType {
     /// The request's id.
     pub id: Option<String>,
     /// The vectors by embedding type, one per input.
-    #[serde(serialize_with = "shortest_f32")]
+    #[serde(serialize_with = "write_by_type")]
     pub embeddings: BTreeMap<String, Vec<Vec<f32>>>,
     /// `embeddings_by_type`.
     pub response_type: Option<String>,
@@ -148,6 +148,64 @@ impl CohereEmbedResponse {
                 .unwrap_or_default(),
         }
     }
+}
+
+/// The integer encodings: written as integers, not floats.
+const INTEGER_TYPES: [&str; 4] = ["int8", "uint8", "binary", "ubinary"];
+
+/// Writes vectors by type: floats the shortest way, the integer encodings
+/// as integers.
+fn write_by_type<S: serde::Serializer>(
+    map: &BTreeMap<String, Vec<Vec<f32>>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    struct Floats<'a>(&'a Vec<Vec<f32>>);
+    impl Serialize for Floats<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            shortest_f32(self.0, s)
+        }
+    }
+    serializer.collect_map(map.iter().map(|(kind, vectors)| {
+        let value = match INTEGER_TYPES.contains(&kind.as_str()) {
+            true => serde_json::to_value(
+                vectors
+                    .iter()
+                    .map(|v| v.iter().map(|x| *x as i64).collect::<Vec<_>>())
+                    .collect::<Vec<_>>(),
+            ),
+            false => serde_json::to_value(Floats(vectors)),
+        };
+        (kind, value.unwrap_or_default())
+    }))
+}
+
+/// The float vectors in the encoding `kind`: `int8` and `uint8` scale
+/// each value to a byte, `binary` and `ubinary` pack eight signs into a
+/// byte (signed or not), as Cohere's embedding types do; the scaling here
+/// is deterministic, not Cohere's calibration.
+fn quantized(vectors: &[Vec<f32>], kind: &str) -> Vec<Vec<f32>> {
+    let scale = |v: &f32, lo: f32, hi: f32| (v.clamp(-1.0, 1.0) * 127.0).round().clamp(lo, hi);
+    vectors
+        .iter()
+        .map(|v| match kind {
+            "int8" => v.iter().map(|x| scale(x, -128.0, 127.0)).collect(),
+            "uint8" => v.iter().map(|x| scale(x, -128.0, 127.0) + 128.0).collect(),
+            "binary" | "ubinary" => v
+                .chunks(8)
+                .map(|bits| {
+                    let byte = bits
+                        .iter()
+                        .enumerate()
+                        .fold(0u8, |acc, (i, b)| acc | (u8::from(*b > 0.0) << (7 - i)));
+                    match kind {
+                        "binary" => f32::from(byte as i8),
+                        _ => f32::from(byte),
+                    }
+                })
+                .collect(),
+            _ => v.clone(),
+        })
+        .collect()
 }
 
 fn is_v4(model: &ModelInfo) -> bool {
@@ -290,6 +348,16 @@ impl Codec for CohereEmbed {
             body.images = Some(v3_images(turns)?);
             default_input_type = DEFAULT_IMAGE_INPUT_TYPE;
         }
+        if let Some(t) = req
+            .embedding
+            .types
+            .iter()
+            .find(|t| !EMBEDDING_TYPE_PREFERENCE.contains(&t.as_str()))
+        {
+            return Err(Error::unsupported(NAME, format!("embedding type {t:?}")));
+        }
+        body.embedding_types =
+            (!req.embedding.types.is_empty()).then(|| req.embedding.types.clone());
         body.input_type = req
             .embedding
             .input_type
@@ -345,6 +413,7 @@ impl Codec for CohereEmbed {
                 dimensions: req.output_dimension,
                 normalize: None,
                 input_type: Some(req.input_type),
+                types: req.embedding_types.unwrap_or_default(),
             },
             ..Default::default()
         })
@@ -360,12 +429,27 @@ impl Codec for CohereEmbed {
     ) -> Result<CohereEmbedResponse, Error> {
         let id = Some(uuid(ctx.response_id));
         let embeddings = all_vectors(NAME, resp)?;
-        Ok(if is_v4(ctx.model) {
+        // The texts embedded, echoed (none for images).
+        let texts = ctx.request.map_or_else(Vec::new, |r| {
+            r.user_texts()
+                .into_iter()
+                .filter(|t| !t.is_empty())
+                .collect()
+        });
+        let types = ctx.request.map_or(&[][..], |r| &r.embedding.types[..]);
+        Ok(if is_v4(ctx.model) || !types.is_empty() {
+            let types: Vec<&str> = match types {
+                [] => vec!["float"],
+                asked => asked.iter().map(String::as_str).collect(),
+            };
             CohereEmbedResponse::ByType(CohereEmbedByType {
                 id,
-                embeddings: BTreeMap::from([("float".to_string(), embeddings)]),
+                embeddings: types
+                    .into_iter()
+                    .map(|t| (t.to_string(), quantized(&embeddings, t)))
+                    .collect(),
                 response_type: Some("embeddings_by_type".into()),
-                texts: Some(Vec::new()),
+                texts: Some(texts),
                 images: None,
             })
         } else {
@@ -373,7 +457,7 @@ impl Codec for CohereEmbed {
                 embeddings,
                 id,
                 response_type: Some("embeddings_floats".into()),
-                texts: Some(Vec::new()),
+                texts: Some(texts),
                 images: None,
             })
         })
@@ -422,6 +506,7 @@ mod tests {
             dimensions: Some(512),
             normalize: None,
             input_type: Some("search_query".into()),
+            types: Vec::new(),
         };
         let body = CohereEmbed.build(&req, model(V4)).unwrap();
         assert_eq!(body, request_fixture(NAME, "v4"));
@@ -522,6 +607,7 @@ mod tests {
             dimensions: dims,
             normalize: None,
             input_type: Some(input_type.into()),
+            types: Vec::new(),
         };
         req
     }
@@ -611,6 +697,7 @@ mod tests {
             let ctx = RenderContext {
                 model: model(id),
                 response_id: "0123456789abcdef0123456789abcdef",
+                request: None,
             };
             let body = CohereEmbed.render_response(&resp, &ctx).unwrap();
             assert_eq!(keys(&body), keys(&recorded_body), "{file}");
@@ -652,5 +739,33 @@ mod tests {
             .parse_chunk(b"{}", &mut StreamAccumulator::new())
             .unwrap_err();
         assert!(err.to_string().contains("response streaming"));
+    }
+
+    #[test]
+    fn the_answer_echoes_the_texts_and_carries_each_type_asked_for() {
+        let mut req = PortableRequest::prompt("hello world").message(Message::user("a test"));
+        req.embedding.types = vec!["float".into(), "int8".into(), "ubinary".into()];
+        let body = CohereEmbed.build(&req, model(V3)).unwrap();
+        assert_eq!(body["embedding_types"], json!(["float", "int8", "ubinary"]));
+        let resp = PortableResponse {
+            embeddings: vec![vec![0.5; 16], vec![-0.25; 16]],
+            ..Default::default()
+        };
+        let ctx = RenderContext {
+            model: model(V3),
+            response_id: "0123456789abcdef0123456789abcdef",
+            request: Some(&req),
+        };
+        let rendered = CohereEmbed.render_response(&resp, &ctx).unwrap();
+        assert_eq!(rendered["texts"], json!(["hello world", "a test"]));
+        assert_eq!(rendered["response_type"], "embeddings_by_type");
+        assert_eq!(rendered["embeddings"]["int8"][0][0], json!(64));
+        assert_eq!(rendered["embeddings"]["ubinary"][0], json!([255, 255]));
+        assert_eq!(rendered["embeddings"]["ubinary"][1], json!([0, 0]));
+        assert_eq!(rendered["embeddings"]["float"][1][0], json!(-0.25));
+        assert_eq!(
+            CohereEmbed.parse(rendered.to_string().as_bytes()).unwrap(),
+            resp
+        );
     }
 }

@@ -109,6 +109,9 @@ pub struct RenderContext<'a> {
     /// A deterministic id for this response (32 lowercase hex digits); each
     /// family formats it in its own id style (`msg_bdrk_...`, `chatcmpl-...`).
     pub response_id: &'a str,
+    /// The request answered, where the answer echoes parts of it (Cohere's
+    /// `texts`, the embedding types asked for); `None` renders without them.
+    pub request: Option<&'a PortableRequest>,
 }
 
 impl StreamAccumulator {

@@ -258,6 +258,7 @@ impl Codec for NovaEmbed {
                 dimensions: p.embedding_dimension,
                 normalize: None,
                 input_type: Some(p.embedding_purpose),
+                types: Vec::new(),
             },
             ..Default::default()
         })

@@ -312,6 +312,7 @@ mod tests {
         let ctx = RenderContext {
             model,
             response_id: "0",
+            request: None,
         };
         let family = PromptCompletion(Outputs);
         let body = family.render_response(&resp, &ctx).unwrap();

@@ -149,6 +149,7 @@ pub(crate) fn ctx(id: &str) -> RenderContext<'static> {
     RenderContext {
         model: model(id),
         response_id: RESPONSE_ID,
+        request: None,
     }
 }
 

@@ -72,6 +72,12 @@ pub struct TitanEmbeddingsByType {
     pub binary: Option<Vec<u8>>,
 }
 
+/// Whether the request answered asked for the embedding type `kind`.
+fn asked_for(ctx: &RenderContext<'_>, kind: &str) -> bool {
+    ctx.request
+        .is_some_and(|r| r.embedding.types.iter().any(|t| t == kind))
+}
+
 /// Whether `model` is the first generation (no options at all).
 fn is_v1(model: &ModelInfo) -> bool {
     model.id == V1_MODEL_ID
@@ -143,6 +149,22 @@ impl Codec for TitanEmbed {
                 return Err(Error::unsupported(NAME, "normalize on Titan Embeddings G1"));
             }
         }
+        if let Some(t) = opts
+            .types
+            .iter()
+            .find(|t| !["float", "binary"].contains(&t.as_str()))
+        {
+            return Err(Error::unsupported(
+                NAME,
+                format!("embedding type {t:?} (float or binary)"),
+            ));
+        }
+        if is_v1(model) && !opts.types.is_empty() {
+            return Err(Error::unsupported(
+                NAME,
+                "embedding types on Titan Embeddings G1",
+            ));
+        }
         if let Some(d) = opts.dimensions {
             if !V2_DIMENSIONS.contains(&d) {
                 return Err(Error::unsupported(
@@ -155,7 +177,7 @@ impl Codec for TitanEmbed {
             input_text,
             dimensions: opts.dimensions,
             normalize: opts.normalize,
-            embedding_types: None,
+            embedding_types: (!opts.types.is_empty()).then(|| opts.types.clone()),
         })
     }
 
@@ -174,7 +196,6 @@ impl Codec for TitanEmbed {
         })
     }
 
-    /// `embeddingTypes` has no portable place and is dropped.
     fn portable_request(
         &self,
         req: TitanEmbedRequest,
@@ -186,14 +207,15 @@ impl Codec for TitanEmbed {
                 dimensions: req.dimensions,
                 normalize: req.normalize,
                 input_type: None,
+                types: req.embedding_types.unwrap_or_default(),
             },
             ..Default::default()
         })
     }
 
     /// G1 sends `embedding` and `inputTextTokenCount`; V2 adds
-    /// `embeddingsByType` with the float vector (the requested
-    /// `embeddingTypes` are not known here, so no binary vector).
+    /// `embeddingsByType` with the float vector, and the binary one (each
+    /// value's sign, 1 for positive) when the request asked for `binary`.
     fn native(
         &self,
         resp: &PortableResponse,
@@ -203,9 +225,10 @@ impl Codec for TitanEmbed {
         Ok(TitanEmbedResponse {
             embedding: Some(vector.clone()),
             input_text_token_count: resp.usage.unwrap_or_default().input_tokens,
-            embeddings_by_type: (!is_v1(ctx.model)).then_some(TitanEmbeddingsByType {
+            embeddings_by_type: (!is_v1(ctx.model)).then(|| TitanEmbeddingsByType {
+                binary: asked_for(ctx, "binary")
+                    .then(|| vector.iter().map(|v| u8::from(*v > 0.0)).collect()),
                 float: Some(vector),
-                binary: None,
             }),
         })
     }
@@ -401,6 +424,7 @@ mod tests {
             let ctx = RenderContext {
                 model: model(id),
                 response_id: "0123456789abcdef0123456789abcdef",
+                request: None,
             };
             let body = TitanEmbed.render_response(&resp, &ctx).unwrap();
             let recorded: Value = serde_json::from_slice(&recorded_in(NAME, fixture)).unwrap();
@@ -429,6 +453,7 @@ mod tests {
         let ctx = RenderContext {
             model: model(V2),
             response_id: "0123456789abcdef0123456789abcdef",
+            request: None,
         };
         for (embeddings, expect) in [
             (vec![], "0 embeddings"),
@@ -450,5 +475,36 @@ mod tests {
             .parse_chunk(b"{}", &mut StreamAccumulator::new())
             .unwrap_err();
         assert!(err.to_string().starts_with("titan_embed: "), "{err}");
+    }
+
+    #[test]
+    fn binary_is_answered_when_asked_for() {
+        let mut req = embed("A lighthouse");
+        req.embedding.types = vec!["float".into(), "binary".into()];
+        let body = TitanEmbed.build(&req, model(V2)).unwrap();
+        assert_eq!(body["embeddingTypes"], json!(["float", "binary"]));
+        assert_eq!(
+            TitanEmbed
+                .read_request(body.to_string().as_bytes(), model(V2))
+                .unwrap(),
+            req
+        );
+        let resp = PortableResponse {
+            embeddings: vec![vec![0.5, -0.5, 0.25]],
+            ..Default::default()
+        };
+        let ctx = RenderContext {
+            model: model(V2),
+            response_id: "0123456789abcdef0123456789abcdef",
+            request: Some(&req),
+        };
+        let rendered = TitanEmbed.render_response(&resp, &ctx).unwrap();
+        assert_eq!(rendered["embeddingsByType"]["binary"], json!([1, 0, 1]));
+        let plain = RenderContext {
+            request: None,
+            ..ctx
+        };
+        let rendered = TitanEmbed.render_response(&resp, &plain).unwrap();
+        assert!(rendered["embeddingsByType"].get("binary").is_none());
     }
 }

@@ -521,6 +521,7 @@ mod tests {
         let ctx = RenderContext {
             model: model(CANVAS),
             response_id: "0123456789abcdef0123456789abcdef",
+            request: None,
         };
         let recorded_body: Value = serde_json::from_slice(&recorded(NAME)).unwrap();
         for resp in [resp, two] {

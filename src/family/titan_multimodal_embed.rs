@@ -427,6 +427,7 @@ mod tests {
         let ctx = RenderContext {
             model: model(ID),
             response_id: "0123456789abcdef0123456789abcdef",
+            request: None,
         };
         let body = TitanMultimodalEmbed.render_response(&resp, &ctx).unwrap();
         let recorded: Value = serde_json::from_slice(&recorded(NAME)).unwrap();

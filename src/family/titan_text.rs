@@ -410,6 +410,7 @@ mod tests {
         let ctx = RenderContext {
             model: model("amazon.titan-text-lite-v1"),
             response_id: "0123456789abcdef0123456789abcdef",
+            request: None,
         };
         let body = TitanText.render_response(&resp, &ctx).unwrap();
         assert_eq!(body["results"][0]["completionReason"], "LENGTH");

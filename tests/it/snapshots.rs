@@ -284,6 +284,7 @@ fn rendered_answers() {
         let ctx = RenderContext {
             model,
             response_id: RESPONSE_ID,
+            request: None,
         };
         let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("fixtures")

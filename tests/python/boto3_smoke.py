@@ -266,4 +266,19 @@ resp = client.invoke_model(
 body = json.loads(resp["body"].read())
 check("Nova embeddings answer 1024 values", len(body["embeddings"][0]["embedding"]) == 1024, len(body["embeddings"][0]["embedding"]))
 
+# Titan Embeddings V2 answers the binary vector asked for; Cohere echoes its texts.
+resp = client.invoke_model(
+    modelId=TITAN_EMBED,
+    body=json.dumps({"inputText": "A lighthouse at dawn", "embeddingTypes": ["float", "binary"]}),
+)
+by_type = json.loads(resp["body"].read())["embeddingsByType"]
+check("Titan answers a binary vector of 0s and 1s", set(by_type["binary"]) <= {0, 1} and len(by_type["binary"]) == 1024, by_type.keys())
+resp = client.invoke_model(
+    modelId="cohere.embed-english-v3",
+    body=json.dumps({"texts": ["hello", "world"], "input_type": "search_document"}),
+)
+body = json.loads(resp["body"].read())
+check("Cohere echoes the texts", body["texts"] == ["hello", "world"], body.get("texts"))
+check("Cohere Embed v3 answers 1024 values", len(body["embeddings"][0]) == 1024, len(body["embeddings"][0]))
+
 finish()

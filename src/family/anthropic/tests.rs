@@ -148,6 +148,7 @@ fn rendered_responses_and_chunks_parse_back() {
     let ctx = RenderContext {
         model: model(HAIKU),
         response_id: "0123456789abcdef0123456789abcdef",
+        request: None,
     };
     for resp in [
         PortableResponse {

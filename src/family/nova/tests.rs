@@ -393,6 +393,7 @@ fn rendered_responses_and_chunks_parse_back() {
     let ctx = RenderContext {
         model: model(LITE),
         response_id: "0123456789abcdef0123456789abcdef",
+        request: None,
     };
     let usage = Some(Usage {
         input_tokens: 31,
@@ -459,6 +460,7 @@ fn rendered_bodies_and_streams_have_the_recorded_shape() {
     let ctx = RenderContext {
         model: model(LITE),
         response_id: "0123456789abcdef0123456789abcdef",
+        request: None,
     };
     for file in ["default", "tool_use"] {
         let recorded_body: Value = serde_json::from_slice(&recorded_in(NAME, file)).unwrap();
