@@ -9,12 +9,11 @@
 
 use super::prompt_completion::{self, PromptDialect};
 use super::prompt_template::{
-    parse_inst, refuse_tools, render_inst, text_conversation, MISTRAL_INST,
+    parse_inst, refuse_tools, render_inst, text_conversation, MistralRequest, MISTRAL_INST,
 };
 use crate::error::Error;
 use crate::model_info::ModelInfo;
 use crate::portable::{InferenceParams, PortableRequest};
-use serde::{Deserialize, Serialize};
 
 const NAME: &str = "mistral";
 
@@ -24,25 +23,6 @@ pub const MAX_STOP_SEQUENCES: usize = 10;
 /// The Mistral AI text-completion dialect.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Mistral;
-
-/// The text-completion request body.
-#[serde_with::skip_serializing_none]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MistralRequest {
-    /// The conversation in the `<s>[INST] ... [/INST]` format.
-    pub prompt: String,
-    /// The most tokens to generate; at most 8,192 (Mixtral 4,096).
-    pub max_tokens: Option<u32>,
-    /// Up to 10 stop sequences.
-    pub stop: Option<Vec<String>>,
-    /// 0–1.
-    pub temperature: Option<f32>,
-    /// 0–1.
-    pub top_p: Option<f32>,
-    /// 1–200.
-    pub top_k: Option<u32>,
-}
 
 impl PromptDialect for Mistral {
     const NAME: &'static str = NAME;

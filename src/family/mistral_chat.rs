@@ -21,7 +21,7 @@ use super::chat_completions::{
     ChatDialect, ChatParts, ChatStyle, EmptyContent, OpenAiMessage, OpenAiTool, OpenAiToolChoice,
     StreamShape,
 };
-use super::prompt_template::{parse_inst, TextTurn, MISTRAL_INST};
+use super::prompt_template::{parse_inst, MistralRequest, TextTurn, MISTRAL_INST};
 use crate::error::Error;
 use crate::family::model_family::RenderContext;
 use crate::model_info::ModelInfo;
@@ -53,25 +53,6 @@ pub struct MistralChatRequest {
     pub top_p: Option<f32>,
 }
 
-/// The text-completion body Mistral Large 2 (24.07) also takes.
-#[serde_with::skip_serializing_none]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MistralPromptRequest {
-    /// The conversation in Mistral's `[INST]` template.
-    pub prompt: String,
-    /// The most tokens to generate.
-    pub max_tokens: Option<u32>,
-    /// Sequences that stop generation.
-    pub stop: Option<Vec<String>>,
-    /// 0–1.
-    pub temperature: Option<f32>,
-    /// 0–1.
-    pub top_p: Option<f32>,
-    /// Top-k sampling.
-    pub top_k: Option<u32>,
-}
-
 /// A body the family reads: the chat body, or the text-completion one (a
 /// body with `prompt`), each read with its own errors.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -80,14 +61,14 @@ pub enum MistralChatBody {
     /// `{"messages": [...], ...}`.
     Chat(MistralChatRequest),
     /// `{"prompt": "...", ...}` (Mistral Large 2 only).
-    Prompt(MistralPromptRequest),
+    Prompt(MistralRequest),
 }
 
 impl<'de> Deserialize<'de> for MistralChatBody {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(d)?;
         let read = match value.get("prompt") {
-            Some(_) => MistralPromptRequest::deserialize(value).map(Self::Prompt),
+            Some(_) => MistralRequest::deserialize(value).map(Self::Prompt),
             None => MistralChatRequest::deserialize(value).map(Self::Chat),
         };
         read.map_err(serde::de::Error::custom)
@@ -96,7 +77,7 @@ impl<'de> Deserialize<'de> for MistralChatBody {
 
 /// The prompt body's turns as chat messages: a prompt without `[INST]` is
 /// one user turn.
-fn prompt_parts(body: MistralPromptRequest) -> ChatParts {
+fn prompt_parts(body: MistralRequest) -> ChatParts {
     let turns = parse_inst(&body.prompt, MISTRAL_INST).unwrap_or_else(|| {
         vec![TextTurn {
             role: crate::portable::Role::User,

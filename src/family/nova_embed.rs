@@ -17,11 +17,11 @@
 use super::codec::{Codec, NoStream};
 use super::embeddings::shortest_f32;
 use super::model_family::RenderContext;
+use super::refusals::refuse_generation_options;
 use crate::error::Error;
 use crate::model_info::ModelInfo;
 use crate::portable::{
-    ContentBlock, EmbeddingOptions, ImageFormat, ImageOptions, InferenceParams, Message,
-    PortableRequest, PortableResponse, Role,
+    ContentBlock, EmbeddingOptions, ImageFormat, Message, PortableRequest, PortableResponse, Role,
 };
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
@@ -134,15 +134,7 @@ pub struct NovaEmbedding {
 
 /// Refuses what an embedding body has no place for.
 fn refuse_other_features(req: &PortableRequest) -> Result<&Message, Error> {
-    if req.system.is_some() {
-        return Err(Error::unsupported(NAME, "a system prompt"));
-    }
-    if !req.tools.is_empty() || req.tool_choice.is_some() || req.has_tool_blocks() {
-        return Err(Error::unsupported(NAME, "tool use"));
-    }
-    if req.params != InferenceParams::default() || req.image != ImageOptions::default() {
-        return Err(Error::unsupported(NAME, "inference or image options"));
-    }
+    refuse_generation_options(NAME, req)?;
     if req.embedding.normalize.is_some() {
         return Err(Error::unsupported(NAME, "normalize"));
     }

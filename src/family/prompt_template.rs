@@ -8,6 +8,7 @@ use super::refusals::no_reasoning;
 use crate::error::Error;
 use crate::portable::{ContentBlock, ImageFormat, Message, PortableRequest, Role, StopReason};
 use base64::Engine as _;
+use serde::{Deserialize, Serialize};
 
 /// Opens an exchange of an `[INST]` dialect.
 const INST_OPEN: &str = "[INST]";
@@ -306,6 +307,27 @@ pub(crate) fn stop_or_length_name(reason: Option<&StopReason>) -> &str {
         Some(StopReason::Other(other)) => other,
         _ => "stop",
     }
+}
+
+/// The text-completion request body of Mistral's `[INST]` models (Mistral
+/// 7B, Mixtral, Large/Small 24.02), which Mistral Large 2 (24.07) also
+/// takes.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MistralRequest {
+    /// The conversation in the `<s>[INST] ... [/INST]` format.
+    pub prompt: String,
+    /// The most tokens to generate; at most 8,192 (Mixtral 4,096).
+    pub max_tokens: Option<u32>,
+    /// Up to 10 stop sequences.
+    pub stop: Option<Vec<String>>,
+    /// 0–1.
+    pub temperature: Option<f32>,
+    /// 0–1.
+    pub top_p: Option<f32>,
+    /// 1–200.
+    pub top_k: Option<u32>,
 }
 
 #[cfg(test)]

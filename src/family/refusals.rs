@@ -10,6 +10,28 @@ pub(crate) fn no_reasoning(family: &'static str) -> Error {
     Error::unsupported(family, "reasoning (thinking, effort or reasoning blocks)")
 }
 
+/// Refuses what a body that embeds or ranks its input has no place for: a
+/// system prompt, tool use, inference parameters and image-generation
+/// options.
+pub(crate) fn refuse_generation_options(
+    family: &'static str,
+    req: &PortableRequest,
+) -> Result<(), Error> {
+    if req.system.is_some() {
+        return Err(Error::unsupported(family, "a system prompt"));
+    }
+    if !req.tools.is_empty() || req.tool_choice.is_some() || req.has_tool_blocks() {
+        return Err(Error::unsupported(family, "tool use"));
+    }
+    if req.params != crate::portable::InferenceParams::default() {
+        return Err(Error::unsupported(family, "inference parameters"));
+    }
+    if req.image != crate::portable::ImageOptions::default() {
+        return Err(Error::unsupported(family, "image generation options"));
+    }
+    Ok(())
+}
+
 /// Refuses a system prompt, tool use and image content.
 pub(crate) fn refuse_chat_features(
     family: &'static str,

@@ -14,9 +14,10 @@
 
 use super::codec::{Codec, NoStream};
 use super::model_family::RenderContext;
+use super::refusals::refuse_generation_options;
 use crate::error::Error;
 use crate::model_info::ModelInfo;
-use crate::portable::{InferenceParams, Message, PortableRequest, PortableResponse, Role};
+use crate::portable::{Message, PortableRequest, PortableResponse, Role};
 use crate::ranking::{Ranking, RerankOptions};
 use serde::{Deserialize, Serialize};
 
@@ -72,15 +73,7 @@ fn api_version(model: &ModelInfo) -> Option<u32> {
 /// Refuses what a rerank body has no place for: everything but one user
 /// turn (the query) and the documents.
 fn refuse_other_features(req: &PortableRequest) -> Result<String, Error> {
-    if req.system.is_some() {
-        return Err(Error::unsupported(NAME, "a system prompt"));
-    }
-    if !req.tools.is_empty() || req.tool_choice.is_some() || req.has_tool_blocks() {
-        return Err(Error::unsupported(NAME, "tool use"));
-    }
-    if req.params != InferenceParams::default() {
-        return Err(Error::unsupported(NAME, "inference parameters"));
-    }
+    refuse_generation_options(NAME, req)?;
     if req.has_images() {
         return Err(Error::unsupported(NAME, "image content"));
     }
@@ -107,8 +100,8 @@ impl Codec for Rerank {
 
     fn request(&self, req: &PortableRequest, model: &ModelInfo) -> Result<RerankRequest, Error> {
         let query = refuse_other_features(req)?;
-        if req.embedding != Default::default() || req.image != Default::default() {
-            return Err(Error::unsupported(NAME, "embedding or image options"));
+        if req.embedding != Default::default() {
+            return Err(Error::unsupported(NAME, "embedding options"));
         }
         Ok(RerankRequest {
             query,

@@ -8,11 +8,12 @@
 use super::codec::{Codec, NoStream};
 use super::embeddings::{shortest_f32, single_vector};
 use super::model_family::RenderContext;
+use super::refusals::refuse_generation_options;
 use crate::error::Error;
 use crate::model_info::ModelInfo;
 use crate::portable::{
-    ContentBlock, EmbeddingOptions, ImageFormat, ImageOptions, InferenceParams, Message,
-    PortableRequest, PortableResponse, Role, Usage,
+    ContentBlock, EmbeddingOptions, ImageFormat, Message, PortableRequest, PortableResponse, Role,
+    Usage,
 };
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
@@ -64,18 +65,7 @@ pub struct TitanMultimodalEmbedResponse {
 
 /// Refuses everything an embedding body has no place for.
 fn refuse_chat_features(req: &PortableRequest) -> Result<(), Error> {
-    if req.system.is_some() {
-        return Err(Error::unsupported(NAME, "a system prompt"));
-    }
-    if !req.tools.is_empty() || req.tool_choice.is_some() || req.has_tool_blocks() {
-        return Err(Error::unsupported(NAME, "tool use"));
-    }
-    if req.params != InferenceParams::default() {
-        return Err(Error::unsupported(NAME, "inference parameters"));
-    }
-    if req.image != ImageOptions::default() {
-        return Err(Error::unsupported(NAME, "image generation options"));
-    }
+    refuse_generation_options(NAME, req)?;
     if req.messages.iter().any(|m| m.role == Role::Assistant) {
         return Err(Error::unsupported(NAME, "assistant turns"));
     }
