@@ -110,7 +110,7 @@ pub fn to_portable(
         return refuse("The toolConfig field must be defined when using toolUse and toolResult content blocks.");
     }
 
-    if features.reasoning {
+    if takes_reasoning(model) {
         reasoning_settings(obj, model, &mut req)?;
     }
     if let Some(extra) = obj.get("additionalModelRequestFields") {
@@ -123,6 +123,14 @@ pub fn to_portable(
         }
     }
     Ok(req)
+}
+
+/// Whether the model reasons and its family's native body carries it
+/// (Claude); other models' reasoning blocks and settings are left out, as
+/// their bodies have no place for them.
+fn takes_reasoning(model: &ModelInfo) -> bool {
+    model.converse.reasoning
+        && crate::family::family_by_name(&model.family).is_some_and(|f| f.takes_reasoning())
 }
 
 /// A reasoning model's thinking setting, from `additionalModelRequestFields`
@@ -312,7 +320,7 @@ fn content_block(b: &Value, model: &ModelInfo) -> Result<Option<ContentBlock>, C
         }));
     }
     if let Some(r) = b.get("reasoningContent") {
-        if model.converse.reasoning {
+        if takes_reasoning(model) {
             return Ok(Some(ContentBlock::Reasoning(reasoning_block(r)?)));
         }
     }

@@ -129,7 +129,12 @@ fn text_answer(req: &PortableRequest, model: &ModelInfo) -> PortableResponse {
         text.truncate(at);
         stop = StopReason::StopSequence;
     }
-    let limit = req.params.max_tokens.or(model.max_output_tokens);
+    // Thinking counts against the limit, as Claude's `max_tokens` does.
+    let limit = req
+        .params
+        .max_tokens
+        .or(model.max_output_tokens)
+        .map(|limit| limit.saturating_sub(reasoning_tokens(&reasoning)));
     if let Some(limit) = limit {
         if count_tokens(&text) > limit {
             text = text.chars().take(limit as usize * 4).collect();

@@ -236,6 +236,10 @@ impl<C: Codec> ModelFamily for C {
             .collect()
     }
 
+    fn takes_reasoning(&self) -> bool {
+        C::REASONING
+    }
+
     fn check_body(&self, body: &Value, model: &ModelInfo) -> Option<String> {
         self.body_rule(body, model)
     }

@@ -429,11 +429,17 @@ impl Codec for CohereEmbed {
     ) -> Result<CohereEmbedResponse, Error> {
         let id = Some(uuid(ctx.response_id));
         let embeddings = all_vectors(NAME, resp)?;
-        // The texts embedded, echoed (none for images).
+        // The texts embedded, echoed (none for image inputs).
         let texts = ctx.request.map_or_else(Vec::new, |r| {
-            r.user_texts()
-                .into_iter()
-                .filter(|t| !t.is_empty())
+            r.messages
+                .iter()
+                .filter(|m| m.role == crate::portable::Role::User)
+                .filter(|m| {
+                    !m.content
+                        .iter()
+                        .any(|b| matches!(b, ContentBlock::Image { .. }))
+                })
+                .map(|m| m.text())
                 .collect()
         });
         let types = ctx.request.map_or(&[][..], |r| &r.embedding.types[..]);

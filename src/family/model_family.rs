@@ -86,6 +86,10 @@ pub trait ModelFamily: Send + Sync + 'static {
         ctx: &RenderContext<'_>,
     ) -> Result<Vec<u8>, Error>;
 
+    /// Whether the family's bodies carry reasoning (thinking settings,
+    /// effort, reasoning blocks).
+    fn takes_reasoning(&self) -> bool;
+
     /// A rule of the family's bodies that its JSON Schema cannot state,
     /// checked after the schema passes: `Some` is Bedrock's refusal text
     /// for `model`.

@@ -106,25 +106,30 @@ impl ChatDialect for OpenAiChat {
         }
     }
 
-    /// A field or a `reasoning_effort` value the model refuses.
+    /// A field or a `reasoning_effort` value the model refuses. A model
+    /// without its own list takes OpenAI's 2025 values, refused in the
+    /// schema's words as before.
     fn body_rule(&self, body: &Value, model: &ModelInfo) -> Option<String> {
-        let rules = model.chat.as_ref()?;
-        if let Some(field) = rules
-            .unsupported
-            .iter()
-            .find(|f| body.get(f.as_str()).is_some_and(|v| !v.is_null()))
-        {
+        let rules = model.chat.as_ref();
+        if let Some(field) = rules.and_then(|r| {
+            r.unsupported
+                .iter()
+                .find(|f| body.get(f.as_str()).is_some_and(|v| !v.is_null()))
+        }) {
             return Some(unsupported_parameter(field));
         }
         let effort = body.get("reasoning_effort")?.as_str()?;
-        let known = rules.reasoning_efforts.is_empty()
-            || rules.reasoning_efforts.iter().any(|e| e == effort);
-        (!known).then(|| {
-            format!(
-                "Unsupported value: '{effort}' is not supported with the '{}' model.",
-                model.id
-            )
-        })
+        match rules.filter(|r| !r.reasoning_efforts.is_empty()) {
+            Some(r) => (!r.reasoning_efforts.iter().any(|e| e == effort)).then(|| {
+                format!(
+                    "Unsupported value: '{effort}' is not supported with the '{}' model.",
+                    model.id
+                )
+            }),
+            None => (!LEGACY_EFFORTS.contains(&effort)).then(|| {
+                format!("Malformed input request: #/reasoning_effort: {effort} is not a valid enum value, please reformat your input and try again.")
+            }),
+        }
     }
 
     /// `model` and `stream` are left out.
@@ -171,6 +176,10 @@ impl ChatDialect for OpenAiChat {
         })
     }
 }
+
+/// The `reasoning_effort` values of OpenAI's 2025 chat completions, which
+/// gpt-oss and Qwen3 take.
+const LEGACY_EFFORTS: [&str; 4] = ["minimal", "low", "medium", "high"];
 
 fn refuses(rules: Option<&ChatRules>, field: &str) -> bool {
     rules.is_some_and(|r| r.unsupported.iter().any(|f| f == field))

@@ -31,13 +31,25 @@ pub(super) fn first_violation(validator: &jsonschema::Validator, body: &Value) -
             ValidationErrorKind::Not { .. } if path.is_empty() => {}
             ValidationErrorKind::AdditionalProperties { unexpected }
             | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
-                for key in unexpected {
-                    let child = format!("{path}/{}", key.replace('~', "~0").replace('/', "~1"));
-                    found.push((
-                        position(body, &child),
-                        format!("{}: Extra inputs are not permitted", dotted(body, &child)),
-                    ));
-                }
+                // Only the first extra key in the object's order is told: one
+                // pass over the object, whatever the number of extra keys.
+                let Some(Value::Object(object)) = node(body, &path) else {
+                    continue;
+                };
+                let Some((index, key)) = object
+                    .keys()
+                    .enumerate()
+                    .find(|(_, k)| unexpected.iter().any(|u| u == *k))
+                else {
+                    continue;
+                };
+                let child = format!("{path}/{}", key.replace('~', "~0").replace('/', "~1"));
+                let mut at = position(body, &path);
+                at.push(index);
+                found.push((
+                    at,
+                    format!("{}: Extra inputs are not permitted", dotted(body, &child)),
+                ));
             }
             ValidationErrorKind::Required { property } => {
                 let key = property.as_str().unwrap_or_default();

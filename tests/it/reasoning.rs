@@ -101,3 +101,25 @@ async fn converse_passes_the_models_refusal_on_with_its_prefix() {
         other => panic!("expected Bedrock's refusal, got {other}"),
     }
 }
+
+#[tokio::test]
+async fn a_model_whose_body_has_no_reasoning_takes_a_history_with_some() {
+    let fake = FakeBedrock::start().await;
+    let invoker = Invoker::for_endpoint(&fake.uri());
+    let history = PortableRequest::prompt("Hi")
+        .message(Message::new(
+            Role::Assistant,
+            vec![
+                ContentBlock::Reasoning(Reasoning::text("A greeting.", None)),
+                ContentBlock::text("Hello!"),
+            ],
+        ))
+        .message(Message::user("How are you?"));
+
+    let resp = invoker
+        .converse("us.amazon.nova-2-lite-v1:0", &history)
+        .await
+        .unwrap();
+
+    assert!(!resp.text.is_empty());
+}

@@ -61,6 +61,9 @@ pub(super) fn check(body: &Value, model: &ModelInfo) -> Option<String> {
     if str_at(body, "/anthropic_version").is_some_and(|v| !known(v)) {
         return Some(format!("Invalid API version: {name}"));
     }
+    if let Some(text) = thinking_conflicts(body) {
+        return Some(text);
+    }
     if let Some(rules) = &model.anthropic {
         let checks: [Check; 4] = [thinking, effort, sampling, forced_tools];
         if let Some(text) = checks.iter().find_map(|check| check(body, rules, model)) {
@@ -143,6 +146,27 @@ fn forced_tools(body: &Value, rules: &ClaudeRules, _: &ModelInfo) -> Option<Stri
     let forced = choice == "any" || choice == "tool";
     (forced && !rules.forced_tools)
         .then(|| "tool_choice: type \"tool\" and \"any\" are not supported for this model.".into())
+}
+
+/// What thinking cannot go with, in Anthropic's words: a forced tool
+/// ("Thinking may not be enabled when tool_choice forces tool use.",
+/// quoted from Bedrock in strands-agents/harness-sdk#1495 and
+/// pydantic/pydantic-ai#3092 on Sonnet 4.5), and a temperature other than
+/// 1 ("`temperature` may only be set to 1 when thinking is enabled.", the
+/// provider's text quoted in a relay's issue, one-hub#529; Bedrock's own
+/// is not quoted).
+fn thinking_conflicts(body: &Value) -> Option<String> {
+    if str_at(body, "/thinking/type") != Some("enabled") {
+        return None;
+    }
+    let choice = str_at(body, "/tool_choice/type");
+    if matches!(choice, Some("any" | "tool")) {
+        return Some("Thinking may not be enabled when tool_choice forces tool use.".into());
+    }
+    let temperature = body.get("temperature").and_then(Value::as_f64);
+    temperature
+        .is_some_and(|t| t != 1.0)
+        .then(|| "`temperature` may only be set to 1 when thinking is enabled.".into())
 }
 
 /// Anthropic's refusal of a `max_tokens` over the model's output limit.
