@@ -511,3 +511,89 @@ pub fn stream_events(resp: &PortableResponse, latency_ms: u64) -> Vec<(&'static 
     ));
     events
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Catalog;
+
+    fn opus() -> &'static ModelInfo {
+        Catalog::embedded()
+            .model("anthropic.claude-opus-5")
+            .unwrap()
+    }
+
+    #[test]
+    fn reasoning_blocks_and_settings_are_read_for_a_reasoning_family() {
+        let redacted = base64::engine::general_purpose::STANDARD.encode("EmwKAhgB");
+        let body = json!({
+            "messages": [
+                {"role": "user", "content": [{"text": "Hi"}]},
+                {"role": "assistant", "content": [
+                    {"reasoningContent": {"reasoningText": {"text": "A greeting.", "signature": "c2ln"}}},
+                    {"reasoningContent": {"redactedContent": redacted}},
+                    {"text": "Hello!"}
+                ]},
+                {"role": "user", "content": [{"text": "And?"}]}
+            ],
+            "additionalModelRequestFields": {"thinking": {"type": "adaptive"}},
+            "outputConfig": {"effort": "max"}
+        });
+        let req = to_portable(&body, opus(), false).unwrap();
+        assert_eq!(req.thinking, Some(Thinking::Adaptive));
+        assert_eq!(req.effort, Some(Effort::Max));
+        assert_eq!(
+            req.messages[1].content[..2],
+            [
+                ContentBlock::Reasoning(Reasoning::text("A greeting.", Some("c2ln".into()))),
+                ContentBlock::Reasoning(Reasoning::Redacted {
+                    data: "EmwKAhgB".into()
+                }),
+            ]
+        );
+        let rendered = response_body(
+            &PortableResponse {
+                reasoning: vec![Reasoning::Redacted {
+                    data: "EmwKAhgB".into(),
+                }],
+                text: "Hi".into(),
+                ..Default::default()
+            },
+            1,
+        );
+        assert_eq!(
+            rendered["output"]["message"]["content"][0]["reasoningContent"]["redactedContent"],
+            redacted
+        );
+    }
+
+    #[test]
+    fn bad_reasoning_settings_are_refused_in_the_models_words() {
+        let body = |fields: Value| {
+            json!({"messages": [{"role": "user", "content": [{"text": "Hi"}]}],
+                   "additionalModelRequestFields": fields})
+        };
+        let err = to_portable(
+            &body(json!({"thinking": {"type": "sometimes"}})),
+            opus(),
+            false,
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.0,
+            "The model returned the following errors: thinking: Input tag 'sometimes' found using 'type' does not match any of the expected tags: 'adaptive', 'disabled'"
+        );
+        let err = to_portable(
+            &body(json!({"thinking": {"type": "enabled"}})),
+            opus(),
+            false,
+        )
+        .unwrap_err();
+        assert!(
+            err.0
+                .ends_with("thinking.enabled.budget_tokens: Field required"),
+            "{}",
+            err.0
+        );
+    }
+}
