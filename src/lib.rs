@@ -13,6 +13,7 @@ pub mod fixture_layout;
 mod fixtures;
 mod invoke;
 pub mod lifecycle;
+mod media;
 mod model_id;
 mod model_info;
 mod native;
@@ -30,6 +31,7 @@ pub use family::{families, family_by_name, ModelFamily, RenderContext};
 pub use fixtures::FixtureStore;
 pub use invoke::{collect, endpoint_client, EventStream, Invoker, DEFAULT_TEST_REGION};
 pub use lifecycle::{Lifecycle, LifecycleState};
+pub use media::{AwsMedia, AwsS3Location, AwsSource, Media, MediaKind, MediaSource};
 pub use model_id::{ModelId, ModelIdKind, ARN_RESOURCE_TYPES, GEO_PREFIXES, MAX_MODEL_ID_LEN};
 pub use model_info::{
     ChatRules, ClaudeRules, ConverseSupport, Endpoint, ModelInfo, Output, PendingModel,

@@ -5,6 +5,7 @@
 //! [`PortableResponse`] is what came back, normalised: text, tool calls, a
 //! [`StopReason`], [`Usage`], embeddings and images.
 
+use crate::media::Media;
 use crate::ranking::{Ranking, RerankOptions};
 use crate::reasoning::{Effort, Reasoning, Thinking};
 use serde::{Deserialize, Serialize};
@@ -126,7 +127,7 @@ pub enum ContentBlock {
         /// The encoding.
         format: ImageFormat,
         /// The image's bytes.
-        #[serde(with = "base64_bytes")]
+        #[serde(with = "crate::media::base64_bytes")]
         data: Vec<u8>,
     },
     /// The model asked for a tool to be called.
@@ -149,6 +150,8 @@ pub enum ContentBlock {
     },
     /// What the model thought, in an assistant turn sent back to it.
     Reasoning(Reasoning),
+    /// Audio or video sent to the model.
+    Media(Media),
 }
 
 impl ContentBlock {
@@ -338,6 +341,12 @@ pub struct EmbeddingOptions {
     /// for the model's default.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub types: Vec<String>,
+    /// For each audio or video input, the embeddings to make, one vector
+    /// each, as the wire names them (Nova: `AUDIO_VIDEO_COMBINED`, or `VIDEO`
+    /// and `AUDIO` for its `AUDIO_VIDEO_SEPARATE` mode; Marengo: `visual`,
+    /// `audio`, `transcription`); empty for the model's default.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub media_embeddings: Vec<String>,
 }
 
 /// Options for image-generation models.
@@ -527,6 +536,38 @@ impl PortableRequest {
             .collect()
     }
 
+    /// How many vectors an embedding model makes of each user turn: one,
+    /// or one per [`EmbeddingOptions::media_embeddings`] entry for a turn
+    /// with audio or video.
+    ///
+    /// ```
+    /// use bedrock_harness::{ContentBlock, Media, MediaKind, MediaSource, Message, PortableRequest, Role};
+    ///
+    /// let clip = Media::new(MediaKind::Video, "mp4", MediaSource::s3("s3://b/clip.mp4"));
+    /// let mut req = PortableRequest::default()
+    ///     .message(Message::new(Role::User, vec![ContentBlock::Media(clip)]));
+    /// req.embedding.media_embeddings = vec!["VIDEO".into(), "AUDIO".into()];
+    /// assert_eq!(req.vectors_per_input(), vec![2]);
+    /// assert_eq!(PortableRequest::prompt("Hi").vectors_per_input(), vec![1]);
+    /// ```
+    pub fn vectors_per_input(&self) -> Vec<usize> {
+        self.messages
+            .iter()
+            .filter(|m| m.role == Role::User)
+            .map(|m| {
+                let media = m
+                    .content
+                    .iter()
+                    .any(|b| matches!(b, ContentBlock::Media(_)));
+                if media {
+                    self.embedding.media_embeddings.len().max(1)
+                } else {
+                    1
+                }
+            })
+            .collect()
+    }
+
     /// Whether any turn carries an image.
     pub fn has_images(&self) -> bool {
         self.blocks()
@@ -540,6 +581,19 @@ impl PortableRequest {
                 b,
                 ContentBlock::ToolUse { .. } | ContentBlock::ToolResult { .. }
             )
+        })
+    }
+
+    /// The audio and video blocks of every turn.
+    ///
+    /// ```
+    /// use bedrock_harness::PortableRequest;
+    /// assert_eq!(PortableRequest::prompt("Hi").media().count(), 0);
+    /// ```
+    pub fn media(&self) -> impl Iterator<Item = &Media> {
+        self.blocks().filter_map(|b| match b {
+            ContentBlock::Media(m) => Some(m),
+            _ => None,
         })
     }
 
@@ -724,20 +778,4 @@ pub enum StreamEvent {
         /// The opaque data.
         data: String,
     },
-}
-
-mod base64_bytes {
-    use base64::Engine as _;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(bytes))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-        let text = String::deserialize(d)?;
-        base64::engine::general_purpose::STANDARD
-            .decode(text)
-            .map_err(serde::de::Error::custom)
-    }
 }

@@ -214,13 +214,21 @@ fn embedding_answer(req: &PortableRequest, model: &ModelInfo, seed: u64) -> Port
     let inputs = req.user_texts();
     let embeddings = inputs
         .iter()
+        .zip(req.vectors_per_input())
         .enumerate()
-        .map(|(i, text)| {
-            vector(
-                stable_hash(&[&seed.to_be_bytes(), text.as_bytes(), &i.to_be_bytes()]),
-                dims,
-                normalize,
-            )
+        .flat_map(|(i, (text, count))| {
+            (0..count).map(move |part| {
+                // The first vector of an input keeps the key of a single one.
+                let mut key = i.to_be_bytes().to_vec();
+                if part > 0 {
+                    key.extend(part.to_be_bytes());
+                }
+                vector(
+                    stable_hash(&[&seed.to_be_bytes(), text.as_bytes(), &key]),
+                    dims,
+                    normalize,
+                )
+            })
         })
         .collect();
     let input_tokens = inputs.iter().map(|t| count_tokens(t)).sum::<u32>().max(1);

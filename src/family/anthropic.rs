@@ -9,7 +9,7 @@
 
 use super::codec::Codec;
 use super::model_family::{text_pieces, RenderContext};
-use super::refusals::user_or_assistant;
+use super::refusals::{no_media, user_or_assistant};
 use crate::accumulator::StreamAccumulator;
 use crate::error::Error;
 use crate::model_info::ModelInfo;
@@ -98,23 +98,23 @@ fn reasoning_of(b: &AnthropicBlock) -> Option<Reasoning> {
     }
 }
 
-fn message(m: &crate::portable::Message) -> AnthropicMessage {
+fn message(m: &crate::portable::Message) -> Result<AnthropicMessage, Error> {
     let role = match m.role {
         Role::User => "user",
         Role::Assistant => "assistant",
     };
     let content = match m.content.as_slice() {
         [ContentBlock::Text(text)] => AnthropicContent::Text(text.clone()),
-        blocks => AnthropicContent::Blocks(blocks.iter().map(block).collect()),
+        blocks => AnthropicContent::Blocks(blocks.iter().map(block).collect::<Result<_, _>>()?),
     };
-    AnthropicMessage {
+    Ok(AnthropicMessage {
         role: role.to_string(),
         content,
-    }
+    })
 }
 
-fn block(b: &ContentBlock) -> AnthropicBlock {
-    match b {
+fn block(b: &ContentBlock) -> Result<AnthropicBlock, Error> {
+    Ok(match b {
         ContentBlock::Text(text) => AnthropicBlock::Text { text: text.clone() },
         ContentBlock::Image { format, data } => AnthropicBlock::Image {
             source: AnthropicImageSource {
@@ -150,7 +150,8 @@ fn block(b: &ContentBlock) -> AnthropicBlock {
             is_error: is_error.then_some(true),
         },
         ContentBlock::Reasoning(r) => reasoning_block(r),
-    }
+        ContentBlock::Media(media) => return Err(no_media(NAME, media)),
+    })
 }
 
 /// Claude's stop reason for a portable one.
@@ -252,7 +253,7 @@ fn native_request(req: &PortableRequest, model: &ModelInfo) -> Result<AnthropicR
             .max_tokens
             .or(model.max_output_tokens)
             .unwrap_or(DEFAULT_MAX_TOKENS),
-        messages: req.messages.iter().map(message).collect(),
+        messages: req.messages.iter().map(message).collect::<Result<_, _>>()?,
         system: req.system.clone().map(Value::String),
         temperature: p.temperature,
         top_p: p.top_p,

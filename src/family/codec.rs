@@ -12,6 +12,7 @@ use super::model_family::{from_slice, to_bytes, ModelFamily, RenderContext};
 use super::refusals::no_reasoning;
 use crate::accumulator::StreamAccumulator;
 use crate::error::Error;
+use crate::media::MediaKind;
 use crate::model_info::ModelInfo;
 use crate::portable::{PortableRequest, PortableResponse};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
@@ -87,6 +88,10 @@ pub trait Codec: Send + Sync + 'static {
     /// Whether the family ranks documents. When not, a portable request
     /// that carries documents to rerank is refused.
     const RERANK: bool = false;
+    /// The kinds of [`Media`](crate::Media) the family's bodies can carry.
+    /// A portable request with media of another kind is refused before
+    /// [`request`](Self::request) is called.
+    const MEDIA: &'static [MediaKind] = &[];
 
     /// The InvokeModel request body.
     type Request: Serialize + DeserializeOwned;
@@ -177,6 +182,9 @@ impl<C: Codec> ModelFamily for C {
         }
         if !C::RERANK && !req.rerank.is_empty() {
             return Err(Error::unsupported(C::NAME, "documents to rerank"));
+        }
+        if let Some(media) = req.media().find(|m| !C::MEDIA.contains(&m.kind)) {
+            return Err(super::refusals::no_media(C::NAME, media));
         }
         to_bytes(C::NAME, &self.request(req, model)?)
     }

@@ -10,7 +10,7 @@
 use super::codec::Codec;
 use super::ids::{second_uuid, uuid};
 use super::model_family::{text_pieces, RenderContext};
-use super::refusals::no_reasoning;
+use super::refusals::{no_media, no_reasoning};
 use crate::accumulator::StreamAccumulator;
 use crate::error::Error;
 use crate::model_info::ModelInfo;
@@ -87,6 +87,7 @@ fn history_turn(turn: &Message) -> Result<CohereChatTurn, Error> {
             }
             ContentBlock::Text(_) | ContentBlock::Image { .. } => {}
             ContentBlock::Reasoning(_) => return Err(no_reasoning(NAME)),
+            ContentBlock::Media(media) => return Err(no_media(NAME, media)),
         }
     }
     Ok(CohereChatTurn {
@@ -128,6 +129,7 @@ fn tool_results(last: &Message, earlier: &[Message]) -> Result<Vec<CohereToolRes
             }
             ContentBlock::Text(_) | ContentBlock::Image { .. } => {}
             ContentBlock::Reasoning(_) => return Err(no_reasoning(NAME)),
+            ContentBlock::Media(media) => return Err(no_media(NAME, media)),
         }
     }
     Ok(results)

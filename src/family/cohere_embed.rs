@@ -248,7 +248,8 @@ fn v4_input(turn: &Message) -> CohereEmbedInput {
             // Tool and reasoning blocks were refused before.
             ContentBlock::ToolUse { .. }
             | ContentBlock::ToolResult { .. }
-            | ContentBlock::Reasoning(_) => None,
+            | ContentBlock::Reasoning(_)
+            | ContentBlock::Media(_) => None,
         })
         .collect();
     CohereEmbedInput { content }
@@ -414,6 +415,7 @@ impl Codec for CohereEmbed {
                 normalize: None,
                 input_type: Some(req.input_type),
                 types: req.embedding_types.unwrap_or_default(),
+                ..Default::default()
             },
             ..Default::default()
         })
@@ -512,7 +514,7 @@ mod tests {
             dimensions: Some(512),
             normalize: None,
             input_type: Some("search_query".into()),
-            types: Vec::new(),
+            ..Default::default()
         };
         let body = CohereEmbed.build(&req, model(V4)).unwrap();
         assert_eq!(body, request_fixture(NAME, "v4"));
@@ -613,7 +615,7 @@ mod tests {
             dimensions: dims,
             normalize: None,
             input_type: Some(input_type.into()),
-            types: Vec::new(),
+            ..Default::default()
         };
         req
     }

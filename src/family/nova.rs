@@ -11,9 +11,10 @@
 
 use super::codec::Codec;
 use super::model_family::{text_pieces, RenderContext};
-use super::refusals::{no_reasoning, user_or_assistant};
+use super::refusals::{no_media, no_reasoning, user_or_assistant};
 use crate::accumulator::StreamAccumulator;
 use crate::error::Error;
+use crate::media::{AwsMedia, MediaKind};
 use crate::model_info::ModelInfo;
 use crate::portable::{
     ContentBlock, EmbeddingOptions, ImageFormat, ImageOptions, InferenceParams, Message,
@@ -122,6 +123,11 @@ fn block(b: &ContentBlock) -> Result<NovaContentBlock, Error> {
             status: is_error.then(|| "error".to_string()),
         }),
         ContentBlock::Reasoning(_) => return Err(no_reasoning(NAME)),
+        ContentBlock::Media(media) if media.kind == MediaKind::Video => NovaContentBlock::Video(
+            serde_json::to_value(AwsMedia::from_portable(media))
+                .map_err(|e| Error::parse(NAME, "request", e))?,
+        ),
+        ContentBlock::Media(media) => return Err(no_media(NAME, media)),
     })
 }
 
@@ -159,8 +165,16 @@ fn portable_message(m: &NovaMessage) -> Result<Message, Error> {
                     .collect(),
                 is_error: result.status.as_deref() == Some("error"),
             },
-            NovaContentBlock::Video(_)
-            | NovaContentBlock::Document(_)
+            NovaContentBlock::Video(video) => {
+                match serde_json::from_value::<AwsMedia>(video.clone())
+                    .ok()
+                    .and_then(|v| v.portable(MediaKind::Video).ok())
+                {
+                    Some(media) => ContentBlock::Media(media),
+                    None => continue,
+                }
+            }
+            NovaContentBlock::Document(_)
             | NovaContentBlock::ReasoningContent(_)
             | NovaContentBlock::CachePoint(_) => continue,
         });
@@ -220,6 +234,7 @@ impl Codec for Nova {
     const TITLE: &'static str = "Amazon Nova";
     type Request = NovaRequest;
     type Response = NovaResponse;
+    const MEDIA: &'static [MediaKind] = &[MediaKind::Video];
     type Chunk = NovaChunk;
 
     /// The typed request. Parameters left unset stay out of the body

@@ -3,29 +3,31 @@
 //! `singleEmbeddingParams` with one input (text, an image, audio or video),
 //! an `embeddingPurpose` and an `embeddingDimension` (256, 384, 1024 or
 //! 3072, the default). The answer is `embeddings`, one entry per vector
-//! with its `embeddingType` (two for a video embedded with
-//! `AUDIO_VIDEO_SEPARATE`).
+//! with its `embeddingType`: `TEXT`, `IMAGE`, `AUDIO`, or for a video
+//! `AUDIO_VIDEO_COMBINED`, or `VIDEO` then `AUDIO` when it is embedded with
+//! `AUDIO_VIDEO_SEPARATE` (the page: two entries, the video's then the
+//! audio's).
 //!
 //! Shapes from the AWS Nova user guide page "Embeddings request and
 //! response schema" (embeddings-schema.html) and the AWS News Blog's
 //! launch example (2025-10-28). `SEGMENTED_EMBEDDING` is for
-//! StartAsyncInvoke only, which the fake does not serve yet. Text and
-//! images have portable forms; audio and video inputs are read by the
-//! schema and answered, but have no portable block, so reading them back
-//! is an error that names the modality. No streaming.
+//! StartAsyncInvoke only, which the fake does not serve yet. Audio and
+//! video are [`Media`] blocks, the video's `embeddingMode` the request's
+//! [`EmbeddingOptions::media_embeddings`]; inputs in S3 are read as S3
+//! locations (the fake never fetches them). A text in S3 has no portable
+//! form. No streaming.
 
 use super::codec::{Codec, NoStream};
 use super::embeddings::shortest_f32;
 use super::model_family::RenderContext;
 use super::refusals::refuse_generation_options;
 use crate::error::Error;
+use crate::media::{AwsMedia, AwsSource, Media, MediaKind, MediaSource};
 use crate::model_info::ModelInfo;
 use crate::portable::{
     ContentBlock, EmbeddingOptions, ImageFormat, Message, PortableRequest, PortableResponse, Role,
 };
-use base64::Engine as _;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 const NAME: &str = "nova_embed";
 
@@ -37,6 +39,13 @@ pub const DEFAULT_PURPOSE: &str = "GENERIC_INDEX";
 
 /// The lengths `embeddingDimension` takes (3072 by default).
 pub const DIMENSIONS: [u32; 4] = [256, 384, 1024, 3072];
+
+/// A video's `embeddingMode` that makes one vector of sound and pictures.
+pub const COMBINED: &str = "AUDIO_VIDEO_COMBINED";
+
+/// A video's `embeddingMode` that makes a vector of the pictures, then one
+/// of the sound.
+pub const SEPARATE: &str = "AUDIO_VIDEO_SEPARATE";
 
 /// The Nova Multimodal Embeddings family.
 #[derive(Debug, Clone, Copy, Default)]
@@ -68,10 +77,22 @@ pub struct NovaEmbedParams {
     pub text: Option<NovaEmbedText>,
     /// An image to embed.
     pub image: Option<NovaEmbedMedia>,
-    /// Audio to embed (no portable form).
-    pub audio: Option<Value>,
-    /// Video to embed (no portable form).
-    pub video: Option<Value>,
+    /// Audio to embed.
+    pub audio: Option<AwsMedia>,
+    /// Video to embed.
+    pub video: Option<NovaEmbedVideo>,
+}
+
+/// `video`: a media block and how to embed its sound.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NovaEmbedVideo {
+    /// [`COMBINED`] or [`SEPARATE`].
+    pub embedding_mode: String,
+    /// `mp4`, `mov`, ...
+    pub format: String,
+    /// The bytes or where they are.
+    pub source: AwsSource,
 }
 
 /// `text`.
@@ -84,7 +105,7 @@ pub struct NovaEmbedText {
     /// The text (or an S3 `source`).
     pub value: Option<String>,
     /// An S3 location of the text.
-    pub source: Option<Value>,
+    pub source: Option<AwsSource>,
 }
 
 /// `image`: its format and bytes.
@@ -97,18 +118,7 @@ pub struct NovaEmbedMedia {
     /// `STANDARD_IMAGE` (default) or `DOCUMENT_IMAGE`.
     pub detail_level: Option<String>,
     /// `{"bytes": "<base64>"}` or `{"s3Location": {"uri": ...}}`.
-    pub source: NovaEmbedSource,
-}
-
-/// A media source.
-#[serde_with::skip_serializing_none]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct NovaEmbedSource {
-    /// The bytes, base64.
-    pub bytes: Option<String>,
-    /// An S3 location.
-    pub s3_location: Option<Value>,
+    pub source: AwsSource,
 }
 
 /// The InvokeModel response body.
@@ -150,37 +160,12 @@ impl Codec for NovaEmbed {
     const TITLE: &'static str = "Amazon Nova Multimodal Embeddings";
     type Request = NovaEmbedRequest;
     type Response = NovaEmbedResponse;
+    const MEDIA: &'static [MediaKind] = &[MediaKind::Audio, MediaKind::Video];
     type Chunk = NoStream;
 
-    /// One input: the turn's text, or its one image.
+    /// One input: the turn's text, image, audio or video.
     fn request(&self, req: &PortableRequest, _: &ModelInfo) -> Result<NovaEmbedRequest, Error> {
         let turn = refuse_other_features(req)?;
-        let (mut text, mut image) = (None, None);
-        match turn.content.as_slice() {
-            [ContentBlock::Text(value)] => {
-                text = Some(NovaEmbedText {
-                    truncation_mode: "END".into(),
-                    value: Some(value.clone()),
-                    source: None,
-                })
-            }
-            [ContentBlock::Image { format, data }] => {
-                image = Some(NovaEmbedMedia {
-                    format: format.as_str().into(),
-                    detail_level: None,
-                    source: NovaEmbedSource {
-                        bytes: Some(base64::engine::general_purpose::STANDARD.encode(data)),
-                        s3_location: None,
-                    },
-                })
-            }
-            _ => {
-                return Err(Error::unsupported(
-                    NAME,
-                    "an input other than one text or one image",
-                ))
-            }
-        }
         if let Some(n) = req.embedding.dimensions.filter(|n| !DIMENSIONS.contains(n)) {
             return Err(Error::unsupported(
                 NAME,
@@ -192,17 +177,53 @@ impl Codec for NovaEmbed {
             .input_type
             .as_deref()
             .unwrap_or(DEFAULT_PURPOSE);
+        let mut params = NovaEmbedParams {
+            embedding_purpose: purpose.into(),
+            embedding_dimension: req.embedding.dimensions,
+            text: None,
+            image: None,
+            audio: None,
+            video: None,
+        };
+        match turn.content.as_slice() {
+            [ContentBlock::Text(value)] => {
+                params.text = Some(NovaEmbedText {
+                    truncation_mode: "END".into(),
+                    value: Some(value.clone()),
+                    source: None,
+                })
+            }
+            [ContentBlock::Image { format, data }] => {
+                params.image = Some(NovaEmbedMedia {
+                    format: format.as_str().into(),
+                    detail_level: None,
+                    source: AwsSource::from(&MediaSource::Bytes(data.clone())),
+                })
+            }
+            [ContentBlock::Media(media)] if media.kind == MediaKind::Audio => {
+                params.audio = Some(AwsMedia::from_portable(media))
+            }
+            [ContentBlock::Media(media)] => {
+                params.video = Some(NovaEmbedVideo {
+                    embedding_mode: embedding_mode(&req.embedding.media_embeddings)?.into(),
+                    format: media.format.clone(),
+                    source: AwsSource::from(&media.source),
+                })
+            }
+            _ => {
+                return Err(Error::unsupported(
+                    NAME,
+                    "an input other than one text, image, audio or video",
+                ))
+            }
+        }
+        if !req.embedding.types.is_empty() {
+            return Err(Error::unsupported(NAME, "embedding types"));
+        }
         Ok(NovaEmbedRequest {
             schema_version: Some(SCHEMA_VERSION.into()),
             task_type: "SINGLE_EMBEDDING".into(),
-            single_embedding_params: NovaEmbedParams {
-                embedding_purpose: purpose.into(),
-                embedding_dimension: req.embedding.dimensions,
-                text,
-                image,
-                audio: None,
-                video: None,
-            },
+            single_embedding_params: params,
         })
     }
 
@@ -212,37 +233,35 @@ impl Codec for NovaEmbed {
         _: &ModelInfo,
     ) -> Result<PortableRequest, Error> {
         let p = native.single_embedding_params;
+        let bad = |e: String| Error::parse(NAME, "request", e);
+        let mut media_embeddings = Vec::new();
         let block = if let Some(text) = p.text {
-            let value = text.value.ok_or_else(|| {
-                Error::parse(
-                    NAME,
-                    "request",
-                    "text from an S3 location has no portable form",
-                )
-            })?;
+            let value = text
+                .value
+                .ok_or_else(|| bad("text from an S3 location has no portable form".into()))?;
             ContentBlock::Text(value)
         } else if let Some(image) = p.image {
-            let format = ImageFormat::from_name(&image.format).ok_or_else(|| {
-                Error::parse(NAME, "request", format!("image format {:?}", image.format))
-            })?;
-            let bytes = image.source.bytes.ok_or_else(|| {
-                Error::parse(
-                    NAME,
-                    "request",
-                    "an image from an S3 location has no portable form",
-                )
-            })?;
-            let data = base64::engine::general_purpose::STANDARD
-                .decode(bytes)
-                .map_err(|e| Error::parse(NAME, "request", format!("image bytes: {e}")))?;
-            ContentBlock::Image { format, data }
+            let format = ImageFormat::from_name(&image.format)
+                .ok_or_else(|| bad(format!("image format {:?}", image.format)))?;
+            match image.source.portable().map_err(bad)? {
+                MediaSource::Bytes(data) => ContentBlock::Image { format, data },
+                MediaSource::S3 { .. } => {
+                    return Err(bad(
+                        "an image from an S3 location has no portable form".into()
+                    ))
+                }
+            }
+        } else if let Some(audio) = p.audio {
+            ContentBlock::Media(audio.portable(MediaKind::Audio).map_err(bad)?)
+        } else if let Some(video) = p.video {
+            media_embeddings = video_vectors(&video.embedding_mode)
+                .iter()
+                .map(|t| t.to_string())
+                .collect();
+            let source = video.source.portable().map_err(bad)?;
+            ContentBlock::Media(Media::new(MediaKind::Video, video.format, source))
         } else {
-            let modality = if p.audio.is_some() { "audio" } else { "video" };
-            return Err(Error::parse(
-                NAME,
-                "request",
-                format!("{modality} input has no portable form"),
-            ));
+            return Err(bad("a request with no input".into()));
         };
         Ok(PortableRequest {
             messages: vec![Message::new(Role::User, vec![block])],
@@ -251,6 +270,7 @@ impl Codec for NovaEmbed {
                 normalize: None,
                 input_type: Some(p.embedding_purpose),
                 types: Vec::new(),
+                media_embeddings,
             },
             ..Default::default()
         })
@@ -263,27 +283,68 @@ impl Codec for NovaEmbed {
         })
     }
 
-    /// Each vector as a `TEXT` embedding: the portable response does not
-    /// say what was embedded.
+    /// Each vector with the type of what it embeds, read from the request
+    /// (`TEXT` when there is none).
     fn native(
         &self,
         resp: &PortableResponse,
-        _ctx: &RenderContext<'_>,
+        ctx: &RenderContext<'_>,
     ) -> Result<NovaEmbedResponse, Error> {
         let vectors = super::embeddings::all_vectors(NAME, resp)?;
         if vectors.is_empty() {
             return Err(Error::unsupported(NAME, "a response with no embedding"));
         }
+        let types = ctx.request.map(embedding_types).unwrap_or_default();
         Ok(NovaEmbedResponse {
             embeddings: vectors
                 .into_iter()
-                .map(|embedding| NovaEmbedding {
-                    embedding_type: "TEXT".into(),
+                .enumerate()
+                .map(|(i, embedding)| NovaEmbedding {
+                    embedding_type: types.get(i).copied().unwrap_or("TEXT").into(),
                     embedding,
                     truncated_char_length: None,
                 })
                 .collect(),
         })
+    }
+}
+
+/// The `embeddingType` of each vector a request asks for.
+fn embedding_types(req: &PortableRequest) -> Vec<&'static str> {
+    let Some(turn) = req.messages.first() else {
+        return Vec::new();
+    };
+    match turn.content.first() {
+        Some(ContentBlock::Image { .. }) => vec!["IMAGE"],
+        Some(ContentBlock::Media(m)) if m.kind == MediaKind::Audio => vec!["AUDIO"],
+        Some(ContentBlock::Media(_)) => {
+            let mode = embedding_mode(&req.embedding.media_embeddings).unwrap_or(COMBINED);
+            video_vectors(mode).to_vec()
+        }
+        _ => vec!["TEXT"],
+    }
+}
+
+/// The vectors a video's `embeddingMode` makes, in the answer's order.
+fn video_vectors(mode: &str) -> &'static [&'static str] {
+    if mode == SEPARATE {
+        &["VIDEO", "AUDIO"]
+    } else {
+        &[COMBINED]
+    }
+}
+
+/// The `embeddingMode` for the portable list of a video's vectors
+/// (combined when the list is empty).
+fn embedding_mode(vectors: &[String]) -> Result<&'static str, Error> {
+    match vectors {
+        [] => Ok(COMBINED),
+        [one] if one == COMBINED => Ok(COMBINED),
+        [a, b] if a == "VIDEO" && b == "AUDIO" => Ok(SEPARATE),
+        other => Err(Error::unsupported(
+            NAME,
+            format!("video embeddings {other:?} (AUDIO_VIDEO_COMBINED, or VIDEO then AUDIO)"),
+        )),
     }
 }
 
@@ -332,17 +393,66 @@ mod tests {
     }
 
     #[test]
-    fn audio_has_no_portable_form_and_says_so() {
-        let body = json!({"taskType": "SINGLE_EMBEDDING", "singleEmbeddingParams": {
+    fn audio_and_video_read_back_as_media_and_answer_with_their_types() {
+        let audio = json!({"taskType": "SINGLE_EMBEDDING", "singleEmbeddingParams": {
             "embeddingPurpose": "GENERIC_INDEX",
             "audio": {"format": "mp3", "source": {"bytes": "AAAA"}}}});
+        let read = NovaEmbed
+            .read_request(audio.to_string().as_bytes(), model(ID))
+            .unwrap();
+        let clip = Media::new(MediaKind::Audio, "mp3", MediaSource::Bytes(vec![0, 0, 0]));
+        assert_eq!(read.messages[0].content, vec![ContentBlock::Media(clip)]);
+        assert_eq!(embedding_types(&read), vec!["AUDIO"]);
+        let body = NovaEmbed.build(&read, model(ID)).unwrap();
+        assert_eq!(
+            body["singleEmbeddingParams"]["audio"],
+            audio["singleEmbeddingParams"]["audio"]
+        );
+
+        let video = json!({"taskType": "SINGLE_EMBEDDING", "singleEmbeddingParams": {
+            "embeddingPurpose": "VIDEO_RETRIEVAL", "embeddingDimension": 1024,
+            "video": {"format": "mp4", "embeddingMode": "AUDIO_VIDEO_SEPARATE",
+                      "source": {"s3Location": {"uri": "s3://b/clip.mp4", "bucketOwner": "111122223333"}}}}});
+        let read = NovaEmbed
+            .read_request(video.to_string().as_bytes(), model(ID))
+            .unwrap();
+        assert_eq!(read.embedding.media_embeddings, vec!["VIDEO", "AUDIO"]);
+        assert_eq!(read.vectors_per_input(), vec![2]);
+        assert_eq!(embedding_types(&read), vec!["VIDEO", "AUDIO"]);
+        let rebuilt = NovaEmbed.build(&read, model(ID)).unwrap();
+        assert_eq!(
+            rebuilt["singleEmbeddingParams"]["video"],
+            video["singleEmbeddingParams"]["video"]
+        );
+    }
+
+    #[test]
+    fn a_text_in_s3_has_no_portable_form_and_says_so() {
+        let body = json!({"taskType": "SINGLE_EMBEDDING", "singleEmbeddingParams": {
+            "embeddingPurpose": "GENERIC_INDEX",
+            "text": {"truncationMode": "END", "source": {"s3Location": {"uri": "s3://b/t.txt"}}}}});
         let err = NovaEmbed
             .read_request(body.to_string().as_bytes(), model(ID))
             .unwrap_err();
         assert!(
-            err.to_string().contains("audio input has no portable form"),
+            err.to_string().contains("text from an S3 location"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_video_mode_the_wire_cannot_say_is_refused() {
+        let mut req = PortableRequest::default().message(Message::new(
+            Role::User,
+            vec![ContentBlock::Media(Media::new(
+                MediaKind::Video,
+                "mp4",
+                MediaSource::s3("s3://b/v.mp4"),
+            ))],
+        ));
+        req.embedding.media_embeddings = vec!["AUDIO".into()];
+        let err = NovaEmbed.build(&req, model(ID)).unwrap_err();
+        assert!(err.to_string().contains("VIDEO then AUDIO"), "{err}");
     }
 
     #[test]

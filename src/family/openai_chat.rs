@@ -132,6 +132,18 @@ impl ChatDialect for OpenAiChat {
         }
     }
 
+    /// The models whose catalog line takes images (Gemma 3, Mistral Large 3,
+    /// Magistral, Ministral 3), as `image_url` parts with a `data:` URL.
+    fn takes_images(&self, model: &ModelInfo) -> bool {
+        model.converse.images
+    }
+
+    /// The models whose catalog line takes audio (Voxtral), as
+    /// `input_audio` parts.
+    fn takes_audio(&self, model: &ModelInfo) -> bool {
+        model.converse.audio
+    }
+
     /// `model` and `stream` are left out.
     fn body(&self, chat: ChatParts, _model: &ModelInfo) -> Result<OpenAiChatRequest, Error> {
         let p = chat.params;

@@ -4,7 +4,7 @@
 //! rendering (and parsing) that Llama 2 and Mistral share, and the `stop` /
 //! `length` stop reasons they all send.
 
-use super::refusals::no_reasoning;
+use super::refusals::{no_media, no_reasoning};
 use crate::error::Error;
 use crate::portable::{ContentBlock, ImageFormat, Message, PortableRequest, Role, StopReason};
 use base64::Engine as _;
@@ -83,6 +83,7 @@ pub(crate) fn text_conversation(
                     return Err(Error::unsupported(family, "tool use"))
                 }
                 (ContentBlock::Reasoning(_), _, _) => return Err(no_reasoning(family)),
+                (ContentBlock::Media(media), _, _) => return Err(no_media(family, media)),
             }
         }
         out.turns.push(TextTurn {

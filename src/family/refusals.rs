@@ -10,6 +10,11 @@ pub(crate) fn no_reasoning(family: &'static str) -> Error {
     Error::unsupported(family, "reasoning (thinking, effort or reasoning blocks)")
 }
 
+/// The error of a family whose body has no place for `media`'s kind.
+pub(crate) fn no_media(family: &'static str, media: &crate::media::Media) -> Error {
+    Error::unsupported(family, format!("{} input", media.kind.as_str()))
+}
+
 /// Refuses what a body that embeds or ranks its input has no place for: a
 /// system prompt, tool use, inference parameters and image-generation
 /// options.

@@ -208,6 +208,7 @@ impl Codec for TitanEmbed {
                 normalize: req.normalize,
                 input_type: None,
                 types: req.embedding_types.unwrap_or_default(),
+                ..Default::default()
             },
             ..Default::default()
         })

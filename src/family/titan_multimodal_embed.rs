@@ -162,6 +162,9 @@ impl Codec for TitanMultimodalEmbed {
         if opts.input_type.is_some() {
             return Err(Error::unsupported(NAME, "an input type"));
         }
+        if !opts.types.is_empty() {
+            return Err(Error::unsupported(NAME, "embedding types"));
+        }
         let embedding_config = match opts.dimensions {
             None => None,
             Some(n) if OUTPUT_LENGTHS.contains(&n) => Some(TitanEmbeddingConfig {

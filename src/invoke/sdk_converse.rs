@@ -2,6 +2,7 @@
 
 use super::document::{to_document, to_value};
 use crate::error::Error;
+use crate::media::{Media, MediaKind, MediaSource};
 use crate::portable::{
     ContentBlock, Message, PortableRequest, PortableResponse, Role, StopReason, StreamEvent,
     ToolCall, ToolChoice, ToolResultContent, Usage,
@@ -188,6 +189,44 @@ fn block(b: &ContentBlock) -> Result<sdk::ContentBlock, Error> {
                 Blob::new(data.as_bytes()),
             ))
         }
+        ContentBlock::Media(media) => media_block(media)?,
+    })
+}
+
+/// An audio or video block, its bytes inline or in S3.
+fn media_block(media: &Media) -> Result<sdk::ContentBlock, Error> {
+    let s3 = |uri: &String, owner: &Option<String>| {
+        sdk::S3Location::builder()
+            .uri(uri)
+            .set_bucket_owner(owner.clone())
+            .build()
+            .map_err(build_error)
+    };
+    Ok(match (media.kind, &media.source) {
+        (MediaKind::Audio, source) => sdk::ContentBlock::Audio(
+            sdk::AudioBlock::builder()
+                .format(sdk::AudioFormat::from(media.format.as_str()))
+                .source(match source {
+                    MediaSource::Bytes(data) => sdk::AudioSource::Bytes(Blob::new(data.clone())),
+                    MediaSource::S3 { uri, bucket_owner } => {
+                        sdk::AudioSource::S3Location(s3(uri, bucket_owner)?)
+                    }
+                })
+                .build()
+                .map_err(build_error)?,
+        ),
+        (MediaKind::Video, source) => sdk::ContentBlock::Video(
+            sdk::VideoBlock::builder()
+                .format(sdk::VideoFormat::from(media.format.as_str()))
+                .source(match source {
+                    MediaSource::Bytes(data) => sdk::VideoSource::Bytes(Blob::new(data.clone())),
+                    MediaSource::S3 { uri, bucket_owner } => {
+                        sdk::VideoSource::S3Location(s3(uri, bucket_owner)?)
+                    }
+                })
+                .build()
+                .map_err(build_error)?,
+        ),
     })
 }
 

@@ -124,7 +124,7 @@ pub(crate) fn request() -> impl Strategy<Value = PortableRequest> {
                         dimensions: dims,
                         normalize,
                         input_type: None,
-                        types: Vec::new(),
+                        ..Default::default()
                     },
                     image: ImageOptions {
                         count,

@@ -7,12 +7,13 @@ use super::render::{native_chunks, native_response};
 use super::{
     chat_messages, chat_tool_choice, chat_tools, finish_reason_name, is_done_marker,
     portable_response, push_chunk, read_chat_messages, read_chat_tools, read_tool_choice,
-    OpenAiChatChunk, OpenAiChatResponse, OpenAiMessage, OpenAiTool, OpenAiToolChoice,
+    ChatInputs, OpenAiChatChunk, OpenAiChatResponse, OpenAiMessage, OpenAiTool, OpenAiToolChoice,
 };
 use crate::accumulator::StreamAccumulator;
 use crate::error::Error;
 use crate::family::codec::Codec;
 use crate::family::model_family::RenderContext;
+use crate::media::MediaKind;
 use crate::model_info::ModelInfo;
 use crate::portable::{InferenceParams, PortableRequest, PortableResponse, StopReason, ToolChoice};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
@@ -190,6 +191,13 @@ pub trait ChatDialect: Send + Sync + 'static {
         false
     }
 
+    /// Whether `model` takes audio (`input_audio` parts) in its InvokeModel
+    /// body. The default: none does.
+    fn takes_audio(&self, model: &ModelInfo) -> bool {
+        let _ = model;
+        false
+    }
+
     /// The body's `tool_choice` for a portable one. The default is
     /// OpenAI's (`auto`, `required`, `none`, one function).
     fn tool_choice(&self, choice: &ToolChoice) -> Result<Option<OpenAiToolChoice>, Error> {
@@ -221,13 +229,19 @@ pub trait ChatDialect: Send + Sync + 'static {
 impl<D: ChatDialect> Codec for D {
     const NAME: &'static str = D::NAME;
     const TITLE: &'static str = D::TITLE;
+    /// Audio, for the models whose dialect says they take it.
+    const MEDIA: &'static [MediaKind] = &[MediaKind::Audio];
     type Request = D::Request;
     type Response = OpenAiChatResponse;
     type Chunk = ChatStreamChunk;
 
     fn request(&self, req: &PortableRequest, model: &ModelInfo) -> Result<D::Request, Error> {
         self.check(req, model)?;
-        let messages = chat_messages(D::NAME, req, self.takes_images(model), &D::STYLE)?;
+        let inputs = ChatInputs {
+            images: self.takes_images(model),
+            audio: self.takes_audio(model),
+        };
+        let messages = chat_messages(D::NAME, req, inputs, &D::STYLE)?;
         let tool_choice = match &req.tool_choice {
             Some(choice) => self.tool_choice(choice)?,
             None => None,

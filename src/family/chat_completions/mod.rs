@@ -7,9 +7,10 @@
 //! object and chunk references, as the AWS user guide pages "OpenAI models"
 //! and "Writer Palmyra X4/X5" take them.
 
-use super::refusals::no_reasoning;
+use super::refusals::{no_media, no_reasoning};
 use crate::accumulator::StreamAccumulator;
 use crate::error::Error;
+use crate::media::{Media, MediaKind, MediaSource};
 use crate::portable::{
     ContentBlock, ImageFormat, Message, PortableRequest, PortableResponse, Role, StopReason,
     StreamEvent, ToolCall, ToolChoice, ToolResultContent, ToolSpec, Usage,
@@ -25,7 +26,8 @@ use serde_json::{Map, Value};
 pub use types::{
     OpenAiChatChunk, OpenAiChatResponse, OpenAiChoice, OpenAiContent, OpenAiContentPart,
     OpenAiDelta, OpenAiFunction, OpenAiFunctionCall, OpenAiFunctionDelta, OpenAiFunctionName,
-    OpenAiMessage, OpenAiTool, OpenAiToolCall, OpenAiToolCallDelta, OpenAiToolChoice, OpenAiUsage,
+    OpenAiInputAudio, OpenAiMessage, OpenAiTool, OpenAiToolCall, OpenAiToolCallDelta,
+    OpenAiToolChoice, OpenAiUsage,
 };
 
 /// Maps a chat-completions finish reason, under every provider's name for
@@ -43,6 +45,15 @@ pub(crate) fn stop_reason(reason: &str, made_tool_calls: bool) -> StopReason {
     }
 }
 
+/// What a model's chat body takes besides text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct ChatInputs {
+    /// Images, as `image_url` parts.
+    pub images: bool,
+    /// Audio, as `input_audio` parts.
+    pub audio: bool,
+}
+
 /// Whether a stream chunk is the `[DONE]` end marker (bare or as a JSON
 /// string), which carries nothing.
 pub(crate) fn is_done_marker(chunk: &[u8]) -> bool {
@@ -52,13 +63,13 @@ pub(crate) fn is_done_marker(chunk: &[u8]) -> bool {
 /// The portable conversation as chat messages: the system prompt as a
 /// `system` message, tool results as `tool` messages (placed before the
 /// user's text of the same turn, right after the calls they answer), tool
-/// calls as the assistant's `tool_calls`, images as `data:` URL parts where
-/// `style` says the model takes them. Error-flagged tool results are
-/// refused for `family`.
+/// calls as the assistant's `tool_calls`, images as `data:` URL parts and
+/// audio as `input_audio` parts where `inputs` says the model takes them.
+/// Error-flagged tool results are refused for `family`.
 pub(crate) fn chat_messages(
     family: &'static str,
     req: &PortableRequest,
-    images: bool,
+    inputs: ChatInputs,
     style: &ChatStyle,
 ) -> Result<Vec<OpenAiMessage>, Error> {
     if req.messages.is_empty() {
@@ -70,7 +81,7 @@ pub(crate) fn chat_messages(
     }
     for turn in &req.messages {
         match turn.role {
-            Role::User => user_messages(family, turn, images, &mut out)?,
+            Role::User => user_messages(family, turn, inputs, &mut out)?,
             Role::Assistant => out.push(assistant_message(family, turn, style)?),
         }
     }
@@ -82,7 +93,7 @@ pub(crate) fn chat_messages(
 fn user_messages(
     family: &'static str,
     turn: &Message,
-    images: bool,
+    inputs: ChatInputs,
     out: &mut Vec<OpenAiMessage>,
 ) -> Result<(), Error> {
     let mut parts = Vec::new();
@@ -90,7 +101,7 @@ fn user_messages(
     for block in &turn.content {
         match block {
             ContentBlock::Text(text) => parts.push(OpenAiContentPart::Text { text: text.clone() }),
-            ContentBlock::Image { format, data } if images => {
+            ContentBlock::Image { format, data } if inputs.images => {
                 let url = format!(
                     "data:{};base64,{}",
                     format.media_type(),
@@ -104,6 +115,18 @@ fn user_messages(
             }
             ContentBlock::Image { .. } => return Err(Error::unsupported(family, "image content")),
             ContentBlock::Reasoning(_) => return Err(no_reasoning(family)),
+            ContentBlock::Media(media) if inputs.audio && media.kind == MediaKind::Audio => {
+                let MediaSource::Bytes(data) = &media.source else {
+                    return Err(Error::unsupported(family, "audio from an S3 location"));
+                };
+                parts.push(OpenAiContentPart::InputAudio {
+                    input_audio: OpenAiInputAudio {
+                        data: base64::engine::general_purpose::STANDARD.encode(data),
+                        format: media.format.clone(),
+                    },
+                });
+            }
+            ContentBlock::Media(media) => return Err(no_media(family, media)),
             ContentBlock::ToolResult { is_error: true, .. } => {
                 return Err(Error::unsupported(
                     family,
@@ -134,7 +157,7 @@ fn user_messages(
     }
     let has_image = parts
         .iter()
-        .any(|p| matches!(p, OpenAiContentPart::ImageUrl { .. }));
+        .any(|p| !matches!(p, OpenAiContentPart::Text { .. }));
     let message = OpenAiMessage {
         content: Some(OpenAiContent::Parts(parts)),
         ..OpenAiMessage::text("user", "")
@@ -183,6 +206,7 @@ fn assistant_message(
                 ))
             }
             ContentBlock::Reasoning(_) => return Err(no_reasoning(family)),
+            ContentBlock::Media(media) => return Err(no_media(family, media)),
         }
     }
     let text = turn.text();
@@ -455,6 +479,18 @@ fn read_content(
             .map(|part| match part {
                 OpenAiContentPart::Text { text } => Ok(ContentBlock::Text(text.clone())),
                 OpenAiContentPart::ImageUrl { image_url } => data_url_image(family, image_url),
+                OpenAiContentPart::InputAudio { input_audio } => {
+                    let data = base64::engine::general_purpose::STANDARD
+                        .decode(&input_audio.data)
+                        .map_err(|e| {
+                            Error::parse(family, "request", format!("audio bytes: {e}"))
+                        })?;
+                    Ok(ContentBlock::Media(Media::new(
+                        MediaKind::Audio,
+                        input_audio.format.clone(),
+                        MediaSource::Bytes(data),
+                    )))
+                }
             })
             .collect(),
     }

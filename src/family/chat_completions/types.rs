@@ -43,7 +43,9 @@ impl OpenAiMessage {
                 .iter()
                 .filter_map(|p| match p {
                     OpenAiContentPart::Text { text } => Some(text.as_str()),
-                    OpenAiContentPart::ImageUrl { .. } => None,
+                    OpenAiContentPart::ImageUrl { .. } | OpenAiContentPart::InputAudio { .. } => {
+                        None
+                    }
                 })
                 .collect(),
         }
@@ -82,6 +84,20 @@ pub enum OpenAiContentPart {
         /// `{"url": ...}`.
         image_url: Value,
     },
+    /// Audio, inline (Mistral's Voxtral models).
+    InputAudio {
+        /// The bytes and their format.
+        input_audio: OpenAiInputAudio,
+    },
+}
+
+/// `input_audio`: base64 bytes and their format (`wav`, `mp3`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OpenAiInputAudio {
+    /// The audio, base64.
+    pub data: String,
+    /// `wav` or `mp3`.
+    pub format: String,
 }
 
 /// A tool call made by the assistant.

@@ -326,7 +326,17 @@ fn read_request_reads_both_spellings_and_skips_what_has_no_portable_form() {
         .read_request(body.to_string().as_bytes(), model(LITE))
         .unwrap();
     assert_eq!(read.system.as_deref(), Some("One.\nTwo."));
-    assert_eq!(read.messages[0], Message::user("Describe."));
+    assert_eq!(
+        read.messages[0].content,
+        vec![
+            ContentBlock::Media(crate::Media::new(
+                crate::MediaKind::Video,
+                "mp4",
+                crate::MediaSource::Bytes(vec![0])
+            )),
+            ContentBlock::text("Describe.")
+        ]
+    );
     assert_eq!(read.messages[1], Message::assistant("A cat."));
     assert_eq!(
         read.messages[2].content,

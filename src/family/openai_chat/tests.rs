@@ -438,3 +438,85 @@ fn a_reasoning_effort_is_checked_against_the_models_list() {
     let gpt_oss = model("openai.gpt-oss-20b-1:0");
     assert_eq!(OpenAiChat.check_body(&body("minimal"), gpt_oss), None);
 }
+
+#[test]
+fn voxtral_hears_audio_as_input_audio_parts_and_gpt_oss_refuses_it() {
+    const VOXTRAL: &str = "mistral.voxtral-mini-3b-2507";
+    let clip = crate::Media::new(
+        crate::MediaKind::Audio,
+        "wav",
+        crate::MediaSource::Bytes(b"RIFF".to_vec()),
+    );
+    let req = PortableRequest::default().message(Message::new(
+        Role::User,
+        vec![
+            ContentBlock::Media(clip),
+            ContentBlock::text("Transcribe this."),
+        ],
+    ));
+    let body = OpenAiChat.build(&req, model(VOXTRAL)).unwrap();
+    assert_eq!(
+        body["messages"][0]["content"],
+        json!([{"type": "input_audio", "input_audio": {"data": "UklGRg==", "format": "wav"}},
+               {"type": "text", "text": "Transcribe this."}])
+    );
+    assert_reads_back(&OpenAiChat, model(VOXTRAL), [req.clone()]);
+    let err = OpenAiChat.build(&req, model(GPT_OSS)).unwrap_err();
+    assert!(err.to_string().contains("audio input"), "{err}");
+    let in_s3 = PortableRequest::default().message(Message::new(
+        Role::User,
+        vec![ContentBlock::Media(crate::Media::new(
+            crate::MediaKind::Audio,
+            "mp3",
+            crate::MediaSource::s3("s3://b/a.mp3"),
+        ))],
+    ));
+    let err = OpenAiChat.build(&in_s3, model(VOXTRAL)).unwrap_err();
+    assert!(err.to_string().contains("S3"), "{err}");
+}
+
+#[test]
+fn mistral_large_3_and_gemma_take_images_as_data_urls() {
+    let req = PortableRequest::default().message(Message::new(
+        Role::User,
+        vec![
+            ContentBlock::image(ImageFormat::Png, crate::fake::synth::png(2, 2, [9, 9, 9])),
+            ContentBlock::text("What is this?"),
+        ],
+    ));
+    for id in [
+        "mistral.mistral-large-3-675b-instruct",
+        "google.gemma-3-27b-it",
+    ] {
+        let body = OpenAiChat.build(&req, model(id)).unwrap();
+        let url = body["messages"][0]["content"][0]["image_url"]["url"]
+            .as_str()
+            .unwrap();
+        assert!(url.starts_with("data:image/png;base64,"), "{url}");
+        assert_reads_back(&OpenAiChat, model(id), [req.clone()]);
+    }
+    let err = OpenAiChat
+        .build(&req, model("mistral.devstral-2-123b"))
+        .unwrap_err();
+    assert!(err.to_string().contains("image"), "{err}");
+}
+
+#[test]
+fn the_recorded_devstral_answer_reads_as_its_text_and_counts() {
+    let resp = OpenAiChat
+        .parse(&recorded_in(NAME, "mistral.devstral-2-123b"))
+        .unwrap();
+    assert!(
+        resp.text.starts_with("\"Dolphins are highly intelligent"),
+        "{}",
+        resp.text
+    );
+    assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
+    assert_eq!(
+        resp.usage,
+        Some(Usage {
+            input_tokens: 9,
+            output_tokens: 20
+        })
+    );
+}
