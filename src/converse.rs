@@ -3,6 +3,7 @@
 //! portable request → the family's native body → native response →
 //! portable response → Converse response.
 
+use crate::media::{AwsMedia, MediaKind};
 use crate::model_info::ModelInfo;
 use crate::portable::{
     ContentBlock, ImageFormat, InferenceParams, Message, PortableRequest, PortableResponse, Role,
@@ -32,6 +33,12 @@ pub mod messages {
     pub const NO_IMAGES: &str = "This model doesn't support the image content block that you provided. Try again with a supported content block.";
     /// Documents sent to a model without document chat.
     pub const NO_DOCUMENTS: &str = "This model doesn't support the document content block that you provided. Try again with a supported content block.";
+    /// Video sent to a model that does not watch it: the image and document
+    /// texts' pattern, inferred (no source quotes it).
+    pub const NO_VIDEO: &str = "This model doesn't support the video content block that you provided. Try again with a supported content block.";
+    /// Audio sent to a model that does not hear it: the same pattern,
+    /// inferred.
+    pub const NO_AUDIO: &str = "This model doesn't support the audio content block that you provided. Try again with a supported content block.";
     /// A model that does not work with Converse at all.
     pub const NO_CONVERSE: &str = "This action doesn't support the model that you provided. Try again with a supported text or chat model.";
 }
@@ -273,6 +280,32 @@ fn content_block(b: &Value, model: &ModelInfo) -> Result<Option<ContentBlock>, C
             .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
             .ok_or_else(|| ConverseRefusal("The image source must carry base64 bytes.".into()))?;
         return Ok(Some(ContentBlock::Image { format, data }));
+    }
+    for (key, kind, takes, refusal) in [
+        (
+            "video",
+            MediaKind::Video,
+            model.converse.video,
+            messages::NO_VIDEO,
+        ),
+        (
+            "audio",
+            MediaKind::Audio,
+            model.converse.audio,
+            messages::NO_AUDIO,
+        ),
+    ] {
+        let Some(block) = b.get(key) else { continue };
+        if !takes {
+            return refuse(refusal);
+        }
+        // The fake's own words: the service model's checks of these
+        // blocks are not quoted anywhere.
+        let media = serde_json::from_value::<AwsMedia>(block.clone())
+            .map_err(|e| e.to_string())
+            .and_then(|m| m.portable(kind))
+            .map_err(|e| ConverseRefusal(format!("The {key} block is malformed: {e}")))?;
+        return Ok(Some(ContentBlock::Media(media)));
     }
     if let Some(doc) = b.get("document") {
         if !model.converse.documents {
@@ -521,6 +554,46 @@ mod tests {
         Catalog::embedded()
             .model("anthropic.claude-opus-5")
             .unwrap()
+    }
+
+    #[test]
+    fn video_and_audio_blocks_are_read_for_the_models_that_take_them() {
+        let catalog = Catalog::embedded();
+        let video = json!({"messages": [{"role": "user", "content": [
+            {"video": {"format": "mp4", "source": {"s3Location": {"uri": "s3://b/clip.mp4"}}}},
+            {"text": "What happens?"}
+        ]}]});
+        let nova = catalog.model("amazon.nova-lite-v1:0").unwrap();
+        let req = to_portable(&video, nova, false).unwrap();
+        assert_eq!(
+            req.messages[0].content[0],
+            ContentBlock::Media(crate::Media::new(
+                MediaKind::Video,
+                "mp4",
+                crate::MediaSource::s3("s3://b/clip.mp4")
+            ))
+        );
+        let err = to_portable(&video, opus(), false).unwrap_err();
+        assert_eq!(err.0, messages::NO_VIDEO);
+        let audio = json!({"messages": [{"role": "user", "content": [
+            {"audio": {"format": "wav", "source": {"bytes": "UklGRg=="}}}
+        ]}]});
+        let voxtral = catalog.model("mistral.voxtral-mini-3b-2507").unwrap();
+        let req = to_portable(&audio, voxtral, false).unwrap();
+        assert_eq!(req.media().next().map(|m| m.kind), Some(MediaKind::Audio));
+        assert_eq!(
+            to_portable(&audio, nova, false).unwrap_err().0,
+            messages::NO_AUDIO
+        );
+        let both = json!({"messages": [{"role": "user", "content": [
+            {"video": {"format": "mp4", "source": {"bytes": "AA==", "s3Location": {"uri": "s3://b/c"}}}}
+        ]}]});
+        let err = to_portable(&both, nova, false).unwrap_err();
+        assert!(
+            err.0.contains("exactly one of bytes and s3Location"),
+            "{}",
+            err.0
+        );
     }
 
     #[test]

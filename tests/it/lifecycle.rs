@@ -163,7 +163,10 @@ fn the_new_claude_models_answer_through_their_profiles() {
 fn models_without_a_wire_format_name_it_instead_of_being_invalid() {
     let state = fake(AS_OF, "us-east-1", false);
     for (id, wire) in [
-        ("amazon.nova-2-sonic-v1:0", "nova_sonic_bidirectional_stream"),
+        (
+            "amazon.nova-2-sonic-v1:0",
+            "nova_sonic_bidirectional_stream",
+        ),
         ("twelvelabs.pegasus-1-2-v1:0", "twelvelabs_pegasus"),
         ("twelvelabs.marengo-embed-3-0-v1:0", "twelvelabs_marengo"),
         (
