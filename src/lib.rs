@@ -17,6 +17,7 @@ mod media;
 mod model_id;
 mod model_info;
 mod native;
+mod pictures;
 mod portable;
 mod ranking;
 mod reasoning;
@@ -38,6 +39,7 @@ pub use model_info::{
     RefusalStyle, Sampling,
 };
 pub use native::{build_body, parse_response};
+pub use pictures::{image_size, scaled_to_pixels};
 pub use portable::{
     ContentBlock, EmbeddingOptions, ImageFormat, ImageOptions, InferenceParams, InvocationMetrics,
     Message, PortableRequest, PortableResponse, Role, StopReason, StreamEvent, ToolCall,

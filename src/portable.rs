@@ -9,7 +9,7 @@ use crate::media::Media;
 use crate::ranking::{Ranking, RerankOptions};
 use crate::reasoning::{Effort, Reasoning, Thinking};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// Who speaks a turn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -362,6 +362,15 @@ pub struct ImageOptions {
     pub seed: Option<u64>,
     /// What the image must not show.
     pub negative_prompt: Option<String>,
+    /// The file format of the images to make (Stability's `output_format`);
+    /// `None` for the model's default, PNG.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<ImageFormat>,
+    /// An image service's settings that have no field here, by their wire
+    /// names (Stability's `control_strength`, `creativity`, `left`,
+    /// `search_prompt`, ...); empty for none.
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub settings: Map<String, Value>,
 }
 
 /// One request, for any model family.

@@ -14,6 +14,7 @@ use crate::portable::{
     InvocationMetrics, PortableRequest, PortableResponse, StopReason, ToolCall, Usage,
 };
 use crate::recording::Recording;
+use base64::Engine as _;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, RwLock};
@@ -240,6 +241,28 @@ fn load(
 /// its token limit and stop sequences, calling a tool when one is forced
 /// and only tools offered, reasoning when thinking is on; never for an
 /// embedding.
+/// Whether a recorded base64 image has the size and format asked for
+/// (any, where the request names none).
+fn image_fits(image: &str, req: &PortableRequest) -> bool {
+    let asked = &req.image;
+    if asked.width.is_none() && asked.height.is_none() && asked.format.is_none() {
+        return true;
+    }
+    let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(image) else {
+        return false;
+    };
+    let size = crate::pictures::image_size(&bytes);
+    asked
+        .width
+        .is_none_or(|w| size.is_some_and(|(got, _)| got == w))
+        && asked
+            .height
+            .is_none_or(|h| size.is_some_and(|(_, got)| got == h))
+        && asked
+            .format
+            .is_none_or(|f| crate::portable::ImageFormat::sniff(&bytes) == Some(f))
+}
+
 fn fits(answer: &PortableResponse, req: &PortableRequest, model: &ModelInfo) -> bool {
     match model.output {
         Output::Text => {
@@ -269,7 +292,10 @@ fn fits(answer: &PortableResponse, req: &PortableRequest, model: &ModelInfo) -> 
         // texts, the lengths and encodings asked for): a synthesized answer
         // is the faithful one.
         Output::Embedding => false,
-        Output::Image => answer.images.len() == req.image.count.unwrap_or(1) as usize,
+        Output::Image => {
+            answer.images.len() == req.image.count.unwrap_or(1) as usize
+                && answer.images.iter().all(|image| image_fits(image, req))
+        }
         Output::Rerank => {
             let documents = req.rerank.documents.len();
             let wanted = req

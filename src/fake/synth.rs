@@ -4,7 +4,9 @@
 
 use super::ids::stable_hash;
 use crate::model_info::{ModelInfo, Output};
-use crate::portable::{PortableRequest, PortableResponse, StopReason, ToolCall, ToolChoice, Usage};
+use crate::portable::{
+    ImageFormat, PortableRequest, PortableResponse, StopReason, ToolCall, ToolChoice, Usage,
+};
 use crate::ranking::Ranking;
 use crate::reasoning::Reasoning;
 use base64::Engine as _;
@@ -13,8 +15,9 @@ use serde_json::{json, Value};
 /// Vector length used when neither the request nor the catalog gives one.
 const FALLBACK_DIMENSIONS: u32 = 1024;
 
-/// Largest side of a synthesized image, in pixels.
-const MAX_IMAGE_SIDE: u32 = 2048;
+/// Largest side of a synthesized image, in pixels: four times the largest
+/// side Stability's Fast Upscale takes (1,536).
+const MAX_IMAGE_SIDE: u32 = 6144;
 
 /// Side of a synthesized image when the request gives none.
 const DEFAULT_IMAGE_SIDE: u32 = 512;
@@ -308,20 +311,18 @@ fn vector(mut state: u64, dims: usize, normalize: bool) -> Vec<f32> {
 
 fn image_answer(req: &PortableRequest, seed: u64) -> PortableResponse {
     let count = req.image.count.unwrap_or(1).max(1);
-    let width = req
-        .image
-        .width
-        .unwrap_or(DEFAULT_IMAGE_SIDE)
-        .clamp(1, MAX_IMAGE_SIDE);
-    let height = req
-        .image
-        .height
-        .unwrap_or(DEFAULT_IMAGE_SIDE)
-        .clamp(1, MAX_IMAGE_SIDE);
+    let side = |asked: Option<u32>| asked.unwrap_or(DEFAULT_IMAGE_SIDE).clamp(1, MAX_IMAGE_SIDE);
+    let (mut width, mut height) = (side(req.image.width), side(req.image.height));
+    if u64::from(width) * u64::from(height) > crate::pictures::MAX_PIXELS {
+        (width, height) =
+            crate::pictures::scaled_to_pixels(width, height, crate::pictures::MAX_PIXELS);
+    }
+    let format = req.image.format.unwrap_or(ImageFormat::Png);
     let images = (0..count)
         .map(|i| {
             let colour = stable_hash(&[&seed.to_be_bytes(), &i.to_be_bytes()]).to_be_bytes();
-            base64::engine::general_purpose::STANDARD.encode(png(
+            base64::engine::general_purpose::STANDARD.encode(crate::pictures::solid(
+                format,
                 width,
                 height,
                 [colour[0], colour[1], colour[2]],
@@ -335,22 +336,13 @@ fn image_answer(req: &PortableRequest, seed: u64) -> PortableResponse {
 }
 
 /// A solid-colour RGB PNG.
+///
+/// ```
+/// let png = bedrock_harness::fake::synth::png(2, 2, [255, 0, 0]);
+/// assert_eq!(bedrock_harness::image_size(&png), Some((2, 2)));
+/// ```
 pub fn png(width: u32, height: u32, rgb: [u8; 3]) -> Vec<u8> {
-    let mut out = Vec::new();
-    let pixels: Vec<u8> = rgb
-        .iter()
-        .copied()
-        .cycle()
-        .take((width * height * 3) as usize)
-        .collect();
-    let mut encoder = ::png::Encoder::new(&mut out, width, height);
-    encoder.set_color(::png::ColorType::Rgb);
-    encoder.set_depth(::png::BitDepth::Eight);
-    let written = encoder
-        .write_header()
-        .and_then(|mut w| w.write_image_data(&pixels).and_then(|()| w.finish()));
-    debug_assert!(written.is_ok(), "encoding a PNG into memory cannot fail");
-    out
+    crate::pictures::png(width, height, rgb)
 }
 
 #[cfg(test)]

@@ -30,6 +30,7 @@ mod refusals;
 mod rerank;
 mod stability_image;
 mod stability_sdxl;
+pub mod stability_services;
 mod titan_embed;
 mod titan_image;
 mod titan_multimodal_embed;
@@ -53,6 +54,7 @@ pub use palmyra::Palmyra;
 pub use rerank::Rerank;
 pub use stability_image::StabilityImage;
 pub use stability_sdxl::StabilitySdxl;
+pub use stability_services::StabilityServices;
 pub use titan_embed::TitanEmbed;
 pub use titan_image::TitanImage;
 pub use titan_multimodal_embed::TitanMultimodalEmbed;
@@ -92,6 +94,7 @@ pub fn families() -> &'static [&'static dyn ModelFamily] {
         &Rerank,
         &StabilityImage,
         &StabilitySdxl,
+        &StabilityServices,
         &TitanEmbed,
         &TitanImage,
         &TitanMultimodalEmbed,

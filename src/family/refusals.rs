@@ -2,7 +2,7 @@
 //! has no place for. Each names the family, as every refusal does.
 
 use crate::error::Error;
-use crate::portable::{ContentBlock, PortableRequest, Role};
+use crate::portable::{ContentBlock, ImageFormat, PortableRequest, Role};
 
 /// The refusal of reasoning (a thinking setting, an effort, or reasoning
 /// blocks sent back) by a family whose bodies have no place for it.
@@ -42,14 +42,14 @@ pub(crate) fn refuse_chat_features(
     family: &'static str,
     req: &PortableRequest,
 ) -> Result<(), Error> {
-    refuse_system_tools_and_images(family, req, "image content")
+    refuse_system_tools_and_images(family, req, Some("image content"))
 }
 
 /// Refuses a system prompt, tool use and images (`images_feature` says why).
 fn refuse_system_tools_and_images(
     family: &'static str,
     req: &PortableRequest,
-    images_feature: &str,
+    images_feature: Option<&str>,
 ) -> Result<(), Error> {
     if req.system.is_some() {
         return Err(Error::unsupported(family, "a system prompt"));
@@ -57,10 +57,10 @@ fn refuse_system_tools_and_images(
     if !req.tools.is_empty() || req.tool_choice.is_some() || req.has_tool_blocks() {
         return Err(Error::unsupported(family, "tool use"));
     }
-    if req.has_images() {
-        return Err(Error::unsupported(family, images_feature));
+    match images_feature {
+        Some(feature) if req.has_images() => Err(Error::unsupported(family, feature)),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 /// The portable role of a request turn's `role`: `user` or `assistant`;
@@ -100,10 +100,33 @@ pub(crate) fn single_user_text(
 /// Refuses what an image-generation model has no place for: a system
 /// prompt, tool use, input images (`images_feature` says why) and text
 /// inference parameters.
+/// Refuses image settings a family has no place for, and an image format
+/// its models do not write (none are listed: PNG only, the default).
+pub(crate) fn refuse_image_extras(
+    family: &'static str,
+    req: &PortableRequest,
+    formats: &[ImageFormat],
+) -> Result<(), Error> {
+    if let Some(name) = req.image.settings.keys().next() {
+        return Err(Error::unsupported(
+            family,
+            format!("the image setting {name:?}"),
+        ));
+    }
+    match req.image.format {
+        Some(f) if !formats.contains(&f) && f != ImageFormat::Png => {
+            Err(Error::unsupported(family, format!("{} images", f.as_str())))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Refuses a system prompt, tool use, text inference parameters and, where
+/// `images_feature` names why, input images.
 pub(crate) fn refuse_text_features(
     family: &'static str,
     req: &PortableRequest,
-    images_feature: &str,
+    images_feature: Option<&str>,
 ) -> Result<(), Error> {
     refuse_system_tools_and_images(family, req, images_feature)?;
     let p = &req.params;

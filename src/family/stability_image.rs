@@ -15,10 +15,10 @@
 use super::codec::{Codec, NoStream};
 use super::images::{input_image, prompt_turn, seed_for};
 use super::model_family::RenderContext;
-use super::refusals::refuse_text_features;
+use super::refusals::{refuse_image_extras, refuse_text_features};
 use crate::error::Error;
 use crate::model_info::ModelInfo;
-use crate::portable::{ImageOptions, PortableRequest, PortableResponse, StopReason};
+use crate::portable::{ImageFormat, ImageOptions, PortableRequest, PortableResponse, StopReason};
 use serde::{Deserialize, Serialize};
 
 const NAME: &str = "stability_image";
@@ -32,6 +32,10 @@ const IMAGE_INPUT: &str =
 pub const ASPECT_RATIOS: &[&str] = &[
     "16:9", "1:1", "21:9", "2:3", "3:2", "4:5", "5:4", "9:16", "9:21",
 ];
+
+/// The formats `output_format` names (PNG by default).
+pub const OUTPUT_FORMATS: [ImageFormat; 3] =
+    [ImageFormat::Png, ImageFormat::Jpeg, ImageFormat::Webp];
 
 /// The largest seed the models accept (AWS user guide: 0-4294967294).
 pub const MAX_SEED: u32 = 4_294_967_294;
@@ -167,7 +171,8 @@ impl Codec for StabilityImage {
         req: &PortableRequest,
         _: &ModelInfo,
     ) -> Result<StabilityImageRequest, Error> {
-        refuse_text_features(NAME, req, IMAGE_INPUT)?;
+        refuse_text_features(NAME, req, Some(IMAGE_INPUT))?;
+        refuse_image_extras(NAME, req, &OUTPUT_FORMATS)?;
         let prompt = req.last_user_text();
         if prompt.is_empty() {
             return Err(Error::unsupported(NAME, "a request with no prompt text"));
@@ -190,27 +195,19 @@ impl Codec for StabilityImage {
             negative_prompt: image.negative_prompt.clone(),
             aspect_ratio: aspect_ratio(image.width, image.height)?,
             seed,
+            output_format: image.format.map(|f| f.as_str().to_string()),
             ..Default::default()
         })
     }
 
     fn portable(&self, resp: StabilityImageResponse) -> Result<PortableResponse, Error> {
-        Ok(PortableResponse {
-            stop_reason: resp
-                .finish_reasons
-                .iter()
-                .flatten()
-                .next()
-                .map(|r| stop_reason(r)),
-            images: resp.images,
-            ..Default::default()
-        })
+        Ok(portable_images(resp))
     }
 
     /// The prompt (and an image-to-image input image) is the user turn; an
     /// aspect ratio is read as a size of that ratio ([`ASPECT_SIZES`]).
-    /// `mode`, `strength` and `output_format` have no portable place; the
-    /// count stays unset (one image is always drawn).
+    /// `mode` and `strength` have no portable place; the count stays unset
+    /// (one image is always drawn).
     fn portable_request(
         &self,
         req: StabilityImageRequest,
@@ -230,6 +227,16 @@ impl Codec for StabilityImage {
                 height: size.map(|(_, h)| h),
                 seed: req.seed.map(u64::from),
                 negative_prompt: req.negative_prompt,
+                format: req
+                    .output_format
+                    .as_deref()
+                    .map(|name| {
+                        ImageFormat::from_name(name).ok_or_else(|| {
+                            Error::parse(NAME, "request", format!("output_format {name:?}"))
+                        })
+                    })
+                    .transpose()?,
+                settings: Default::default(),
             },
             ..Default::default()
         })
@@ -244,32 +251,56 @@ impl Codec for StabilityImage {
         resp: &PortableResponse,
         ctx: &RenderContext<'_>,
     ) -> Result<StabilityImageResponse, Error> {
-        let only_reason = |reason: &str| StabilityImageResponse {
-            seeds: Vec::new(),
-            finish_reasons: vec![Some(reason.to_string())],
-            images: Vec::new(),
-        };
-        let reason = match &resp.stop_reason {
-            None | Some(StopReason::EndTurn) => None,
-            Some(StopReason::ContentFiltered) if resp.images.is_empty() => {
-                return Ok(only_reason(FILTERED_REASON))
-            }
-            Some(StopReason::ContentFiltered) => Some("Filter reason: output image".to_string()),
-            Some(StopReason::Other(other)) => Some(other.clone()),
-            Some(other) => Some(other.converse_name().to_string()),
-        };
-        if resp.images.is_empty() {
-            if let Some(reason) = reason {
-                return Ok(only_reason(&reason));
-            }
+        Ok(native_images(resp, ctx))
+    }
+}
+
+/// The portable form of `{"seeds","finish_reasons","images"}`: the images
+/// and the first non-null finish reason.
+pub(crate) fn portable_images(resp: StabilityImageResponse) -> PortableResponse {
+    PortableResponse {
+        stop_reason: resp
+            .finish_reasons
+            .iter()
+            .flatten()
+            .next()
+            .map(|r| stop_reason(r)),
+        images: resp.images,
+        ..Default::default()
+    }
+}
+
+/// `{"seeds","finish_reasons","images"}` for a portable response (see
+/// [`StabilityImage`]'s `native`).
+pub(crate) fn native_images(
+    resp: &PortableResponse,
+    ctx: &RenderContext<'_>,
+) -> StabilityImageResponse {
+    let only_reason = |reason: &str| StabilityImageResponse {
+        seeds: Vec::new(),
+        finish_reasons: vec![Some(reason.to_string())],
+        images: Vec::new(),
+    };
+    let reason = match &resp.stop_reason {
+        None | Some(StopReason::EndTurn) => None,
+        Some(StopReason::ContentFiltered) if resp.images.is_empty() => {
+            return only_reason(FILTERED_REASON)
         }
-        Ok(StabilityImageResponse {
-            seeds: (0..resp.images.len())
-                .map(|i| u64::from(seed_for(ctx.response_id, i)))
-                .collect(),
-            finish_reasons: vec![reason; resp.images.len()],
-            images: resp.images.clone(),
-        })
+        Some(StopReason::ContentFiltered) => Some("Filter reason: output image".to_string()),
+        Some(StopReason::Other(other)) => Some(other.clone()),
+        Some(other) => Some(other.converse_name().to_string()),
+    };
+    if resp.images.is_empty() {
+        if let Some(reason) = reason {
+            return only_reason(&reason);
+        }
+    }
+    StabilityImageResponse {
+        seeds: (0..resp.images.len())
+            .map(|i| u64::from(seed_for(ctx.response_id, i)))
+            .collect(),
+        finish_reasons: vec![reason; resp.images.len()],
+        images: resp.images.clone(),
     }
 }
 

@@ -9,7 +9,7 @@
 use super::codec::{Codec, NoStream};
 use super::images::{input_image, prompt_turn, seed_for};
 use super::model_family::RenderContext;
-use super::refusals::refuse_text_features;
+use super::refusals::{refuse_image_extras, refuse_text_features};
 use crate::error::Error;
 use crate::model_info::ModelInfo;
 use crate::portable::{ImageOptions, PortableRequest, PortableResponse, StopReason};
@@ -138,7 +138,8 @@ impl Codec for StabilitySdxl {
     /// The typed request from the last user turn's text and
     /// `req.image`.
     fn request(&self, req: &PortableRequest, _: &ModelInfo) -> Result<StabilitySdxlRequest, Error> {
-        refuse_text_features(NAME, req, IMAGE_INPUT)?;
+        refuse_text_features(NAME, req, Some(IMAGE_INPUT))?;
+        refuse_image_extras(NAME, req, &[])?;
         let prompt = req.last_user_text();
         if prompt.is_empty() {
             return Err(Error::unsupported(NAME, "a request with no prompt text"));
@@ -237,6 +238,7 @@ impl Codec for StabilitySdxl {
                 height: req.height,
                 seed: req.seed.map(u64::from),
                 negative_prompt: (!negative.is_empty()).then(|| join(negative)),
+                ..Default::default()
             },
             ..Default::default()
         })

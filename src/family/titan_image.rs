@@ -204,6 +204,7 @@ impl Codec for TitanImage {
             }
         }
         refuse_chat_features(req)?;
+        super::refusals::refuse_image_extras(NAME, req, &[])?;
         let text = req.last_user_text();
         if text.is_empty() {
             return Err(Error::unsupported(NAME, "a request with no prompt text"));
@@ -279,6 +280,7 @@ impl Codec for TitanImage {
                 height: config.height,
                 seed: config.seed,
                 negative_prompt,
+                ..Default::default()
             },
             ..Default::default()
         })
@@ -447,6 +449,7 @@ mod tests {
             height: Some(768),
             seed: Some(NOVA_CANVAS_MAX_SEED),
             negative_prompt: Some("blurry".into()),
+            ..Default::default()
         };
         let mut some = draw("A fox");
         some.image.seed = Some(0);
@@ -475,6 +478,7 @@ mod tests {
                 height: Some(512),
                 seed: Some(0),
                 negative_prompt: None,
+                ..Default::default()
             }
         );
         let inpaint = read(request_fixture(NAME, "inpainting")).unwrap();

@@ -14,6 +14,9 @@ use serde_json::{json, Value};
 fn request_for(model: &ModelInfo) -> PortableRequest {
     match model.output {
         Output::Text => PortableRequest::prompt("Hello there"),
+        Output::Image if model.family == "stability_services" => {
+            crate::support::image_service_request(model)
+        }
         Output::Embedding | Output::Image => PortableRequest::prompt("A lighthouse at dawn"),
         Output::Rerank => PortableRequest::prompt("Which city is the capital of France?").rerank(
             bedrock_harness::RerankOptions::documents([

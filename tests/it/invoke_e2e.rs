@@ -16,6 +16,9 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 fn request_for(model: &ModelInfo) -> PortableRequest {
     match model.output {
         Output::Text => PortableRequest::prompt("Hello").max_tokens(64),
+        Output::Image if model.family == "stability_services" => {
+            crate::support::image_service_request(model)
+        }
         Output::Embedding | Output::Image => PortableRequest::prompt("A lighthouse at dawn"),
         Output::Rerank => PortableRequest::prompt("Which city is the capital of France?").rerank(
             bedrock_harness::RerankOptions::documents([

@@ -169,10 +169,6 @@ fn models_without_a_wire_format_name_it_instead_of_being_invalid() {
         ),
         ("twelvelabs.pegasus-1-2-v1:0", "twelvelabs_pegasus"),
         ("twelvelabs.marengo-embed-3-0-v1:0", "twelvelabs_marengo"),
-        (
-            "stability.stable-image-inpaint-v1:0",
-            "stability_image_services",
-        ),
     ] {
         let (status, error, message) = call(&state, id, "converse");
         assert_eq!(status, 400, "{id}");

@@ -132,6 +132,7 @@ pub(crate) fn request() -> impl Strategy<Value = PortableRequest> {
                         height: side,
                         seed,
                         negative_prompt: None,
+                        ..Default::default()
                     },
                     thinking,
                     effort,

@@ -244,3 +244,22 @@ impl Drop for Serve {
         let _ = self.child.wait();
     }
 }
+
+/// A request an image service takes: the prompt where the service takes
+/// one, and its images (64x64 PNGs, the smallest every service takes).
+pub fn image_service_request(model: &ModelInfo) -> bedrock_harness::PortableRequest {
+    use bedrock_harness::{ContentBlock, ImageFormat, Message, Role};
+    let service = bedrock_harness::family::stability_services::services::service(&model.id)
+        .expect("an image service");
+    let mut content = Vec::new();
+    if service.takes("prompt") {
+        content.push(ContentBlock::text("A lighthouse at dawn"));
+    }
+    for _ in service.images {
+        content.push(ContentBlock::image(
+            ImageFormat::Png,
+            bedrock_harness::fake::synth::png(64, 64, [90, 120, 150]),
+        ));
+    }
+    bedrock_harness::PortableRequest::default().message(Message::new(Role::User, content))
+}
