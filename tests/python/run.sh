@@ -9,6 +9,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 (
   start_serve "$1" --as-of 2026-12-02
   AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$url" python3 "$here/boto3_smoke.py"
+  AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$url" python3 "$here/boto3_media.py"
   AWS_ENDPOINT_URL_BEDROCK="$url" python3 "$here/boto3_control_plane.py"
   AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$url" python3 "$here/anthropic_sdk.py"
 )
