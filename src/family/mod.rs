@@ -35,6 +35,7 @@ mod titan_embed;
 mod titan_image;
 mod titan_multimodal_embed;
 mod titan_text;
+pub mod twelvelabs;
 
 pub use anthropic::AnthropicMessages;
 pub use anthropic_text::AnthropicText;
@@ -59,6 +60,7 @@ pub use titan_embed::TitanEmbed;
 pub use titan_image::TitanImage;
 pub use titan_multimodal_embed::TitanMultimodalEmbed;
 pub use titan_text::TitanText;
+pub use twelvelabs::{Marengo, Pegasus};
 
 #[cfg(test)]
 mod documented_tests;
@@ -99,6 +101,8 @@ pub fn families() -> &'static [&'static dyn ModelFamily] {
         &TitanImage,
         &TitanMultimodalEmbed,
         &TitanText,
+        &Marengo,
+        &Pegasus,
     ];
     FAMILIES
 }

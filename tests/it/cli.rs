@@ -31,11 +31,9 @@ fn models_json_lists_the_whole_catalog() {
     assert!(listed
         .iter()
         .any(|m| m["id"] == "amazon.titan-text-express-v1" && m["family"] == "titan_text"));
-    assert!(listed
-        .iter()
-        .any(|m| m["id"] == "twelvelabs.pegasus-1-2-v1:0"
-            && m["family"].is_null()
-            && m["wire"] == "twelvelabs_pegasus"));
+    assert!(listed.iter().any(|m| m["id"] == "amazon.nova-2-sonic-v1:0"
+        && m["family"].is_null()
+        && m["wire"] == "nova_sonic_bidirectional_stream"));
     assert!(listed
         .iter()
         .any(|m| m["id"] == "cohere.rerank-v3-5:0" && m["family"] == "rerank"));

@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 
 fn request_for(model: &ModelInfo) -> PortableRequest {
     match model.output {
+        Output::Text if model.family == "twelvelabs_pegasus" => crate::support::video_question(),
         Output::Text => PortableRequest::prompt("Hello there"),
         Output::Image if model.family == "stability_services" => {
             crate::support::image_service_request(model)

@@ -15,6 +15,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 /// A request every model of `model`'s kind can express.
 fn request_for(model: &ModelInfo) -> PortableRequest {
     match model.output {
+        Output::Text if model.family == "twelvelabs_pegasus" => crate::support::video_question(),
         Output::Text => PortableRequest::prompt("Hello").max_tokens(64),
         Output::Image if model.family == "stability_services" => {
             crate::support::image_service_request(model)

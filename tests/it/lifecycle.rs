@@ -167,8 +167,7 @@ fn models_without_a_wire_format_name_it_instead_of_being_invalid() {
             "amazon.nova-2-sonic-v1:0",
             "nova_sonic_bidirectional_stream",
         ),
-        ("twelvelabs.pegasus-1-2-v1:0", "twelvelabs_pegasus"),
-        ("twelvelabs.marengo-embed-3-0-v1:0", "twelvelabs_marengo"),
+        ("amazon.nova-2-5-sonic", "nova_sonic_bidirectional_stream"),
     ] {
         let (status, error, message) = call(&state, id, "converse");
         assert_eq!(status, 400, "{id}");

@@ -263,3 +263,20 @@ pub fn image_service_request(model: &ModelInfo) -> bedrock_harness::PortableRequ
     }
     bedrock_harness::PortableRequest::default().message(Message::new(Role::User, content))
 }
+
+/// A question about a video in S3, as Pegasus takes it.
+pub fn video_question() -> bedrock_harness::PortableRequest {
+    use bedrock_harness::{ContentBlock, Media, MediaKind, MediaSource, Message, Role};
+    let clip = Media::new(
+        MediaKind::Video,
+        "mp4",
+        MediaSource::s3("s3://amzn-s3-demo-bucket/clip.mp4"),
+    );
+    bedrock_harness::PortableRequest::default().message(Message::new(
+        Role::User,
+        vec![
+            ContentBlock::Media(clip),
+            ContentBlock::text("What happens in this video?"),
+        ],
+    ))
+}

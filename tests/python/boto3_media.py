@@ -185,4 +185,34 @@ try:
 except ClientError as err:
     check("Claude refuses a video block", "video content block" in err.response["Error"]["Message"], err.response["Error"])
 
+# TwelveLabs: Marengo embeds text as 512 values, Pegasus answers about a video.
+answer = invoke("us.twelvelabs.marengo-embed-3-0-v1:0", {"inputType": "text", "text": {"inputText": "man walking a dog"}})
+check("Marengo answers one vector of 512 values", len(answer["data"]) == 1 and len(answer["data"][0]["embedding"]) == 512, answer.keys())
+answer = invoke(
+    "twelvelabs.marengo-embed-3-0-v1:0",
+    {"inputType": "text_image", "text_image": {"inputText": "a dog", "mediaSource": {"base64String": photo}}},
+)
+check("Marengo embeds text with an image", len(answer["data"][0]["embedding"]) == 512, answer.keys())
+error = refusal(
+    "twelvelabs.marengo-embed-3-0-v1:0",
+    {"inputType": "video", "video": {"mediaSource": {"s3Location": {"uri": "s3://amzn-s3-demo-bucket/clip.mp4"}}}},
+)
+check("Marengo refuses a video over InvokeModel", error and "inputType" in error["Message"], error)
+video = {"s3Location": {"uri": "s3://amzn-s3-demo-bucket/clip.mp4", "bucketOwner": "123456789012"}}
+answer = invoke("us.twelvelabs.pegasus-1-2-v1:0", {"inputPrompt": "What happens?", "mediaSource": video, "temperature": 0})
+check("Pegasus answers a message", answer["message"] and answer["finishReason"] in ("stop", "length"), answer)
+stream = client.invoke_model_with_response_stream(
+    modelId="us.twelvelabs.pegasus-1-2-v1:0",
+    body=json.dumps({"inputPrompt": "What happens?", "mediaSource": video}),
+)
+chunks = [json.loads(event["chunk"]["bytes"]) for event in stream["body"]]
+streamed = "".join(chunk["message"] for chunk in chunks)
+check("Pegasus streams message pieces", len(chunks) > 1 and streamed, chunks[:2])
+check("the last names the finish reason", chunks[-1].get("finishReason") == "stop", chunks[-1])
+try:
+    client.converse(modelId="twelvelabs.pegasus-1-2-v1:0", messages=[{"role": "user", "content": [{"text": "Hi"}]}])
+    check("Pegasus is not a Converse model", False, "no error")
+except ClientError as err:
+    check("Pegasus is not a Converse model", err.response["Error"]["Code"] == "ValidationException", err.response["Error"])
+
 finish()
