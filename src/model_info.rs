@@ -190,6 +190,10 @@ pub struct ClaudeRules {
     /// Whether it takes a forced `tool_choice` (`any` or `tool`).
     #[serde(default = "ClaudeRules::yes")]
     pub forced_tools: bool,
+    /// Whether it takes system messages between turns (`role: "system"`
+    /// in `messages`, Opus 4.8's mid-conversation system messages).
+    #[serde(default)]
+    pub system_messages: bool,
 }
 
 impl ClaudeRules {

@@ -19,6 +19,11 @@ pub enum Role {
     User,
     /// The model.
     Assistant,
+    /// The operator, mid-conversation: instructions between turns (Claude
+    /// Opus 4.8's mid-conversation system messages). The opening system
+    /// prompt is [`PortableRequest::system`]; a family without this turn
+    /// refuses it.
+    System,
 }
 
 /// The encoding of an image block.

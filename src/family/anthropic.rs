@@ -102,6 +102,7 @@ fn message(m: &crate::portable::Message) -> Result<AnthropicMessage, Error> {
     let role = match m.role {
         Role::User => "user",
         Role::Assistant => "assistant",
+        Role::System => "system",
     };
     let content = match m.content.as_slice() {
         [ContentBlock::Text(text)] => AnthropicContent::Text(text.clone()),
@@ -176,7 +177,10 @@ pub(crate) fn response_model_name(id: &str) -> &str {
 }
 
 fn portable_message(m: &AnthropicMessage) -> Result<Message, Error> {
-    let role = user_or_assistant(NAME, &m.role)?;
+    let role = match m.role.as_str() {
+        "system" => Role::System,
+        other => user_or_assistant(NAME, other)?,
+    };
     let content = match &m.content {
         AnthropicContent::Text(text) => vec![ContentBlock::Text(text.clone())],
         AnthropicContent::Blocks(blocks) => blocks
@@ -288,6 +292,7 @@ impl Codec for AnthropicMessages {
     const NAME: &'static str = NAME;
     const TITLE: &'static str = "Anthropic Claude (Messages API)";
     const REASONING: bool = true;
+    const SYSTEM_TURNS: bool = true;
     type Request = AnthropicRequest;
     type Response = AnthropicResponse;
     type Chunk = AnthropicChunk;
@@ -297,6 +302,11 @@ impl Codec for AnthropicMessages {
     /// not take) is refused here too, as Bedrock would: a
     /// `ValidationException` in the model's words.
     fn request(&self, req: &PortableRequest, model: &ModelInfo) -> Result<AnthropicRequest, Error> {
+        // Claude 3 and 3.5 have no `thinking` or `output_config` (their
+        // schema leaves them out); their lines carry no rules.
+        if model.anthropic.is_none() && (req.thinking.is_some() || req.effort.is_some()) {
+            return Err(crate::family::refusals::no_reasoning(NAME));
+        }
         let native = native_request(req, model)?;
         let body =
             serde_json::to_value(&native).map_err(|e| Error::parse(NAME, "built body", e))?;

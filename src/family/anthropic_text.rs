@@ -103,7 +103,9 @@ fn prompt(req: &PortableRequest) -> Result<String, Error> {
             return Err(Error::unsupported(NAME, "non-text content"));
         }
         text.push_str(match turn.role {
-            Role::User => HUMAN,
+            // System turns are refused before the body is built
+            // (`Codec::SYSTEM_TURNS`).
+            Role::User | Role::System => HUMAN,
             Role::Assistant => ASSISTANT,
         });
         text.push(' ');

@@ -14,7 +14,7 @@ use crate::accumulator::StreamAccumulator;
 use crate::error::Error;
 use crate::media::MediaKind;
 use crate::model_info::ModelInfo;
-use crate::portable::{PortableRequest, PortableResponse};
+use crate::portable::{PortableRequest, PortableResponse, Role};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use serde_json::Value;
 use std::any::TypeId;
@@ -92,6 +92,10 @@ pub trait Codec: Send + Sync + 'static {
     /// A portable request with media of another kind is refused before
     /// [`request`](Self::request) is called.
     const MEDIA: &'static [MediaKind] = &[];
+    /// Whether the family's bodies can carry a system message between turns
+    /// ([`Role::System`](crate::Role::System)). When not, a portable request
+    /// with one is refused before [`request`](Self::request) is called.
+    const SYSTEM_TURNS: bool = false;
 
     /// The InvokeModel request body.
     type Request: Serialize + DeserializeOwned;
@@ -185,6 +189,9 @@ impl<C: Codec> ModelFamily for C {
         }
         if let Some(media) = req.media().find(|m| !C::MEDIA.contains(&m.kind)) {
             return Err(super::refusals::no_media(C::NAME, media));
+        }
+        if !C::SYSTEM_TURNS && req.messages.iter().any(|m| m.role == Role::System) {
+            return Err(super::refusals::no_system_turn(C::NAME));
         }
         to_bytes(C::NAME, &self.request(req, model)?)
     }

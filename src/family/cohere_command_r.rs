@@ -10,7 +10,7 @@
 use super::codec::Codec;
 use super::ids::{second_uuid, uuid};
 use super::model_family::{text_pieces, RenderContext};
-use super::refusals::{no_media, no_reasoning};
+use super::refusals::{no_media, no_reasoning, no_system_turn};
 use crate::accumulator::StreamAccumulator;
 use crate::error::Error;
 use crate::model_info::ModelInfo;
@@ -94,6 +94,7 @@ fn history_turn(turn: &Message) -> Result<CohereChatTurn, Error> {
         role: match turn.role {
             Role::User => CohereRole::User,
             Role::Assistant => CohereRole::Chatbot,
+            Role::System => return Err(no_system_turn(NAME)),
         },
         message: turn.text(),
         tool_calls: (!calls.is_empty()).then_some(calls),

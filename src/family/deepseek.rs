@@ -96,7 +96,9 @@ impl DeepSeekTemplate {
         prompt.push_str(system);
         for (i, turn) in turns.iter().enumerate() {
             match turn.role {
-                Role::User => {
+                // System turns are refused before the body is built
+                // (`Codec::SYSTEM_TURNS`).
+                Role::User | Role::System => {
                     prompt.push_str(USER);
                     prompt.push_str(&turn.text);
                 }
@@ -154,7 +156,8 @@ fn read_prompt(prompt: &str) -> Option<(Option<String>, Vec<TextTurn>)> {
         let next = next_marker(rest);
         let segment = &rest[..next.map_or(rest.len(), |(at, _, _)| at)];
         match role {
-            Role::User => turns.push(TextTurn {
+            // The markers name only users and the assistant.
+            Role::User | Role::System => turns.push(TextTurn {
                 role,
                 text: segment.to_string(),
             }),

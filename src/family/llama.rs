@@ -230,6 +230,8 @@ mod template {
             let role = match turn.role {
                 Role::User => "user",
                 Role::Assistant => "assistant",
+                // Refused before the body is built (`Codec::SYSTEM_TURNS`).
+                Role::System => "system",
             };
             header(&mut prompt, role);
             prompt.push_str(&turn.text);

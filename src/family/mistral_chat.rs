@@ -90,6 +90,8 @@ fn prompt_parts(body: MistralRequest) -> ChatParts {
             let role = match turn.role {
                 crate::portable::Role::User => "user",
                 crate::portable::Role::Assistant => "assistant",
+                // Refused before the body is built (`Codec::SYSTEM_TURNS`).
+                crate::portable::Role::System => "system",
             };
             OpenAiMessage::text(role, turn.text)
         })

@@ -11,7 +11,7 @@
 
 use super::codec::Codec;
 use super::model_family::{text_pieces, RenderContext};
-use super::refusals::{no_media, no_reasoning, user_or_assistant};
+use super::refusals::{no_media, no_reasoning, no_system_turn, user_or_assistant};
 use crate::accumulator::StreamAccumulator;
 use crate::error::Error;
 use crate::media::{AwsMedia, MediaKind};
@@ -86,6 +86,7 @@ fn message(m: &Message) -> Result<NovaMessage, Error> {
     let role = match m.role {
         Role::User => "user",
         Role::Assistant => "assistant",
+        Role::System => return Err(no_system_turn(NAME)),
     };
     Ok(NovaMessage {
         role: role.to_string(),

@@ -70,10 +70,10 @@ pub(crate) fn text_conversation(
                     out.images
                         .push(base64::engine::general_purpose::STANDARD.encode(data));
                 }
-                (ContentBlock::Image { .. }, Some(_), Role::Assistant) => {
+                (ContentBlock::Image { .. }, Some(_), Role::Assistant | Role::System) => {
                     return Err(Error::unsupported(
                         family,
-                        "image content in an assistant turn",
+                        "image content outside a user turn",
                     ))
                 }
                 (ContentBlock::Image { .. }, None, _) => {

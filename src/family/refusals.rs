@@ -10,6 +10,12 @@ pub(crate) fn no_reasoning(family: &'static str) -> Error {
     Error::unsupported(family, "reasoning (thinking, effort or reasoning blocks)")
 }
 
+/// The error of a family whose body has no system message after the first
+/// turn.
+pub(crate) fn no_system_turn(family: &'static str) -> Error {
+    Error::unsupported(family, "a system message mid-conversation")
+}
+
 /// The error of a family whose body has no place for `media`'s kind.
 pub(crate) fn no_media(family: &'static str, media: &crate::media::Media) -> Error {
     Error::unsupported(family, format!("{} input", media.kind.as_str()))

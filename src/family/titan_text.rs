@@ -149,7 +149,9 @@ fn input_text(req: &PortableRequest) -> Result<String, Error> {
             let mut text = String::new();
             for turn in turns {
                 let speaker = match turn.role {
-                    Role::User => "User",
+                    // System turns are refused before the body is built
+                    // (`Codec::SYSTEM_TURNS`).
+                    Role::User | Role::System => "User",
                     Role::Assistant => "Bot",
                 };
                 if turn

@@ -124,6 +124,12 @@ fn message(m: &Message) -> Result<sdk::Message, Error> {
     let role = match m.role {
         Role::User => sdk::ConversationRole::User,
         Role::Assistant => sdk::ConversationRole::Assistant,
+        Role::System => {
+            return Err(Error::unsupported(
+                "converse",
+                "a system message mid-conversation",
+            ))
+        }
     };
     let content = m.content.iter().map(block).collect::<Result<Vec<_>, _>>()?;
     sdk::Message::builder()

@@ -118,4 +118,25 @@ refused(
     timeout=60,
 )
 
+# Opus 4.8 takes a system message between turns; Opus 4.7 does not.
+msg = client.messages.create(
+    model="us.anthropic.claude-opus-4-8",
+    max_tokens=256,
+    messages=[
+        {"role": "user", "content": "Plan a weekend in Lisbon."},
+        {"role": "system", "content": "From now on, answer in French."},
+    ],
+)
+check("Opus 4.8 answers after a mid-conversation system message", msg.content[-1].type == "text", msg)
+try:
+    client.messages.create(
+        model="us.anthropic.claude-opus-4-7",
+        max_tokens=256,
+        messages=[{"role": "user", "content": "Hi"}, {"role": "system", "content": "Be brief."}],
+    )
+    check("Opus 4.7 refuses a system message between turns", False, "no error")
+except anthropic.BadRequestError as err:
+    message = err.body.get("message", "") if isinstance(err.body, dict) else ""
+    check("Opus 4.7 refuses a system message between turns", "messages.1.role" in message, str(err))
+
 finish()

@@ -44,6 +44,14 @@
 //! - `max_tokens: N > M, which is the maximum allowed number of output tokens
 //!   for claude-...`: Anthropic's validator, quoted by many clients; the
 //!   fake gives it for models whose refusals are Anthropic's.
+//! - Mid-conversation system messages (`role: "system"` in `messages`): the
+//!   AWS page "Mid-conversation system messages" gives the rules (not
+//!   first; right after a user message; last, or followed by an assistant
+//!   message; text only) and says a break is "a 400 invalid_request_error",
+//!   quoting no text. The fake's texts name the rule broken, in the
+//!   validator's `messages.N...` form: inferred. A model without them
+//!   refuses the role in its schema's words (its `models.json` line adds
+//!   `system` to the roles only where it takes them).
 
 use super::{response_model_name, ANTHROPIC_VERSION};
 use crate::model_info::{ClaudeRules, ModelInfo, RefusalStyle, Sampling};
@@ -62,6 +70,9 @@ pub(super) fn check(body: &Value, model: &ModelInfo) -> Option<String> {
         return Some(format!("Invalid API version: {name}"));
     }
     if let Some(text) = thinking_conflicts(body) {
+        return Some(text);
+    }
+    if let Some(text) = system_messages(body, model) {
         return Some(text);
     }
     if let Some(rules) = &model.anthropic {
@@ -146,6 +157,57 @@ fn forced_tools(body: &Value, rules: &ClaudeRules, _: &ModelInfo) -> Option<Stri
     let forced = choice == "any" || choice == "tool";
     (forced && !rules.forced_tools)
         .then(|| "tool_choice: type \"tool\" and \"any\" are not supported for this model.".into())
+}
+
+/// Where a system message may stand in `messages`, and what it holds; a
+/// model without them refuses the role as its schema does.
+fn system_messages(body: &Value, model: &ModelInfo) -> Option<String> {
+    let messages = body.get("messages")?.as_array()?;
+    let role = |i: usize| {
+        messages
+            .get(i)
+            .and_then(|m| m.get("role"))
+            .and_then(Value::as_str)
+    };
+    let i = (0..messages.len()).find(|&i| role(i) == Some("system"))?;
+    let takes = model.anthropic.as_ref().is_some_and(|r| r.system_messages);
+    if !takes {
+        return Some(match model.refusals {
+            RefusalStyle::Anthropic => format!(
+                "messages.{i}.role: Input should be {}",
+                pydantic_choices(&["user".to_string(), "assistant".to_string()])
+            ),
+            RefusalStyle::Everit => format!(
+                "Malformed input request: #: subject must not be valid against schema {{\"required\":[\"messages\"]}}#/messages/{i}/role: system is not a valid enum value, please reformat your input and try again."
+            ),
+        });
+    }
+    for i in (0..messages.len()).filter(|&i| role(i) == Some("system")) {
+        if i == 0 {
+            return Some("messages.0.role: a system message cannot be the first message".into());
+        }
+        if role(i - 1) != Some("user") {
+            return Some(format!(
+                "messages.{i}.role: a system message must follow a user message"
+            ));
+        }
+        if !matches!(role(i + 1), None | Some("assistant")) {
+            return Some(format!("messages.{i}.role: a system message must be the last message or be followed by an assistant message"));
+        }
+        let content = &messages[i]["content"];
+        let text_only = content.is_string()
+            || content.as_array().is_some_and(|blocks| {
+                blocks
+                    .iter()
+                    .all(|b| b.get("type").and_then(Value::as_str) == Some("text"))
+            });
+        if !text_only {
+            return Some(format!(
+                "messages.{i}.content: a system message takes only text"
+            ));
+        }
+    }
+    None
 }
 
 /// What thinking cannot go with, in Anthropic's words: a forced tool
@@ -257,6 +319,52 @@ mod tests {
         assert!(check(&disabled, model("anthropic.claude-sonnet-5-5"))
             .unwrap()
             .ends_with("Use \"thinking.type.between_tools\" for the lowest thinking setting."));
+    }
+
+    #[test]
+    fn system_messages_stand_where_the_page_says_on_the_models_that_take_them() {
+        let turns = |roles: &[&str]| {
+            let messages: Vec<Value> = roles
+                .iter()
+                .map(|r| json!({"role": r, "content": "x"}))
+                .collect();
+            body(json!({ "messages": messages }))
+        };
+        let opus = model("anthropic.claude-opus-4-8");
+        assert_eq!(check(&turns(&["user", "system"]), opus), None);
+        assert_eq!(
+            check(&turns(&["user", "system", "assistant", "user"]), opus),
+            None
+        );
+        assert_eq!(
+            check(&turns(&["system", "user"]), opus).as_deref(),
+            Some("messages.0.role: a system message cannot be the first message")
+        );
+        assert!(check(&turns(&["user", "assistant", "system"]), opus)
+            .unwrap()
+            .contains("must follow a user message"));
+        assert!(check(&turns(&["user", "system", "user"]), opus)
+            .unwrap()
+            .contains("followed by an assistant message"));
+        let image = body(
+            json!({"messages": [{"role": "user", "content": "x"}, {"role": "system", "content": [
+            {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "AA=="}}]}]}),
+        );
+        assert!(check(&image, opus).unwrap().contains("only text"));
+        assert_eq!(
+            check(
+                &turns(&["user", "system"]),
+                model("anthropic.claude-opus-4-7")
+            )
+            .as_deref(),
+            Some("messages.1.role: Input should be 'user' or 'assistant'")
+        );
+        assert!(check(
+            &turns(&["user", "system"]),
+            model("anthropic.claude-3-haiku-20240307-v1:0")
+        )
+        .unwrap()
+        .contains("#/messages/1/role: system is not a valid enum value"));
     }
 
     #[test]

@@ -322,3 +322,44 @@ fn families_without_reasoning_refuse_a_request_that_asks_for_it() {
         "nova: reasoning (thinking, effort or reasoning blocks) is not supported by this model family"
     );
 }
+
+#[test]
+fn opus_4_8_takes_a_system_message_between_turns_and_older_models_refuse_it() {
+    let req = PortableRequest::prompt("Plan a trip.")
+        .max_tokens(512)
+        .message(Message::new(
+            Role::System,
+            vec![ContentBlock::text("Answer in French.")],
+        ));
+    let opus = model("anthropic.claude-opus-4-8");
+    let body = AnthropicMessages.build(&req, opus).unwrap();
+    assert_eq!(
+        body["messages"][1],
+        json!({"role": "system", "content": "Answer in French."})
+    );
+    let read = AnthropicMessages
+        .read_request(body.to_string().as_bytes(), opus)
+        .unwrap();
+    assert_eq!(read.messages[1].role, Role::System);
+    assert_eq!(read, req);
+    let err = AnthropicMessages
+        .build(&req, model("anthropic.claude-opus-4-7"))
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("Input should be 'user' or 'assistant'"),
+        "{err}"
+    );
+    let first = PortableRequest::default()
+        .max_tokens(512)
+        .message(Message::new(
+            Role::System,
+            vec![ContentBlock::text("Be brief.")],
+        ))
+        .message(Message::user("Hi"));
+    let err = AnthropicMessages.build(&first, opus).unwrap_err();
+    assert!(
+        err.to_string().contains("cannot be the first message"),
+        "{err}"
+    );
+}

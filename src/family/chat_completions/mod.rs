@@ -7,7 +7,7 @@
 //! object and chunk references, as the AWS user guide pages "OpenAI models"
 //! and "Writer Palmyra X4/X5" take them.
 
-use super::refusals::{no_media, no_reasoning};
+use super::refusals::{no_media, no_reasoning, no_system_turn};
 use crate::accumulator::StreamAccumulator;
 use crate::error::Error;
 use crate::media::{Media, MediaKind, MediaSource};
@@ -83,6 +83,7 @@ pub(crate) fn chat_messages(
         match turn.role {
             Role::User => user_messages(family, turn, inputs, &mut out)?,
             Role::Assistant => out.push(assistant_message(family, turn, style)?),
+            Role::System => return Err(no_system_turn(family)),
         }
     }
     Ok(out)
