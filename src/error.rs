@@ -70,6 +70,21 @@ pub enum Error {
         feature: String,
     },
 
+    /// The body breaks a rule of the model that Bedrock refuses it for (a
+    /// sampling parameter or a thinking setting the model does not take),
+    /// found before anything was sent. `message` is Bedrock's refusal, as
+    /// the fake answers it; some rules are inferred (their sources say
+    /// which), so a live call is the final word.
+    #[error("{family}: Bedrock refuses this body for {model}: {message}")]
+    Refused {
+        /// The family's name.
+        family: &'static str,
+        /// The model the body was built for.
+        model: String,
+        /// Bedrock's refusal text.
+        message: String,
+    },
+
     /// A native response body or stream chunk could not be read.
     #[error("{family}: cannot parse {what}: {reason}")]
     Parse {

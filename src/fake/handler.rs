@@ -584,7 +584,9 @@ fn converse_refusal(err: &Error) -> String {
         Error::Unsupported { feature, .. } => {
             format!("This model doesn't support {feature}. Try again without it or use a model that supports it.")
         }
-        Error::Service { message, .. } => format!("{MODEL_ERRORS}{message}"),
+        Error::Service { message, .. } | Error::Refused { message, .. } => {
+            format!("{MODEL_ERRORS}{message}")
+        }
         other => other.to_string(),
     }
 }

@@ -312,7 +312,11 @@ impl Codec for AnthropicMessages {
             serde_json::to_value(&native).map_err(|e| Error::parse(NAME, "built body", e))?;
         match rules::check(&body, model) {
             None => Ok(native),
-            Some(text) => Err(crate::schema::Rejection::Rule(text).into()),
+            Some(message) => Err(Error::Refused {
+                family: NAME,
+                model: model.id.clone(),
+                message,
+            }),
         }
     }
 

@@ -30,7 +30,6 @@ use super::chat_completions::{
 use crate::error::Error;
 use crate::model_info::{ChatRules, ModelInfo};
 use crate::portable::{InferenceParams, PortableRequest};
-use crate::schema::Rejection;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -101,7 +100,11 @@ impl ChatDialect for OpenAiChat {
             .iter()
             .find(|(field, set)| *set && refuses(rules, field))
         {
-            Some((field, _)) => Err(Rejection::Rule(unsupported_parameter(field)).into()),
+            Some((field, _)) => Err(Error::Refused {
+                family: NAME,
+                model: model.id.clone(),
+                message: unsupported_parameter(field),
+            }),
             None => Ok(()),
         }
     }

@@ -164,9 +164,9 @@ const RELAXATIONS: &[fn(&mut PortableRequest, Output)] = &[
 
 /// `req`, cut down until `model`'s family builds it: the request and its
 /// body, or `None` when even the barest prompt is refused. Only
-/// `Error::Unsupported` (a feature the family cannot express) and a
-/// `ValidationException` (a setting the model's own rules refuse, such as
-/// a thinking type or a sampling parameter) count as refusals.
+/// `Error::Unsupported` (a feature the family cannot express) and
+/// `Error::Refused` (a setting the model's own rules refuse, such as a
+/// thinking type or a sampling parameter) count as refusals.
 fn fit(
     family: &dyn ModelFamily,
     model: &ModelInfo,
@@ -178,7 +178,7 @@ fn fit(
         match family.build_bytes(&req, model) {
             Ok(body) => return Ok(Some((req, body))),
             Err(Error::Unsupported { .. }) => {}
-            Err(Error::Service { name, .. }) if name == "ValidationException" => {}
+            Err(Error::Refused { .. }) => {}
             Err(other) => {
                 return Err(TestCaseError::fail(format!(
                     "{}: building {req:?} failed: {other}",

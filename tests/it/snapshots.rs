@@ -148,7 +148,7 @@ fn native_bodies_built_from_portable_requests() {
                 Ok(body) => insta::assert_json_snapshot!(name, body),
                 // A feature the family cannot express, or a request the
                 // model's own rules refuse as Bedrock would.
-                Err(err @ (Error::Unsupported { .. } | Error::Service { .. })) => {
+                Err(err @ (Error::Unsupported { .. } | Error::Refused { .. })) => {
                     insta::assert_snapshot!(name, format!("refused: {err}"))
                 }
                 Err(other) => panic!("{}: {case}: {other}", family.name()),

@@ -418,7 +418,7 @@ fn gpt_5_6_gets_max_completion_tokens_and_refuses_top_p_as_bedrock_does() {
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "ValidationException (HTTP 400): Unsupported parameter: 'top_p' is not supported with this model."
+        "openai_chat: Bedrock refuses this body for openai.gpt-5.6-sol: Unsupported parameter: 'top_p' is not supported with this model."
     );
     let gpt_oss = model("openai.gpt-oss-20b-1:0");
     assert!(OpenAiChat
