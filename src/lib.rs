@@ -35,8 +35,8 @@ pub use lifecycle::{Lifecycle, LifecycleState};
 pub use media::{AwsMedia, AwsS3Location, AwsSource, Media, MediaKind, MediaSource};
 pub use model_id::{ModelId, ModelIdKind, ARN_RESOURCE_TYPES, GEO_PREFIXES, MAX_MODEL_ID_LEN};
 pub use model_info::{
-    ChatRules, ClaudeRules, ConverseSupport, Endpoint, ModelInfo, Output, PendingModel,
-    RefusalStyle, Sampling,
+    ChatRules, ClaudeRules, ConverseSupport, Endpoint, ImageLimits, ImageService, ModelInfo,
+    Output, OutputSize, PendingModel, RefusalStyle, Sampling,
 };
 pub use native::{build_body, parse_response};
 pub use pictures::{image_size, scaled_to_pixels};

@@ -100,6 +100,59 @@ pub struct ModelInfo {
     /// The rules of a chat-completions model's bodies beyond its family's
     /// schema.
     pub chat: Option<ChatRules>,
+    /// What one of Stability's image services takes and makes.
+    pub image_service: Option<ImageService>,
+}
+
+/// What one of Stability's image services takes and makes: its line's
+/// `image_service` in `fixtures/stability_services/models.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImageService {
+    /// Its name in its refusals (`control-sketch`).
+    pub slug: String,
+    /// Every field it takes, in the order its refusals list them.
+    pub fields: Vec<String>,
+    /// The fields it requires (images and texts).
+    pub required: Vec<String>,
+    /// The images it reads, in the order of the portable turn, with their
+    /// limits.
+    pub images: Vec<(String, ImageLimits)>,
+    /// The size of the image it answers.
+    pub output: OutputSize,
+}
+
+/// The limits of an image service's input image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImageLimits {
+    /// Every side at least 64 pixels, at most 9,437,184 pixels, an aspect
+    /// ratio between 1:2.5 and 2.5:1.
+    Standard,
+    /// Creative Upscale's: every side at least 64 pixels, 4,096 to
+    /// 1,048,576 pixels.
+    Small,
+    /// Fast Upscale's: sides of 32 to 1,536 pixels, 1,024 to 1,048,576
+    /// pixels.
+    Tiny,
+    /// A mask: any size (it is resized to the image).
+    Mask,
+}
+
+/// The size of the image an image service answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutputSize {
+    /// The input's.
+    Same,
+    /// Four times the input's sides.
+    FourTimes,
+    /// The input's aspect at this many pixels.
+    Pixels(u64),
+    /// The input's grown by `left`, `right`, `up` and `down`.
+    Outpainted,
+    /// One megapixel in the body's `aspect_ratio` (1:1 by default).
+    AspectRatio,
 }
 
 /// What one chat-completions model refuses beyond its family's schema,

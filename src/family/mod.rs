@@ -28,6 +28,7 @@ pub mod prompt_completion;
 mod prompt_template;
 mod refusals;
 mod rerank;
+mod stability_envelope;
 mod stability_image;
 mod stability_sdxl;
 pub mod stability_services;

@@ -1,7 +1,8 @@
 //! Stability AI Image Services over InvokeModel: the edit, upscale and
 //! control services (`stability.stable-image-inpaint-v1:0`,
 //! `stability.stable-outpaint-v1:0`, `stability.stable-fast-upscale-v1:0`,
-//! ... thirteen models, listed in [`services::SERVICES`]).
+//! ... thirteen models, each line's [`ImageService`](crate::ImageService)
+//! saying what its body takes).
 //!
 //! Each service has its own body (AWS user guide, "Stability AI Image
 //! Services"): base64 images (`image`, `mask`, or `init_image` and
@@ -9,8 +10,8 @@
 //! `seed`, `output_format` and the service's settings (`control_strength`,
 //! `creativity`, `left`/`right`/`up`/`down`, `search_prompt`, ...). The
 //! answer is Stable Image's `{"seeds","finish_reasons","images"}`, one image
-//! of the size the service makes ([`services::OutputSize`]). No streaming,
-//! no Converse.
+//! of the size the service makes ([`OutputSize`](crate::OutputSize)). No
+//! streaming, no Converse.
 //!
 //! In the portable request the images are the user turn's image blocks in
 //! the service's order, after the prompt's text; the settings are
@@ -22,10 +23,11 @@ pub mod services;
 
 use super::codec::{Codec, NoStream};
 use super::model_family::RenderContext;
-use super::stability_image::{
-    native_images, portable_images, StabilityImageResponse, ASPECT_SIZES, MAX_SEED,
+use super::stability_envelope::{
+    checked_seed, native_images, portable_images, StabilityImageResponse,
 };
 use crate::error::Error;
+use crate::model_info::ImageService;
 use crate::model_info::ModelInfo;
 use crate::portable::{
     ContentBlock, ImageFormat, ImageOptions, Message, PortableRequest, PortableResponse, Role,
@@ -33,7 +35,7 @@ use crate::portable::{
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use services::{check_image, OutputSize, Service, CORE_FIELDS};
+use services::{check_image, output_size, requires, takes, CORE_FIELDS};
 
 const NAME: &str = "stability_services";
 
@@ -90,59 +92,28 @@ impl StabilityServiceRequest {
     }
 }
 
-fn service_of(model: &ModelInfo) -> Result<&'static Service, Error> {
-    services::service(&model.id).ok_or_else(|| {
+fn service_of(model: &ModelInfo) -> Result<&ImageService, Error> {
+    model.image_service.as_ref().ok_or_else(|| {
         Error::unsupported(
             NAME,
-            format!("the model {} (not an image service)", model.id),
+            format!("the model {} (its line names no image service)", model.id),
         )
     })
 }
 
-/// The size of the image a service answers, from its first image's size
-/// and the body's settings.
-fn output_size(service: &Service, input: (u32, u32), settings: &Map<String, Value>) -> (u32, u32) {
-    let (w, h) = input;
-    let margin = |key: &str| {
-        settings
-            .get(key)
-            .and_then(Value::as_u64)
-            .and_then(|n| u32::try_from(n).ok())
-            .unwrap_or(0)
-    };
-    match service.output {
-        OutputSize::Same => (w, h),
-        OutputSize::FourTimes => (w.saturating_mul(4), h.saturating_mul(4)),
-        OutputSize::Pixels(pixels) => crate::pictures::scaled_to_pixels(w, h, pixels),
-        OutputSize::Outpainted => (
-            w.saturating_add(margin("left"))
-                .saturating_add(margin("right")),
-            h.saturating_add(margin("up"))
-                .saturating_add(margin("down")),
-        ),
-        OutputSize::AspectRatio => {
-            let ratio = settings
-                .get("aspect_ratio")
-                .and_then(Value::as_str)
-                .unwrap_or("1:1");
-            ASPECT_SIZES
-                .iter()
-                .find(|(r, _, _)| *r == ratio)
-                .map_or((1024, 1024), |&(_, w, h)| (w, h))
-        }
-    }
-}
-
 /// The first image's size, read from its header.
 fn first_image_size(
-    service: &Service,
+    service: &ImageService,
     body: &StabilityServiceRequest,
 ) -> Result<(u32, u32), Error> {
-    let (name, limits) = service.images[0];
+    let (name, limits) = service
+        .images
+        .first()
+        .ok_or_else(|| Error::parse(NAME, "request", "the service reads no image"))?;
     let base64 = body
         .image_field(name)
         .ok_or_else(|| Error::parse(NAME, "request", format!("no `{name}`")))?;
-    check_image(base64, limits).map_err(|e| Error::parse(NAME, "request", format!("{name}: {e}")))
+    check_image(base64, *limits).map_err(|e| Error::parse(NAME, "request", format!("{name}: {e}")))
 }
 
 impl Codec for StabilityServices {
@@ -184,7 +155,7 @@ impl Codec for StabilityServices {
         let mut body = StabilityServiceRequest::default();
         for (i, (name, limits)) in service.images.iter().enumerate() {
             let Some(data) = images.get(i) else {
-                if *limits == services::ImageLimits::Mask {
+                if !requires(service, name) {
                     continue;
                 }
                 return Err(Error::unsupported(
@@ -199,14 +170,14 @@ impl Codec for StabilityServices {
             body.set_image_field(name, base64);
         }
         if !text.is_empty() {
-            if !service.takes("prompt") {
+            if !takes(service, "prompt") {
                 return Err(Error::unsupported(
                     NAME,
                     format!("a prompt for {}", service.slug),
                 ));
             }
             body.prompt = Some(text);
-        } else if service.prompt_required {
+        } else if requires(service, "prompt") {
             return Err(Error::unsupported(NAME, "a request with no prompt text"));
         }
         let opts = &req.image;
@@ -217,7 +188,7 @@ impl Codec for StabilityServices {
             ("negative_prompt", opts.negative_prompt.is_some()),
             ("seed", opts.seed.is_some()),
         ] {
-            if set && !service.takes(field) {
+            if set && !takes(service, field) {
                 return Err(Error::unsupported(
                     NAME,
                     format!("{field} for {}", service.slug),
@@ -225,15 +196,7 @@ impl Codec for StabilityServices {
             }
         }
         body.negative_prompt = opts.negative_prompt.clone();
-        body.seed = opts
-            .seed
-            .map(|s| {
-                u32::try_from(s)
-                    .ok()
-                    .filter(|s| *s <= MAX_SEED)
-                    .ok_or_else(|| Error::unsupported(NAME, format!("seed {s} (above {MAX_SEED})")))
-            })
-            .transpose()?;
+        body.seed = checked_seed(NAME, opts.seed)?;
         body.output_format = match opts.format {
             None => None,
             Some(ImageFormat::Gif) => return Err(Error::unsupported(NAME, "gif images")),
@@ -242,7 +205,7 @@ impl Codec for StabilityServices {
         if let Some(name) = opts
             .settings
             .keys()
-            .find(|k| CORE_FIELDS.contains(&k.as_str()) || !service.takes(k))
+            .find(|k| CORE_FIELDS.contains(&k.as_str()) || !takes(service, k))
         {
             return Err(Error::unsupported(
                 NAME,
@@ -269,7 +232,7 @@ impl Codec for StabilityServices {
     /// Stability's own rules: a field the service does not take, a missing
     /// one, an image out of its limits, an outpaint with no margin.
     fn body_rule(&self, body: &Value, model: &ModelInfo) -> Option<String> {
-        services::service(&model.id)?.refusal(body)
+        services::refusal(model.image_service.as_ref()?, body)
     }
 
     fn portable_request(
@@ -284,7 +247,7 @@ impl Codec for StabilityServices {
         if let Some(prompt) = body.prompt.clone().filter(|p| !p.is_empty()) {
             content.push(ContentBlock::Text(prompt));
         }
-        for (name, _) in service.images {
+        for (name, _) in &service.images {
             if let Some(b64) = body.image_field(name) {
                 content.push(super::images::input_image(NAME, b64)?);
             }

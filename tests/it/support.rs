@@ -249,13 +249,12 @@ impl Drop for Serve {
 /// one, and its images (64x64 PNGs, the smallest every service takes).
 pub fn image_service_request(model: &ModelInfo) -> bedrock_harness::PortableRequest {
     use bedrock_harness::{ContentBlock, ImageFormat, Message, Role};
-    let service = bedrock_harness::family::stability_services::services::service(&model.id)
-        .expect("an image service");
+    let service = model.image_service.as_ref().expect("an image service");
     let mut content = Vec::new();
-    if service.takes("prompt") {
+    if service.fields.iter().any(|f| f == "prompt") {
         content.push(ContentBlock::text("A lighthouse at dawn"));
     }
-    for _ in service.images {
+    for _ in &service.images {
         content.push(ContentBlock::image(
             ImageFormat::Png,
             bedrock_harness::fake::synth::png(64, 64, [90, 120, 150]),

@@ -7,21 +7,13 @@ Run with AWS_ENDPOINT_URL_BEDROCK_RUNTIME pointing at the fake.
 
 import base64
 import json
-import os
 import struct
 import zlib
 
-import boto3
 from botocore.exceptions import ClientError
-from checks import check, finish
+from checks import check, finish, runtime_client
 
-client = boto3.client(
-    "bedrock-runtime",
-    region_name="us-east-1",
-    endpoint_url=os.environ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME"],
-    aws_access_key_id="test",
-    aws_secret_access_key="test",
-)
+client = runtime_client()
 
 
 def png(width, height, rgb=(90, 120, 150)):

@@ -5,11 +5,9 @@ non-zero on the first failed check.
 """
 
 import json
-import os
 
-import boto3
 from botocore.exceptions import ClientError
-from checks import check, finish
+from checks import check, finish, runtime_client
 
 # The fake runs with --as-of 2026-12-02 (see run.sh).
 NOVA = "amazon.nova-micro-v1:0"
@@ -19,13 +17,7 @@ CLAUDE = "us.anthropic.claude-haiku-4-5-20251001-v1:0"
 
 
 
-client = boto3.client(
-    "bedrock-runtime",
-    region_name="us-east-1",
-    endpoint_url=os.environ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME"],
-    aws_access_key_id="test",
-    aws_secret_access_key="test",
-)
+client = runtime_client()
 
 # InvokeModel
 resp = client.invoke_model(

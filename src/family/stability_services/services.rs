@@ -1,5 +1,6 @@
-//! The thirteen Stability AI Image Services: what each body takes, the
-//! images it reads and their limits, and the size of the image it answers.
+//! The rules of Stability's image services, read from each model's
+//! [`ImageService`] line: the fields it takes and requires, the limits of its
+//! images, and the size of the image it answers.
 //!
 //! Fields, required fields, ranges and image limits are the AWS user guide
 //! page "Stability AI Image Services" (stable-image-services.html), read
@@ -23,57 +24,9 @@
 //! and for the others the page's own sentences in the service's `detail`
 //! envelope.
 
+use crate::model_info::{ImageLimits, ImageService, OutputSize};
 use crate::schema::{Rejection, Violation};
-use serde_json::Value;
-
-/// The limits of an input image.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ImageLimits {
-    /// Every side at least 64 pixels, at most 9,437,184 pixels, an aspect
-    /// ratio between 1:2.5 and 2.5:1.
-    Standard,
-    /// Creative Upscale: every side at least 64 pixels, 4,096 to 1,048,576
-    /// pixels.
-    Small,
-    /// Fast Upscale: sides of 32 to 1,536 pixels, 1,024 to 1,048,576 pixels.
-    Tiny,
-    /// A mask: any size (it is resized to the image).
-    Mask,
-}
-
-/// The size of the answered image.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OutputSize {
-    /// The input's.
-    Same,
-    /// Four times the input's sides.
-    FourTimes,
-    /// The input's aspect at this many pixels.
-    Pixels(u64),
-    /// The input's grown by `left`, `right`, `up` and `down`.
-    Outpainted,
-    /// One megapixel in the body's `aspect_ratio` (1:1 by default).
-    AspectRatio,
-}
-
-/// One service.
-#[derive(Debug, Clone, Copy)]
-pub struct Service {
-    /// The model id (`stability.stable-image-control-sketch-v1:0`).
-    pub id: &'static str,
-    /// Its name in refusals (`control-sketch`).
-    pub slug: &'static str,
-    /// The images it reads, in the order of the portable turn.
-    pub images: &'static [(&'static str, ImageLimits)],
-    /// Whether `prompt` is required (else optional, where `fields` has it).
-    pub prompt_required: bool,
-    /// The other required fields (`search_prompt`, `select_prompt`).
-    pub required_settings: &'static [&'static str],
-    /// Every field it takes, in the order its refusal lists them.
-    pub fields: &'static [&'static str],
-    /// The size of its answer.
-    pub output: OutputSize,
-}
+use serde_json::{Map, Value};
 
 /// The fields a body names as images or prompts; the others are settings.
 pub const CORE_FIELDS: [&str; 8] = [
@@ -87,285 +40,92 @@ pub const CORE_FIELDS: [&str; 8] = [
     "output_format",
 ];
 
-const STANDARD: (&str, ImageLimits) = ("image", ImageLimits::Standard);
-const WITH_MASK: &[(&str, ImageLimits)] = &[STANDARD, ("mask", ImageLimits::Mask)];
-
-/// Four megapixels (4,194,304 pixels): the conservative and creative
-/// upscales' answer.
-pub const FOUR_MEGAPIXELS: u64 = 4 * 1024 * 1024;
-/// One megapixel: the style services' answer.
-pub const ONE_MEGAPIXEL: u64 = 1024 * 1024;
-
-/// Every service, in the AWS page's order.
-pub const SERVICES: [Service; 13] = [
-    Service {
-        id: "stability.stable-creative-upscale-v1:0",
-        slug: "creative-upscale",
-        images: &[("image", ImageLimits::Small)],
-        prompt_required: true,
-        required_settings: &[],
-        fields: &[
-            "image",
-            "prompt",
-            "creativity",
-            "negative_prompt",
-            "seed",
-            "output_format",
-            "style_preset",
-        ],
-        output: OutputSize::Pixels(FOUR_MEGAPIXELS),
-    },
-    Service {
-        id: "stability.stable-conservative-upscale-v1:0",
-        slug: "conservative-upscale",
-        images: &[STANDARD],
-        prompt_required: true,
-        required_settings: &[],
-        fields: &[
-            "image",
-            "prompt",
-            "creativity",
-            "negative_prompt",
-            "seed",
-            "output_format",
-        ],
-        output: OutputSize::Pixels(FOUR_MEGAPIXELS),
-    },
-    Service {
-        id: "stability.stable-fast-upscale-v1:0",
-        slug: "fast-upscale",
-        images: &[("image", ImageLimits::Tiny)],
-        prompt_required: false,
-        required_settings: &[],
-        fields: &["image", "output_format"],
-        output: OutputSize::FourTimes,
-    },
-    Service {
-        id: "stability.stable-image-inpaint-v1:0",
-        slug: "inpaint",
-        images: WITH_MASK,
-        prompt_required: true,
-        required_settings: &[],
-        fields: &[
-            "image",
-            "prompt",
-            "style_preset",
-            "negative_prompt",
-            "seed",
-            "output_format",
-            "mask",
-            "grow_mask",
-        ],
-        output: OutputSize::Same,
-    },
-    Service {
-        id: "stability.stable-outpaint-v1:0",
-        slug: "outpaint",
-        images: &[STANDARD],
-        prompt_required: false,
-        required_settings: &[],
-        fields: &[
-            "image",
-            "prompt",
-            "style_preset",
-            "seed",
-            "output_format",
-            "creativity",
-            "left",
-            "right",
-            "up",
-            "down",
-        ],
-        output: OutputSize::Outpainted,
-    },
-    Service {
-        id: "stability.stable-image-search-recolor-v1:0",
-        slug: "search-recolor",
-        images: &[STANDARD],
-        prompt_required: true,
-        required_settings: &["select_prompt"],
-        fields: &[
-            "image",
-            "prompt",
-            "select_prompt",
-            "style_preset",
-            "negative_prompt",
-            "seed",
-            "output_format",
-            "grow_mask",
-        ],
-        output: OutputSize::Same,
-    },
-    Service {
-        id: "stability.stable-image-search-replace-v1:0",
-        slug: "search-replace",
-        images: &[STANDARD],
-        prompt_required: true,
-        required_settings: &["search_prompt"],
-        fields: &[
-            "image",
-            "prompt",
-            "search_prompt",
-            "style_preset",
-            "negative_prompt",
-            "seed",
-            "output_format",
-            "grow_mask",
-        ],
-        output: OutputSize::Same,
-    },
-    Service {
-        id: "stability.stable-image-erase-object-v1:0",
-        slug: "erase-object",
-        images: WITH_MASK,
-        prompt_required: false,
-        required_settings: &[],
-        fields: &["image", "seed", "output_format", "mask", "grow_mask"],
-        output: OutputSize::Same,
-    },
-    Service {
-        id: "stability.stable-image-remove-background-v1:0",
-        slug: "remove-background",
-        images: &[STANDARD],
-        prompt_required: false,
-        required_settings: &[],
-        fields: &["image", "output_format"],
-        output: OutputSize::Same,
-    },
-    Service {
-        id: "stability.stable-image-control-sketch-v1:0",
-        slug: "control-sketch",
-        images: &[STANDARD],
-        prompt_required: true,
-        required_settings: &[],
-        fields: &[
-            "image",
-            "prompt",
-            "control_strength",
-            "negative_prompt",
-            "seed",
-            "output_format",
-            "style_preset",
-        ],
-        output: OutputSize::Same,
-    },
-    Service {
-        id: "stability.stable-image-control-structure-v1:0",
-        slug: "control-structure",
-        images: &[STANDARD],
-        prompt_required: true,
-        required_settings: &[],
-        fields: &[
-            "image",
-            "prompt",
-            "control_strength",
-            "negative_prompt",
-            "seed",
-            "output_format",
-            "style_preset",
-        ],
-        output: OutputSize::Same,
-    },
-    Service {
-        id: "stability.stable-image-style-guide-v1:0",
-        slug: "style-guide",
-        images: &[STANDARD],
-        prompt_required: true,
-        required_settings: &[],
-        fields: &[
-            "image",
-            "prompt",
-            "aspect_ratio",
-            "negative_prompt",
-            "seed",
-            "output_format",
-            "fidelity",
-            "style_preset",
-        ],
-        output: OutputSize::AspectRatio,
-    },
-    Service {
-        id: "stability.stable-style-transfer-v1:0",
-        slug: "style-transfer",
-        images: &[
-            ("init_image", ImageLimits::Standard),
-            ("style_image", ImageLimits::Standard),
-        ],
-        prompt_required: false,
-        required_settings: &[],
-        fields: &[
-            "init_image",
-            "style_image",
-            "prompt",
-            "negative_prompt",
-            "seed",
-            "output_format",
-            "composition_fidelity",
-            "style_strength",
-            "change_strength",
-        ],
-        output: OutputSize::Pixels(ONE_MEGAPIXEL),
-    },
-];
-
-/// The service a model id names.
-pub fn service(id: &str) -> Option<&'static Service> {
-    SERVICES.iter().find(|s| s.id == id)
+/// Whether the service takes `field`.
+pub fn takes(service: &ImageService, field: &str) -> bool {
+    service.fields.iter().any(|f| f == field)
 }
 
-impl Service {
-    /// Whether the body takes `field`.
-    pub fn takes(&self, field: &str) -> bool {
-        self.fields.contains(&field)
-    }
+/// Whether the service requires `field`.
+pub fn requires(service: &ImageService, field: &str) -> bool {
+    service.required.iter().any(|f| f == field)
+}
 
-    /// The first refusal of `body` that its JSON Schema cannot state, in
-    /// the order the service checks: an unknown field, a missing one, an
-    /// image out of its limits, an outpaint with no margin.
-    pub fn refusal(&self, body: &Value) -> Option<String> {
-        let obj = body.as_object()?;
-        if let Some(unknown) = obj.keys().find(|k| !self.takes(k)) {
-            return Some(detail(&format!(
-                "Invalid field '{unknown}' in request. Available fields for {} are: {}",
-                self.slug,
-                self.fields.join(", ")
-            )));
+/// The first refusal of `body` that its JSON Schema cannot state, in the
+/// order the service checks: an unknown field, a missing one, an image out
+/// of its limits, an outpaint with no margin.
+pub fn refusal(service: &ImageService, body: &Value) -> Option<String> {
+    let obj = body.as_object()?;
+    if let Some(unknown) = obj.keys().find(|k| !takes(service, k)) {
+        return Some(detail(&format!(
+            "Invalid field '{unknown}' in request. Available fields for {} are: {}",
+            service.slug,
+            service.fields.join(", ")
+        )));
+    }
+    let missing: Vec<Violation> = service
+        .required
+        .iter()
+        .filter(|name| !obj.contains_key(name.as_str()))
+        .map(|name| Violation {
+            pointer: "#".into(),
+            text: format!("required key [{name}] not found"),
+        })
+        .collect();
+    if !missing.is_empty() {
+        return Some(Rejection::Violations(missing).message());
+    }
+    for (name, limits) in &service.images {
+        let Some(base64) = obj.get(name).and_then(Value::as_str) else {
+            continue;
+        };
+        if let Err(text) = check_image(base64, *limits) {
+            return Some(detail(&format!("{name}: {text}")));
         }
-        let required = self
-            .images
-            .iter()
-            .filter(|(_, limits)| *limits != ImageLimits::Mask)
-            .map(|(name, _)| *name)
-            .chain(self.prompt_required.then_some("prompt"))
-            .chain(self.required_settings.iter().copied());
-        let missing: Vec<Violation> = required
-            .filter(|name| !obj.contains_key(*name))
-            .map(|name| Violation {
-                pointer: "#".into(),
-                text: format!("required key [{name}] not found"),
-            })
-            .collect();
-        if !missing.is_empty() {
-            return Some(Rejection::Violations(missing).message());
-        }
-        for (name, limits) in self.images {
-            let Some(base64) = obj.get(*name).and_then(Value::as_str) else {
-                continue;
-            };
-            if let Err(text) = check_image(base64, *limits) {
-                return Some(detail(&format!("{name}: {text}")));
-            }
-        }
-        if self.output == OutputSize::Outpainted
-            && ["left", "right", "up", "down"]
+    }
+    let margins = ["left", "right", "up", "down"];
+    let grown = margins
+        .iter()
+        .any(|k| obj.get(*k).and_then(Value::as_u64).unwrap_or(0) > 0);
+    (service.output == OutputSize::Outpainted && !grown).then(|| {
+        detail("At least one outpaint direction: (left, right, up, or down) must be supplied with a non-zero value.")
+    })
+}
+
+/// The size of the image the service answers, from its first image's size
+/// and the body's settings.
+pub fn output_size(
+    service: &ImageService,
+    input: (u32, u32),
+    settings: &Map<String, Value>,
+) -> (u32, u32) {
+    let (w, h) = input;
+    let margin = |key: &str| {
+        settings
+            .get(key)
+            .and_then(Value::as_u64)
+            .and_then(|n| u32::try_from(n).ok())
+            .unwrap_or(0)
+    };
+    match service.output {
+        OutputSize::Same => (w, h),
+        OutputSize::FourTimes => (w.saturating_mul(4), h.saturating_mul(4)),
+        OutputSize::Pixels(pixels) => crate::pictures::scaled_to_pixels(w, h, pixels),
+        OutputSize::Outpainted => (
+            w.saturating_add(margin("left"))
+                .saturating_add(margin("right")),
+            h.saturating_add(margin("up"))
+                .saturating_add(margin("down")),
+        ),
+        OutputSize::AspectRatio => {
+            let ratio = settings
+                .get("aspect_ratio")
+                .and_then(Value::as_str)
+                .unwrap_or("1:1");
+            crate::family::stability_envelope::ASPECT_SIZES
                 .iter()
-                .all(|k| obj.get(*k).and_then(Value::as_u64).unwrap_or(0) == 0)
-        {
-            return Some(detail(
-                "At least one outpaint direction: (left, right, up, or down) must be supplied with a non-zero value.",
-            ));
+                .find(|(r, _, _)| *r == ratio)
+                .map_or((1024, 1024), |&(_, w, h)| (w, h))
         }
-        None
     }
 }
 

@@ -25,18 +25,40 @@ fn edit(prompt: Option<&str>, images: Vec<Vec<u8>>) -> PortableRequest {
 }
 
 #[test]
-fn every_service_has_one_catalog_line_and_the_lines_one_service() {
+fn every_service_line_names_its_fields_images_and_requirements_coherently() {
     let catalog = crate::Catalog::embedded();
-    for s in &services::SERVICES {
-        let m = catalog.model(s.id).unwrap();
-        assert_eq!(m.family, NAME, "{}", s.id);
-        assert!(s.fields.iter().all(|f| s.takes(f)));
-        for (image, _) in s.images {
-            assert!(s.takes(image), "{}: {image}", s.id);
-        }
+    let lines: Vec<_> = catalog
+        .models()
+        .iter()
+        .filter(|m| m.family == NAME)
+        .collect();
+    assert_eq!(lines.len(), 13);
+    for m in lines {
+        let s = m
+            .image_service
+            .as_ref()
+            .unwrap_or_else(|| panic!("{}", m.id));
+        assert!(s.required.iter().all(|f| services::takes(s, f)), "{}", m.id);
+        assert!(
+            s.images.iter().all(|(f, _)| services::takes(s, f)),
+            "{}",
+            m.id
+        );
+        assert!(
+            !s.images.is_empty() && services::requires(s, &s.images[0].0),
+            "{}",
+            m.id
+        );
+        let slug =
+            m.id.trim_start_matches("stability.")
+                .trim_start_matches("stable-image-");
+        assert!(
+            slug.trim_start_matches("stable-").starts_with(&s.slug),
+            "{}: {}",
+            m.id,
+            s.slug
+        );
     }
-    let lines = catalog.models().iter().filter(|m| m.family == NAME).count();
-    assert_eq!(lines, services::SERVICES.len());
 }
 
 #[test]
@@ -134,19 +156,18 @@ fn prompts_and_images_follow_each_service() {
 
 #[test]
 fn the_service_rules_refuse_in_order() {
-    let sketch = services::service(SKETCH).unwrap();
-    let text = sketch
-        .refusal(&json!({"text_prompts": [], "cfg_scale": 7}))
-        .unwrap();
+    let sketch = model(SKETCH).image_service.as_ref().unwrap();
+    let text = services::refusal(sketch, &json!({"text_prompts": [], "cfg_scale": 7})).unwrap();
     assert!(text.contains("Invalid field 'text_prompts'"), "{text}");
-    let text = sketch.refusal(&json!({"prompt": "x"})).unwrap();
+    let text = services::refusal(sketch, &json!({"prompt": "x"})).unwrap();
     assert!(text.contains("required key [image] not found"), "{text}");
     let ok = base64::engine::general_purpose::STANDARD.encode(png(64, 64));
-    assert_eq!(sketch.refusal(&json!({"image": ok, "prompt": "x"})), None);
+    assert_eq!(
+        services::refusal(sketch, &json!({"image": ok, "prompt": "x"})),
+        None
+    );
     let gif = base64::engine::general_purpose::STANDARD.encode(b"GIF89a\x40\x00\x40\x00");
-    let text = sketch
-        .refusal(&json!({"image": gif, "prompt": "x"}))
-        .unwrap();
+    let text = services::refusal(sketch, &json!({"image": gif, "prompt": "x"})).unwrap();
     assert!(text.contains("Supported formats"), "{text}");
 }
 
