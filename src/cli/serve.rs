@@ -57,6 +57,10 @@ pub struct ServeArgs {
     /// inference profile, and the region of the ARNs it answers with.
     #[arg(long, default_value = DEFAULT_REGION)]
     region: String,
+    /// Mixed into every id the fake makes: the same seed answers the same
+    /// sequence of calls with the same ids.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    seed: u64,
     /// Serve HTTPS (HTTP/2 by ALPN, and HTTP/1.1) with a certificate made at
     /// start for localhost and 127.0.0.1, or --tls-cert/--tls-key.
     #[arg(long)]
@@ -146,6 +150,7 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Error> {
             None => None,
         },
         control_hosts: args.control_hosts.clone(),
+        seed: args.seed,
     };
     let made_token = config
         .control_token

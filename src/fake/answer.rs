@@ -2,6 +2,7 @@
 //! synthesized answer; and its native body, stream chunks and frames.
 
 use super::errors::BedrockError;
+use super::ids::{hex_id, stable_hash};
 use super::rules::{Action, Operation};
 use super::synth::{count_tokens, input_tokens, synthesize};
 use crate::accumulator::StreamAccumulator;
@@ -23,11 +24,14 @@ use std::sync::{Arc, OnceLock, RwLock};
 const INVOCATION_METRICS: &str = "amazon-bedrock-invocationMetrics";
 
 /// An answer: always its portable form; the recording when it came from
-/// one (its native body and chunks are sent byte for byte).
+/// one (its native body and chunks are sent as recorded, but for the fields
+/// that name the call).
 #[derive(Debug, Clone)]
 pub(crate) struct Answer {
     pub portable: PortableResponse,
     recorded: Option<Arc<Prepared>>,
+    /// The recorded tool-call ids and the ids this call gives them.
+    renamed: Vec<(String, String)>,
 }
 
 impl Answer {
@@ -36,7 +40,27 @@ impl Answer {
         Answer {
             portable,
             recorded: None,
+            renamed: Vec::new(),
         }
+    }
+
+    /// Gives the answer's tool calls the ids of this call (`tooluse_` and
+    /// 22 hex digits from the call's `seed`), so two calls never share one;
+    /// a recording's own ids are replaced wherever its body names them.
+    pub(crate) fn renew_tool_ids(&mut self, seed: u64) {
+        for (i, call) in self.portable.tool_calls.iter_mut().enumerate() {
+            let hash = stable_hash(&[&seed.to_be_bytes(), &i.to_be_bytes()]);
+            let fresh = format!("tooluse_{}", &hex_id(hash)[..22]);
+            let old = std::mem::replace(&mut call.id, fresh.clone());
+            if self.recorded.is_some() && !old.is_empty() {
+                self.renamed.push((old, fresh));
+            }
+        }
+    }
+
+    /// Whether a recorded body must be rewritten for this call.
+    fn rewrites(&self, family: &dyn ModelFamily) -> bool {
+        !family.identity_fields().is_empty() || !self.renamed.is_empty()
     }
 
     fn recorded_chunks(&self) -> Option<&[Value]> {
@@ -234,6 +258,7 @@ fn load(
     Some(Ok(Answer {
         portable,
         recorded: Some(prepared),
+        renamed: Vec::new(),
     }))
 }
 
@@ -445,18 +470,72 @@ pub(crate) fn native_body(
     family: &dyn ModelFamily,
     ctx: &RenderContext<'_>,
 ) -> Result<Vec<u8>, BedrockError> {
+    let cannot = |e: Error| {
+        BedrockError::new(
+            "InternalServerException",
+            format!("bedrock-harness cannot render this answer: {e}"),
+        )
+    };
     let recorded = answer.recorded.as_ref();
-    if let Some(bytes) = recorded.and_then(|p| p.invoke_bytes.as_ref()) {
-        return Ok(bytes.clone());
+    if let Some(prepared) = recorded {
+        match (&prepared.recording.invoke, &prepared.invoke_bytes) {
+            (Some(body), _) if answer.rewrites(family) => {
+                let fresh = family
+                    .render_response(&answer.portable, ctx)
+                    .map_err(cannot)?;
+                let mut body = body.clone();
+                identify(
+                    &mut body,
+                    &[fresh],
+                    family.identity_fields(),
+                    &answer.renamed,
+                );
+                return serde_json::to_vec(&body)
+                    .map_err(|e| cannot(Error::parse("fake", "answer", e)));
+            }
+            (_, Some(bytes)) => return Ok(bytes.clone()),
+            _ => {}
+        }
     }
     family
         .render_response_bytes(&answer.portable, ctx)
-        .map_err(|e| {
-            BedrockError::new(
-                "InternalServerException",
-                format!("bedrock-harness cannot render this answer: {e}"),
-            )
-        })
+        .map_err(cannot)
+}
+
+/// Rewrites the fields at `pointers` in a recorded body or chunk with the
+/// values the family renders for this call (from the first of `fresh` that
+/// has each), and the recorded tool-call ids with this call's.
+fn identify(
+    recorded: &mut Value,
+    fresh: &[Value],
+    pointers: &[&str],
+    renamed: &[(String, String)],
+) {
+    for pointer in pointers {
+        let Some(slot) = recorded.pointer_mut(pointer) else {
+            continue;
+        };
+        if let Some(value) = fresh.iter().find_map(|f| f.pointer(pointer)) {
+            *slot = value.clone();
+        }
+    }
+    if !renamed.is_empty() {
+        rename_strings(recorded, renamed);
+    }
+}
+
+/// Replaces every string that is exactly an old id with its new one.
+fn rename_strings(value: &mut Value, renamed: &[(String, String)]) {
+    match value {
+        Value::String(s) => {
+            if let Some((_, new)) = renamed.iter().find(|(old, _)| old == s) {
+                *s = new.clone();
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| rename_strings(v, renamed)),
+        Value::Object(map) => map.values_mut().for_each(|v| rename_strings(v, renamed)),
+        _ => {}
+    }
 }
 
 /// The InvokeModelWithResponseStream frames of an answer: its native
@@ -470,6 +549,21 @@ pub(crate) fn native_frames(
     metrics: InvocationMetrics,
 ) -> Result<Vec<Vec<u8>>, BedrockError> {
     let recorded = answer.recorded.as_ref();
+    if let (Some(chunks), true) = (answer.recorded_chunks(), answer.rewrites(family)) {
+        let fresh = family
+            .render_chunks(&answer.portable, ctx)
+            .unwrap_or_default();
+        let mut chunks = chunks.to_vec();
+        for chunk in chunks.iter_mut().filter(|c| c.is_object()) {
+            identify(chunk, &fresh, family.identity_fields(), &answer.renamed);
+        }
+        if let Some(last) = chunks.iter_mut().rev().find(|c| c.is_object()) {
+            if last.get(INVOCATION_METRICS).is_none() {
+                last[INVOCATION_METRICS] = json!(metrics);
+            }
+        }
+        return chunk_frames(&chunks);
+    }
     if let Some(made) = recorded.and_then(|p| p.frames()) {
         let made = made?;
         let mut frames = made.frames.clone();

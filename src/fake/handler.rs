@@ -7,7 +7,7 @@ use super::answer::{
 };
 use super::errors::BedrockError;
 use super::http::{FakeRequest, FakeResponse, Pacing};
-use super::ids::{hex_id, latency_ms, request_id, stable_hash};
+use super::ids::{hex_id, latency_ms, request_id};
 use super::journal::CallRecord;
 use super::rules::{Action, Operation, Rule};
 use super::synth::input_tokens;
@@ -35,7 +35,7 @@ pub(crate) fn handle(state: &FakeState, req: &FakeRequest) -> FakeResponse {
     if req.path.starts_with(super::control::PREFIX) {
         return super::control::handle(state, req);
     }
-    let seed = stable_hash(&[req.method.as_bytes(), req.path.as_bytes(), &req.body]);
+    let seed = state.call_seed(&[req.method.as_bytes(), req.path.as_bytes(), &req.body]);
     let rid = request_id(seed);
     if super::catalog_api::serves(&req.path) {
         let response = super::catalog_api::handle(state, req)
@@ -307,8 +307,15 @@ impl Call<'_> {
         Ok(())
     }
 
-    /// The answer: the rule's, else the default.
+    /// The answer, its tool calls named for this call.
     fn answer(&self, req: &PortableRequest) -> Result<Answer, BedrockError> {
+        let mut answer = self.chosen_answer(req)?;
+        answer.renew_tool_ids(self.seed);
+        Ok(answer)
+    }
+
+    /// The answer: the rule's, else the default.
+    fn chosen_answer(&self, req: &PortableRequest) -> Result<Answer, BedrockError> {
         let family = self.resolved.family;
         if let Some(rule) = self.rule {
             super::rule_fit::refuse(&rule.action, &self.resolved, self.operation)?;

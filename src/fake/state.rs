@@ -48,6 +48,10 @@ pub struct FakeConfig {
     /// Host names, besides `localhost` and IP addresses, under which the
     /// control API answers (a container's service name, say).
     pub control_hosts: Vec<String>,
+    /// Mixed into every id the fake makes (message, tool-use and request
+    /// ids): two fakes with the same seed answer the same sequence of calls
+    /// with the same ids; another seed gives other ids.
+    pub seed: u64,
 }
 
 /// The region a fake stands for unless told otherwise.
@@ -75,6 +79,7 @@ impl Default for FakeConfig {
             limits: super::ConnectionLimits::default(),
             control_token: None,
             control_hosts: Vec::new(),
+            seed: 0,
         }
     }
 }
@@ -89,6 +94,9 @@ pub struct FakeState {
     pub(super) rules: Mutex<RuleBook>,
     pub(super) journal: Mutex<Journal>,
     pub(super) legacy_warned: Mutex<HashSet<String>>,
+    /// Calls answered so far: each call's ids mix in its number, so two
+    /// calls never share an id.
+    pub(super) calls: std::sync::atomic::AtomicU64,
 }
 
 impl FakeState {
@@ -106,6 +114,7 @@ impl FakeState {
             journal: Mutex::new(Journal::new(config.journal_capacity)),
             rules: Mutex::new(RuleBook::default()),
             legacy_warned: Mutex::new(HashSet::new()),
+            calls: std::sync::atomic::AtomicU64::new(0),
             config,
         })
     }
@@ -125,6 +134,20 @@ impl FakeState {
     /// ```
     pub fn handle(&self, req: &FakeRequest) -> FakeResponse {
         super::handler::handle(self, req)
+    }
+
+    /// The seed of the next call's ids: its request, its number among the
+    /// fake's calls and the configured seed.
+    pub(crate) fn call_seed(&self, parts: &[&[u8]]) -> u64 {
+        let number = self
+            .calls
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let request = super::ids::stable_hash(parts);
+        super::ids::stable_hash(&[
+            &request.to_be_bytes(),
+            &number.to_be_bytes(),
+            &self.config.seed.to_be_bytes(),
+        ])
     }
 
     /// Whether this is the first call to Legacy model `id`, whose warning

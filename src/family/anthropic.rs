@@ -293,6 +293,8 @@ impl Codec for AnthropicMessages {
     const TITLE: &'static str = "Anthropic Claude (Messages API)";
     const REASONING: bool = true;
     const SYSTEM_TURNS: bool = true;
+    /// The message's id and model, in the body and in `message_start`.
+    const IDENTITY: &'static [&'static str] = &["/id", "/model", "/message/id", "/message/model"];
     type Request = AnthropicRequest;
     type Response = AnthropicResponse;
     type Chunk = AnthropicChunk;

@@ -92,6 +92,10 @@ pub trait Codec: Send + Sync + 'static {
     /// A portable request with media of another kind is refused before
     /// [`request`](Self::request) is called.
     const MEDIA: &'static [MediaKind] = &[];
+    /// JSON pointers of the fields that name the call in a response body or
+    /// stream chunk (its id, the model's name): a recorded answer gets them
+    /// rewritten for each call, from what the family renders for it.
+    const IDENTITY: &'static [&'static str] = &[];
     /// Whether the family's bodies can carry a system message between turns
     /// ([`Role::System`](crate::Role::System)). When not, a portable request
     /// with one is refused before [`request`](Self::request) is called.
@@ -174,6 +178,10 @@ fn to_value<T: Serialize>(name: &'static str, native: &T) -> Result<Value, Error
 impl<C: Codec> ModelFamily for C {
     fn name(&self) -> &'static str {
         C::NAME
+    }
+
+    fn identity_fields(&self) -> &'static [&'static str] {
+        C::IDENTITY
     }
 
     fn title(&self) -> &'static str {

@@ -147,6 +147,7 @@ fn finish_reason(reason: Option<&StopReason>) -> &str {
 impl Codec for CohereCommand {
     const NAME: &'static str = NAME;
     const TITLE: &'static str = "Cohere Command (legacy)";
+    const IDENTITY: &'static [&'static str] = &["/id"];
     type Request = CohereCommandRequest;
     type Response = CohereCommandResponse;
     type Chunk = CohereCommandChunk;

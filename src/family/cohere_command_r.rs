@@ -406,6 +406,7 @@ fn native_calls(calls: &[ToolCall]) -> Vec<CohereToolCall> {
 impl Codec for CohereCommandR {
     const NAME: &'static str = NAME;
     const TITLE: &'static str = "Cohere Command R / R+";
+    const IDENTITY: &'static [&'static str] = &["/response_id", "/generation_id"];
     type Request = CohereChatRequest;
     type Response = CohereChatResponse;
     type Chunk = CohereStreamEvent;

@@ -288,6 +288,7 @@ fn v3_images(turns: &[Message]) -> Result<Vec<String>, Error> {
 impl Codec for CohereEmbed {
     const NAME: &'static str = NAME;
     const TITLE: &'static str = "Cohere Embed";
+    const IDENTITY: &'static [&'static str] = &["/id"];
     type Request = CohereEmbedRequest;
     type Response = CohereEmbedResponse;
     type Chunk = NoStream;

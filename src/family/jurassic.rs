@@ -164,6 +164,7 @@ fn tokens(text: &str, count: u32) -> Vec<Value> {
 impl Codec for Jurassic {
     const NAME: &'static str = NAME;
     const TITLE: &'static str = "AI21 Labs Jurassic-2 (legacy)";
+    const IDENTITY: &'static [&'static str] = &["/id"];
     type Request = JurassicRequest;
     type Response = JurassicResponse;
     type Chunk = NoStream;

@@ -124,6 +124,8 @@ impl ChatDialect for MistralChat {
         stream: StreamShape::Messages,
         ..ChatStyle::OPENAI
     };
+    /// Mistral Large 2407's answers carry no id or model.
+    const IDENTITY: &'static [&'static str] = &[];
     type Request = MistralChatBody;
 
     fn check(&self, req: &PortableRequest, _model: &ModelInfo) -> Result<(), Error> {

@@ -42,6 +42,11 @@ pub trait ModelFamily: Send + Sync + 'static {
     /// A human title, e.g. `Amazon Titan Text`.
     fn title(&self) -> &'static str;
 
+    /// JSON pointers of the fields that name the call in the family's
+    /// response bodies and stream chunks (its id, the model's name), which
+    /// the fake rewrites in a recorded answer for each call.
+    fn identity_fields(&self) -> &'static [&'static str];
+
     /// Renders `req` as the model's native InvokeModel body, serialised.
     /// A feature the family cannot express is [`Error::Unsupported`].
     fn build_bytes(&self, req: &PortableRequest, model: &ModelInfo) -> Result<Vec<u8>, Error>;

@@ -10,6 +10,7 @@ mod fake_e2e;
 mod fuzz;
 mod hardening;
 mod hostile_bodies;
+mod identity;
 mod invoke_e2e;
 mod leniency;
 mod lifecycle;

@@ -98,12 +98,17 @@ async fn recording_proxy(upstream: Upstream, dir: &Path) -> FakeBedrock {
 
 #[tokio::test]
 async fn replayed_recordings_answer_what_the_upstream_answered() {
-    // Arrange: an upstream fake, a recording proxy in front of it.
+    // Arrange: an upstream fake, a recording proxy in front of it, and a
+    // twin of the upstream called directly: the same calls in the same
+    // order get the same ids from both.
     let upstream = crate::support::start().await;
-    upstream.rule(Rule::error("ThrottlingException").for_model(LLAMA));
+    let twin = crate::support::start().await;
+    for fake in [&upstream, &twin] {
+        fake.rule(Rule::error("ThrottlingException").for_model(LLAMA));
+    }
     let dir = temp_dir("record-replay");
     let proxy = recording_proxy(Upstream::Url(upstream.uri()), &dir).await;
-    let (direct, recorded) = (upstream.client(), proxy.client());
+    let (direct, recorded) = (twin.client(), proxy.client());
     let titan = documented("titan_text");
     let claude = documented("anthropic");
     let gpt = documented("openai_chat");

@@ -166,6 +166,9 @@ pub trait ChatDialect: Send + Sync + 'static {
     const TITLE: &'static str;
     /// Where the provider's bodies differ from OpenAI's.
     const STYLE: ChatStyle = ChatStyle::OPENAI;
+    /// The fields that name a completion (see [`Codec::IDENTITY`]): its id
+    /// and model, in the body and every chunk.
+    const IDENTITY: &'static [&'static str] = &["/id", "/model"];
 
     /// The provider's request body.
     type Request: Serialize + DeserializeOwned;
@@ -231,6 +234,7 @@ impl<D: ChatDialect> Codec for D {
     const TITLE: &'static str = D::TITLE;
     /// Audio, for the models whose dialect says they take it.
     const MEDIA: &'static [MediaKind] = &[MediaKind::Audio];
+    const IDENTITY: &'static [&'static str] = D::IDENTITY;
     type Request = D::Request;
     type Response = OpenAiChatResponse;
     type Chunk = ChatStreamChunk;
