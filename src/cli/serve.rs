@@ -61,6 +61,11 @@ pub struct ServeArgs {
     /// sequence of calls with the same ids.
     #[arg(long, value_name = "N", default_value_t = 0)]
     seed: u64,
+    /// When a tool the model may choose is called: auto (the tools the
+    /// user's words are about; tool results answered in text), never (only
+    /// a forced tool), always (a tool on every user turn).
+    #[arg(long, value_name = "POLICY", default_value = "auto")]
+    tool_policy: bedrock_harness::fake::ToolPolicy,
     /// Serve HTTPS (HTTP/2 by ALPN, and HTTP/1.1) with a certificate made at
     /// start for localhost and 127.0.0.1, or --tls-cert/--tls-key.
     #[arg(long)]
@@ -151,6 +156,7 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Error> {
         },
         control_hosts: args.control_hosts.clone(),
         seed: args.seed,
+        tool_policy: args.tool_policy,
     };
     let made_token = config
         .control_token

@@ -4,7 +4,8 @@
 use super::errors::BedrockError;
 use super::ids::{hex_id, stable_hash};
 use super::rules::{Action, Operation};
-use super::synth::{count_tokens, input_tokens, synthesize};
+use super::synth::{count_tokens, input_tokens, synthesize_with};
+use super::tool_policy::{step as tool_step, ToolPolicy, ToolStep};
 use crate::accumulator::StreamAccumulator;
 use crate::error::Error;
 use crate::eventstream::{chunk_message, encode, event_message, exception_message, padding};
@@ -288,34 +289,39 @@ fn image_fits(image: &str, req: &PortableRequest) -> bool {
             .is_none_or(|f| crate::portable::ImageFormat::sniff(&bytes) == Some(f))
 }
 
-fn fits(answer: &PortableResponse, req: &PortableRequest, model: &ModelInfo) -> bool {
+fn fits(
+    answer: &PortableResponse,
+    req: &PortableRequest,
+    model: &ModelInfo,
+    policy: ToolPolicy,
+) -> bool {
     match model.output {
         Output::Text => {
             let output = answer
                 .usage
                 .map_or_else(|| count_tokens(&answer.text), |u| u.output_tokens);
-            let forced = matches!(
-                req.tool_choice,
-                Some(crate::portable::ToolChoice::Any | crate::portable::ToolChoice::Tool(_))
-            );
+            let step_fits = match tool_step(req, policy) {
+                // The calls the policy chooses, by name, and no others.
+                ToolStep::Call(tools) => {
+                    !answer.tool_calls.is_empty()
+                        && answer
+                            .tool_calls
+                            .iter()
+                            .all(|c| tools.iter().any(|t| t.name == c.name))
+                }
+                // A recording cannot know what the tools returned.
+                ToolStep::UseResults => false,
+                ToolStep::Text => answer.tool_calls.is_empty(),
+            };
             req.params.max_tokens.is_none_or(|max| output <= max)
                 && !req
                     .params
                     .stop_sequences
                     .iter()
                     .any(|s| !s.is_empty() && answer.text.contains(s.as_str()))
-                && (!forced || !answer.tool_calls.is_empty())
+                && step_fits
                 && (!req.thinks() || !answer.reasoning.is_empty())
-                && (answer.tool_calls.is_empty() || !req.tools.is_empty())
-                && answer
-                    .tool_calls
-                    .iter()
-                    .all(|c| req.tools.iter().any(|t| t.name == c.name))
         }
-        // No recording holds a real vector (their values are synthesized,
-        // as their sources say), and an answer echoes its request (Cohere's
-        // texts, the lengths and encodings asked for): a synthesized answer
-        // is the faithful one.
         Output::Embedding => false,
         Output::Image => {
             answer.images.len() == req.image.count.unwrap_or(1) as usize
@@ -345,17 +351,18 @@ pub(crate) fn default_answer(
     model: &ModelInfo,
     req: &PortableRequest,
     operation: Operation,
+    policy: ToolPolicy,
 ) -> Result<Answer, BedrockError> {
     for name in [recording_name(&model.id), "default".to_string()] {
         match load(recordings, family, &name, operation) {
-            Some(Ok(answer)) if fits(&answer.portable, req, model) => {
+            Some(Ok(answer)) if fits(&answer.portable, req, model, policy) => {
                 return Ok(with_usage(answer, req))
             }
             Some(Err(error)) => return Err(error),
             _ => {}
         }
     }
-    Ok(Answer::made(synthesize(req, model)))
+    Ok(Answer::made(synthesize_with(req, model, policy)))
 }
 
 /// The model's recording (else the family's default), as recorded: the

@@ -342,6 +342,7 @@ impl Call<'_> {
             self.model(),
             req,
             self.operation,
+            self.state.config.tool_policy,
         )
     }
 

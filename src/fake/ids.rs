@@ -1,4 +1,4 @@
-//! Deterministic ids and latencies: the same request gets the same bytes.
+//! Deterministic ids and latencies: the same sequence of calls gets the same bytes.
 
 /// FNV-1a, 64 bits: a stable hash (unlike std's, fixed across Rust releases).
 pub fn stable_hash(parts: &[&[u8]]) -> u64 {

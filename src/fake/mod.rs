@@ -30,6 +30,7 @@ mod socketless;
 mod state;
 pub mod synth;
 mod tls;
+mod tool_policy;
 
 pub use answer::recording_name;
 pub use errors::{BedrockError, BEDROCK_ERRORS};
@@ -45,6 +46,7 @@ pub use sigv4::SigV4Credentials;
 pub use socketless::{socketless_client, SOCKETLESS_ENDPOINT};
 pub use state::{FakeConfig, FakeState, DEFAULT_REGION};
 pub use tls::{TlsIdentity, GENERATED_NAMES};
+pub use tool_policy::{step as tool_step, ToolPolicy, ToolStep};
 
 use crate::error::Error;
 use std::sync::Arc;

@@ -52,6 +52,10 @@ pub struct FakeConfig {
     /// ids): two fakes with the same seed answer the same sequence of calls
     /// with the same ids; another seed gives other ids.
     pub seed: u64,
+    /// When the fake calls a tool the model may choose (see
+    /// [`ToolPolicy`](super::ToolPolicy)); `Auto` lets an agent loop run
+    /// without rules.
+    pub tool_policy: super::ToolPolicy,
 }
 
 /// The region a fake stands for unless told otherwise.
@@ -80,6 +84,7 @@ impl Default for FakeConfig {
             control_token: None,
             control_hosts: Vec::new(),
             seed: 0,
+            tool_policy: super::ToolPolicy::Auto,
         }
     }
 }

@@ -1,11 +1,14 @@
 //! Deterministic synthesis of an answer that honours the request: max
-//! tokens, stop sequences, a forced tool choice, embedding dimensions and
-//! normalisation, the number and size of images. Same request, same answer.
+//! tokens, stop sequences, the tool calls the tool policy chooses (a forced
+//! one always), embedding dimensions and normalisation, the number and size
+//! of images. Same request, same answer.
 
 use super::ids::stable_hash;
+use super::tool_policy::{self, ToolPolicy, ToolStep};
 use crate::model_info::{ModelInfo, Output};
 use crate::portable::{
-    ImageFormat, PortableRequest, PortableResponse, StopReason, ToolCall, ToolChoice, Usage,
+    ContentBlock, ImageFormat, PortableRequest, PortableResponse, StopReason, ToolCall,
+    ToolResultContent, ToolSpec, Usage,
 };
 use crate::ranking::Ranking;
 use crate::reasoning::Reasoning;
@@ -41,14 +44,25 @@ pub fn input_tokens(req: &PortableRequest) -> u32 {
     total.max(1)
 }
 
-/// The answer the fake gives when no recording fits.
+/// The answer the fake gives when no recording fits, calling tools only
+/// when the request forces one ([`ToolPolicy::Never`]).
 pub fn synthesize(req: &PortableRequest, model: &ModelInfo) -> PortableResponse {
+    synthesize_with(req, model, ToolPolicy::Never)
+}
+
+/// The answer the fake gives when no recording fits, its tool calls chosen
+/// by `policy` (see [`ToolPolicy`]).
+pub fn synthesize_with(
+    req: &PortableRequest,
+    model: &ModelInfo,
+    policy: ToolPolicy,
+) -> PortableResponse {
     let seed = stable_hash(&[
         model.id.as_bytes(),
         serde_json::to_string(req).unwrap_or_default().as_bytes(),
     ]);
     match model.output {
-        Output::Text => text_answer(req, model),
+        Output::Text => text_answer(req, model, policy),
         Output::Embedding => embedding_answer(req, model, seed),
         Output::Image => image_answer(req, seed),
         Output::Rerank => rerank_answer(req),
@@ -80,46 +94,23 @@ fn reasoning_tokens(reasoning: &[Reasoning]) -> u32 {
         .sum()
 }
 
-fn text_answer(req: &PortableRequest, model: &ModelInfo) -> PortableResponse {
+fn text_answer(req: &PortableRequest, model: &ModelInfo, policy: ToolPolicy) -> PortableResponse {
     let input_tokens = input_tokens(req);
     let reasoning = reasoning(req, model);
-    let forced = match &req.tool_choice {
-        Some(ToolChoice::Any) => req.tools.first(),
-        Some(ToolChoice::Tool(name)) => req.tools.iter().find(|t| &t.name == name),
-        _ => None,
+    let mut text = match tool_policy::step(req, policy) {
+        ToolStep::Call(tools) => return tool_calls(&tools, reasoning, input_tokens),
+        ToolStep::UseResults => results_text(req),
+        ToolStep::Text => {
+            let excerpt: String = req.last_user_text().chars().take(60).collect();
+            format!(
+                "This is a synthesized answer from {} to \"{}\". It is deterministic: the same request \
+                 always gets the same text, so tests that snapshot it stay stable. The harness counts \
+                 one token for every four characters.",
+                model.name,
+                excerpt.trim()
+            )
+        }
     };
-    if let Some(tool) = forced {
-        let input = example_value(&tool.input_schema);
-        let id_seed = stable_hash(&[tool.name.as_bytes(), input.to_string().as_bytes()]);
-        let call = ToolCall {
-            id: format!("tooluse_{}", &super::ids::hex_id(id_seed)[..22]),
-            name: tool.name.clone(),
-            input,
-        };
-        let output_tokens = count_tokens(&call.input.to_string())
-            + count_tokens(&call.name)
-            + reasoning_tokens(&reasoning);
-        return PortableResponse {
-            reasoning,
-            tool_calls: vec![call],
-            stop_reason: Some(StopReason::ToolUse),
-            usage: Some(Usage {
-                input_tokens,
-                output_tokens,
-            }),
-            ..Default::default()
-        };
-    }
-
-    let prompt = req.last_user_text();
-    let excerpt: String = prompt.chars().take(60).collect();
-    let mut text = format!(
-        "This is a synthesized answer from {} to \"{}\". It is deterministic: the same request \
-         always gets the same text, so tests that snapshot it stay stable. The harness counts \
-         one token for every four characters.",
-        model.name,
-        excerpt.trim()
-    );
     let mut stop = StopReason::EndTurn;
     if let Some((at, _)) = req
         .params
@@ -154,6 +145,64 @@ fn text_answer(req: &PortableRequest, model: &ModelInfo) -> PortableResponse {
         stop_reason: Some(stop),
         ..Default::default()
     }
+}
+
+/// An answer that calls `tools`, each with an input its schema takes (the
+/// handler gives the calls this call's ids).
+fn tool_calls(
+    tools: &[&ToolSpec],
+    reasoning: Vec<Reasoning>,
+    input_tokens: u32,
+) -> PortableResponse {
+    let calls: Vec<ToolCall> = tools
+        .iter()
+        .enumerate()
+        .map(|(i, tool)| {
+            let input = example_value(&tool.input_schema);
+            let id_seed = stable_hash(&[tool.name.as_bytes(), input.to_string().as_bytes()]);
+            ToolCall {
+                id: format!("tooluse_{}", &super::ids::hex_id(id_seed ^ i as u64)[..22]),
+                name: tool.name.clone(),
+                input,
+            }
+        })
+        .collect();
+    let output_tokens = calls
+        .iter()
+        .map(|c| count_tokens(&c.input.to_string()) + count_tokens(&c.name))
+        .sum::<u32>()
+        + reasoning_tokens(&reasoning);
+    PortableResponse {
+        reasoning,
+        tool_calls: calls,
+        stop_reason: Some(StopReason::ToolUse),
+        usage: Some(Usage {
+            input_tokens,
+            output_tokens,
+        }),
+        ..Default::default()
+    }
+}
+
+/// The text of an answer to tool results: what they returned, quoted.
+fn results_text(req: &PortableRequest) -> String {
+    let results: Vec<String> = req
+        .messages
+        .last()
+        .into_iter()
+        .flat_map(|m| &m.content)
+        .filter_map(|b| match b {
+            ContentBlock::ToolResult { content, .. } => Some(
+                content
+                    .iter()
+                    .map(ToolResultContent::to_text)
+                    .collect::<String>(),
+            ),
+            _ => None,
+        })
+        .collect();
+    let quoted: String = results.join("; ").chars().take(300).collect();
+    format!("Based on the tool results: {quoted}")
 }
 
 /// A value that satisfies a JSON Schema's required properties, by type.
@@ -349,7 +398,7 @@ pub fn png(width: u32, height: u32, rgb: [u8; 3]) -> Vec<u8> {
 mod tests {
     use super::*;
     use crate::catalog::Catalog;
-    use crate::portable::ToolSpec;
+    use crate::portable::{ToolChoice, ToolSpec};
 
     fn model(id: &str) -> &'static ModelInfo {
         Catalog::embedded().model(id).unwrap()

@@ -1,5 +1,6 @@
 //! Integration tests: one binary, one module per subject.
 
+mod agent_loop;
 mod catalog_reference;
 mod cli;
 mod conformance;

@@ -273,4 +273,38 @@ body = json.loads(resp["body"].read())
 check("Cohere echoes the texts", body["texts"] == ["hello", "world"], body.get("texts"))
 check("Cohere Embed v3 answers 1024 values", len(body["embeddings"][0]) == 1024, len(body["embeddings"][0]))
 
+# An agent loop with no rules: the fake calls the tool the question is
+# about, then answers the tool's result.
+tool_config = {
+    "tools": [
+        {
+            "toolSpec": {
+                "name": "get_weather",
+                "description": "Current weather for a city",
+                "inputSchema": {
+                    "json": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
+                },
+            }
+        }
+    ]
+}
+messages = [{"role": "user", "content": [{"text": "What's the weather in Paris?"}]}]
+turn = client.converse(modelId="amazon.nova-lite-v1:0", messages=messages, toolConfig=tool_config)
+check("the agent's model calls the tool", turn["stopReason"] == "tool_use", turn["stopReason"])
+uses = [b["toolUse"] for b in turn["output"]["message"]["content"] if "toolUse" in b]
+check("with input its schema asks for", uses and isinstance(uses[0]["input"].get("city"), str), uses)
+messages.append(turn["output"]["message"])
+messages.append(
+    {
+        "role": "user",
+        "content": [
+            {"toolResult": {"toolUseId": uses[0]["toolUseId"], "content": [{"text": "18C and sunny"}]}}
+            for _ in uses[:1]
+        ],
+    }
+)
+turn = client.converse(modelId="amazon.nova-lite-v1:0", messages=messages, toolConfig=tool_config)
+answer = turn["output"]["message"]["content"][0].get("text", "")
+check("then answers with the tool's result", turn["stopReason"] == "end_turn" and "18C and sunny" in answer, turn)
+
 finish()
