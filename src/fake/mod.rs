@@ -23,6 +23,7 @@ mod record_entry;
 mod recording_file;
 mod rule_fit;
 mod rules;
+mod schema_value;
 mod scrub;
 mod server;
 mod sigv4;

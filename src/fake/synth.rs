@@ -4,6 +4,7 @@
 //! of images. Same request, same answer.
 
 use super::ids::stable_hash;
+pub use super::schema_value::value_for;
 use super::tool_policy::{self, ToolPolicy, ToolStep};
 use crate::model_info::{ModelInfo, Output};
 use crate::portable::{
@@ -13,7 +14,6 @@ use crate::portable::{
 use crate::ranking::Ranking;
 use crate::reasoning::Reasoning;
 use base64::Engine as _;
-use serde_json::{json, Value};
 
 /// Vector length used when neither the request nor the catalog gives one.
 const FALLBACK_DIMENSIONS: u32 = 1024;
@@ -98,7 +98,7 @@ fn text_answer(req: &PortableRequest, model: &ModelInfo, policy: ToolPolicy) -> 
     let input_tokens = input_tokens(req);
     let reasoning = reasoning(req, model);
     let mut text = match tool_policy::step(req, policy) {
-        ToolStep::Call(tools) => return tool_calls(&tools, reasoning, input_tokens),
+        ToolStep::Call(tools) => return tool_calls(req, &tools, reasoning, input_tokens),
         ToolStep::UseResults => results_text(req),
         ToolStep::Text => {
             let excerpt: String = req.last_user_text().chars().take(60).collect();
@@ -150,15 +150,17 @@ fn text_answer(req: &PortableRequest, model: &ModelInfo, policy: ToolPolicy) -> 
 /// An answer that calls `tools`, each with an input its schema takes (the
 /// handler gives the calls this call's ids).
 fn tool_calls(
+    req: &PortableRequest,
     tools: &[&ToolSpec],
     reasoning: Vec<Reasoning>,
     input_tokens: u32,
 ) -> PortableResponse {
+    let topic = req.last_user_text();
     let calls: Vec<ToolCall> = tools
         .iter()
         .enumerate()
         .map(|(i, tool)| {
-            let input = example_value(&tool.input_schema);
+            let input = value_for(&tool.input_schema, &topic);
             let id_seed = stable_hash(&[tool.name.as_bytes(), input.to_string().as_bytes()]);
             ToolCall {
                 id: format!("tooluse_{}", &super::ids::hex_id(id_seed ^ i as u64)[..22]),
@@ -203,57 +205,6 @@ fn results_text(req: &PortableRequest) -> String {
         .collect();
     let quoted: String = results.join("; ").chars().take(300).collect();
     format!("Based on the tool results: {quoted}")
-}
-
-/// A value that satisfies a JSON Schema's required properties, by type.
-pub fn example_value(schema: &Value) -> Value {
-    if let Some(first) = schema
-        .get("enum")
-        .and_then(Value::as_array)
-        .and_then(|e| e.first())
-    {
-        return first.clone();
-    }
-    if let Some(c) = schema.get("const") {
-        return c.clone();
-    }
-    let kind = match schema.get("type") {
-        Some(Value::String(t)) => t.as_str(),
-        Some(Value::Array(types)) => types
-            .iter()
-            .filter_map(Value::as_str)
-            .find(|t| *t != "null")
-            .unwrap_or("null"),
-        _ if schema.get("properties").is_some() => "object",
-        _ => "string",
-    };
-    match kind {
-        "object" => {
-            let mut out = serde_json::Map::new();
-            let props = schema.get("properties").and_then(Value::as_object);
-            for name in schema
-                .get("required")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                if let Some(name) = name.as_str() {
-                    let sub = props
-                        .and_then(|p| p.get(name))
-                        .cloned()
-                        .unwrap_or(json!({}));
-                    out.insert(name.to_string(), example_value(&sub));
-                }
-            }
-            Value::Object(out)
-        }
-        "array" => json!([]),
-        "integer" => json!(schema.get("minimum").and_then(Value::as_i64).unwrap_or(1)),
-        "number" => json!(schema.get("minimum").and_then(Value::as_f64).unwrap_or(1.0)),
-        "boolean" => json!(true),
-        "null" => Value::Null,
-        _ => json!("example"),
-    }
 }
 
 fn embedding_answer(req: &PortableRequest, model: &ModelInfo, seed: u64) -> PortableResponse {
@@ -399,6 +350,7 @@ mod tests {
     use super::*;
     use crate::catalog::Catalog;
     use crate::portable::{ToolChoice, ToolSpec};
+    use serde_json::json;
 
     fn model(id: &str) -> &'static ModelInfo {
         Catalog::embedded().model(id).unwrap()
@@ -426,7 +378,7 @@ mod tests {
     }
 
     #[test]
-    fn a_forced_tool_gets_its_required_properties() {
+    fn a_forced_tool_gets_an_input_its_schema_takes() {
         let req = PortableRequest::prompt("Weather?")
             .tool(ToolSpec::new("get_weather", json!({"type": "object", "required": ["city", "days"],
                     "properties": {"city": {"type": "string"}, "days": {"type": "integer", "minimum": 1}, "unit": {"enum": ["c", "f"]}}})))
@@ -435,7 +387,7 @@ mod tests {
         assert_eq!(resp.stop_reason, Some(StopReason::ToolUse));
         assert_eq!(
             resp.tool_calls[0].input,
-            json!({"city": "example", "days": 1})
+            json!({"city": "Paris", "days": 1, "unit": "c"})
         );
     }
 

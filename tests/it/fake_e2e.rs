@@ -420,7 +420,7 @@ async fn every_bedrock_error_can_be_scripted() {
 }
 
 #[tokio::test]
-async fn a_forced_tool_choice_gets_a_tool_call_with_required_properties() {
+async fn a_forced_tool_choice_gets_a_tool_call_its_schema_takes() {
     let fake = crate::support::start().await;
     let req = PortableRequest::prompt("Weather in Paris?")
         .tool(ToolSpec::new("get_weather", json!({"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]})).description("Weather"))
@@ -430,7 +430,7 @@ async fn a_forced_tool_choice_gets_a_tool_call_with_required_properties() {
         .await
         .unwrap();
     assert_eq!(resp.stop_reason, Some(StopReason::ToolUse));
-    assert_eq!(resp.tool_calls[0].input, json!({"city": "example"}));
+    assert_eq!(resp.tool_calls[0].input, json!({"city": "Paris"}));
 }
 
 #[tokio::test]

@@ -21,6 +21,7 @@ mod reasoning;
 mod record;
 mod record_hardening;
 mod round_trips;
+mod schema_synthesis;
 mod sigv4;
 mod snapshots;
 mod support;
