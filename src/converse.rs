@@ -120,6 +120,9 @@ pub fn to_portable(
     if takes_reasoning(model) {
         reasoning_settings(obj, model, &mut req)?;
     }
+    if let Some(format) = obj.get("outputConfig").and_then(|c| c.get("textFormat")) {
+        req.output_schema = Some(text_format(format)?);
+    }
     if let Some(extra) = obj.get("additionalModelRequestFields") {
         if let Some(k) = extra
             .get("top_k")
@@ -130,6 +133,38 @@ pub fn to_portable(
         }
     }
     Ok(req)
+}
+
+/// `outputConfig.textFormat`: `{"type": "json_schema", "structure":
+/// {"jsonSchema": {"schema": "<JSON text>", "name", "description"}}}` (the
+/// service model). The refusal of a schema that is not JSON is the fake's
+/// own words: no source quotes Bedrock's.
+fn text_format(format: &Value) -> Result<crate::OutputSchema, ConverseRefusal> {
+    let definition = format.pointer("/structure/jsonSchema");
+    let text = definition
+        .and_then(|d| d.get("schema"))
+        .and_then(Value::as_str);
+    let (Some(definition), Some(text)) = (definition, text) else {
+        return refuse(
+            "outputConfig.textFormat needs structure.jsonSchema.schema, a JSON schema as a string.",
+        );
+    };
+    let schema: Value = serde_json::from_str(text).map_err(|e| {
+        ConverseRefusal(format!(
+            "The JSON schema in outputConfig.textFormat is not valid JSON: {e}"
+        ))
+    })?;
+    let string = |key: &str| {
+        definition
+            .get(key)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    Ok(crate::OutputSchema {
+        name: string("name"),
+        description: string("description"),
+        schema,
+    })
 }
 
 /// Whether the model reasons and its family's native body carries it

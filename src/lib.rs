@@ -17,6 +17,7 @@ mod media;
 mod model_id;
 mod model_info;
 mod native;
+mod output_schema;
 mod pictures;
 mod portable;
 mod ranking;
@@ -39,6 +40,7 @@ pub use model_info::{
     Output, OutputSize, PendingModel, RefusalStyle, Sampling,
 };
 pub use native::{build_body, parse_response};
+pub use output_schema::OutputSchema;
 pub use pictures::{image_size, scaled_to_pixels};
 pub use portable::{
     ContentBlock, EmbeddingOptions, ImageFormat, ImageOptions, InferenceParams, InvocationMetrics,

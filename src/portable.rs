@@ -6,6 +6,7 @@
 //! [`StopReason`], [`Usage`], embeddings and images.
 
 use crate::media::Media;
+use crate::output_schema::OutputSchema;
 use crate::ranking::{Ranking, RerankOptions};
 use crate::reasoning::{Effort, Reasoning, Thinking};
 use serde::{Deserialize, Serialize};
@@ -426,6 +427,9 @@ pub struct PortableRequest {
     /// The documents a rerank model ranks against the last user turn.
     #[serde(default, skip_serializing_if = "RerankOptions::is_empty")]
     pub rerank: RerankOptions,
+    /// The JSON Schema the answer's text must follow (structured output).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_schema: Option<OutputSchema>,
 }
 
 impl PortableRequest {
@@ -500,6 +504,12 @@ impl PortableRequest {
     /// Sets the effort.
     pub fn effort(mut self, effort: Effort) -> Self {
         self.effort = Some(effort);
+        self
+    }
+
+    /// Asks for an answer whose text follows `schema`.
+    pub fn output_schema(mut self, schema: OutputSchema) -> Self {
+        self.output_schema = Some(schema);
         self
     }
 

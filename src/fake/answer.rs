@@ -321,6 +321,8 @@ fn fits(
                     .any(|s| !s.is_empty() && answer.text.contains(s.as_str()))
                 && step_fits
                 && (!req.thinks() || !answer.reasoning.is_empty())
+                // A recording cannot know the schema asked for.
+                && req.output_schema.is_none()
         }
         Output::Embedding => false,
         Output::Image => {

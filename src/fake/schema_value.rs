@@ -140,10 +140,13 @@ impl<'a> Walk<'a> {
         let empty = json!({});
         let items = schema.get("items").unwrap_or(&empty);
         let singular = name.strip_suffix('s').unwrap_or(name);
+        let unique = schema.get("uniqueItems") == Some(&Value::Bool(true));
         (0..count)
             .map(|i| {
                 let mut v = self.value(items, singular, depth + 1);
-                vary(&mut v, i, items);
+                if unique {
+                    vary(&mut v, i, items);
+                }
                 v
             })
             .collect()

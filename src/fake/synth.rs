@@ -14,6 +14,7 @@ use crate::portable::{
 use crate::ranking::Ranking;
 use crate::reasoning::Reasoning;
 use base64::Engine as _;
+use serde_json::Value;
 
 /// Vector length used when neither the request nor the catalog gives one.
 const FALLBACK_DIMENSIONS: u32 = 1024;
@@ -99,6 +100,7 @@ fn text_answer(req: &PortableRequest, model: &ModelInfo, policy: ToolPolicy) -> 
     let reasoning = reasoning(req, model);
     let mut text = match tool_policy::step(req, policy) {
         ToolStep::Call(tools) => return tool_calls(req, &tools, reasoning, input_tokens),
+        _ if req.output_schema.is_some() => structured_text(req),
         ToolStep::UseResults => results_text(req),
         ToolStep::Text => {
             let excerpt: String = req.last_user_text().chars().take(60).collect();
@@ -184,6 +186,14 @@ fn tool_calls(
         }),
         ..Default::default()
     }
+}
+
+/// The text of a structured-output answer: JSON its schema accepts, its
+/// words drawn from the prompt.
+fn structured_text(req: &PortableRequest) -> String {
+    let schema = req.output_schema.as_ref().map(|o| &o.schema);
+    let value = schema.map_or(Value::Null, |s| value_for(s, &req.last_user_text()));
+    value.to_string()
 }
 
 /// The text of an answer to tool results: what they returned, quoted.

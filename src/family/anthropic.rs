@@ -280,9 +280,14 @@ fn native_request(req: &PortableRequest, model: &ModelInfo) -> Result<AnthropicR
             ToolChoice::None => AnthropicToolChoice::None,
         }),
         thinking: req.thinking.map(thinking),
-        output_config: req.effort.map(|e| AnthropicOutputConfig {
-            effort: Some(e.as_str().to_string()),
-            format: None,
+        output_config: (req.effort.is_some() || req.output_schema.is_some()).then(|| {
+            AnthropicOutputConfig {
+                effort: req.effort.map(|e| e.as_str().to_string()),
+                format: req
+                    .output_schema
+                    .as_ref()
+                    .map(|o| serde_json::json!({"type": "json_schema", "schema": o.schema})),
+            }
         }),
         anthropic_beta: None,
     })
@@ -293,6 +298,8 @@ impl Codec for AnthropicMessages {
     const TITLE: &'static str = "Anthropic Claude (Messages API)";
     const REASONING: bool = true;
     const SYSTEM_TURNS: bool = true;
+    /// `output_config.format`: `{"type": "json_schema", "schema": ...}`.
+    const STRUCTURED: bool = true;
     /// The message's id and model, in the body and in `message_start`.
     const IDENTITY: &'static [&'static str] = &["/id", "/model", "/message/id", "/message/model"];
     type Request = AnthropicRequest;
@@ -308,6 +315,9 @@ impl Codec for AnthropicMessages {
         // schema leaves them out); their lines carry no rules.
         if model.anthropic.is_none() && (req.thinking.is_some() || req.effort.is_some()) {
             return Err(crate::family::refusals::no_reasoning(NAME));
+        }
+        if model.anthropic.is_none() && req.output_schema.is_some() {
+            return Err(Error::unsupported(NAME, "structured output on this model"));
         }
         let native = native_request(req, model)?;
         let body =
@@ -403,6 +413,12 @@ impl Codec for AnthropicMessages {
                 AnthropicToolChoice::None => ToolChoice::None,
             }),
             thinking: req.thinking.map(portable_thinking),
+            output_schema: req
+                .output_config
+                .as_ref()
+                .and_then(|c| c.format.as_ref())
+                .and_then(|f| f.get("schema"))
+                .map(|schema| crate::OutputSchema::new(schema.clone())),
             effort: match req.output_config.and_then(|c| c.effort) {
                 None => None,
                 Some(name) => Some(Effort::from_name(&name).ok_or_else(|| {

@@ -100,6 +100,10 @@ pub trait Codec: Send + Sync + 'static {
     /// ([`Role::System`](crate::Role::System)). When not, a portable request
     /// with one is refused before [`request`](Self::request) is called.
     const SYSTEM_TURNS: bool = false;
+    /// Whether the family's bodies can ask for structured output
+    /// ([`PortableRequest::output_schema`]). When not, a request that does
+    /// is refused before [`request`](Self::request) is called.
+    const STRUCTURED: bool = false;
 
     /// The InvokeModel request body.
     type Request: Serialize + DeserializeOwned;
@@ -200,6 +204,9 @@ impl<C: Codec> ModelFamily for C {
         }
         if !C::SYSTEM_TURNS && req.messages.iter().any(|m| m.role == Role::System) {
             return Err(super::refusals::no_system_turn(C::NAME));
+        }
+        if !C::STRUCTURED && req.output_schema.is_some() {
+            return Err(Error::unsupported(C::NAME, "structured output"));
         }
         to_bytes(C::NAME, &self.request(req, model)?)
     }

@@ -138,6 +138,7 @@ impl ChatDialect for Jamba {
                 top_k: None,
                 stop_sequences: req.stop.unwrap_or_default(),
             },
+            output_schema: None,
         })
     }
 

@@ -181,6 +181,7 @@ impl ChatDialect for MistralChat {
                 top_p: req.top_p,
                 ..Default::default()
             },
+            output_schema: None,
         })
     }
 

@@ -82,6 +82,8 @@ impl ChatDialect for OpenAiChat {
     const NAME: &'static str = NAME;
     const TITLE: &'static str =
         "OpenAI chat completions (gpt-oss, GPT-5.6, GPT-6, Qwen3, Gemma 3, MiniMax, Kimi, Nemotron, GLM, Grok)";
+    /// `response_format` `{"type": "json_schema", "json_schema": {...}}`.
+    const STRUCTURED: bool = true;
     type Request = OpenAiChatRequest;
 
     /// `top_k` has no place in the body; a sampling parameter the model
@@ -150,6 +152,22 @@ impl ChatDialect for OpenAiChat {
     /// `model` and `stream` are left out.
     fn body(&self, chat: ChatParts, _model: &ModelInfo) -> Result<OpenAiChatRequest, Error> {
         let p = chat.params;
+        let mut extra = Map::new();
+        if let Some(o) = chat.output_schema {
+            let mut definition = Map::new();
+            definition.insert(
+                "name".into(),
+                o.name.unwrap_or_else(|| "output".into()).into(),
+            );
+            if let Some(d) = o.description {
+                definition.insert("description".into(), d.into());
+            }
+            definition.insert("schema".into(), o.schema);
+            let mut format = Map::new();
+            format.insert("type".into(), "json_schema".into());
+            format.insert("json_schema".into(), Value::Object(definition));
+            extra.insert("response_format".into(), Value::Object(format));
+        }
         Ok(OpenAiChatRequest {
             messages: chat.messages,
             max_completion_tokens: p.max_tokens,
@@ -158,6 +176,7 @@ impl ChatDialect for OpenAiChat {
             top_p: p.top_p,
             tools: chat.tools,
             tool_choice: chat.tool_choice,
+            extra,
             ..Default::default()
         })
     }
@@ -173,7 +192,20 @@ impl ChatDialect for OpenAiChat {
                     || Error::parse(NAME, "request", format!("max_tokens {v} is not a count")),
                 )?),
             };
+        let format = req.extra.get("response_format");
+        let output_schema = format
+            .filter(|f| f.get("type").and_then(Value::as_str) == Some("json_schema"))
+            .and_then(|f| f.get("json_schema"))
+            .and_then(|d| {
+                let text = |key: &str| d.get(key).and_then(Value::as_str).map(str::to_string);
+                Some(crate::OutputSchema {
+                    name: text("name"),
+                    description: text("description"),
+                    schema: d.get("schema")?.clone(),
+                })
+            });
         Ok(ChatParts {
+            output_schema,
             messages: req.messages,
             tools: req.tools,
             tool_choice: req.tool_choice,

@@ -107,9 +107,29 @@ pub(crate) fn converse_parts(req: &PortableRequest) -> Result<ConverseParts, Err
         }
         to_document(&serde_json::json!({ "thinking": thinking }))
     });
-    let output = req
-        .effort
-        .map(|e| sdk::OutputConfig::builder().effort(e.as_str()).build());
+    let text_format = req
+        .output_schema
+        .as_ref()
+        .map(|o| {
+            let definition = sdk::JsonSchemaDefinition::builder()
+                .schema(o.schema.to_string())
+                .set_name(o.name.clone())
+                .set_description(o.description.clone())
+                .build()
+                .map_err(build_error)?;
+            sdk::OutputFormat::builder()
+                .r#type(sdk::OutputFormatType::JsonSchema)
+                .structure(sdk::OutputFormatStructure::JsonSchema(definition))
+                .build()
+                .map_err(build_error)
+        })
+        .transpose()?;
+    let output = (req.effort.is_some() || text_format.is_some()).then(|| {
+        sdk::OutputConfig::builder()
+            .set_effort(req.effort.map(|e| e.as_str().to_string()))
+            .set_text_format(text_format)
+            .build()
+    });
     Ok(ConverseParts {
         messages,
         system,

@@ -24,6 +24,7 @@ mod round_trips;
 mod schema_synthesis;
 mod sigv4;
 mod snapshots;
+mod structured_output;
 mod support;
 mod sync;
 mod transport;

@@ -139,6 +139,7 @@ pub(crate) fn request() -> impl Strategy<Value = PortableRequest> {
                     rerank: rerank
                         .map(|(documents, top_n)| RerankOptions { documents, top_n })
                         .unwrap_or_default(),
+                    output_schema: None,
                 }
             },
         )

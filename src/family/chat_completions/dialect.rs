@@ -90,6 +90,9 @@ pub struct ChatParts {
     pub tool_choice: Option<OpenAiToolChoice>,
     /// The sampling parameters and the limit.
     pub params: InferenceParams,
+    /// The JSON Schema the answer follows (`response_format`), for the
+    /// dialects whose bodies say so ([`ChatDialect::STRUCTURED`]).
+    pub output_schema: Option<crate::OutputSchema>,
 }
 
 /// A stream chunk of a chat dialect: an object, or the `[DONE]` marker
@@ -169,6 +172,8 @@ pub trait ChatDialect: Send + Sync + 'static {
     /// The fields that name a completion (see [`Codec::IDENTITY`]): its id
     /// and model, in the body and every chunk.
     const IDENTITY: &'static [&'static str] = &["/id", "/model"];
+    /// Whether the body asks for structured output (`response_format`).
+    const STRUCTURED: bool = false;
 
     /// The provider's request body.
     type Request: Serialize + DeserializeOwned;
@@ -235,6 +240,7 @@ impl<D: ChatDialect> Codec for D {
     /// Audio, for the models whose dialect says they take it.
     const MEDIA: &'static [MediaKind] = &[MediaKind::Audio];
     const IDENTITY: &'static [&'static str] = D::IDENTITY;
+    const STRUCTURED: bool = D::STRUCTURED;
     type Request = D::Request;
     type Response = OpenAiChatResponse;
     type Chunk = ChatStreamChunk;
@@ -255,6 +261,7 @@ impl<D: ChatDialect> Codec for D {
             tools: chat_tools(req),
             tool_choice,
             params: req.params.clone(),
+            output_schema: req.output_schema.clone(),
         };
         self.body(chat, model)
     }
@@ -275,6 +282,7 @@ impl<D: ChatDialect> Codec for D {
                 .tool_choice
                 .map(|c| read_tool_choice(D::NAME, c))
                 .transpose()?,
+            output_schema: parts.output_schema,
             ..Default::default()
         })
     }
