@@ -439,9 +439,10 @@ pub(crate) fn scripted_answer(
             err.extra = Box::new(extra.clone());
             return Err(err);
         }
-        Action::StreamError { .. } | Action::TruncateStream { .. } | Action::BadCrc { .. } => {
-            return Ok(None)
-        }
+        Action::StreamError { .. }
+        | Action::TruncateStream { .. }
+        | Action::BadCrc { .. }
+        | Action::ToolPolicy { .. } => return Ok(None),
     }))
 }
 

@@ -342,7 +342,10 @@ impl Call<'_> {
             self.model(),
             req,
             self.operation,
-            self.state.config.tool_policy,
+            match self.rule.map(|r| &r.action) {
+                Some(Action::ToolPolicy { policy }) => *policy,
+                _ => self.state.config.tool_policy,
+            },
         )
     }
 

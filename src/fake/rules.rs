@@ -92,6 +92,12 @@ pub enum Action {
         /// The frame to corrupt.
         frame: usize,
     },
+    /// Answer as the fake does, but choose tool calls by `policy` instead
+    /// of the fake's [`ToolPolicy`](super::ToolPolicy).
+    ToolPolicy {
+        /// `auto`, `never` or `always`.
+        policy: super::ToolPolicy,
+    },
 }
 
 impl Action {
@@ -190,6 +196,17 @@ impl Rule {
     /// Answer with a recorded fixture.
     pub fn fixture(name: impl Into<String>) -> Self {
         Self::new(Action::Fixture { name: name.into() })
+    }
+
+    /// Answer as the fake does, choosing tool calls by `policy`.
+    ///
+    /// ```
+    /// use bedrock_harness::fake::{Rule, ToolPolicy};
+    /// let rule = Rule::tool_policy(ToolPolicy::Never).for_model("amazon.nova-lite-v1:0");
+    /// assert!(rule.check().is_ok());
+    /// ```
+    pub fn tool_policy(policy: super::ToolPolicy) -> Self {
+        Rule::new(Action::ToolPolicy { policy })
     }
 
     /// Refuse with Bedrock error `name` and its usual message.

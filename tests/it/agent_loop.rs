@@ -144,3 +144,23 @@ async fn several_matching_tools_are_called_in_parallel() {
     assert!(names.contains(&"get_weather") && names.contains(&"book_flight"));
     assert_ne!(answer.tool_calls[0].id, answer.tool_calls[1].id);
 }
+
+#[tokio::test]
+async fn a_rule_sets_the_tool_policy_for_the_calls_it_matches() {
+    let fake = FakeBedrock::start_with(pinned()).await.unwrap();
+    fake.rule(
+        bedrock_harness::fake::Rule::tool_policy(ToolPolicy::Never)
+            .for_model("amazon.nova-lite-v1:0"),
+    );
+    let invoker = Invoker::new(fake.client());
+    let never = invoker
+        .converse("amazon.nova-lite-v1:0", &weather_tools())
+        .await
+        .unwrap();
+    assert!(never.tool_calls.is_empty(), "{never:?}");
+    let auto = invoker
+        .converse("amazon.nova-pro-v1:0", &weather_tools())
+        .await
+        .unwrap();
+    assert_eq!(auto.tool_calls.len(), 1, "{auto:?}");
+}
