@@ -142,3 +142,50 @@ fn every_family_that_names_its_answers_renders_the_fields_it_rewrites() {
         assert!(family_by_name(family.name()).is_some());
     }
 }
+
+/// Every text family whose answers carry ids: two calls of its documented
+/// request get different ids, and a `model` field names the model called.
+#[test]
+fn every_text_family_with_ids_gives_each_call_its_own() {
+    let state = fake(0);
+    let mut checked = 0;
+    for family in bedrock_harness::families() {
+        let fields = family.identity_fields();
+        let model = crate::support::request_model(family.name(), "documented.json");
+        if fields.is_empty() || model.output != bedrock_harness::Output::Text {
+            continue;
+        }
+        let body: Value = bedrock_harness::FixtureStore::embedded()
+            .read_json(&bedrock_harness::fixture_layout::request(
+                family.name(),
+                "documented",
+            ))
+            .unwrap()
+            .unwrap();
+        let id = crate::support::callable_id(model);
+        let (a, b) = (invoke(&state, &id, &body), invoke(&state, &id, &body));
+        let mut ids = 0;
+        for pointer in fields {
+            let (Some(x), Some(y)) = (a.pointer(pointer), b.pointer(pointer)) else {
+                continue;
+            };
+            if pointer.ends_with("model") {
+                assert_eq!(x, y, "{}: {pointer}", family.name());
+                let named = x.as_str().unwrap_or_default();
+                let base = model.id.trim_start_matches("anthropic.");
+                assert!(
+                    named == model.id || base.starts_with(named),
+                    "{}: {named} for {}",
+                    family.name(),
+                    model.id
+                );
+            } else {
+                assert_ne!(x, y, "{}: {pointer} repeats", family.name());
+                ids += 1;
+            }
+        }
+        assert!(ids > 0, "{}: no id in {a}", family.name());
+        checked += 1;
+    }
+    assert!(checked >= 6, "only {checked} families checked");
+}
