@@ -307,4 +307,24 @@ turn = client.converse(modelId="amazon.nova-lite-v1:0", messages=messages, toolC
 answer = turn["output"]["message"]["content"][0].get("text", "")
 check("then answers with the tool's result", turn["stopReason"] == "end_turn" and "18C and sunny" in answer, turn)
 
+# Structured output through Converse: JSON the schema asks for.
+schema = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["city", "days"],
+    "properties": {"city": {"type": "string"}, "days": {"type": "integer", "minimum": 1, "maximum": 7}},
+}
+turn = client.converse(
+    modelId="us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+    messages=[{"role": "user", "content": [{"text": "Plan a weekend in Paris"}]}],
+    outputConfig={
+        "textFormat": {
+            "type": "json_schema",
+            "structure": {"jsonSchema": {"schema": json.dumps(schema), "name": "trip"}},
+        }
+    },
+)
+answer = json.loads(turn["output"]["message"]["content"][0]["text"])
+check("structured output follows its schema", isinstance(answer.get("city"), str) and 1 <= answer.get("days", 0) <= 7, answer)
+
 finish()
