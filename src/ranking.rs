@@ -37,6 +37,19 @@ impl RerankOptions {
         self
     }
 
+    /// How many results an answer holds: every document, or the `top_n`
+    /// best where fewer.
+    ///
+    /// ```
+    /// use bedrock_harness::RerankOptions;
+    /// assert_eq!(RerankOptions::documents(["a", "b", "c"]).top_n(2).results(), 2);
+    /// assert_eq!(RerankOptions::documents(["a"]).top_n(5).results(), 1);
+    /// ```
+    pub fn results(&self) -> usize {
+        let documents = self.documents.len();
+        self.top_n.map_or(documents, |n| documents.min(n as usize))
+    }
+
     /// Whether no documents are given.
     pub fn is_empty(&self) -> bool {
         self.documents.is_empty() && self.top_n.is_none()

@@ -331,11 +331,7 @@ fn fits(
         }
         Output::Rerank => {
             let documents = req.rerank.documents.len();
-            let wanted = req
-                .rerank
-                .top_n
-                .map_or(documents, |n| documents.min(n as usize));
-            answer.rankings.len() == wanted
+            answer.rankings.len() == req.rerank.results()
                 && answer
                     .rankings
                     .iter()

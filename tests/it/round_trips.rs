@@ -429,12 +429,12 @@ fn check_fake(
             &model.id
         ),
         Output::Rerank => {
-            let documents = req.rerank.documents.len();
-            let wanted = req
-                .rerank
-                .top_n
-                .map_or(documents, |n| documents.min(n as usize));
-            prop_assert_eq!(parsed.rankings.len(), wanted, "{}: rankings", &model.id);
+            prop_assert_eq!(
+                parsed.rankings.len(),
+                req.rerank.results(),
+                "{}: rankings",
+                &model.id
+            );
         }
     }
     if !model.streaming {
