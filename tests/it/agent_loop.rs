@@ -29,10 +29,24 @@ fn weather_tools() -> PortableRequest {
         )
 }
 
+/// One call of `id` through Converse or InvokeModel.
+async fn call(
+    invoker: &Invoker,
+    id: &str,
+    converse: bool,
+    req: PortableRequest,
+) -> PortableResponse {
+    let answer = if converse {
+        invoker.converse(id, &req).await
+    } else {
+        invoker.invoke(id, &req).await
+    };
+    answer.unwrap_or_else(|e| panic!("{id}: {e}"))
+}
+
 /// The loop: the model's call, the tool's result sent back, the answer.
-async fn run(
-    call: impl Fn(PortableRequest) -> futures::future::BoxFuture<'static, PortableResponse>,
-) -> (PortableResponse, PortableResponse) {
+async fn run(invoker: &Invoker, id: &str, converse: bool) -> (PortableResponse, PortableResponse) {
+    let call = |req| call(invoker, id, converse, req);
     let ask = weather_tools();
     let first = call(ask.clone()).await;
     let calls: Vec<ContentBlock> = first
@@ -80,34 +94,13 @@ fn assert_completes(id: &str, first: &PortableResponse, second: &PortableRespons
 async fn an_agent_loop_completes_through_converse_and_invoke_model() {
     let fake = FakeBedrock::start_with(pinned()).await.unwrap();
     let invoker = Invoker::new(fake.client());
-    for id in [
-        "amazon.nova-lite-v1:0",
-        "us.anthropic.claude-haiku-4-5-20251001-v1:0",
+    for (id, converse) in [
+        ("amazon.nova-lite-v1:0", true),
+        ("us.anthropic.claude-haiku-4-5-20251001-v1:0", true),
+        ("us.anthropic.claude-haiku-4-5-20251001-v1:0", false),
+        ("openai.gpt-oss-20b-1:0", false),
     ] {
-        let converse = {
-            let invoker = invoker.clone();
-            let id = id.to_string();
-            move |req: PortableRequest| {
-                let (invoker, id) = (invoker.clone(), id.clone());
-                Box::pin(async move { invoker.converse(&id, &req).await.unwrap() }) as _
-            }
-        };
-        let (first, second) = run(converse).await;
-        assert_completes(id, &first, &second);
-    }
-    for id in [
-        "us.anthropic.claude-haiku-4-5-20251001-v1:0",
-        "openai.gpt-oss-20b-1:0",
-    ] {
-        let invoke = {
-            let invoker = invoker.clone();
-            let id = id.to_string();
-            move |req: PortableRequest| {
-                let (invoker, id) = (invoker.clone(), id.clone());
-                Box::pin(async move { invoker.invoke(&id, &req).await.unwrap() }) as _
-            }
-        };
-        let (first, second) = run(invoke).await;
+        let (first, second) = run(&invoker, id, converse).await;
         assert_completes(id, &first, &second);
     }
 }
