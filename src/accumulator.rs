@@ -49,6 +49,21 @@ pub struct StreamAccumulator {
     tool_inputs: Vec<(u32, String)>,
     /// The content-block index of each entry of the response's reasoning.
     reasoning_blocks: Vec<u32>,
+    /// Where a stream that may open with `<reasoning>` tags stands.
+    pub(crate) tagged_reasoning: TaggedReasoning,
+}
+
+/// Where a chat stream stands with reasoning sent in `<reasoning>` tags at
+/// the start of its content.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) enum TaggedReasoning {
+    /// No content yet.
+    #[default]
+    Before,
+    /// The opening tag came, the closing one has not.
+    Open,
+    /// Past the reasoning, or there was none.
+    Done,
 }
 
 #[derive(Deserialize)]

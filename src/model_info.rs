@@ -176,6 +176,11 @@ pub struct ChatRules {
     /// The `reasoning_effort` values it takes; empty: those of the schema.
     #[serde(default)]
     pub reasoning_efforts: Vec<String>,
+    /// The model reasons unless told not to (`reasoning_effort: "none"`),
+    /// and its InvokeModel answer opens with that reasoning in
+    /// `<reasoning>` tags, before the text (OpenAI's models).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reasoning_in_tags: bool,
 }
 
 /// How Bedrock words the refusal of a body that breaks a model's schema.
@@ -281,6 +286,21 @@ impl ModelInfo {
             .get(region)
             .copied()
             .unwrap_or(self.profile_only)
+    }
+
+    /// Whether the model reasons before it answers when the request does
+    /// not say (OpenAI's models, whose InvokeModel answers carry the
+    /// reasoning in `<reasoning>` tags).
+    ///
+    /// ```
+    /// use bedrock_harness::Catalog;
+    ///
+    /// let catalog = Catalog::embedded();
+    /// assert!(catalog.model("openai.gpt-oss-20b-1:0").unwrap().reasons_unasked());
+    /// assert!(!catalog.model("qwen.qwen3-32b-v1:0").unwrap().reasons_unasked());
+    /// ```
+    pub fn reasons_unasked(&self) -> bool {
+        self.chat.as_ref().is_some_and(|c| c.reasoning_in_tags)
     }
 }
 

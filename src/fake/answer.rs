@@ -263,10 +263,6 @@ fn load(
     }))
 }
 
-/// Whether a recorded answer honours what the request asks for: within
-/// its token limit and stop sequences, calling a tool when one is forced
-/// and only tools offered, reasoning when thinking is on; never for an
-/// embedding.
 /// Whether a recorded base64 image has the size and format asked for
 /// (any, where the request names none).
 fn image_fits(image: &str, req: &PortableRequest) -> bool {
@@ -289,6 +285,10 @@ fn image_fits(image: &str, req: &PortableRequest) -> bool {
             .is_none_or(|f| crate::portable::ImageFormat::sniff(&bytes) == Some(f))
 }
 
+/// Whether a recorded answer honours what the request asks for: within
+/// its token limit and stop sequences, calling a tool when one is forced
+/// and only tools offered, reasoning exactly when the model would reason;
+/// never for an embedding.
 fn fits(
     answer: &PortableResponse,
     req: &PortableRequest,
@@ -320,7 +320,7 @@ fn fits(
                     .iter()
                     .any(|s| !s.is_empty() && answer.text.contains(s.as_str()))
                 && step_fits
-                && (!req.thinks() || !answer.reasoning.is_empty())
+                && super::synth::reasons(req, model) != answer.reasoning.is_empty()
                 // A recording cannot know the schema asked for.
                 && req.output_schema.is_none()
         }

@@ -12,7 +12,7 @@ use crate::portable::{
     ToolResultContent, ToolSpec, Usage,
 };
 use crate::ranking::Ranking;
-use crate::reasoning::Reasoning;
+use crate::reasoning::{Reasoning, Thinking};
 use base64::Engine as _;
 use serde_json::Value;
 
@@ -70,11 +70,18 @@ pub fn synthesize_with(
     }
 }
 
+/// Whether the answer to `req` carries reasoning: the request turns
+/// thinking on, or the model reasons unasked
+/// ([`ModelInfo::reasons_unasked`]) and the request does not turn it off.
+pub(crate) fn reasons(req: &PortableRequest, model: &ModelInfo) -> bool {
+    req.thinks() || (model.reasons_unasked() && req.thinking != Some(Thinking::Disabled))
+}
+
 /// The reasoning of a request that turned thinking on: one readable block,
 /// signed with a deterministic signature (base64, as Claude's are), so code
 /// that reads thinking blocks and sends them back has one to handle.
 fn reasoning(req: &PortableRequest, model: &ModelInfo) -> Vec<Reasoning> {
-    if !req.thinks() {
+    if !reasons(req, model) {
         return Vec::new();
     }
     let excerpt: String = req.last_user_text().chars().take(60).collect();

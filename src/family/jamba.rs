@@ -86,6 +86,7 @@ impl ChatDialect for Jamba {
     const STYLE: ChatStyle = ChatStyle {
         header: false,
         usage_in_last_chunk: true,
+        reasoning_tags: false,
         ..ChatStyle::OPENAI
     };
     type Request = JambaRequest;
@@ -138,7 +139,7 @@ impl ChatDialect for Jamba {
                 top_k: None,
                 stop_sequences: req.stop.unwrap_or_default(),
             },
-            output_schema: None,
+            ..Default::default()
         })
     }
 

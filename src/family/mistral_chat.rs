@@ -122,6 +122,7 @@ impl ChatDialect for MistralChat {
         request_tool_call_type: false,
         usage: false,
         stream: StreamShape::Messages,
+        reasoning_tags: false,
         ..ChatStyle::OPENAI
     };
     /// Mistral Large 2407's answers carry no id or model.
@@ -181,7 +182,7 @@ impl ChatDialect for MistralChat {
                 top_p: req.top_p,
                 ..Default::default()
             },
-            output_schema: None,
+            ..Default::default()
         })
     }
 

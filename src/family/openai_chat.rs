@@ -30,6 +30,7 @@ use super::chat_completions::{
 use crate::error::Error;
 use crate::model_info::{ChatRules, ModelInfo};
 use crate::portable::{InferenceParams, PortableRequest};
+use crate::reasoning::{Effort, Thinking};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -84,6 +85,9 @@ impl ChatDialect for OpenAiChat {
         "OpenAI chat completions (gpt-oss, GPT-5.6, GPT-6, Qwen3, Gemma 3, MiniMax, Kimi, Nemotron, GLM, Grok)";
     /// `response_format` `{"type": "json_schema", "json_schema": {...}}`.
     const STRUCTURED: bool = true;
+    /// `reasoning_effort`: an [`Effort`], or `none` for
+    /// [`Thinking::Disabled`]; `minimal` has no portable form.
+    const REASONING: bool = true;
     type Request = OpenAiChatRequest;
 
     /// `top_k` has no place in the body; a sampling parameter the model
@@ -98,14 +102,18 @@ impl ChatDialect for OpenAiChat {
             ("temperature", req.params.temperature.is_some()),
             ("stop", !req.params.stop_sequences.is_empty()),
         ];
-        match set
+        let refusal = match set
             .iter()
             .find(|(field, set)| *set && refuses(rules, field))
         {
-            Some((field, _)) => Err(Error::Refused {
+            Some((field, _)) => Some(unsupported_parameter(field)),
+            None => reasoning_effort(req).and_then(|effort| effort_refusal(effort, model)),
+        };
+        match refusal {
+            Some(message) => Err(Error::Refused {
                 family: NAME,
                 model: model.id.clone(),
-                message: unsupported_parameter(field),
+                message,
             }),
             None => Ok(()),
         }
@@ -123,18 +131,7 @@ impl ChatDialect for OpenAiChat {
         }) {
             return Some(unsupported_parameter(field));
         }
-        let effort = body.get("reasoning_effort")?.as_str()?;
-        match rules.filter(|r| !r.reasoning_efforts.is_empty()) {
-            Some(r) => (!r.reasoning_efforts.iter().any(|e| e == effort)).then(|| {
-                format!(
-                    "Unsupported value: '{effort}' is not supported with the '{}' model.",
-                    model.id
-                )
-            }),
-            None => (!LEGACY_EFFORTS.contains(&effort)).then(|| {
-                format!("Malformed input request: #/reasoning_effort: {effort} is not a valid enum value, please reformat your input and try again.")
-            }),
-        }
+        effort_refusal(body.get("reasoning_effort")?.as_str()?, model)
     }
 
     /// The models whose catalog line takes images (Gemma 3, Mistral Large 3,
@@ -153,6 +150,9 @@ impl ChatDialect for OpenAiChat {
     fn body(&self, chat: ChatParts, _model: &ModelInfo) -> Result<OpenAiChatRequest, Error> {
         let p = chat.params;
         let mut extra = Map::new();
+        if let Some(effort) = chat_effort(chat.thinking, chat.effort)? {
+            extra.insert("reasoning_effort".into(), effort.into());
+        }
         if let Some(o) = chat.output_schema {
             let mut definition = Map::new();
             definition.insert(
@@ -182,8 +182,9 @@ impl ChatDialect for OpenAiChat {
     }
 
     /// `model` and `stream` are not read; `max_tokens` is read when
-    /// `max_completion_tokens` is absent; other fields (`seed`,
-    /// `reasoning_effort`, penalties, ...) have no portable place.
+    /// `max_completion_tokens` is absent; `reasoning_effort` is read as the
+    /// effort (`none` as thinking disabled); other fields (`seed`,
+    /// penalties, ...) have no portable place.
     fn parts(&self, req: OpenAiChatRequest) -> Result<ChatParts, Error> {
         let legacy_max =
             match req.extra.get("max_tokens") {
@@ -204,8 +205,15 @@ impl ChatDialect for OpenAiChat {
                     schema: d.get("schema")?.clone(),
                 })
             });
+        let (effort, thinking) = match req.extra.get("reasoning_effort").and_then(Value::as_str) {
+            Some("none") => (None, Some(Thinking::Disabled)),
+            Some(name) => (Effort::from_name(name), None),
+            None => (None, None),
+        };
         Ok(ChatParts {
             output_schema,
+            effort,
+            thinking,
             messages: req.messages,
             tools: req.tools,
             tool_choice: req.tool_choice,
@@ -227,6 +235,48 @@ impl ChatDialect for OpenAiChat {
 /// The `reasoning_effort` values of OpenAI's 2025 chat completions, which
 /// gpt-oss and Qwen3 take.
 const LEGACY_EFFORTS: [&str; 4] = ["minimal", "low", "medium", "high"];
+
+/// The `reasoning_effort` of a thinking setting and an effort: the
+/// effort's name, or `none` for thinking disabled; other thinking settings
+/// have no chat form.
+fn chat_effort(
+    thinking: Option<Thinking>,
+    effort: Option<Effort>,
+) -> Result<Option<&'static str>, Error> {
+    match (thinking, effort) {
+        (None, effort) => Ok(effort.map(Effort::as_str)),
+        (Some(Thinking::Disabled), None) => Ok(Some("none")),
+        (Some(Thinking::Disabled), Some(_)) => {
+            Err(Error::unsupported(NAME, "an effort with thinking disabled"))
+        }
+        (Some(other), _) => {
+            let setting = format!("thinking {} (only an effort, or none)", other.wire_name());
+            Err(Error::unsupported(NAME, setting))
+        }
+    }
+}
+
+/// The `reasoning_effort` a portable request asks for, where it has one.
+fn reasoning_effort(req: &PortableRequest) -> Option<&'static str> {
+    chat_effort(req.thinking, req.effort).ok().flatten()
+}
+
+/// The refusal of a `reasoning_effort` the model does not take: in the
+/// serving layer's words for a model with its own list, in the schema's for
+/// one that takes OpenAI's 2025 values.
+fn effort_refusal(effort: &str, model: &ModelInfo) -> Option<String> {
+    match model.chat.as_ref().filter(|r| !r.reasoning_efforts.is_empty()) {
+        Some(r) => (!r.reasoning_efforts.iter().any(|e| e == effort)).then(|| {
+            format!(
+                "Unsupported value: '{effort}' is not supported with the '{}' model.",
+                model.id
+            )
+        }),
+        None => (!LEGACY_EFFORTS.contains(&effort)).then(|| {
+            format!("Malformed input request: #/reasoning_effort: {effort} is not a valid enum value, please reformat your input and try again.")
+        }),
+    }
+}
 
 fn refuses(rules: Option<&ChatRules>, field: &str) -> bool {
     rules.is_some_and(|r| r.unsupported.iter().any(|f| f == field))

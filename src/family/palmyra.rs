@@ -63,6 +63,7 @@ impl ChatDialect for Palmyra {
     const STYLE: ChatStyle = ChatStyle {
         done_marker: true,
         reasoning_content: true,
+        reasoning_tags: false,
         ..ChatStyle::OPENAI
     };
     type Request = PalmyraRequest;

@@ -123,3 +123,72 @@ async fn a_model_whose_body_has_no_reasoning_takes_a_history_with_some() {
 
     assert!(!resp.text.is_empty());
 }
+
+const GPT_OSS: &str = "openai.gpt-oss-120b-1:0";
+
+/// The raw InvokeModel answer's message content.
+async fn raw_content(fake: &FakeBedrock, model: &str, body: serde_json::Value) -> String {
+    let out = fake
+        .client()
+        .invoke_model()
+        .model_id(model)
+        .body(body.to_string().into_bytes().into())
+        .send()
+        .await
+        .unwrap();
+    let answer: serde_json::Value = serde_json::from_slice(out.body().as_ref()).unwrap();
+    answer["choices"][0]["message"]["content"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// OpenAI's models reason unasked: the answer opens with the reasoning in
+/// `<reasoning>` tags, read back apart from the text, in invoke and stream,
+/// and counted in the output tokens; `reasoning_effort: "none"` (GPT-5.6)
+/// turns it off; a model of the family that does not show its reasoning
+/// (Qwen3) answers with text alone.
+#[tokio::test]
+async fn an_openai_model_answers_with_its_reasoning_in_tags() {
+    let fake = crate::support::start().await;
+    let question =
+        serde_json::json!({"messages": [{"role": "user", "content": "Plan a weekend in Lisbon"}]});
+    for model in [GPT_OSS, "us.openai.gpt-5.6-sol"] {
+        let content = raw_content(&fake, model, question.clone()).await;
+        assert!(content.starts_with("<reasoning>"), "{model}: {content}");
+        let (_, text) = content.split_once("</reasoning>").unwrap();
+        assert!(!text.is_empty(), "{model}: {content}");
+    }
+    let mut off = question.clone();
+    off["reasoning_effort"] = "none".into();
+    let content = raw_content(&fake, "us.openai.gpt-5.6-sol", off).await;
+    assert!(!content.contains("reasoning>"), "{content}");
+    let content = raw_content(&fake, "qwen.qwen3-32b-v1:0", question).await;
+    assert!(!content.contains("reasoning>"), "{content}");
+
+    let invoker = Invoker::new(fake.client());
+    let req = PortableRequest::prompt("Plan a weekend in Lisbon").effort(Effort::Low);
+    for (how, resp) in [
+        ("invoke", invoker.invoke(GPT_OSS, &req).await.unwrap()),
+        (
+            "stream",
+            collect(invoker.invoke_stream(GPT_OSS, &req).await.unwrap())
+                .await
+                .unwrap(),
+        ),
+    ] {
+        let [Reasoning::Text { text: thought, .. }] = resp.reasoning.as_slice() else {
+            panic!("{how}: expected one thought, got {:?}", resp.reasoning);
+        };
+        assert!(!thought.is_empty(), "{how}");
+        assert!(!resp.text.contains("reasoning>"), "{how}: {}", resp.text);
+        let text_tokens = resp.text.len().div_ceil(4) as u32;
+        let output = resp.usage.unwrap().output_tokens;
+        assert!(
+            output > text_tokens,
+            "{how}: {output} tokens for the text alone"
+        );
+    }
+    let journal = fake.journal();
+    assert_eq!(journal.last().unwrap().body["reasoning_effort"], "low");
+}

@@ -16,6 +16,7 @@ use crate::family::model_family::RenderContext;
 use crate::media::MediaKind;
 use crate::model_info::ModelInfo;
 use crate::portable::{InferenceParams, PortableRequest, PortableResponse, StopReason, ToolChoice};
+use crate::reasoning::{Effort, Thinking};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use serde_json::Value;
 
@@ -62,6 +63,10 @@ pub struct ChatStyle {
     pub done_marker: bool,
     /// The response message has `reasoning_content` (`null`).
     pub reasoning_content: bool,
+    /// An answer's content may open with the model's reasoning in
+    /// `<reasoning>` tags (OpenAI's models on InvokeModel), read as
+    /// reasoning rather than text.
+    pub reasoning_tags: bool,
 }
 
 impl ChatStyle {
@@ -76,6 +81,7 @@ impl ChatStyle {
         stream: StreamShape::Deltas,
         done_marker: false,
         reasoning_content: false,
+        reasoning_tags: true,
     };
 }
 
@@ -93,6 +99,12 @@ pub struct ChatParts {
     /// The JSON Schema the answer follows (`response_format`), for the
     /// dialects whose bodies say so ([`ChatDialect::STRUCTURED`]).
     pub output_schema: Option<crate::OutputSchema>,
+    /// How hard the model reasons (`reasoning_effort`), for the dialects
+    /// whose bodies say so ([`ChatDialect::REASONING`]).
+    pub effort: Option<Effort>,
+    /// The thinking setting, for the dialects whose bodies say so: only
+    /// [`Thinking::Disabled`] has a chat form (`reasoning_effort: "none"`).
+    pub thinking: Option<Thinking>,
 }
 
 /// A stream chunk of a chat dialect: an object, or the `[DONE]` marker
@@ -174,6 +186,8 @@ pub trait ChatDialect: Send + Sync + 'static {
     const IDENTITY: &'static [&'static str] = &["/id", "/model"];
     /// Whether the body asks for structured output (`response_format`).
     const STRUCTURED: bool = false;
+    /// Whether the body sets how the model reasons (`reasoning_effort`).
+    const REASONING: bool = false;
 
     /// The provider's request body.
     type Request: Serialize + DeserializeOwned;
@@ -241,6 +255,7 @@ impl<D: ChatDialect> Codec for D {
     const MEDIA: &'static [MediaKind] = &[MediaKind::Audio];
     const IDENTITY: &'static [&'static str] = D::IDENTITY;
     const STRUCTURED: bool = D::STRUCTURED;
+    const REASONING: bool = D::REASONING;
     type Request = D::Request;
     type Response = OpenAiChatResponse;
     type Chunk = ChatStreamChunk;
@@ -262,6 +277,8 @@ impl<D: ChatDialect> Codec for D {
             tool_choice,
             params: req.params.clone(),
             output_schema: req.output_schema.clone(),
+            effort: req.effort,
+            thinking: req.thinking,
         };
         self.body(chat, model)
     }
@@ -283,12 +300,14 @@ impl<D: ChatDialect> Codec for D {
                 .map(|c| read_tool_choice(D::NAME, c))
                 .transpose()?,
             output_schema: parts.output_schema,
+            effort: parts.effort,
+            thinking: parts.thinking,
             ..Default::default()
         })
     }
 
     fn portable(&self, native: OpenAiChatResponse) -> Result<PortableResponse, Error> {
-        portable_response(D::NAME, &native)
+        portable_response(D::NAME, &native, D::STYLE.reasoning_tags)
     }
 
     fn native(
@@ -302,7 +321,7 @@ impl<D: ChatDialect> Codec for D {
     fn chunk(&self, chunk: ChatStreamChunk, acc: &mut StreamAccumulator) -> Result<(), Error> {
         match chunk {
             ChatStreamChunk::Chunk(chunk) => {
-                push_chunk(acc, chunk);
+                push_chunk(acc, chunk, D::STYLE.reasoning_tags);
                 Ok(())
             }
             ChatStreamChunk::Marker(other) => Err(Error::parse(

@@ -15,9 +15,11 @@ use crate::portable::{
     ContentBlock, ImageFormat, Message, PortableRequest, PortableResponse, Role, StopReason,
     StreamEvent, ToolCall, ToolChoice, ToolResultContent, ToolSpec, Usage,
 };
+use crate::reasoning::Reasoning;
 use base64::Engine as _;
 
 mod dialect;
+mod reasoning;
 mod render;
 mod types;
 
@@ -297,6 +299,7 @@ pub(crate) fn usage(u: &OpenAiUsage) -> Usage {
 pub(crate) fn portable_response(
     family: &'static str,
     resp: &OpenAiChatResponse,
+    reasoning_tags: bool,
 ) -> Result<PortableResponse, Error> {
     let choice = resp
         .choices
@@ -314,8 +317,22 @@ pub(crate) fn portable_response(
         }
     };
     let made_calls = !calls.is_empty();
+    let (mut reasoning, text) = match reasoning_tags {
+        true => reasoning::split_tagged(text),
+        false => (None, text),
+    };
+    if let Some(thought) = choice
+        .message
+        .as_ref()
+        .and_then(|m| m.reasoning_content.clone().flatten())
+    {
+        reasoning.get_or_insert_with(String::new).push_str(&thought);
+    }
     Ok(PortableResponse {
         text,
+        reasoning: reasoning
+            .map(|r| vec![Reasoning::text(r, None)])
+            .unwrap_or_default(),
         tool_calls: calls,
         stop_reason: choice.reason().map(|r| stop_reason(r, made_calls)),
         usage: resp.usage.as_ref().map(usage),
@@ -326,11 +343,15 @@ pub(crate) fn portable_response(
 /// Pushes a stream chunk into `acc`: the deltas (or completion-style
 /// `text`, or the whole-message pieces Mistral streams) of choice 0, and
 /// the usage where sent.
-pub(crate) fn push_chunk(acc: &mut StreamAccumulator, chunk: OpenAiChatChunk) {
+pub(crate) fn push_chunk(
+    acc: &mut StreamAccumulator,
+    chunk: OpenAiChatChunk,
+    reasoning_tags: bool,
+) {
     for choice in chunk.choices.into_iter().filter(|c| c.index == 0) {
         let reason = choice.reason().map(str::to_string);
         match (choice.delta, choice.message) {
-            (Some(delta), _) => push_delta(acc, delta),
+            (Some(delta), _) => push_delta(acc, delta, reasoning_tags),
             (None, Some(message)) => push_message_piece(acc, message),
             (None, None) => {}
         }
@@ -349,9 +370,15 @@ pub(crate) fn push_chunk(acc: &mut StreamAccumulator, chunk: OpenAiChatChunk) {
 
 /// Pushes the events of one delta: text at block 0, tool call `k` at block
 /// `k + 1`, started by its first piece (a missing id is `call_<k>`).
-fn push_delta(acc: &mut StreamAccumulator, delta: OpenAiDelta) {
+fn push_delta(acc: &mut StreamAccumulator, delta: OpenAiDelta, reasoning_tags: bool) {
+    if let Some(text) = delta.reasoning_content.flatten().filter(|t| !t.is_empty()) {
+        acc.push(StreamEvent::ReasoningDelta { index: 0, text });
+    }
     if let Some(text) = delta.content.flatten().filter(|t| !t.is_empty()) {
-        acc.push(StreamEvent::TextDelta { index: 0, text });
+        match reasoning_tags {
+            true => reasoning::push_tagged(acc, &text),
+            false => acc.push(StreamEvent::TextDelta { index: 0, text }),
+        }
     }
     for call in delta.tool_calls.into_iter().flatten() {
         let index = call.index + 1;

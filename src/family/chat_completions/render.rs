@@ -2,6 +2,7 @@
 //! and stream chunks, through the shared wire types.
 
 use super::dialect::{ChatDialect, ChatStreamChunk, EmptyContent, StreamShape};
+use super::reasoning;
 use super::{
     OpenAiChatResponse, OpenAiChoice, OpenAiContent, OpenAiDelta, OpenAiFunctionCall,
     OpenAiFunctionDelta, OpenAiMessage, OpenAiToolCall, OpenAiToolCallDelta, OpenAiUsage,
@@ -75,9 +76,41 @@ fn choice<D: ChatDialect>(reason: Option<&str>) -> OpenAiChoice {
     }
 }
 
-/// The assistant message of `text` and `calls`: a tools-only message's
-/// content as the dialect writes it.
-fn message<D: ChatDialect>(text: &str, calls: Vec<OpenAiToolCall>) -> OpenAiMessage {
+/// Where a response's reasoning goes in `D`'s bodies for the model called.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ReasoningPlace {
+    /// Before the text, in `<reasoning>` tags (OpenAI's models).
+    Tags,
+    /// In `reasoning_content`, where the dialect's messages have it.
+    Field,
+    /// Nowhere: the model's answers do not show it.
+    Hidden,
+}
+
+fn reasoning_place<D: ChatDialect>(ctx: &RenderContext<'_>) -> ReasoningPlace {
+    if D::STYLE.reasoning_tags && ctx.model.reasons_unasked() {
+        ReasoningPlace::Tags
+    } else if D::STYLE.reasoning_content {
+        ReasoningPlace::Field
+    } else {
+        ReasoningPlace::Hidden
+    }
+}
+
+/// The readable reasoning of a response, joined; `None` when it has none.
+fn reasoning_text(resp: &PortableResponse) -> Option<String> {
+    let text: String = resp.reasoning.iter().map(|r| r.visible_text()).collect();
+    (!text.is_empty()).then_some(text)
+}
+
+/// The assistant message of `text`, `reasoning` (in its field, where the
+/// dialect has one) and `calls`: a tools-only message's content as the
+/// dialect writes it.
+fn message<D: ChatDialect>(
+    text: &str,
+    reasoning: Option<String>,
+    calls: Vec<OpenAiToolCall>,
+) -> OpenAiMessage {
     let content = match (text.is_empty() && !calls.is_empty(), D::STYLE.empty_content) {
         (true, EmptyContent::Null) => OpenAiContent::Null,
         _ => OpenAiContent::Text(text.to_string()),
@@ -85,7 +118,7 @@ fn message<D: ChatDialect>(text: &str, calls: Vec<OpenAiToolCall>) -> OpenAiMess
     OpenAiMessage {
         content: Some(content),
         tool_calls: (!calls.is_empty()).then_some(calls),
-        reasoning_content: D::STYLE.reasoning_content.then_some(None),
+        reasoning_content: D::STYLE.reasoning_content.then_some(reasoning),
         ..OpenAiMessage::text("assistant", "")
     }
 }
@@ -97,9 +130,15 @@ pub(crate) fn native_response<D: ChatDialect>(
     ctx: &RenderContext<'_>,
 ) -> OpenAiChatResponse {
     let reason = dialect.finish_reason(resp.stop_reason.as_ref());
+    let reasoning = reasoning_text(resp);
+    let (text, field) = match (reasoning_place::<D>(ctx), reasoning) {
+        (ReasoningPlace::Tags, Some(r)) => (reasoning::tagged(&r, &resp.text), None),
+        (ReasoningPlace::Field, r) => (resp.text.clone(), r),
+        _ => (resp.text.clone(), None),
+    };
     OpenAiChatResponse {
         choices: vec![OpenAiChoice {
-            message: Some(message::<D>(&resp.text, tool_calls(resp))),
+            message: Some(message::<D>(&text, field, tool_calls(resp))),
             ..choice::<D>(Some(reason))
         }],
         usage: D::STYLE.usage.then(|| usage(resp)),
@@ -137,7 +176,7 @@ fn message_chunks<D: ChatDialect>(
     let chunk = |text: &str, calls: Vec<OpenAiToolCall>, reason: Option<&str>| {
         ChatStreamChunk::Chunk(OpenAiChatResponse {
             choices: vec![OpenAiChoice {
-                message: Some(message::<D>(text, calls)),
+                message: Some(message::<D>(text, None, calls)),
                 ..choice::<D>(reason)
             }],
             ..header(dialect, ctx, "chat.completion.chunk")
@@ -180,17 +219,31 @@ fn delta_chunks<D: ChatDialect>(
         ..Default::default()
     };
     let mut chunks = Vec::new();
-    let with_text = !resp.text.is_empty() || resp.tool_calls.is_empty();
+    let reasoning = reasoning_text(resp);
+    let place = reasoning_place::<D>(ctx);
+    let with_text = !resp.text.is_empty() || resp.tool_calls.is_empty() || reasoning.is_some();
     if with_text {
         let role = OpenAiDelta {
             role: Some("assistant".into()),
             ..text("")
         };
         chunks.push(chunk(role, None));
-        for piece in text_pieces(&resp.text)
-            .into_iter()
-            .filter(|p| !p.is_empty())
-        {
+        let mut pieces = Vec::new();
+        match (place, reasoning.as_deref()) {
+            (ReasoningPlace::Tags, Some(r)) => pieces.extend(reasoning::tagged_pieces(r)),
+            (ReasoningPlace::Field, Some(r)) => {
+                for piece in text_pieces(r).into_iter().filter(|p| !p.is_empty()) {
+                    let delta = OpenAiDelta {
+                        reasoning_content: Some(Some(piece.to_string())),
+                        ..Default::default()
+                    };
+                    chunks.push(chunk(delta, None));
+                }
+            }
+            _ => {}
+        }
+        pieces.extend(text_pieces(&resp.text));
+        for piece in pieces.into_iter().filter(|p| !p.is_empty()) {
             chunks.push(chunk(text(piece), None));
         }
     }
@@ -212,6 +265,7 @@ fn delta_chunks<D: ChatDialect>(
             role: first_of_all.then(|| "assistant".into()),
             content: first_of_all.then_some(None),
             tool_calls: Some(fragment(Some(call.id), Some(call.function.name), "")),
+            ..Default::default()
         };
         chunks.push(chunk(start, None));
         let arguments = &call.function.arguments;

@@ -267,6 +267,9 @@ pub struct OpenAiDelta {
     pub content: Option<Option<String>>,
     /// Pieces of tool calls.
     pub tool_calls: Option<Vec<OpenAiToolCallDelta>>,
+    /// A piece of reasoning, where a provider streams it apart from the
+    /// text.
+    pub reasoning_content: Option<Option<String>>,
 }
 
 /// A piece of a tool call: the first piece has `id` and the function name,

@@ -14,6 +14,7 @@ use crate::portable::{
     ContentBlock, ImageFormat, InvocationMetrics, Message, Role, StopReason, StreamEvent, ToolCall,
     ToolChoice, ToolResultContent, ToolSpec, Usage,
 };
+use crate::reasoning::Reasoning;
 use serde_json::{json, Value};
 
 const GPT_OSS: &str = "openai.gpt-oss-20b-1:0";
@@ -117,8 +118,14 @@ fn refuses_what_chat_completions_cannot_express() {
 #[test]
 fn parses_the_recorded_response() {
     let resp = OpenAiChat.parse(&recorded(NAME)).unwrap();
-    assert!(resp.text.starts_with("<reasoning>"), "{}", resp.text);
-    assert!(resp.text.ends_with("How can I help you today?"));
+    assert_eq!(
+        resp.text,
+        "Hello! I'm doing well, thank you. How can I help you today?"
+    );
+    assert_eq!(resp.reasoning.len(), 1);
+    assert!(resp.reasoning[0]
+        .visible_text()
+        .starts_with("The user greets me"));
     assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
     assert_eq!(
         resp.usage,
@@ -307,7 +314,8 @@ fn rendered_responses_and_chunks_parse_back() {
     };
     for resp in [
         PortableResponse {
-            text: "<reasoning>Greet back.</reasoning>Hello! I'm doing well, thank you.".into(),
+            text: "Hello! I'm doing well, thank you.".into(),
+            reasoning: vec![Reasoning::text("Greet back.", None)],
             stop_reason: Some(StopReason::EndTurn),
             usage: Some(usage),
             ..Default::default()
@@ -519,4 +527,63 @@ fn the_recorded_devstral_answer_reads_as_its_text_and_counts() {
             output_tokens: 20
         })
     );
+}
+
+#[test]
+fn reasoning_effort_reads_as_the_portable_effort_and_back() {
+    let model = model(GPT_OSS);
+    let read = |effort: &str| {
+        let body =
+            json!({"messages": [{"role": "user", "content": "Hi"}], "reasoning_effort": effort});
+        OpenAiChat
+            .read_request(body.to_string().as_bytes(), model)
+            .unwrap()
+    };
+    assert_eq!(read("high").effort, Some(Effort::High));
+    assert_eq!(read("none").thinking, Some(Thinking::Disabled));
+    assert_eq!(
+        (read("minimal").effort, read("minimal").thinking),
+        (None, None)
+    );
+
+    let high = PortableRequest::prompt("Hi").effort(Effort::High);
+    assert_eq!(
+        OpenAiChat.build(&high, model).unwrap()["reasoning_effort"],
+        "high"
+    );
+    let off = PortableRequest::prompt("Hi").thinking(Thinking::Disabled);
+    let gpt_5_6 = self::model("openai.gpt-5.6-sol");
+    assert_eq!(
+        OpenAiChat.build(&off, gpt_5_6).unwrap()["reasoning_effort"],
+        "none"
+    );
+    let err = OpenAiChat.build(&off, model).unwrap_err().to_string();
+    assert!(err.contains("none is not a valid enum value"), "{err}");
+    let adaptive = PortableRequest::prompt("Hi").thinking(Thinking::Adaptive);
+    let err = OpenAiChat.build(&adaptive, model).unwrap_err().to_string();
+    assert!(err.contains("thinking adaptive"), "{err}");
+}
+
+/// Reasoning goes in tags only for the models whose answers carry it so;
+/// another model of the family answers without it.
+#[test]
+fn reasoning_is_rendered_in_tags_for_openai_models_only() {
+    let resp = PortableResponse {
+        text: "Hello!".into(),
+        reasoning: vec![Reasoning::text("Greet back.", None)],
+        stop_reason: Some(StopReason::EndTurn),
+        ..Default::default()
+    };
+    let body = OpenAiChat.render_response(&resp, &ctx()).unwrap();
+    assert_eq!(
+        body["choices"][0]["message"]["content"],
+        "<reasoning>Greet back.</reasoning>Hello!"
+    );
+    let qwen = crate::family::test_support::ctx(QWEN);
+    let body = OpenAiChat.render_response(&resp, &qwen).unwrap();
+    assert_eq!(body["choices"][0]["message"]["content"], "Hello!");
+    let chunks = OpenAiChat.render_chunks(&resp, &qwen).unwrap();
+    assert!(chunks
+        .iter()
+        .all(|c| !c.to_string().contains("Greet back.")));
 }
