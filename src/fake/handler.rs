@@ -446,7 +446,12 @@ impl Call<'_> {
             .validator
             .validate_value(self.model(), &native)
             .map_err(|r| BedrockError::validation(format!("{MODEL_ERRORS}{}", r.message())))?;
-        let answer = self.answer(&req)?;
+        let mut answer = self.answer(&req)?;
+        // A model whose Converse answers show no reasoning still reasons
+        // (and counts it in its output tokens): the blocks are left out.
+        if !self.model().converse.reasoning {
+            answer.portable.reasoning.clear();
+        }
         let metrics = self.metrics(&answer);
         let latency = metrics.invocation_latency;
         if streaming {

@@ -191,4 +191,9 @@ async fn an_openai_model_answers_with_its_reasoning_in_tags() {
     }
     let journal = fake.journal();
     assert_eq!(journal.last().unwrap().body["reasoning_effort"], "low");
+
+    // Converse shows no reasoning for a model whose Converse answers have none.
+    let conversed = invoker.converse(GPT_OSS, &req).await.unwrap();
+    assert!(conversed.reasoning.is_empty(), "{:?}", conversed.reasoning);
+    assert!(!conversed.text.is_empty());
 }

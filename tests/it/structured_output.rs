@@ -46,6 +46,37 @@ async fn answers_follow_the_schema_asked_for_on_every_route() {
 }
 
 #[tokio::test]
+async fn pegasus_answers_a_video_question_in_the_schema_asked_for() {
+    use bedrock_harness::{ContentBlock, Media, MediaKind, MediaSource, Message, Role};
+    let fake = start().await;
+    let clip = Media::new(
+        MediaKind::Video,
+        "mp4",
+        MediaSource::s3("s3://amzn-s3-demo-bucket/trip.mp4"),
+    );
+    let req = PortableRequest::default()
+        .message(Message::new(
+            Role::User,
+            vec![
+                ContentBlock::Media(clip),
+                ContentBlock::text("Plan a weekend trip to Paris like the one in this video"),
+            ],
+        ))
+        .output_schema(OutputSchema::new(trip()).name("trip"));
+    let pegasus = crate::support::callable_id(crate::support::first_model("twelvelabs_pegasus"));
+
+    let answer = Invoker::new(fake.client())
+        .invoke(&pegasus, &req)
+        .await
+        .unwrap();
+
+    assert_fits("pegasus", &answer.text);
+    let journal = fake.journal();
+    let sent = &journal.last().unwrap().body;
+    assert_eq!(sent["responseFormat"]["jsonSchema"]["name"], "trip");
+}
+
+#[tokio::test]
 async fn a_family_without_structured_output_refuses_it() {
     let fake = start().await;
     let req = PortableRequest::prompt("Plan a trip").output_schema(OutputSchema::new(trip()));

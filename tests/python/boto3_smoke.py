@@ -179,6 +179,19 @@ for model_id in ["us.openai.gpt-5.6-sol", "moonshotai.kimi-k2.5"]:
     )
     check(f"{model_id} converses", resp["output"]["message"]["content"][0]["text"], resp)
 
+# gpt-oss reasons unasked: the answer opens with <reasoning> tags, in the stream too.
+chat = {"messages": [{"role": "user", "content": "Plan a weekend in Lisbon"}], "max_completion_tokens": 512}
+body = json.loads(client.invoke_model(modelId="openai.gpt-oss-120b-1:0", body=json.dumps(chat))["body"].read())
+content = body["choices"][0]["message"]["content"]
+check("gpt-oss answers its reasoning in tags first", content.startswith("<reasoning>") and "</reasoning>" in content, content)
+stream = client.invoke_model_with_response_stream(modelId="openai.gpt-oss-120b-1:0", body=json.dumps(chat))
+streamed = "".join(
+    (json.loads(e["chunk"]["bytes"])["choices"][0].get("delta") or {}).get("content") or ""
+    for e in stream["body"]
+    if "chunk" in e
+)
+check("and streams the same tags", streamed.startswith("<reasoning>") and "</reasoning>" in streamed, streamed)
+
 try:
     client.invoke_model(
         modelId="openai.gpt-5.6-sol",

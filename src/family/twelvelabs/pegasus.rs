@@ -15,8 +15,8 @@
 //! The video is a [`Media`] block after the prompt's text. The body names
 //! no format: the portable format is read from the bytes (an MP4's `ftyp`
 //! box, WebM/Matroska's EBML header) or the S3 key's extension, `mp4`
-//! otherwise. `responseFormat` has no portable place yet, so a body with
-//! one reads back as an error that says so.
+//! otherwise. `responseFormat` is the portable output schema; the answer's
+//! `message` is then JSON the schema accepts.
 
 use super::MediaSourceBody;
 use crate::accumulator::StreamAccumulator;
@@ -51,8 +51,33 @@ pub struct PegasusRequest {
     pub temperature: Option<f32>,
     /// At most 4,096.
     pub max_output_tokens: Option<u32>,
-    /// A JSON schema the answer follows, as sent.
-    pub response_format: Option<Value>,
+    /// A JSON schema the answer follows.
+    pub response_format: Option<PegasusResponseFormat>,
+}
+
+/// `responseFormat`: `{"type": "json_schema", "jsonSchema": {"name": ...,
+/// "schema": {...}}}` (TwelveLabs' own samples leave out `type`).
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PegasusResponseFormat {
+    /// `json_schema`.
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    /// The schema and its name.
+    pub json_schema: PegasusJsonSchema,
+}
+
+/// `responseFormat.jsonSchema`.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PegasusJsonSchema {
+    /// The schema's name.
+    pub name: Option<String>,
+    /// What the schema is for.
+    pub description: Option<String>,
+    /// The JSON Schema the answer follows.
+    pub schema: Value,
 }
 
 /// The InvokeModel answer.
@@ -114,6 +139,8 @@ impl Codec for Pegasus {
     const NAME: &'static str = NAME;
     const TITLE: &'static str = "TwelveLabs Pegasus";
     const MEDIA: &'static [MediaKind] = &[MediaKind::Video];
+    /// `responseFormat`.
+    const STRUCTURED: bool = true;
     type Request = PegasusRequest;
     type Response = PegasusResponse;
     type Chunk = PegasusChunk;
@@ -148,7 +175,14 @@ impl Codec for Pegasus {
             media_source: MediaSourceBody::from_source(&video.source),
             temperature: p.temperature,
             max_output_tokens: p.max_tokens,
-            response_format: None,
+            response_format: req.output_schema.clone().map(|o| PegasusResponseFormat {
+                kind: Some("json_schema".into()),
+                json_schema: PegasusJsonSchema {
+                    name: o.name,
+                    description: o.description,
+                    schema: o.schema,
+                },
+            }),
         })
     }
 
@@ -157,13 +191,6 @@ impl Codec for Pegasus {
         body: PegasusRequest,
         _: &ModelInfo,
     ) -> Result<PortableRequest, Error> {
-        if body.response_format.is_some() {
-            return Err(Error::parse(
-                NAME,
-                "request",
-                "responseFormat has no portable form",
-            ));
-        }
         let source = body
             .media_source
             .source()
@@ -182,6 +209,11 @@ impl Codec for Pegasus {
                 temperature: body.temperature,
                 ..Default::default()
             },
+            output_schema: body.response_format.map(|f| crate::OutputSchema {
+                name: f.json_schema.name,
+                description: f.json_schema.description,
+                schema: f.json_schema.schema,
+            }),
             ..Default::default()
         })
     }
