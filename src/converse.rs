@@ -210,6 +210,21 @@ fn reasoning_settings(
             }
         });
     }
+    // Nova 2's form: `{"reasoningConfig": {"type": "enabled",
+    // "maxReasoningEffort": "low"}}`, as its user guide sends it.
+    if let Some(config) = obj
+        .get("additionalModelRequestFields")
+        .and_then(|f| f.get("reasoningConfig"))
+    {
+        req.thinking = Some(match config.get("type").and_then(Value::as_str) {
+            Some("disabled") => Thinking::Disabled,
+            _ => Thinking::Adaptive,
+        });
+        req.effort = config
+            .get("maxReasoningEffort")
+            .and_then(Value::as_str)
+            .and_then(Effort::from_name);
+    }
     if let Some(effort) = obj.get("outputConfig").and_then(|c| c.get("effort")) {
         let name = effort.as_str().unwrap_or_default();
         req.effort = Some(Effort::from_name(name).ok_or_else(|| {

@@ -102,6 +102,10 @@ pub struct ModelInfo {
     pub chat: Option<ChatRules>,
     /// What one of Stability's image services takes and makes.
     pub image_service: Option<ImageService>,
+    /// The model's answers show its reasoning only as `[REDACTED]`, though
+    /// it counts the tokens (Nova 2 Lite).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reasoning_redacted: bool,
 }
 
 /// What one of Stability's image services takes and makes: its line's

@@ -80,9 +80,9 @@ pub(crate) fn reasons(req: &PortableRequest, model: &ModelInfo) -> bool {
 /// The reasoning of a request that turned thinking on: one readable block,
 /// signed with a deterministic signature (base64, as Claude's are), so code
 /// that reads thinking blocks and sends them back has one to handle.
-fn reasoning(req: &PortableRequest, model: &ModelInfo) -> Vec<Reasoning> {
+fn reasoning(req: &PortableRequest, model: &ModelInfo) -> Thoughts {
     if !reasons(req, model) {
-        return Vec::new();
+        return Thoughts::default();
     }
     let excerpt: String = req.last_user_text().chars().take(60).collect();
     let text = format!(
@@ -90,16 +90,30 @@ fn reasoning(req: &PortableRequest, model: &ModelInfo) -> Vec<Reasoning> {
         excerpt.trim(),
         model.name
     );
+    let tokens = count_tokens(&text);
+    if model.reasoning_redacted {
+        return Thoughts {
+            blocks: vec![Reasoning::text(REDACTED, None)],
+            tokens,
+        };
+    }
     let seed = stable_hash(&[model.id.as_bytes(), text.as_bytes()]);
     let signature = base64::engine::general_purpose::STANDARD.encode(super::ids::hex_id(seed));
-    vec![Reasoning::text(text, Some(signature))]
+    Thoughts {
+        blocks: vec![Reasoning::text(text, Some(signature))],
+        tokens,
+    }
 }
 
-fn reasoning_tokens(reasoning: &[Reasoning]) -> u32 {
-    reasoning
-        .iter()
-        .map(|r| count_tokens(r.visible_text()))
-        .sum()
+/// What a model that redacts its reasoning shows of it (Nova 2 Lite).
+const REDACTED: &str = "[REDACTED]";
+
+/// The reasoning of an answer and the tokens it took, which a model that
+/// redacts it still counts.
+#[derive(Debug, Default)]
+struct Thoughts {
+    blocks: Vec<Reasoning>,
+    tokens: u32,
 }
 
 fn text_answer(req: &PortableRequest, model: &ModelInfo, policy: ToolPolicy) -> PortableResponse {
@@ -137,7 +151,7 @@ fn text_answer(req: &PortableRequest, model: &ModelInfo, policy: ToolPolicy) -> 
         .params
         .max_tokens
         .or(model.max_output_tokens)
-        .map(|limit| limit.saturating_sub(reasoning_tokens(&reasoning)));
+        .map(|limit| limit.saturating_sub(reasoning.tokens));
     if let Some(limit) = limit {
         if count_tokens(&text) > limit {
             text = text.chars().take(limit as usize * 4).collect();
@@ -147,9 +161,9 @@ fn text_answer(req: &PortableRequest, model: &ModelInfo, policy: ToolPolicy) -> 
     PortableResponse {
         usage: Some(Usage {
             input_tokens,
-            output_tokens: count_tokens(&text) + reasoning_tokens(&reasoning),
+            output_tokens: count_tokens(&text) + reasoning.tokens,
         }),
-        reasoning,
+        reasoning: reasoning.blocks,
         text,
         stop_reason: Some(stop),
         ..Default::default()
@@ -161,7 +175,7 @@ fn text_answer(req: &PortableRequest, model: &ModelInfo, policy: ToolPolicy) -> 
 fn tool_calls(
     req: &PortableRequest,
     tools: &[&ToolSpec],
-    reasoning: Vec<Reasoning>,
+    reasoning: Thoughts,
     input_tokens: u32,
 ) -> PortableResponse {
     let topic = req.last_user_text();
@@ -182,9 +196,9 @@ fn tool_calls(
         .iter()
         .map(|c| count_tokens(&c.input.to_string()) + count_tokens(&c.name))
         .sum::<u32>()
-        + reasoning_tokens(&reasoning);
+        + reasoning.tokens;
     PortableResponse {
-        reasoning,
+        reasoning: reasoning.blocks,
         tool_calls: calls,
         stop_reason: Some(StopReason::ToolUse),
         usage: Some(Usage {

@@ -21,18 +21,20 @@ use crate::portable::{
     PortableRequest, PortableResponse, Role, StopReason, StreamEvent, ToolCall, ToolChoice,
     ToolResultContent, ToolSpec, Usage,
 };
+use crate::reasoning::Reasoning;
 use base64::Engine as _;
 use serde_json::Value;
 
+mod reasoning;
 mod types;
 
 pub use types::{
     NovaBlockStart, NovaChunk, NovaContentBlock, NovaContentBlockDelta, NovaContentBlockStart,
     NovaContentBlockStop, NovaDelta, NovaImage, NovaImageSource, NovaInferenceConfig,
     NovaInputSchema, NovaMessage, NovaMessageStart, NovaMessageStop, NovaMetadata, NovaOutput,
-    NovaRequest, NovaResponse, NovaSystemBlock, NovaTool, NovaToolChoice, NovaToolConfig,
-    NovaToolResult, NovaToolResultContent, NovaToolSpec, NovaToolUse, NovaToolUseDelta,
-    NovaToolUseStart, NovaUsage,
+    NovaReasoningText, NovaRequest, NovaResponse, NovaSystemBlock, NovaTool, NovaToolChoice,
+    NovaToolConfig, NovaToolResult, NovaToolResultContent, NovaToolSpec, NovaToolUse,
+    NovaToolUseDelta, NovaToolUseStart, NovaUsage,
 };
 
 const NAME: &str = "nova";
@@ -82,15 +84,24 @@ fn tool_config(req: &PortableRequest) -> Result<Option<NovaToolConfig>, Error> {
     Ok(Some(NovaToolConfig { tools, tool_choice }))
 }
 
-fn message(m: &Message) -> Result<NovaMessage, Error> {
+/// One turn; reasoning blocks only for a model that reasons.
+fn message(m: &Message, reasons: bool) -> Result<NovaMessage, Error> {
     let role = match m.role {
         Role::User => "user",
         Role::Assistant => "assistant",
         Role::System => return Err(no_system_turn(NAME)),
     };
+    let content = m
+        .content
+        .iter()
+        .map(|b| match b {
+            ContentBlock::Reasoning(thought) if reasons => Ok(reasoning::block(thought)),
+            other => block(other),
+        })
+        .collect::<Result<_, _>>()?;
     Ok(NovaMessage {
         role: role.to_string(),
-        content: m.content.iter().map(block).collect::<Result<_, _>>()?,
+        content,
     })
 }
 
@@ -132,9 +143,9 @@ fn block(b: &ContentBlock) -> Result<NovaContentBlock, Error> {
     })
 }
 
-/// Reads one native turn back. Video, document, reasoning and cache-point
-/// blocks have no portable form and are left out, as are images and
-/// documents inside tool results.
+/// Reads one native turn back. Document and cache-point blocks have no
+/// portable form and are left out, as are images and documents inside tool
+/// results.
 fn portable_message(m: &NovaMessage) -> Result<Message, Error> {
     let role = user_or_assistant(NAME, &m.role)?;
     let mut content = Vec::new();
@@ -175,9 +186,11 @@ fn portable_message(m: &NovaMessage) -> Result<Message, Error> {
                     None => continue,
                 }
             }
-            NovaContentBlock::Document(_)
-            | NovaContentBlock::ReasoningContent(_)
-            | NovaContentBlock::CachePoint(_) => continue,
+            NovaContentBlock::ReasoningContent(content) => match reasoning::thought(content) {
+                Some(thought) => ContentBlock::Reasoning(thought),
+                None => continue,
+            },
+            NovaContentBlock::Document(_) | NovaContentBlock::CachePoint(_) => continue,
         });
     }
     Ok(Message { role, content })
@@ -236,6 +249,8 @@ impl Codec for Nova {
     type Request = NovaRequest;
     type Response = NovaResponse;
     const MEDIA: &'static [MediaKind] = &[MediaKind::Video];
+    /// Nova 2's `reasoningConfig` and `reasoningContent` blocks.
+    const REASONING: bool = true;
     type Chunk = NovaChunk;
 
     /// The typed request. Parameters left unset stay out of the body
@@ -263,17 +278,24 @@ impl Codec for Nova {
             top_p: p.top_p,
             top_k: p.top_k,
             stop_sequences: (!p.stop_sequences.is_empty()).then(|| p.stop_sequences.clone()),
+            reasoning_config: None,
         };
+        let reasoning_config = reasoning::config(req, model)?;
+        let reasons = model.converse.reasoning;
         Ok(NovaRequest {
             schema_version: Some(SCHEMA_VERSION.to_string()),
             system: req
                 .system
                 .as_ref()
                 .map(|text| vec![NovaSystemBlock::Text(text.clone())]),
-            messages: req.messages.iter().map(message).collect::<Result<_, _>>()?,
+            messages: req
+                .messages
+                .iter()
+                .map(|m| message(m, reasons))
+                .collect::<Result<_, _>>()?,
             inference_config: (config != NovaInferenceConfig::default()).then_some(config),
             tool_config: tool_config(req)?,
-            reasoning_config: None,
+            reasoning_config,
         })
     }
 
@@ -291,6 +313,9 @@ impl Codec for Nova {
                     name: call.name,
                     input: call.input,
                 }),
+                NovaContentBlock::ReasoningContent(content) => {
+                    out.reasoning.extend(reasoning::thought(&content))
+                }
                 _ => {}
             }
         }
@@ -299,8 +324,9 @@ impl Codec for Nova {
 
     /// The inverse of [`build`](ModelFamily::build); reads both parameter
     /// spellings. System text blocks are joined with newlines; blocks with
-    /// no portable form are left out (see [`portable_message`]), as is
-    /// `reasoningConfig`.
+    /// no portable form are left out (see [`portable_message`]);
+    /// `reasoningConfig` is read where it is, at the top or in
+    /// `inferenceConfig`.
     fn portable_request(&self, req: NovaRequest, _: &ModelInfo) -> Result<PortableRequest, Error> {
         let system = req.system.and_then(|blocks| {
             let texts: Vec<String> = blocks
@@ -312,7 +338,9 @@ impl Codec for Nova {
                 .collect();
             (!texts.is_empty()).then(|| texts.join("\n"))
         });
-        let config = req.inference_config.unwrap_or_default();
+        let mut config = req.inference_config.unwrap_or_default();
+        let (thinking, effort) =
+            reasoning::settings(req.reasoning_config.or(config.reasoning_config.take()));
         let (tools, tool_choice) = match req.tool_config {
             None => (Vec::new(), None),
             Some(tc) => (
@@ -347,6 +375,8 @@ impl Codec for Nova {
             },
             tools,
             tool_choice,
+            thinking,
+            effort,
             ..Default::default()
         })
     }
@@ -357,7 +387,8 @@ impl Codec for Nova {
         _: &RenderContext<'_>,
     ) -> Result<NovaResponse, Error> {
         let usage = resp.usage.unwrap_or_default();
-        let mut content = Vec::new();
+        let mut content: Vec<NovaContentBlock> =
+            resp.reasoning.iter().map(reasoning::block).collect();
         if has_text_block(resp) {
             content.push(NovaContentBlock::Text(resp.text.clone()));
         }
@@ -414,6 +445,23 @@ impl Codec for Nova {
             ..Default::default()
         }];
         let mut index = 0u32;
+        for thought in &resp.reasoning {
+            let Reasoning::Text { text, signature } = thought else {
+                continue;
+            };
+            let piece = |text: String, signature: Option<String>| NovaDelta {
+                reasoning_content: Some(NovaReasoningText { text, signature }),
+                ..Default::default()
+            };
+            for part in text_pieces(text) {
+                chunks.push(delta(index, piece(part.to_string(), None)));
+            }
+            if let Some(signature) = signature {
+                chunks.push(delta(index, piece(String::new(), Some(signature.clone()))));
+            }
+            chunks.push(stop(index));
+            index += 1;
+        }
         if has_text_block(resp) {
             for piece in text_pieces(&resp.text) {
                 let text = NovaDelta {
@@ -484,6 +532,15 @@ impl Codec for Nova {
             let index = delta.content_block_index;
             if let Some(text) = delta.delta.text {
                 acc.push(StreamEvent::TextDelta { index, text });
+            }
+            if let Some(thought) = delta.delta.reasoning_content {
+                if !thought.text.is_empty() {
+                    let text = thought.text;
+                    acc.push(StreamEvent::ReasoningDelta { index, text });
+                }
+                if let Some(signature) = thought.signature {
+                    acc.push(StreamEvent::ReasoningSignature { index, signature });
+                }
             }
             if let Some(fragment) = delta.delta.tool_use {
                 acc.push(StreamEvent::ToolInputDelta {

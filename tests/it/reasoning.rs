@@ -197,3 +197,77 @@ async fn an_openai_model_answers_with_its_reasoning_in_tags() {
     assert!(conversed.reasoning.is_empty(), "{:?}", conversed.reasoning);
     assert!(!conversed.text.is_empty());
 }
+
+const NOVA_2_LITE: &str = "us.amazon.nova-2-lite-v1:0";
+
+/// Nova 2 Lite thinks when asked and shows its reasoning as `[REDACTED]`,
+/// counting the tokens all the same, by InvokeModel, its stream and
+/// Converse (`additionalModelRequestFields.reasoningConfig`).
+#[tokio::test]
+async fn nova_2_lite_answers_with_redacted_reasoning_it_still_counts() {
+    use aws_sdk_bedrockruntime::types::{
+        ContentBlock as SdkBlock, ConversationRole, Message as SdkMessage,
+    };
+    use aws_smithy_types::Document;
+    let fake = crate::support::start().await;
+    let invoker = Invoker::new(fake.client());
+    let req = PortableRequest::prompt("Plan a weekend in Lisbon").effort(Effort::Low);
+
+    let invoked = invoker.invoke(NOVA_2_LITE, &req).await.unwrap();
+    let streamed = collect(invoker.invoke_stream(NOVA_2_LITE, &req).await.unwrap())
+        .await
+        .unwrap();
+    for (how, resp) in [("invoke", &invoked), ("stream", &streamed)] {
+        assert_eq!(
+            resp.reasoning,
+            vec![Reasoning::text("[REDACTED]", None)],
+            "{how}"
+        );
+        let text_tokens = resp.text.len().div_ceil(4) as u32;
+        assert!(
+            resp.usage.unwrap().output_tokens > text_tokens + 3,
+            "{how}: {:?}",
+            resp.usage
+        );
+    }
+    let sent = &fake.journal()[0].body;
+    assert_eq!(sent["reasoningConfig"]["type"], "enabled");
+    assert_eq!(sent["reasoningConfig"]["maxReasoningEffort"], "low");
+
+    let config = Document::Object(
+        [(
+            "reasoningConfig".to_string(),
+            Document::Object(
+                [("type".to_string(), Document::String("enabled".into()))]
+                    .into_iter()
+                    .collect(),
+            ),
+        )]
+        .into_iter()
+        .collect(),
+    );
+    let out = fake
+        .client()
+        .converse()
+        .model_id(NOVA_2_LITE)
+        .messages(
+            SdkMessage::builder()
+                .role(ConversationRole::User)
+                .content(SdkBlock::Text("Plan a weekend in Lisbon".into()))
+                .build()
+                .unwrap(),
+        )
+        .additional_model_request_fields(config)
+        .send()
+        .await
+        .unwrap();
+    let content = out.output.unwrap();
+    let blocks = content.as_message().unwrap().content();
+    let thought = blocks[0]
+        .as_reasoning_content()
+        .unwrap()
+        .as_reasoning_text()
+        .unwrap();
+    assert_eq!(thought.text(), "[REDACTED]");
+    assert!(blocks[1].is_text());
+}

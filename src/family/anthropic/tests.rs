@@ -313,14 +313,20 @@ fn reasoning_renders_before_the_text_and_streams_as_thinking_and_signature_delta
 #[test]
 fn families_without_reasoning_refuse_a_request_that_asks_for_it() {
     let req = PortableRequest::prompt("Hi").thinking(Thinking::Adaptive);
+    let llama = crate::family::family_by_name("llama").unwrap();
+    let err = llama
+        .build_bytes(&req, model("meta.llama3-3-70b-instruct-v1:0"))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "llama: reasoning (thinking, effort or reasoning blocks) is not supported by this model family"
+    );
+    // Nova reasons on Nova 2 only.
     let nova = crate::family::family_by_name("nova").unwrap();
     let err = nova
         .build_bytes(&req, model("amazon.nova-lite-v1:0"))
         .unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "nova: reasoning (thinking, effort or reasoning blocks) is not supported by this model family"
-    );
+    assert!(err.to_string().contains("reasoning on Nova Lite"), "{err}");
 }
 
 #[test]

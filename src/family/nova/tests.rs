@@ -337,7 +337,14 @@ fn read_request_reads_both_spellings_and_skips_what_has_no_portable_form() {
             ContentBlock::text("Describe.")
         ]
     );
-    assert_eq!(read.messages[1], Message::assistant("A cat."));
+    assert_eq!(
+        read.messages[1].content,
+        vec![
+            ContentBlock::Reasoning(crate::Reasoning::text("hm", None)),
+            ContentBlock::text("A cat.")
+        ]
+    );
+    assert_eq!(read.thinking, Some(crate::Thinking::Adaptive));
     assert_eq!(
         read.messages[2].content,
         vec![ContentBlock::tool_result("t", "ok")]
@@ -519,4 +526,50 @@ fn malformed_bodies_and_chunks_are_errors() {
     assert!(err
         .to_string()
         .starts_with("nova: cannot parse stream chunk"));
+}
+
+#[test]
+fn nova_2_reasoning_is_built_read_and_rendered_back() {
+    use crate::reasoning::{Effort, Reasoning, Thinking};
+    let nova_2 = model("amazon.nova-2-lite-v1:0");
+    let req = PortableRequest::prompt("Is 2^61 - 1 prime?").effort(Effort::Low);
+    let body = Nova.build(&req, nova_2).unwrap();
+    assert_eq!(
+        body["reasoningConfig"],
+        json!({"type": "enabled", "maxReasoningEffort": "low"})
+    );
+    let read = Nova
+        .read_request(body.to_string().as_bytes(), nova_2)
+        .unwrap();
+    assert_eq!(
+        (read.thinking, read.effort),
+        (Some(Thinking::Adaptive), Some(Effort::Low))
+    );
+    let off = PortableRequest::prompt("Hi").thinking(Thinking::Disabled);
+    assert_eq!(
+        Nova.build(&off, nova_2).unwrap()["reasoningConfig"],
+        json!({"type": "disabled"})
+    );
+    let err = Nova
+        .build(&PortableRequest::prompt("Hi").effort(Effort::Max), nova_2)
+        .unwrap_err();
+    assert!(err.to_string().contains("effort max"), "{err}");
+
+    let ctx = crate::family::test_support::ctx("amazon.nova-2-lite-v1:0");
+    let resp = PortableResponse {
+        text: "Yes.".into(),
+        reasoning: vec![Reasoning::text("[REDACTED]", None)],
+        stop_reason: Some(StopReason::EndTurn),
+        usage: Some(Usage {
+            input_tokens: 9,
+            output_tokens: 40,
+        }),
+        ..Default::default()
+    };
+    let rendered = Nova.render_response(&resp, &ctx).unwrap();
+    assert_eq!(
+        rendered["output"]["message"]["content"][0],
+        json!({"reasoningContent": {"reasoningText": {"text": "[REDACTED]"}}})
+    );
+    crate::family::test_support::assert_renders_back(&Nova, &ctx, [resp]);
 }

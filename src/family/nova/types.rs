@@ -18,8 +18,43 @@ pub struct NovaRequest {
     pub inference_config: Option<NovaInferenceConfig>,
     /// Tools, as Converse's `toolConfig`.
     pub tool_config: Option<NovaToolConfig>,
-    /// Nova 2: extended thinking (`{"type":"enabled","maxReasoningEffort":...}`).
-    pub reasoning_config: Option<Value>,
+    /// Nova 2: extended thinking (also taken inside `inferenceConfig`).
+    pub reasoning_config: Option<NovaReasoningConfig>,
+}
+
+/// `reasoningConfig`: `{"type": "enabled", "maxReasoningEffort": "low"}`.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NovaReasoningConfig {
+    /// `enabled` or `disabled`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// `low`, `medium` or `high`.
+    pub max_reasoning_effort: Option<String>,
+}
+
+/// A `reasoningContent` block: readable text (`[REDACTED]` on Nova 2
+/// Lite) or redacted bytes.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NovaReasoningContent {
+    /// The reasoning.
+    pub reasoning_text: Option<NovaReasoningText>,
+    /// Redacted reasoning, base64.
+    pub redacted_content: Option<String>,
+}
+
+/// `reasoningContent.reasoningText`.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NovaReasoningText {
+    /// The text (absent from a stream delta that carries the signature).
+    #[serde(default)]
+    pub text: String,
+    /// A signature, where one is sent.
+    pub signature: Option<String>,
 }
 
 /// One block of the system prompt.
@@ -57,8 +92,8 @@ pub enum NovaContentBlock {
     ToolUse(NovaToolUse),
     /// A tool's result.
     ToolResult(NovaToolResult),
-    /// Nova 2 reasoning output, as sent.
-    ReasoningContent(Value),
+    /// Nova 2 reasoning.
+    ReasoningContent(NovaReasoningContent),
     /// A prompt-cache checkpoint, as sent.
     CachePoint(Value),
 }
@@ -137,6 +172,8 @@ pub struct NovaInferenceConfig {
     pub top_k: Option<u32>,
     /// Stop sequences.
     pub stop_sequences: Option<Vec<String>>,
+    /// Nova 2: extended thinking, where the request puts it here.
+    pub reasoning_config: Option<NovaReasoningConfig>,
 }
 
 /// `toolConfig`.
@@ -307,8 +344,8 @@ pub struct NovaDelta {
     pub text: Option<String>,
     /// A fragment of a tool call's JSON input.
     pub tool_use: Option<NovaToolUseDelta>,
-    /// Nova 2 reasoning, as sent.
-    pub reasoning_content: Option<Value>,
+    /// Nova 2 reasoning: `{"text": ...}`.
+    pub reasoning_content: Option<NovaReasoningText>,
 }
 
 /// `delta.toolUse`.
