@@ -73,6 +73,13 @@ pub fn to_portable(
     let Some(obj) = body.as_object() else {
         return refuse("The request body must be a JSON object.");
     };
+    let operation = match streaming {
+        true => "ConverseStream",
+        false => "Converse",
+    };
+    crate::service_model::ServiceModel::embedded()
+        .validate(operation, body)
+        .map_err(|violations| ConverseRefusal(violations.to_string()))?;
     let features = model.converse;
     if !features.converse {
         return refuse(messages::NO_CONVERSE);
@@ -286,16 +293,11 @@ fn array<'a>(obj: &'a Map<String, Value>, key: &str) -> Result<&'a [Value], Conv
 }
 
 fn message(m: &Value, i: usize, model: &ModelInfo) -> Result<Message, ConverseRefusal> {
+    // The service model has checked the role against its enum.
     let role = match m.get("role").and_then(Value::as_str) {
-        Some("user") => Role::User,
         Some("assistant") => Role::Assistant,
-        other => {
-            return refuse(format!(
-                "1 validation error detected: Value '{}' at 'messages.{}.member.role' failed to satisfy constraint: Member must satisfy enum value set: [user, assistant]",
-                other.unwrap_or("null"),
-                i + 1
-            ))
-        }
+        Some("system") => Role::System,
+        _ => Role::User,
     };
     let Some(blocks) = m.get("content").and_then(Value::as_array) else {
         return refuse(format!("1 validation error detected: Value at 'messages.{}.member.content' failed to satisfy constraint: Member must not be null", i + 1));
@@ -610,7 +612,7 @@ mod tests {
     fn video_and_audio_blocks_are_read_for_the_models_that_take_them() {
         let catalog = Catalog::embedded();
         let video = json!({"messages": [{"role": "user", "content": [
-            {"video": {"format": "mp4", "source": {"s3Location": {"uri": "s3://b/clip.mp4"}}}},
+            {"video": {"format": "mp4", "source": {"s3Location": {"uri": "s3://amzn-s3-demo-bucket/clip.mp4"}}}},
             {"text": "What happens?"}
         ]}]});
         let nova = catalog.model("amazon.nova-lite-v1:0").unwrap();
@@ -620,7 +622,7 @@ mod tests {
             ContentBlock::Media(crate::Media::new(
                 MediaKind::Video,
                 "mp4",
-                crate::MediaSource::s3("s3://b/clip.mp4")
+                crate::MediaSource::s3("s3://amzn-s3-demo-bucket/clip.mp4")
             ))
         );
         let err = to_portable(&video, opus(), false).unwrap_err();
@@ -636,7 +638,7 @@ mod tests {
             messages::NO_AUDIO
         );
         let both = json!({"messages": [{"role": "user", "content": [
-            {"video": {"format": "mp4", "source": {"bytes": "AA==", "s3Location": {"uri": "s3://b/c"}}}}
+            {"video": {"format": "mp4", "source": {"bytes": "AA==", "s3Location": {"uri": "s3://amzn-s3-demo-bucket/c"}}}}
         ]}]});
         let err = to_portable(&both, nova, false).unwrap_err();
         assert!(

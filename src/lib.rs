@@ -24,6 +24,7 @@ mod ranking;
 mod reasoning;
 mod recording;
 mod schema;
+pub mod service_model;
 pub mod sync;
 
 pub use accumulator::StreamAccumulator;

@@ -1,0 +1,186 @@
+//! Bedrock Runtime's API as AWS publishes it: the service model botocore
+//! ships (`botocore/data/bedrock-runtime/2023-09-30/service-2.json`, the
+//! Smithy shapes every SDK is generated from), vendored without its
+//! documentation as `fixtures/service/bedrock-runtime.json` by
+//! `scripts/vendor_service_model.py`, with the botocore version it came
+//! from.
+//!
+//! The fake checks the JSON body of an operation against its input shape
+//! ([`ServiceModel::validate`]) and refuses what the model forbids in the
+//! words AWS's services use:
+//!
+//! ```
+//! use bedrock_harness::service_model::ServiceModel;
+//! use serde_json::json;
+//!
+//! let model = ServiceModel::embedded();
+//! let body = json!({"messages": [{"role": "robot", "content": [{"text": "Hi"}]}]});
+//! let refusal = model.validate("Converse", &body).unwrap_err();
+//! assert_eq!(
+//!     refusal.to_string(),
+//!     "1 validation error detected: Value 'robot' at 'messages.1.member.role' failed to satisfy \
+//!      constraint: Member must satisfy enum value set: [user, assistant, system]"
+//! );
+//! ```
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+mod validate;
+
+pub use validate::{Violation, Violations};
+
+/// The vendored service model's path under `fixtures/`.
+pub const PATH: &str = "service/bedrock-runtime.json";
+
+/// Bedrock Runtime's service model: its operations and shapes.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServiceModel {
+    /// The API version, protocol and the botocore release it came from.
+    pub metadata: Metadata,
+    /// Every operation, by name.
+    pub operations: BTreeMap<String, Operation>,
+    /// Every shape, by name.
+    pub shapes: BTreeMap<String, Shape>,
+    /// The string shapes' patterns, compiled on first use.
+    #[serde(skip)]
+    compiled: OnceLock<BTreeMap<String, regex::Regex>>,
+}
+
+/// The model's `metadata`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Metadata {
+    /// `2023-09-30`.
+    pub api_version: String,
+    /// The botocore release the file was read from.
+    pub botocore: String,
+    /// `rest-json`.
+    pub protocol: String,
+}
+
+/// One operation.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Operation {
+    /// Its HTTP binding.
+    pub http: Http,
+    /// Its input shape.
+    pub input: Option<ShapeRef>,
+    /// Its output shape.
+    pub output: Option<ShapeRef>,
+}
+
+/// An operation's HTTP binding.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Http {
+    /// `POST` or `GET`.
+    pub method: String,
+    /// The path, with `{label}`s.
+    pub request_uri: String,
+}
+
+/// A reference to a shape.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ShapeRef {
+    /// The shape's name.
+    pub shape: String,
+}
+
+/// A structure's member: its shape and where it travels.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Member {
+    /// The member's shape.
+    pub shape: String,
+    /// `uri`, `header`, `querystring`; absent for the body.
+    pub location: Option<String>,
+}
+
+/// One shape, with the constraints the validator checks.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Shape {
+    /// `structure`, `list`, `map`, `string`, `integer`, `blob`, ...
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// A structure's or union's members.
+    #[serde(default)]
+    pub members: BTreeMap<String, Member>,
+    /// A structure's required members.
+    #[serde(default)]
+    pub required: Vec<String>,
+    /// A list's member shape.
+    pub member: Option<ShapeRef>,
+    /// A map's key shape.
+    pub key: Option<ShapeRef>,
+    /// A map's value shape.
+    pub value: Option<ShapeRef>,
+    /// The values a string takes.
+    #[serde(rename = "enum")]
+    pub values: Option<Vec<String>>,
+    /// The least length (strings, lists, maps, blobs) or value (numbers).
+    pub min: Option<f64>,
+    /// The most length or value.
+    pub max: Option<f64>,
+    /// A string's regular expression.
+    pub pattern: Option<String>,
+    /// Exactly one member is set.
+    #[serde(default)]
+    pub union: bool,
+    /// The value is never repeated in an error message.
+    #[serde(default)]
+    pub sensitive: bool,
+}
+
+impl ServiceModel {
+    /// The vendored model, parsed once.
+    pub fn embedded() -> &'static ServiceModel {
+        static MODEL: OnceLock<ServiceModel> = OnceLock::new();
+        MODEL.get_or_init(|| {
+            let bytes = crate::fixtures::FixtureStore::embedded()
+                .read(PATH)
+                .expect("fixtures/service/bedrock-runtime.json is embedded");
+            serde_json::from_slice(&bytes).expect("the vendored service model parses")
+        })
+    }
+
+    /// The shape named `name`.
+    pub fn shape(&self, name: &str) -> Option<&Shape> {
+        self.shapes.get(name)
+    }
+
+    /// The compiled pattern of the string shape `name`, anchored at both
+    /// ends (AWS matches the whole value); `None` for a shape without one,
+    /// or whose pattern the `regex` crate cannot compile (left unchecked).
+    fn pattern(&self, name: &str) -> Option<&regex::Regex> {
+        let compiled = self.compiled.get_or_init(|| {
+            self.shapes
+                .iter()
+                .filter_map(|(name, shape)| {
+                    let pattern = shape.pattern.as_ref()?;
+                    let re = regex::Regex::new(&format!("^(?:{pattern})$")).ok()?;
+                    Some((name.clone(), re))
+                })
+                .collect()
+        });
+        compiled.get(name)
+    }
+
+    /// Checks `body` against `operation`'s input shape (its body members;
+    /// path and header members are the caller's): every violation, or
+    /// nothing. An operation the model does not have passes.
+    pub fn validate(&self, operation: &str, body: &serde_json::Value) -> Result<(), Violations> {
+        let Some(input) = self
+            .operations
+            .get(operation)
+            .and_then(|o| o.input.as_ref())
+        else {
+            return Ok(());
+        };
+        validate::validate(self, &input.shape, body)
+    }
+}
+
+#[cfg(test)]
+mod tests;
