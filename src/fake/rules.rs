@@ -21,6 +21,48 @@ pub enum Operation {
 }
 
 impl Operation {
+    /// Every operation the fake serves.
+    pub const ALL: [Operation; 5] = [
+        Operation::Invoke,
+        Operation::InvokeWithResponseStream,
+        Operation::Converse,
+        Operation::ConverseStream,
+        Operation::CountTokens,
+    ];
+
+    /// The operations of Bedrock Runtime's service model the fake does not
+    /// serve yet, each with why; it answers them
+    /// `UnknownOperationException`.
+    pub const NOT_SERVED: [(&'static str, &'static str); 6] = [
+        ("ApplyGuardrail", "no guardrails are modelled yet"),
+        ("InvokeGuardrailChecks", "no guardrails are modelled yet"),
+        ("StartAsyncInvoke", "no asynchronous jobs are modelled yet"),
+        ("GetAsyncInvoke", "no asynchronous jobs are modelled yet"),
+        ("ListAsyncInvokes", "no asynchronous jobs are modelled yet"),
+        (
+            "InvokeModelWithBidirectionalStream",
+            "no bidirectional (speech) streams are modelled yet",
+        ),
+    ];
+
+    /// The operation's name in the service model (`InvokeModel`, ...).
+    ///
+    /// ```
+    /// use bedrock_harness::fake::Operation;
+    ///
+    /// assert_eq!(Operation::Invoke.name(), "InvokeModel");
+    /// assert_eq!(Operation::from_segment("converse-stream").unwrap().name(), "ConverseStream");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            Operation::Invoke => "InvokeModel",
+            Operation::InvokeWithResponseStream => "InvokeModelWithResponseStream",
+            Operation::Converse => "Converse",
+            Operation::ConverseStream => "ConverseStream",
+            Operation::CountTokens => "CountTokens",
+        }
+    }
+
     /// The operation for a path's last segment.
     pub fn from_segment(segment: &str) -> Option<Self> {
         Some(match segment {

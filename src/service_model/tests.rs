@@ -99,3 +99,31 @@ fn an_unknown_operation_or_member_passes() {
         Ok(())
     );
 }
+
+/// Every operation of the model is served, at the path the model gives it,
+/// or listed as not served with why; nothing is listed that the model lacks.
+#[test]
+fn every_operation_is_served_or_listed_as_not_served() {
+    use crate::fake::Operation;
+    let model = ServiceModel::embedded();
+    for op in Operation::ALL {
+        let binding = &model.operations[op.name()].http;
+        assert_eq!(binding.method, "POST", "{}", op.name());
+        let segment = binding.request_uri.rsplit('/').next().unwrap();
+        assert_eq!(Operation::from_segment(segment), Some(op), "{}", op.name());
+    }
+    let served: Vec<&str> = Operation::ALL.iter().map(|op| op.name()).collect();
+    let listed: Vec<&str> = Operation::NOT_SERVED
+        .iter()
+        .map(|(name, _)| *name)
+        .collect();
+    for name in model.operations.keys() {
+        assert!(
+            served.contains(&name.as_str()) != listed.contains(&name.as_str()),
+            "{name}: served and listed, or neither"
+        );
+    }
+    assert!(listed
+        .iter()
+        .all(|name| model.operations.contains_key(*name)));
+}
