@@ -22,6 +22,7 @@ mod record;
 mod record_hardening;
 mod round_trips;
 mod schema_synthesis;
+mod service_model;
 mod sigv4;
 mod snapshots;
 mod structured_output;
