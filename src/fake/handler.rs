@@ -119,7 +119,7 @@ fn route(
         _ => BedrockError::validation(INVALID_MODEL),
     })?;
     check_model_status(state, &id, resolved.model, operation)?;
-    check_headers(req)?;
+    check_headers(req, operation)?;
     if req.body.len() > MAX_BODY_BYTES {
         return Err(BedrockError::validation(format!(
             "1 validation error detected: Value at 'body' failed to satisfy constraint: Member must have length less than or equal to {MAX_BODY_BYTES}"
@@ -155,6 +155,21 @@ fn route(
     };
     entry.note = call.note.into_inner();
     let mut response = answered?;
+    // InvokeModel's answer names the tier and latency setting it ran
+    // under, as asked (the service model's response headers).
+    if matches!(
+        operation,
+        Operation::Invoke | Operation::InvokeWithResponseStream
+    ) {
+        for name in [
+            "X-Amzn-Bedrock-Service-Tier",
+            "X-Amzn-Bedrock-PerformanceConfig-Latency",
+        ] {
+            if let Some(value) = req.header(&name.to_ascii_lowercase()) {
+                response = response.with_header(name, value);
+            }
+        }
+    }
     // An answer that is not streamed comes whole after the first byte.
     let first_byte = rule
         .as_ref()
@@ -236,7 +251,13 @@ fn check_model_status(
 }
 
 /// Guardrail headers: an identifier needs a version, digits or `DRAFT`.
-fn check_headers(req: &FakeRequest) -> Result<(), BedrockError> {
+/// The operation's header members checked against the service model
+/// (`X-Amzn-Bedrock-Service-Tier`, the guardrail headers, ...), then the
+/// guardrail pair, which must come together.
+fn check_headers(req: &FakeRequest, operation: Operation) -> Result<(), BedrockError> {
+    crate::service_model::ServiceModel::embedded()
+        .validate_headers(operation.name(), |name| req.header(name))
+        .map_err(|v| BedrockError::validation(v.to_string()))?;
     let id = req.header("x-amzn-bedrock-guardrailidentifier");
     let version = req.header("x-amzn-bedrock-guardrailversion");
     match (id, version) {
@@ -246,11 +267,6 @@ fn check_headers(req: &FakeRequest) -> Result<(), BedrockError> {
         (None, Some(_)) => Err(BedrockError::validation(
             "Guardrail identifier is required when a guardrail version is provided.",
         )),
-        (Some(_), Some(v)) if v != "DRAFT" && (v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit())) => {
-            Err(BedrockError::validation(format!(
-                "1 validation error detected: Value '{v}' at 'guardrailVersion' failed to satisfy constraint: Member must satisfy regular expression pattern: (([1-9][0-9]{{0,7}})|(DRAFT))"
-            )))
-        }
         _ => Ok(()),
     }
 }
@@ -454,24 +470,46 @@ impl Call<'_> {
         }
         let metrics = self.metrics(&answer);
         let latency = metrics.invocation_latency;
+        // The tier and latency setting the call ran under, as asked.
+        let echoed: Vec<(&str, Value)> = ["serviceTier", "performanceConfig"]
+            .into_iter()
+            .filter_map(|key| value.get(key).map(|v| (key, v.clone())))
+            .collect();
+        let with_echo = |mut body: Value| {
+            for (key, v) in &echoed {
+                body[*key] = v.clone();
+            }
+            body
+        };
         if streaming {
-            let mut events = crate::converse::stream_events(&answer.portable, latency);
+            let events_at = |latency| {
+                let mut events = crate::converse::stream_events(&answer.portable, latency);
+                if let Some((_, metadata)) = events.iter_mut().find(|(name, _)| *name == "metadata")
+                {
+                    *metadata = with_echo(metadata.take());
+                }
+                events
+            };
+            let mut events = events_at(latency);
             let pacing = self.pacing(metrics.output_token_count, events.len());
             if let Some(paced) = paced_metrics(metrics, pacing, events.len()) {
-                events = crate::converse::stream_events(&answer.portable, paced.invocation_latency);
+                events = events_at(paced.invocation_latency);
             }
             let frames = apply_stream_fault(event_frames(events)?, self.stream_fault());
             return Ok(self.stream_response(frames, pacing));
         }
         Ok(FakeResponse::json(
             200,
-            &crate::converse::response_body(&answer.portable, latency),
+            &with_echo(crate::converse::response_body(&answer.portable, latency)),
         )
         .with_header("x-amzn-RequestId", self.rid))
     }
 
     fn count_tokens(&self) -> Result<FakeResponse, BedrockError> {
         let value = self.body()?;
+        crate::service_model::ServiceModel::embedded()
+            .validate(Operation::CountTokens.name(), value)
+            .map_err(|v| BedrockError::validation(v.to_string()))?;
         let input = value.get("input");
         let tokens = if let Some(encoded) = input
             .and_then(|i| i.pointer("/invokeModel/body"))

@@ -96,6 +96,8 @@ pub struct Member {
     pub shape: String,
     /// `uri`, `header`, `querystring`; absent for the body.
     pub location: Option<String>,
+    /// The header's or label's name (`X-Amzn-Bedrock-Service-Tier`).
+    pub location_name: Option<String>,
 }
 
 /// One shape, with the constraints the validator checks.
@@ -179,6 +181,60 @@ impl ServiceModel {
             return Ok(());
         };
         validate::validate(self, &input.shape, body)
+    }
+
+    /// Checks the headers `operation` binds to members of its input
+    /// (`X-Amzn-Bedrock-Service-Tier`, ...), found by `header` (given the
+    /// lowercase name); a violation names the member, as AWS does.
+    ///
+    /// ```
+    /// use bedrock_harness::service_model::ServiceModel;
+    ///
+    /// let model = ServiceModel::embedded();
+    /// let refusal = model
+    ///     .validate_headers("InvokeModel", |name| {
+    ///         (name == "x-amzn-bedrock-service-tier").then_some("fast")
+    ///     })
+    ///     .unwrap_err();
+    /// assert_eq!(
+    ///     refusal.to_string(),
+    ///     "1 validation error detected: Value 'fast' at 'serviceTier' failed to satisfy constraint: \
+    ///      Member must satisfy enum value set: [priority, default, flex, reserved]"
+    /// );
+    /// ```
+    pub fn validate_headers<'h>(
+        &self,
+        operation: &str,
+        header: impl Fn(&str) -> Option<&'h str>,
+    ) -> Result<(), Violations> {
+        let Some(input) = self
+            .operations
+            .get(operation)
+            .and_then(|o| o.input.as_ref())
+            .and_then(|i| self.shape(&i.shape))
+        else {
+            return Ok(());
+        };
+        let mut found = Vec::new();
+        for (name, member) in &input.members {
+            let sent = member
+                .location_name
+                .as_deref()
+                .filter(|_| member.location.as_deref() == Some("header"))
+                .and_then(|h| header(&h.to_ascii_lowercase()));
+            if let Some(value) = sent {
+                let value = serde_json::Value::String(value.to_string());
+                if let Err(Violations(more)) =
+                    validate::validate_at(self, &member.shape, &value, name)
+                {
+                    found.extend(more);
+                }
+            }
+        }
+        match found.is_empty() {
+            true => Ok(()),
+            false => Err(Violations(found)),
+        }
     }
 }
 

@@ -87,11 +87,21 @@ impl std::error::Error for Violations {}
 
 /// Checks `value` against the shape `shape`.
 pub(super) fn validate(model: &ServiceModel, shape: &str, value: &Value) -> Result<(), Violations> {
+    validate_at(model, shape, value, "")
+}
+
+/// Checks `value`, found at `path`, against the shape `shape`.
+pub(super) fn validate_at(
+    model: &ServiceModel,
+    shape: &str,
+    value: &Value,
+    path: &str,
+) -> Result<(), Violations> {
     let mut walk = Walk {
         model,
         found: Vec::new(),
     };
-    walk.value(shape, value, "", false);
+    walk.value(shape, value, path, false);
     match walk.found.is_empty() {
         true => Ok(()),
         false => Err(Violations(walk.found)),

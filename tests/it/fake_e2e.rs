@@ -696,8 +696,10 @@ async fn guardrail_headers_need_an_identifier_and_a_version() {
         "/model/amazon.titan-text-express-v1/invoke",
         br#"{"inputText":"Hi"}"#.to_vec(),
     );
-    req.headers
-        .push(("x-amzn-bedrock-guardrailidentifier".into(), "gr-123".into()));
+    req.headers.push((
+        "x-amzn-bedrock-guardrailidentifier".into(),
+        "gr0abc123".into(),
+    ));
     let resp = fake.state().handle(&req);
     assert_eq!(resp.status, 400);
     assert!(String::from_utf8_lossy(&resp.body).contains("Guardrail version is required"));
@@ -706,7 +708,13 @@ async fn guardrail_headers_need_an_identifier_and_a_version() {
         .push(("x-amzn-bedrock-guardrailversion".into(), "latest".into()));
     let resp = fake.state().handle(&req);
     assert_eq!(resp.status, 400);
-    assert!(String::from_utf8_lossy(&resp.body).contains("(([1-9][0-9]{0,7})|(DRAFT))"));
+    assert!(
+        String::from_utf8_lossy(&resp.body).contains(
+            "Value 'latest' at 'guardrailVersion' failed to satisfy constraint: Member must satisfy regular expression pattern: (|([1-9][0-9]{0,7})|(DRAFT))"
+        ),
+        "{}",
+        String::from_utf8_lossy(&resp.body)
+    );
 
     req.headers.pop();
     req.headers

@@ -5,6 +5,7 @@ mod catalog_reference;
 mod cli;
 mod conformance;
 mod control_access;
+mod converse_2026;
 mod drift;
 mod embeddings;
 mod fake_e2e;

@@ -1,0 +1,111 @@
+//! Converse's 2026 fields through the Rust SDK: system-role messages, the
+//! service tier and latency setting echoed, and the service model's
+//! refusals in AWS's words.
+
+use aws_sdk_bedrockruntime::types::{
+    ContentBlock, ConversationRole, Message, PerformanceConfigLatency, PerformanceConfiguration,
+    ServiceTier, ServiceTierType,
+};
+
+const OPUS_4_8: &str = "us.anthropic.claude-opus-4-8";
+
+fn turn(role: ConversationRole, text: &str) -> Message {
+    Message::builder()
+        .role(role)
+        .content(ContentBlock::Text(text.into()))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_system_message_mid_conversation_reaches_a_model_that_takes_it() {
+    let fake = crate::support::start().await;
+    let out = fake
+        .client()
+        .converse()
+        .model_id(OPUS_4_8)
+        .messages(turn(ConversationRole::User, "Hi"))
+        .messages(turn(ConversationRole::Assistant, "Hello!"))
+        .messages(turn(ConversationRole::User, "How are you?"))
+        .messages(turn(
+            ConversationRole::System,
+            "From now on, answer in French.",
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert!(out.output().unwrap().as_message().is_ok());
+    let sent = &fake.journal()[0].body;
+    assert_eq!(sent["messages"][3]["role"], "system");
+
+    let refused = fake
+        .client()
+        .converse()
+        .model_id("us.amazon.nova-2-lite-v1:0")
+        .messages(turn(ConversationRole::User, "Hi"))
+        .messages(turn(ConversationRole::System, "Be brief."))
+        .send()
+        .await
+        .unwrap_err();
+    let err = refused.into_service_error();
+    assert!(err.is_validation_exception(), "{err:?}");
+}
+
+#[tokio::test]
+async fn the_service_tier_and_latency_asked_for_come_back() {
+    let fake = crate::support::start().await;
+    let out = fake
+        .client()
+        .converse()
+        .model_id(OPUS_4_8)
+        .messages(turn(ConversationRole::User, "Hi"))
+        .service_tier(
+            ServiceTier::builder()
+                .r#type(ServiceTierType::Flex)
+                .build()
+                .unwrap(),
+        )
+        .performance_config(
+            PerformanceConfiguration::builder()
+                .latency(PerformanceConfigLatency::Optimized)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.service_tier().unwrap().r#type(), &ServiceTierType::Flex);
+    assert_eq!(
+        out.performance_config().unwrap().latency(),
+        &PerformanceConfigLatency::Optimized
+    );
+
+    let invoked = fake
+        .client()
+        .invoke_model()
+        .model_id("amazon.titan-embed-text-v2:0")
+        .body(br#"{"inputText":"Hi"}"#.to_vec().into())
+        .service_tier(ServiceTierType::Priority)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(invoked.service_tier(), Some(&ServiceTierType::Priority));
+}
+
+#[tokio::test]
+async fn a_value_the_service_model_forbids_is_refused_in_its_words() {
+    let fake = crate::support::start().await;
+    let state = fake.state();
+    let mut req = bedrock_harness::fake::FakeRequest::post(
+        "/model/amazon.titan-embed-text-v2:0/invoke",
+        br#"{"inputText":"Hi"}"#.to_vec(),
+    );
+    req.headers
+        .push(("x-amzn-bedrock-service-tier".into(), "fast".into()));
+    let answer = state.handle(&req);
+    assert_eq!(answer.status, 400);
+    let body: serde_json::Value = serde_json::from_slice(&answer.body).unwrap();
+    assert_eq!(
+        body["message"],
+        "1 validation error detected: Value 'fast' at 'serviceTier' failed to satisfy constraint: Member must satisfy enum value set: [priority, default, flex, reserved]"
+    );
+}
