@@ -340,4 +340,41 @@ turn = client.converse(
 answer = json.loads(turn["output"]["message"]["content"][0]["text"])
 check("structured output follows its schema", isinstance(answer.get("city"), str) and 1 <= answer.get("days", 0) <= 7, answer)
 
+# Converse of 2026: a system-role message mid-conversation (Claude Opus 4.8 takes it).
+resp = client.converse(
+    modelId="us.anthropic.claude-opus-4-8",
+    messages=[
+        {"role": "user", "content": [{"text": "Hi"}]},
+        {"role": "assistant", "content": [{"text": "Hello!"}]},
+        {"role": "user", "content": [{"text": "How are you?"}]},
+        {"role": "system", "content": [{"text": "Answer in French from now on."}]},
+    ],
+    serviceTier={"type": "flex"},
+)
+check("a system-role message is taken", resp["output"]["message"]["content"][0]["text"], resp)
+check("the service tier comes back", resp.get("serviceTier") == {"type": "flex"}, resp.get("serviceTier"))
+
+# What boto3 would catch, sent anyway: the service model's refusal in AWS's words.
+from botocore.config import Config
+
+loose = runtime_client(config=Config(parameter_validation=False))
+try:
+    loose.converse(
+        modelId="us.anthropic.claude-opus-4-8",
+        messages=[{"role": "user", "content": [{"text": "Hi"}]}],
+        inferenceConfig={"maxTokens": 0},
+        toolConfig={"tools": [{"toolSpec": {"name": "get weather", "inputSchema": {"json": {}}}}]},
+    )
+    check("an invalid body is refused", False, "no error")
+except ClientError as err:
+    check(
+        "with every violation in the service model's words",
+        err.response["Error"]["Message"]
+        == "2 validation errors detected: "
+        "Value '0' at 'inferenceConfig.maxTokens' failed to satisfy constraint: Member must have value greater than or equal to 1; "
+        "Value 'get weather' at 'toolConfig.tools.1.member.toolSpec.name' failed to satisfy constraint: "
+        "Member must satisfy regular expression pattern: [a-zA-Z0-9_-]+",
+        err.response["Error"],
+    )
+
 finish()

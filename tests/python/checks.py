@@ -22,9 +22,10 @@ def finish():
     sys.exit(1 if _counts["failed"] else 0)
 
 
-def runtime_client():
+def runtime_client(config=None):
     """boto3's bedrock-runtime client for AWS_ENDPOINT_URL_BEDROCK_RUNTIME,
-    with test credentials, as a user points it at the fake."""
+    with test credentials, as a user points it at the fake (`config`: a
+    botocore `Config`, such as one without client-side validation)."""
     import boto3
 
     return boto3.client(
@@ -33,4 +34,5 @@ def runtime_client():
         endpoint_url=os.environ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME"],
         aws_access_key_id="test",
         aws_secret_access_key="test",
+        config=config,
     )
