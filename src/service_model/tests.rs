@@ -127,3 +127,24 @@ fn every_operation_is_served_or_listed_as_not_served() {
         .iter()
         .all(|name| model.operations.contains_key(*name)));
 }
+
+#[test]
+fn map_keys_and_values_list_their_shapes_constraints_and_floats_print_as_java() {
+    let long = "v".repeat(300);
+    assert_eq!(
+        refusal("Converse", json!({"requestMetadata": {"team": long}})),
+        "1 validation error detected: Value at 'requestMetadata' failed to satisfy constraint: \
+         Map value must satisfy constraint: [Member must have length less than or equal to 256, \
+         Member must have length greater than or equal to 0, \
+         Member must satisfy regular expression pattern: [a-zA-Z0-9\\s:_@$#=/+,-.]{0,256}]"
+    );
+    assert!(
+        refusal("Converse", json!({"requestMetadata": {"bad key!": "v"}})).contains(
+            "Map keys must satisfy constraint: [Member must have length less than or equal to 256"
+        )
+    );
+    assert_eq!(
+        refusal("Converse", json!({"inferenceConfig": {"temperature": 99}})),
+        "1 validation error detected: Value '99.0' at 'inferenceConfig.temperature' failed to satisfy constraint: Member must have value less than or equal to 1"
+    );
+}

@@ -15,11 +15,15 @@
 //! Java prints it (`[a, b]`); other lists, maps and structures are not
 //! printed either, since no source shows how AWS prints them.
 //!
+//! A map breaks once for its keys and once for its values, each listing
+//! the shape's constraints (`Map value must satisfy constraint: [...]`, as
+//! DynamoDB, Lambda and Cognito word it); a float repeats as Java prints it
+//! (`'99.0'`, as Bedrock repeats a temperature of 99).
+//!
 //! Out of scope, each left to the operation's own code: a value of the
 //! wrong JSON type (AWS answers it as a serialization error, whose words no
-//! source gives for Bedrock), a union with no member or several set, map
-//! key and value constraints (no source words them), and path and header
-//! members.
+//! source gives for Bedrock), a union with no member or several set, and
+//! path members.
 
 use super::{ServiceModel, Shape};
 use serde_json::Value;
@@ -137,7 +141,12 @@ impl Walk<'_> {
                 }
             }
             ("map", Value::Object(entries)) => {
-                self.length(shape, entries.len(), path, &Shown::Hidden);
+                let shown = match sensitive {
+                    true => Shown::Hidden,
+                    false => map_shown(entries),
+                };
+                self.length(shape, entries.len(), path, &shown);
+                self.map_entries(shape, entries, path, &shown);
             }
             ("string", Value::String(text)) => {
                 let shown = match sensitive {
@@ -147,9 +156,10 @@ impl Walk<'_> {
                 self.string(name, shape, text, path, shown);
             }
             ("integer" | "long" | "float" | "double", Value::Number(n)) => {
+                let floating = matches!(shape.kind.as_str(), "float" | "double");
                 let shown = match sensitive {
                     true => Shown::Hidden,
-                    false => Shown::Value(n.to_string()),
+                    false => Shown::Value(java_number(n, floating)),
                 };
                 if let Some(x) = n.as_f64() {
                     self.range(shape, x, path, &shown);
@@ -251,6 +261,46 @@ impl Walk<'_> {
         }
     }
 
+    /// A map's keys and values against their shapes: one violation for
+    /// the keys and one for the values, each listing every constraint of
+    /// the shape, as AWS does (`Map value must satisfy constraint: [Member
+    /// must have length less than or equal to 25, Member must have length
+    /// greater than or equal to 1]`).
+    fn map_entries(
+        &mut self,
+        shape: &Shape,
+        entries: &serde_json::Map<String, Value>,
+        path: &str,
+        shown: &Shown,
+    ) {
+        let breaks = |walk: &Self, name: &str, value: &Value| {
+            validate_at(walk.model, name, value, path).is_err()
+        };
+        if let Some(key) = &shape.key {
+            if entries
+                .keys()
+                .any(|k| breaks(self, &key.shape, &Value::String(k.clone())))
+            {
+                let list = constraint_list(self.model.shape(&key.shape));
+                self.push(
+                    path,
+                    shown,
+                    format!("Map keys must satisfy constraint: [{list}]"),
+                );
+            }
+        }
+        if let Some(value) = &shape.value {
+            if entries.values().any(|v| breaks(self, &value.shape, v)) {
+                let list = constraint_list(self.model.shape(&value.shape));
+                self.push(
+                    path,
+                    shown,
+                    format!("Map value must satisfy constraint: [{list}]"),
+                );
+            }
+        }
+    }
+
     fn push(&mut self, path: &str, shown: &Shown, constraint: String) {
         self.found.push(Violation {
             path: path.to_string(),
@@ -267,6 +317,64 @@ fn list_shown(items: &[Value]) -> Shown {
     match texts {
         Some(texts) => Shown::Value(format!("[{}]", texts.join(", "))),
         None => Shown::Hidden,
+    }
+}
+
+/// Every constraint of a map's key or value shape, as AWS lists them:
+/// the upper bound, the lower bound, then the pattern and the values.
+fn constraint_list(shape: Option<&Shape>) -> String {
+    let Some(shape) = shape else {
+        return String::new();
+    };
+    let what = match shape.kind.as_str() {
+        "string" | "list" | "map" | "blob" => "length",
+        _ => "value",
+    };
+    let mut list = Vec::new();
+    if let Some(max) = shape.max {
+        list.push(format!(
+            "Member must have {what} less than or equal to {}",
+            number(max)
+        ));
+    }
+    if let Some(min) = shape.min {
+        list.push(format!(
+            "Member must have {what} greater than or equal to {}",
+            number(min)
+        ));
+    }
+    if let Some(pattern) = &shape.pattern {
+        list.push(format!(
+            "Member must satisfy regular expression pattern: {pattern}"
+        ));
+    }
+    if let Some(values) = &shape.values {
+        list.push(format!(
+            "Member must satisfy enum value set: [{}]",
+            values.join(", ")
+        ));
+    }
+    list.join(", ")
+}
+
+/// A map as Java prints it (`{k=v, k2=v2}`), its values printed plainly.
+fn map_shown(entries: &serde_json::Map<String, Value>) -> Shown {
+    let pairs: Vec<String> = entries
+        .iter()
+        .map(|(k, v)| match v {
+            Value::String(text) => format!("{k}={text}"),
+            other => format!("{k}={other}"),
+        })
+        .collect();
+    Shown::Value(format!("{{{}}}", pairs.join(", ")))
+}
+
+/// A number as Java prints it: a float or double always with a decimal
+/// point (`99.0`, as Bedrock repeats a temperature of 99).
+fn java_number(n: &serde_json::Number, floating: bool) -> String {
+    match n.as_f64() {
+        Some(x) if floating && x.fract() == 0.0 && x.abs() < 1e7 => format!("{x:.1}"),
+        _ => n.to_string(),
     }
 }
 
