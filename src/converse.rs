@@ -130,15 +130,9 @@ pub fn to_portable(
     if let Some(format) = obj.get("outputConfig").and_then(|c| c.get("textFormat")) {
         req.output_schema = Some(text_format(format)?);
     }
-    if let Some(extra) = obj.get("additionalModelRequestFields") {
-        if let Some(k) = extra
-            .get("top_k")
-            .or_else(|| extra.get("topK"))
-            .and_then(Value::as_u64)
-        {
-            req.params.top_k = Some(k.min(u32::MAX as u64) as u32);
-        }
-    }
+    // `additionalModelRequestFields` (top_k, ...) go into the native body
+    // as sent: the fake merges them there, where the model's schema checks
+    // them.
     Ok(req)
 }
 

@@ -12,6 +12,8 @@ use super::journal::CallRecord;
 use super::rules::{Action, Operation, Rule};
 use super::synth::input_tokens;
 use super::FakeState;
+
+mod converse;
 use crate::catalog::Resolved;
 use crate::error::Error;
 use crate::family::RenderContext;
@@ -445,64 +447,6 @@ impl Call<'_> {
             );
         }
         Ok(response)
-    }
-
-    fn converse(&self) -> Result<FakeResponse, BedrockError> {
-        self.scripted_error()?;
-        self.check_streaming()?;
-        let value = self.body()?;
-        let streaming = self.operation == Operation::ConverseStream;
-        let req = crate::converse::to_portable(value, self.model(), streaming)
-            .map_err(|r| BedrockError::validation(r.0))?;
-        let family = self.resolved.family;
-        let native = family
-            .build(&req, self.model())
-            .map_err(|e| BedrockError::validation(converse_refusal(&e)))?;
-        self.state
-            .validator
-            .validate_value(self.model(), &native)
-            .map_err(|r| BedrockError::validation(format!("{MODEL_ERRORS}{}", r.message())))?;
-        let mut answer = self.answer(&req)?;
-        // A model whose Converse answers show no reasoning still reasons
-        // (and counts it in its output tokens): the blocks are left out.
-        if !self.model().converse.reasoning {
-            answer.portable.reasoning.clear();
-        }
-        let metrics = self.metrics(&answer);
-        let latency = metrics.invocation_latency;
-        // The tier and latency setting the call ran under, as asked.
-        let echoed: Vec<(&str, Value)> = ["serviceTier", "performanceConfig"]
-            .into_iter()
-            .filter_map(|key| value.get(key).map(|v| (key, v.clone())))
-            .collect();
-        let with_echo = |mut body: Value| {
-            for (key, v) in &echoed {
-                body[*key] = v.clone();
-            }
-            body
-        };
-        if streaming {
-            let events_at = |latency| {
-                let mut events = crate::converse::stream_events(&answer.portable, latency);
-                if let Some((_, metadata)) = events.iter_mut().find(|(name, _)| *name == "metadata")
-                {
-                    *metadata = with_echo(metadata.take());
-                }
-                events
-            };
-            let mut events = events_at(latency);
-            let pacing = self.pacing(metrics.output_token_count, events.len());
-            if let Some(paced) = paced_metrics(metrics, pacing, events.len()) {
-                events = events_at(paced.invocation_latency);
-            }
-            let frames = apply_stream_fault(event_frames(events)?, self.stream_fault());
-            return Ok(self.stream_response(frames, pacing));
-        }
-        Ok(FakeResponse::json(
-            200,
-            &with_echo(crate::converse::response_body(&answer.portable, latency)),
-        )
-        .with_header("x-amzn-RequestId", self.rid))
     }
 
     fn count_tokens(&self) -> Result<FakeResponse, BedrockError> {

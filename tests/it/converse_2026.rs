@@ -109,3 +109,60 @@ async fn a_value_the_service_model_forbids_is_refused_in_its_words() {
         "1 validation error detected: Value 'fast' at 'serviceTier' failed to satisfy constraint: Member must satisfy enum value set: [priority, default, flex, reserved]"
     );
 }
+
+fn document(value: serde_json::Value) -> aws_smithy_types::Document {
+    use aws_smithy_types::{Document, Number};
+    match value {
+        serde_json::Value::Null => Document::Null,
+        serde_json::Value::Bool(b) => Document::Bool(b),
+        serde_json::Value::Number(n) => Document::Number(Number::PosInt(n.as_u64().unwrap())),
+        serde_json::Value::String(s) => Document::String(s),
+        serde_json::Value::Array(items) => {
+            Document::Array(items.into_iter().map(document).collect())
+        }
+        serde_json::Value::Object(map) => {
+            Document::Object(map.into_iter().map(|(k, v)| (k, document(v))).collect())
+        }
+    }
+}
+
+/// `additionalModelRequestFields` go into the model's native body, where
+/// its schema refuses what it does not take, in Bedrock's words.
+#[tokio::test]
+async fn additional_fields_are_merged_and_checked_by_the_models_schema() {
+    let fake = crate::support::start().await;
+    let refused = fake
+        .client()
+        .converse()
+        .model_id("us.meta.llama4-maverick-17b-instruct-v1:0")
+        .messages(turn(ConversationRole::User, "Hi"))
+        .additional_model_request_fields(document(serde_json::json!({"logprobs": true})))
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(
+        refused.meta().message(),
+        Some("The model returned the following errors: Malformed input request: #: extraneous key [logprobs] is not permitted, please reformat your input and try again.")
+    );
+
+    let taken = fake
+        .client()
+        .converse()
+        .model_id("us.anthropic.claude-sonnet-4-5-20250929-v1:0")
+        .messages(turn(ConversationRole::User, "Hi"))
+        .additional_model_request_fields(document(serde_json::json!({"top_k": 5})))
+        .additional_model_response_field_paths("/stop_sequence")
+        .additional_model_response_field_paths("/usage/input_tokens")
+        .send()
+        .await
+        .unwrap();
+    let fields = taken.additional_model_response_fields().unwrap();
+    let fields = fields.as_object().unwrap();
+    assert_eq!(
+        fields.get("stop_sequence"),
+        Some(&aws_smithy_types::Document::Null)
+    );
+    let usage = fields["usage"].as_object().unwrap();
+    assert!(usage.contains_key("input_tokens"), "{usage:?}");
+}

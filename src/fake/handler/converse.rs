@@ -1,0 +1,184 @@
+//! Converse and ConverseStream, run as Bedrock runs them: the Converse body
+//! (checked against the service model) becomes the portable request, then
+//! the model's native body, into which `additionalModelRequestFields` are
+//! merged before the model's schema checks it (a field the model does not
+//! take is refused as Bedrock refuses it: `The model returned the following
+//! errors: Malformed input request: #: extraneous key [logprobs] is not
+//! permitted, ...`, quoted from Llama 4 Maverick's answer in a public probe).
+//! The answer is written back as Converse's, with the native response's
+//! fields named by `additionalModelResponseFieldPaths`, and the service
+//! tier and latency setting the call ran under.
+
+use super::{
+    apply_stream_fault, converse_refusal, event_frames, paced_metrics, BedrockError, Call,
+    FakeResponse, Operation, MODEL_ERRORS,
+};
+use crate::fake::ids::hex_id;
+use crate::family::RenderContext;
+use serde_json::{Map, Value};
+
+impl Call<'_> {
+    pub(super) fn converse(&self) -> Result<FakeResponse, BedrockError> {
+        self.scripted_error()?;
+        self.check_streaming()?;
+        let value = self.body()?;
+        let streaming = self.operation == Operation::ConverseStream;
+        let mut req = crate::converse::to_portable(value, self.model(), streaming)
+            .map_err(|r| BedrockError::validation(r.0))?;
+        let family = self.resolved.family;
+        let mut native = family
+            .build(&req, self.model())
+            .map_err(|e| BedrockError::validation(converse_refusal(&e)))?;
+        let extra = value.get("additionalModelRequestFields");
+        if let Some(extra) = extra {
+            merge(&mut native, extra);
+        }
+        self.state
+            .validator
+            .validate_value(self.model(), &native)
+            .map_err(|r| BedrockError::validation(format!("{MODEL_ERRORS}{}", r.message())))?;
+        // The model answers the merged body: what the extra fields set
+        // (a thinking setting, an effort) counts.
+        if extra.is_some() {
+            if let Ok(merged) = family.read_request_value(&native, self.model()) {
+                req = merged;
+            }
+        }
+        let mut answer = self.answer(&req)?;
+        // A model whose Converse answers show no reasoning still reasons
+        // (and counts it in its output tokens): the blocks are left out.
+        if !self.model().converse.reasoning {
+            answer.portable.reasoning.clear();
+        }
+        let metrics = self.metrics(&answer);
+        let latency = metrics.invocation_latency;
+        let mut extras: Vec<(&str, Value)> = ["serviceTier", "performanceConfig"]
+            .into_iter()
+            .filter_map(|key| value.get(key).map(|v| (key, v.clone())))
+            .collect();
+        if let Some(paths) = value
+            .get("additionalModelResponseFieldPaths")
+            .and_then(Value::as_array)
+        {
+            let response_id = hex_id(self.seed);
+            let ctx = RenderContext {
+                model: self.model(),
+                response_id: &response_id,
+                request: Some(&req),
+            };
+            let rendered = family
+                .render_response(&answer.portable, &ctx)
+                .unwrap_or(Value::Null);
+            let paths = paths.iter().filter_map(Value::as_str);
+            extras.push(("additionalModelResponseFields", picked(&rendered, paths)));
+        }
+        let with_extras = |mut body: Value| {
+            for (key, v) in &extras {
+                body[*key] = v.clone();
+            }
+            body
+        };
+        if streaming {
+            let events_at = |latency| {
+                let mut events = crate::converse::stream_events(&answer.portable, latency);
+                if let Some((_, metadata)) = events.iter_mut().find(|(name, _)| *name == "metadata")
+                {
+                    *metadata = with_extras(metadata.take());
+                }
+                events
+            };
+            let mut events = events_at(latency);
+            let pacing = self.pacing(metrics.output_token_count, events.len());
+            if let Some(paced) = paced_metrics(metrics, pacing, events.len()) {
+                events = events_at(paced.invocation_latency);
+            }
+            let frames = apply_stream_fault(event_frames(events)?, self.stream_fault());
+            return Ok(self.stream_response(frames, pacing));
+        }
+        Ok(FakeResponse::json(
+            200,
+            &with_extras(crate::converse::response_body(&answer.portable, latency)),
+        )
+        .with_header("x-amzn-RequestId", self.rid))
+    }
+}
+
+/// Merges `extra` into `native`: objects member by member, any other value
+/// replacing what is there (so `{"inferenceConfig": {"topK": 20}}` adds
+/// `topK` beside Nova's `maxTokens`).
+fn merge(native: &mut Value, extra: &Value) {
+    match (native, extra) {
+        (Value::Object(into), Value::Object(from)) => {
+            for (key, value) in from {
+                match into.get_mut(key) {
+                    Some(existing) if existing.is_object() && value.is_object() => {
+                        merge(existing, value)
+                    }
+                    _ => {
+                        into.insert(key.clone(), value.clone());
+                    }
+                }
+            }
+        }
+        (native, extra) => *native = extra.clone(),
+    }
+}
+
+/// The fields of the native response that `paths` (JSON pointers such as
+/// `/stop_sequence`) name, nested as they are there; a path the response
+/// lacks is left out.
+fn picked<'p>(response: &Value, paths: impl Iterator<Item = &'p str>) -> Value {
+    let mut out = Value::Object(Map::new());
+    for path in paths {
+        let Some(found) = response.pointer(path) else {
+            continue;
+        };
+        let keys: Vec<&str> = path.split('/').skip(1).collect();
+        let mut at = &mut out;
+        for (i, key) in keys.iter().enumerate() {
+            let key = key.replace("~1", "/").replace("~0", "~");
+            let Value::Object(map) = at else { break };
+            at = match i + 1 == keys.len() {
+                true => {
+                    map.insert(key.clone(), found.clone());
+                    break;
+                }
+                false => map.entry(key).or_insert_with(|| Value::Object(Map::new())),
+            };
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn extra_fields_merge_member_by_member() {
+        let mut native = json!({"messages": [], "inferenceConfig": {"maxTokens": 10}});
+        merge(
+            &mut native,
+            &json!({"inferenceConfig": {"topK": 20}, "top_k": 5}),
+        );
+        assert_eq!(
+            native,
+            json!({"messages": [], "inferenceConfig": {"maxTokens": 10, "topK": 20}, "top_k": 5})
+        );
+    }
+
+    #[test]
+    fn response_paths_pick_nested_fields_and_skip_missing_ones() {
+        let response =
+            json!({"stop_sequence": null, "usage": {"input_tokens": 3, "output_tokens": 4}});
+        let picked = picked(
+            &response,
+            ["/stop_sequence", "/usage/input_tokens", "/missing"].into_iter(),
+        );
+        assert_eq!(
+            picked,
+            json!({"stop_sequence": null, "usage": {"input_tokens": 3}})
+        );
+    }
+}
