@@ -390,9 +390,13 @@ pub(crate) fn scripted_answer(
         output_tokens: count_tokens(output),
     };
     Ok(Some(match action {
-        Action::Text { text } => Answer::made(PortableResponse {
+        Action::Text { text, stop_reason } => Answer::made(PortableResponse {
             text: text.clone(),
-            stop_reason: Some(StopReason::EndTurn),
+            stop_reason: Some(
+                stop_reason
+                    .as_deref()
+                    .map_or(StopReason::EndTurn, StopReason::from_converse_name),
+            ),
             usage: Some(usage(text)),
             ..Default::default()
         }),

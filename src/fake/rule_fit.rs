@@ -41,6 +41,9 @@ pub(crate) fn misfit(
     operation: Option<Operation>,
 ) -> Option<String> {
     let model = resolved.model;
+    if let Some(why) = unknown_stop_reason(action) {
+        return Some(why);
+    }
     let scripted = matches!(action, Action::Text { .. } | Action::ToolCall { .. });
     if scripted && model.output != Output::Text {
         let output = match model.output {
@@ -69,7 +72,7 @@ pub(crate) fn misfit(
             "bedrock-harness: a tool_call rule cannot answer {} ({} family){}: {}; script text, a fixture or an error for it",
             model.id,
             resolved.family.name(),
-            operation.map(|op| format!(" on {}", aws_name(op))).unwrap_or_default(),
+            operation.map(|op| format!(" on {}", op.name())).unwrap_or_default(),
             match operation {
                 Some(Operation::Converse | Operation::ConverseStream) => "the model takes no tools in Converse",
                 Some(Operation::Invoke | Operation::InvokeWithResponseStream) => "the family's InvokeModel answers have no tool calls",
@@ -79,19 +82,34 @@ pub(crate) fn misfit(
     })
 }
 
-/// The operation as AWS names it.
-fn aws_name(operation: Operation) -> &'static str {
-    match operation {
-        Operation::Invoke => "InvokeModel",
-        Operation::InvokeWithResponseStream => "InvokeModelWithResponseStream",
-        Operation::Converse => "Converse",
-        Operation::ConverseStream => "ConverseStream",
-        Operation::CountTokens => "CountTokens",
-    }
+/// Why a text rule's `stop_reason` is not one of Converse's stop reasons
+/// (the service model's `StopReason` enum), if it is not.
+fn unknown_stop_reason(action: &Action) -> Option<String> {
+    let Action::Text {
+        stop_reason: Some(reason),
+        ..
+    } = action
+    else {
+        return None;
+    };
+    let known = crate::service_model::ServiceModel::embedded()
+        .shape("StopReason")
+        .and_then(|s| s.values.clone())
+        .unwrap_or_default();
+    (!known.contains(reason)).then(|| {
+        format!(
+            "bedrock-harness: a text rule's stop_reason must be one of Converse's: {}",
+            known.join(", ")
+        )
+    })
 }
 
-/// A rule refused when added: one that names a model it cannot answer.
+/// A rule refused when added: a stop reason Converse lacks, or a model it
+/// cannot answer.
 pub(crate) fn check_rule(catalog: &Catalog, rule: &Rule) -> Result<(), String> {
+    if let Some(why) = unknown_stop_reason(&rule.action) {
+        return Err(why);
+    }
     let Some(id) = &rule.model else {
         return Ok(());
     };

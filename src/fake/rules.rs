@@ -88,10 +88,15 @@ impl Operation {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Action {
-    /// Answer with this text (in the model's native shape).
+    /// Answer with this text (in the model's native shape), ending for
+    /// `stop_reason` when given (a Converse stop reason:
+    /// `malformed_model_output`, `model_context_window_exceeded`, ...).
     Text {
         /// The text.
         text: String,
+        /// Why generation stopped; `end_turn` when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        stop_reason: Option<String>,
     },
     /// Answer with a call of tool `name` with `input`.
     ToolCall {
@@ -224,7 +229,27 @@ impl Rule {
 
     /// Answer with `text`.
     pub fn text(text: impl Into<String>) -> Self {
-        Self::new(Action::Text { text: text.into() })
+        Self::new(Action::Text {
+            text: text.into(),
+            stop_reason: None,
+        })
+    }
+
+    /// Answer with `text`, stopping for `reason`, one of Converse's stop
+    /// reasons (`malformed_model_output`, `malformed_tool_use`,
+    /// `model_context_window_exceeded`, ...).
+    ///
+    /// ```
+    /// use bedrock_harness::fake::{Action, Rule};
+    ///
+    /// let rule = Rule::text_stopping("Partial", "model_context_window_exceeded");
+    /// assert!(matches!(rule.action, Action::Text { stop_reason: Some(_), .. }));
+    /// ```
+    pub fn text_stopping(text: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self::new(Action::Text {
+            text: text.into(),
+            stop_reason: Some(reason.into()),
+        })
     }
 
     /// Answer with a tool call.

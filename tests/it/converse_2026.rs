@@ -166,3 +166,53 @@ async fn additional_fields_are_merged_and_checked_by_the_models_schema() {
     let usage = fields["usage"].as_object().unwrap();
     assert!(usage.contains_key("input_tokens"), "{usage:?}");
 }
+
+/// The stop reasons of 2025–2026 come from rules, on Converse and its
+/// stream; a reason Converse lacks is refused when the rule is posted.
+#[tokio::test]
+async fn a_rule_scripts_the_newer_stop_reasons() {
+    use aws_sdk_bedrockruntime::types::{ConverseStreamOutput, StopReason};
+    use bedrock_harness::fake::Rule;
+    let fake = crate::support::start().await;
+    fake.rule(Rule::text_stopping(
+        "Partial",
+        "model_context_window_exceeded",
+    ));
+    let out = fake
+        .client()
+        .converse()
+        .model_id(OPUS_4_8)
+        .messages(turn(ConversationRole::User, "Hi"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.stop_reason(), &StopReason::ModelContextWindowExceeded);
+
+    fake.reset();
+    fake.rule(Rule::text_stopping("{\"city\":", "malformed_model_output"));
+    let mut stream = fake
+        .client()
+        .converse_stream()
+        .model_id(OPUS_4_8)
+        .messages(turn(ConversationRole::User, "Hi"))
+        .send()
+        .await
+        .unwrap()
+        .stream;
+    let mut stopped = None;
+    while let Some(event) = stream.recv().await.unwrap() {
+        if let ConverseStreamOutput::MessageStop(stop) = event {
+            stopped = Some(stop.stop_reason().clone());
+        }
+    }
+    assert_eq!(stopped, Some(StopReason::MalformedModelOutput));
+
+    let posted = fake
+        .state()
+        .handle(&bedrock_harness::fake::FakeRequest::post(
+            "/_harness/rules",
+            br#"[{"action": {"type": "text", "text": "x", "stop_reason": "tired"}}]"#.to_vec(),
+        ));
+    assert_eq!(posted.status, 400);
+    assert!(String::from_utf8_lossy(&posted.body).contains("must be one of Converse's"));
+}
