@@ -106,6 +106,9 @@ pub struct ModelInfo {
     /// it counts the tokens (Nova 2 Lite).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub reasoning_redacted: bool,
+    /// The model always reasons before it answers (DeepSeek-R1).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reasons_by_default: bool,
 }
 
 /// What one of Stability's image services takes and makes: its line's
@@ -293,18 +296,19 @@ impl ModelInfo {
     }
 
     /// Whether the model reasons before it answers when the request does
-    /// not say (OpenAI's models, whose InvokeModel answers carry the
-    /// reasoning in `<reasoning>` tags).
+    /// not say: DeepSeek-R1, and OpenAI's models, whose InvokeModel answers
+    /// carry the reasoning in `<reasoning>` tags.
     ///
     /// ```
     /// use bedrock_harness::Catalog;
     ///
     /// let catalog = Catalog::embedded();
     /// assert!(catalog.model("openai.gpt-oss-20b-1:0").unwrap().reasons_unasked());
+    /// assert!(catalog.model("deepseek.r1-v1:0").unwrap().reasons_unasked());
     /// assert!(!catalog.model("qwen.qwen3-32b-v1:0").unwrap().reasons_unasked());
     /// ```
     pub fn reasons_unasked(&self) -> bool {
-        self.chat.as_ref().is_some_and(|c| c.reasoning_in_tags)
+        self.reasons_by_default || self.chat.as_ref().is_some_and(|c| c.reasoning_in_tags)
     }
 }
 

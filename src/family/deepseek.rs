@@ -8,16 +8,23 @@
 //! traffic (stream chunks repeat the response's shape, `stop_reason` null
 //! until the last). The V3 template is DeepSeek-V3.1's non-thinking form from
 //! its tokenizer chat template. R1's text carries its reasoning, closed by
-//! `</think>`, before the answer; it is returned as it came.
+//! `</think>`, before the answer: a parsed answer splits it off as the
+//! portable reasoning (a stream's events carry the text as it came, both
+//! together, since nothing marks where reasoning starts), and the fake
+//! writes a synthesized answer's reasoning there. Converse shows R1's
+//! reasoning as `reasoningContent`.
 
 use super::prompt_completion::{self, PromptDialect};
 use super::prompt_template::{refuse_tools, text_conversation, TextTurn};
 use crate::error::Error;
 use crate::model_info::ModelInfo;
-use crate::portable::{InferenceParams, PortableRequest, Role};
+use crate::portable::{InferenceParams, PortableRequest, PortableResponse, Role};
 use serde::{Deserialize, Serialize};
 
 const NAME: &str = "deepseek";
+
+/// What ends R1's reasoning in its answer's text.
+const THINK_END: &str = "</think>";
 
 /// The most stop sequences Bedrock accepts.
 pub const MAX_STOP_SEQUENCES: usize = 10;
@@ -189,6 +196,8 @@ impl PromptDialect for DeepSeek {
     const NAME: &'static str = NAME;
     const TITLE: &'static str = "DeepSeek";
     const LIST_KEY: &'static str = "choices";
+    /// R1 closes its reasoning with `</think>`.
+    const REASONING_CLOSER: Option<&'static str> = Some(THINK_END);
     type Request = DeepSeekRequest;
 
     /// The typed request, rendering the conversation with `model`'s
@@ -235,6 +244,16 @@ impl PromptDialect for DeepSeek {
             stop_sequences: req.stop.unwrap_or_default(),
         };
         prompt_completion::portable_request(NAME, read, req.prompt, params)
+    }
+
+    /// R1's reasoning, then `</think>`, then the answer, as R1 writes them
+    /// after a prompt that ends by opening its thinking.
+    fn answer_text(&self, resp: &PortableResponse) -> String {
+        let reasoning: String = resp.reasoning.iter().map(|r| r.visible_text()).collect();
+        match reasoning.is_empty() {
+            true => resp.text.clone(),
+            false => format!("{reasoning}\n{THINK_END}\n\n{}", resp.text),
+        }
     }
 }
 
@@ -321,8 +340,10 @@ mod tests {
     #[test]
     fn parses_the_recorded_response() {
         let resp = FAMILY.parse(&recorded(NAME)).unwrap();
-        assert!(resp.text.contains("</think>"), "{}", resp.text);
-        assert!(resp.text.contains("hello world"), "{}", resp.text);
+        assert!(!resp.text.contains("</think>"), "{}", resp.text);
+        assert!(resp.text.starts_with("A 'hello world'"), "{}", resp.text);
+        assert_eq!(resp.reasoning.len(), 1);
+        assert!(!resp.reasoning[0].visible_text().contains("</think>"));
         assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
     }
 
@@ -422,21 +443,31 @@ mod tests {
         assert_renders_back(
             &FAMILY,
             &ctx(),
-            [
-                PortableResponse {
-                    text:
-                        "Short reasoning.\n</think>\n\nA 'hello world' program prints a greeting."
-                            .into(),
-                    stop_reason: Some(StopReason::EndTurn),
-                    ..Default::default()
-                },
-                PortableResponse {
-                    text: "The user wants one line on why".into(),
-                    stop_reason: Some(StopReason::MaxTokens),
-                    ..Default::default()
-                },
-            ],
+            [PortableResponse {
+                text: "The user wants one line on why".into(),
+                stop_reason: Some(StopReason::MaxTokens),
+                ..Default::default()
+            }],
         );
+    }
+
+    /// R1's reasoning is written before `</think>`; a parsed body splits it
+    /// off again, a stream keeps the text as it came.
+    #[test]
+    fn reasoning_is_written_before_the_closing_think_tag() {
+        let resp = PortableResponse {
+            text: "A 'hello world' program prints a greeting.".into(),
+            reasoning: vec![crate::reasoning::Reasoning::text("Short reasoning.", None)],
+            stop_reason: Some(StopReason::EndTurn),
+            ..Default::default()
+        };
+        let body = FAMILY.render_response(&resp, &ctx()).unwrap();
+        let written = "Short reasoning.\n</think>\n\nA 'hello world' program prints a greeting.";
+        assert_eq!(body["choices"][0]["text"], written);
+        assert_eq!(FAMILY.parse(body.to_string().as_bytes()).unwrap(), resp);
+        let chunks = FAMILY.render_chunks(&resp, &ctx()).unwrap();
+        let streamed = accumulate(&FAMILY, chunks.iter().map(|c| c.to_string()));
+        assert_eq!(streamed.text, written);
     }
 
     #[test]

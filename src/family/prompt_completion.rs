@@ -82,6 +82,9 @@ pub trait PromptDialect: Send + Sync + 'static {
     const TITLE: &'static str;
     /// The key of the answer's list: `outputs` or `choices`.
     const LIST_KEY: &'static str;
+    /// The marker that ends reasoning written before the answer in the
+    /// text (DeepSeek-R1's `</think>`): parsed answers split there.
+    const REASONING_CLOSER: Option<&'static str> = None;
     /// The InvokeModel request body.
     type Request: Serialize + DeserializeOwned;
 
@@ -95,6 +98,12 @@ pub trait PromptDialect: Send + Sync + 'static {
         native: Self::Request,
         model: &ModelInfo,
     ) -> Result<PortableRequest, Error>;
+
+    /// The text an answer body carries for `resp`: its text, by default;
+    /// a dialect whose text carries the reasoning too says how.
+    fn answer_text(&self, resp: &PortableResponse) -> String {
+        resp.text.clone()
+    }
 }
 
 /// The portable request of a prompt read back into `system` and `turns`
@@ -192,14 +201,20 @@ impl<D: PromptDialect> Codec for PromptCompletion<D> {
         self.0.portable_request(native, model)
     }
 
-    /// The first entry's text and stop reason.
+    /// The first entry's text and stop reason; reasoning the text carries
+    /// before [`PromptDialect::REASONING_CLOSER`] is split off.
     fn portable(&self, answer: CompletionAnswer<D>) -> Result<PortableResponse, Error> {
         let first = answer.items.into_iter().next().ok_or_else(|| {
             Error::parse(D::NAME, "response", format!("`{}` is empty", D::LIST_KEY))
         })?;
+        let (reasoning, text) = match D::REASONING_CLOSER {
+            Some(closer) => crate::accumulator::split_reasoning(first.text, closer),
+            None => (None, first.text),
+        };
         Ok(PortableResponse {
             stop_reason: first.stop_reason.as_deref().map(stop_or_length),
-            text: first.text,
+            text,
+            reasoning: reasoning.into_iter().collect(),
             ..Default::default()
         })
     }
@@ -211,7 +226,7 @@ impl<D: PromptDialect> Codec for PromptCompletion<D> {
         _: &RenderContext<'_>,
     ) -> Result<CompletionAnswer<D>, Error> {
         Ok(CompletionAnswer::new(vec![Completion {
-            text: resp.text.clone(),
+            text: self.0.answer_text(resp),
             stop_reason: Some(stop_or_length_name(resp.stop_reason.as_ref()).to_string()),
         }]))
     }
@@ -223,7 +238,7 @@ impl<D: PromptDialect> Codec for PromptCompletion<D> {
         _: &RenderContext<'_>,
     ) -> Result<Vec<CompletionAnswer<D>>, Error> {
         let stop = stop_or_length_name(resp.stop_reason.as_ref());
-        Ok(text_chunks(&resp.text, |piece, at| {
+        Ok(text_chunks(&self.0.answer_text(resp), |piece, at| {
             CompletionAnswer::new(vec![Completion {
                 text: piece.to_string(),
                 stop_reason: at.last.then(|| stop.to_string()),
@@ -231,6 +246,8 @@ impl<D: PromptDialect> Codec for PromptCompletion<D> {
         }))
     }
 
+    /// The text as it comes: a stream's events cannot tell reasoning from
+    /// answer until the closer comes, so streamed text keeps both.
     fn chunk(&self, chunk: CompletionAnswer<D>, acc: &mut StreamAccumulator) -> Result<(), Error> {
         for item in chunk.items {
             if !item.text.is_empty() {

@@ -271,3 +271,27 @@ async fn nova_2_lite_answers_with_redacted_reasoning_it_still_counts() {
     assert_eq!(thought.text(), "[REDACTED]");
     assert!(blocks[1].is_text());
 }
+
+/// DeepSeek-R1 always reasons: Converse shows it as `reasoningContent`
+/// before the text; InvokeModel writes it before `</think>`.
+#[tokio::test]
+async fn deepseek_r1_shows_its_reasoning_as_converse_reasoning_content() {
+    let fake = crate::support::start().await;
+    let invoker = Invoker::new(fake.client());
+    let req = PortableRequest::prompt("Why do programs print hello world?").max_tokens(512);
+    let r1 = "us.deepseek.r1-v1:0";
+    for (how, resp) in [
+        ("converse", invoker.converse(r1, &req).await.unwrap()),
+        (
+            "converse stream",
+            collect(invoker.converse_stream(r1, &req).await.unwrap())
+                .await
+                .unwrap(),
+        ),
+        ("invoke", invoker.invoke(r1, &req).await.unwrap()),
+    ] {
+        assert_eq!(resp.reasoning.len(), 1, "{how}: {resp:?}");
+        assert!(!resp.text.contains("</think>"), "{how}: {}", resp.text);
+        assert!(!resp.text.is_empty(), "{how}");
+    }
+}
