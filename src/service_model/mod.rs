@@ -46,6 +46,20 @@ pub struct ServiceModel {
     /// The string shapes' patterns, compiled on first use.
     #[serde(skip)]
     compiled: OnceLock<BTreeMap<String, regex::Regex>>,
+    /// Each operation's header members, found on first use.
+    #[serde(skip)]
+    headers: OnceLock<BTreeMap<String, Vec<HeaderMember>>>,
+}
+
+/// A member bound to a request header.
+#[derive(Debug, Clone)]
+struct HeaderMember {
+    /// The header's name, lowercase.
+    header: String,
+    /// The member's name, as violations name it.
+    member: String,
+    /// The member's shape.
+    shape: String,
 }
 
 /// The model's `metadata`.
@@ -152,6 +166,34 @@ impl ServiceModel {
         self.shapes.get(name)
     }
 
+    /// Every operation's header members, found once.
+    fn header_members(&self) -> &BTreeMap<String, Vec<HeaderMember>> {
+        self.headers.get_or_init(|| {
+            let members_of = |operation: &Operation| -> Vec<HeaderMember> {
+                let Some(input) = operation.input.as_ref().and_then(|i| self.shape(&i.shape))
+                else {
+                    return Vec::new();
+                };
+                input
+                    .members
+                    .iter()
+                    .filter(|(_, m)| m.location.as_deref() == Some("header"))
+                    .filter_map(|(name, m)| {
+                        Some(HeaderMember {
+                            header: m.location_name.as_deref()?.to_ascii_lowercase(),
+                            member: name.clone(),
+                            shape: m.shape.clone(),
+                        })
+                    })
+                    .collect()
+            };
+            self.operations
+                .iter()
+                .map(|(name, operation)| (name.clone(), members_of(operation)))
+                .collect()
+        })
+    }
+
     /// The compiled pattern of the string shape `name`, anchored at both
     /// ends (AWS matches the whole value); `None` for a shape without one,
     /// or whose pattern the `regex` crate cannot compile (left unchecked).
@@ -207,25 +249,15 @@ impl ServiceModel {
         operation: &str,
         header: impl Fn(&str) -> Option<&'h str>,
     ) -> Result<(), Violations> {
-        let Some(input) = self
-            .operations
-            .get(operation)
-            .and_then(|o| o.input.as_ref())
-            .and_then(|i| self.shape(&i.shape))
-        else {
+        let Some(members) = self.header_members().get(operation) else {
             return Ok(());
         };
         let mut found = Vec::new();
-        for (name, member) in &input.members {
-            let sent = member
-                .location_name
-                .as_deref()
-                .filter(|_| member.location.as_deref() == Some("header"))
-                .and_then(|h| header(&h.to_ascii_lowercase()));
-            if let Some(value) = sent {
+        for m in members {
+            if let Some(value) = header(&m.header) {
                 let value = serde_json::Value::String(value.to_string());
                 if let Err(Violations(more)) =
-                    validate::validate_at(self, &member.shape, &value, name)
+                    validate::validate_at(self, &m.shape, &value, &m.member)
                 {
                     found.extend(more);
                 }

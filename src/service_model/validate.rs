@@ -95,74 +95,102 @@ pub(super) fn validate(model: &ServiceModel, shape: &str, value: &Value) -> Resu
 }
 
 /// Checks `value`, found at `path`, against the shape `shape`.
-pub(super) fn validate_at(
-    model: &ServiceModel,
-    shape: &str,
+pub(super) fn validate_at<'a>(
+    model: &'a ServiceModel,
+    shape: &'a str,
     value: &Value,
-    path: &str,
+    path: &'a str,
 ) -> Result<(), Violations> {
     let mut walk = Walk {
         model,
         found: Vec::new(),
+        path: Vec::new(),
     };
-    walk.value(shape, value, path, false);
+    if !path.is_empty() {
+        walk.path.push(Step::Member(path));
+    }
+    walk.value(shape, value, false);
     match walk.found.is_empty() {
         true => Ok(()),
         false => Err(Violations(walk.found)),
     }
 }
 
-struct Walk<'m> {
-    model: &'m ServiceModel,
-    found: Vec<Violation>,
+/// One step of the path to a value: a member, or a list's element.
+#[derive(Debug, Clone, Copy)]
+enum Step<'a> {
+    Member(&'a str),
+    Element(usize),
 }
 
-impl Walk<'_> {
-    fn value(&mut self, name: &str, value: &Value, path: &str, sensitive: bool) {
+/// The walk over one value: where it is (written out only for a violation)
+/// and what it found.
+struct Walk<'a> {
+    model: &'a ServiceModel,
+    found: Vec<Violation>,
+    path: Vec<Step<'a>>,
+}
+
+impl<'a> Walk<'a> {
+    /// The path as AWS writes it (`messages.1.member.role`).
+    fn here(&self) -> String {
+        let mut out = String::new();
+        for step in &self.path {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            match step {
+                Step::Member(name) => out.push_str(name),
+                Step::Element(i) => {
+                    out.push_str(&(i + 1).to_string());
+                    out.push_str(".member");
+                }
+            }
+        }
+        out
+    }
+
+    fn value(&mut self, name: &'a str, value: &Value, sensitive: bool) {
         let Some(shape) = self.model.shape(name) else {
             return;
         };
         let sensitive = sensitive || shape.sensitive;
+        let shown = |floating| match sensitive {
+            true => Shown::Hidden,
+            false => shown(value, floating),
+        };
         match (shape.kind.as_str(), value) {
-            ("structure", Value::Object(members)) => {
-                self.structure(shape, members, path, sensitive)
-            }
+            ("structure", Value::Object(members)) => self.structure(shape, members, sensitive),
             ("list", Value::Array(items)) => {
-                let shown = match sensitive {
-                    true => Shown::Hidden,
-                    false => list_shown(items),
-                };
-                self.length(shape, items.len(), path, &shown);
+                if let Some(constraint) = length_broken(shape, items.len()) {
+                    self.push(shown(false), constraint);
+                }
                 if let Some(member) = &shape.member {
                     for (i, item) in items.iter().enumerate() {
-                        let at = format!("{path}.{}.member", i + 1);
-                        self.value(&member.shape, item, &at, sensitive);
+                        self.path.push(Step::Element(i));
+                        self.value(&member.shape, item, sensitive);
+                        self.path.pop();
                     }
                 }
             }
             ("map", Value::Object(entries)) => {
-                let shown = match sensitive {
-                    true => Shown::Hidden,
-                    false => map_shown(entries),
-                };
-                self.length(shape, entries.len(), path, &shown);
-                self.map_entries(shape, entries, path, &shown);
+                if let Some(constraint) = length_broken(shape, entries.len()) {
+                    self.push(shown(false), constraint);
+                }
+                for constraint in self.map_entries(shape, entries) {
+                    self.push(shown(false), constraint);
+                }
             }
             ("string", Value::String(text)) => {
-                let shown = match sensitive {
-                    true => Shown::Hidden,
-                    false => Shown::Value(text.clone()),
-                };
-                self.string(name, shape, text, path, shown);
+                for constraint in self.string(name, shape, text) {
+                    self.push(shown(false), constraint);
+                }
             }
             ("integer" | "long" | "float" | "double", Value::Number(n)) => {
                 let floating = matches!(shape.kind.as_str(), "float" | "double");
-                let shown = match sensitive {
-                    true => Shown::Hidden,
-                    false => Shown::Value(java_number(n, floating)),
-                };
-                if let Some(x) = n.as_f64() {
-                    self.range(shape, x, path, &shown);
+                let x = n.as_f64().unwrap_or_default();
+                if let Some(constraint) = range_broken(shape, x) {
+                    self.push(shown(floating), constraint);
                 }
             }
             _ => {}
@@ -171,94 +199,49 @@ impl Walk<'_> {
 
     fn structure(
         &mut self,
-        shape: &Shape,
+        shape: &'a Shape,
         members: &serde_json::Map<String, Value>,
-        path: &str,
         sensitive: bool,
     ) {
         for (name, member) in &shape.members {
             if member.location.is_some() {
                 continue;
             }
-            let at = match path {
-                "" => name.clone(),
-                _ => format!("{path}.{name}"),
-            };
+            self.path.push(Step::Member(name));
             match members.get(name) {
                 None | Some(Value::Null) => {
                     if shape.required.iter().any(|r| r == name) {
-                        self.found.push(Violation {
-                            path: at,
-                            shown: Shown::Null,
-                            constraint: "Member must not be null".into(),
-                        });
+                        self.push(Shown::Null, "Member must not be null".into());
                     }
                 }
-                Some(value) => self.value(&member.shape, value, &at, sensitive),
+                Some(value) => self.value(&member.shape, value, sensitive),
             }
+            self.path.pop();
         }
     }
 
-    fn string(&mut self, name: &str, shape: &Shape, text: &str, path: &str, shown: Shown) {
+    /// A string's broken constraints: its pattern, length, then values.
+    fn string(&self, name: &str, shape: &Shape, text: &str) -> Vec<String> {
+        let mut broken = Vec::new();
         if let Some(pattern) = &shape.pattern {
             if self
                 .model
                 .pattern(name)
                 .is_some_and(|re| !re.is_match(text))
             {
-                self.push(
-                    path,
-                    &shown,
-                    format!("Member must satisfy regular expression pattern: {pattern}"),
-                );
+                broken.push(format!(
+                    "Member must satisfy regular expression pattern: {pattern}"
+                ));
             }
         }
-        self.length(shape, text.chars().count(), path, &shown);
+        broken.extend(length_broken(shape, text.chars().count()));
         if let Some(values) = &shape.values {
             if !values.iter().any(|v| v == text) {
                 let set = values.join(", ");
-                self.push(
-                    path,
-                    &shown,
-                    format!("Member must satisfy enum value set: [{set}]"),
-                );
+                broken.push(format!("Member must satisfy enum value set: [{set}]"));
             }
         }
-    }
-
-    fn length(&mut self, shape: &Shape, len: usize, path: &str, shown: &Shown) {
-        let len = len as f64;
-        if let Some(min) = shape.min.filter(|min| len < *min) {
-            let text = format!(
-                "Member must have length greater than or equal to {}",
-                number(min)
-            );
-            self.push(path, shown, text);
-        }
-        if let Some(max) = shape.max.filter(|max| len > *max) {
-            let text = format!(
-                "Member must have length less than or equal to {}",
-                number(max)
-            );
-            self.push(path, shown, text);
-        }
-    }
-
-    fn range(&mut self, shape: &Shape, x: f64, path: &str, shown: &Shown) {
-        if let Some(min) = shape.min.filter(|min| x < *min) {
-            let text = format!(
-                "Member must have value greater than or equal to {}",
-                number(min)
-            );
-            self.push(path, shown, text);
-        }
-        if let Some(max) = shape.max.filter(|max| x > *max) {
-            let text = format!(
-                "Member must have value less than or equal to {}",
-                number(max)
-            );
-            self.push(path, shown, text);
-        }
+        broken
     }
 
     /// A map's keys and values against their shapes: one violation for
@@ -266,58 +249,90 @@ impl Walk<'_> {
     /// the shape, as AWS does (`Map value must satisfy constraint: [Member
     /// must have length less than or equal to 25, Member must have length
     /// greater than or equal to 1]`).
-    fn map_entries(
-        &mut self,
-        shape: &Shape,
-        entries: &serde_json::Map<String, Value>,
-        path: &str,
-        shown: &Shown,
-    ) {
-        let breaks = |walk: &Self, name: &str, value: &Value| {
-            validate_at(walk.model, name, value, path).is_err()
-        };
+    fn map_entries(&self, shape: &Shape, entries: &serde_json::Map<String, Value>) -> Vec<String> {
+        let breaks = |name: &str, value: &Value| validate(self.model, name, value).is_err();
+        let mut broken = Vec::new();
         if let Some(key) = &shape.key {
             if entries
                 .keys()
-                .any(|k| breaks(self, &key.shape, &Value::String(k.clone())))
+                .any(|k| breaks(&key.shape, &Value::String(k.clone())))
             {
                 let list = constraint_list(self.model.shape(&key.shape));
-                self.push(
-                    path,
-                    shown,
-                    format!("Map keys must satisfy constraint: [{list}]"),
-                );
+                broken.push(format!("Map keys must satisfy constraint: [{list}]"));
             }
         }
         if let Some(value) = &shape.value {
-            if entries.values().any(|v| breaks(self, &value.shape, v)) {
+            if entries.values().any(|v| breaks(&value.shape, v)) {
                 let list = constraint_list(self.model.shape(&value.shape));
-                self.push(
-                    path,
-                    shown,
-                    format!("Map value must satisfy constraint: [{list}]"),
-                );
+                broken.push(format!("Map value must satisfy constraint: [{list}]"));
             }
         }
+        broken
     }
 
-    fn push(&mut self, path: &str, shown: &Shown, constraint: String) {
+    fn push(&mut self, shown: Shown, constraint: String) {
         self.found.push(Violation {
-            path: path.to_string(),
-            shown: shown.clone(),
+            path: self.here(),
+            shown,
             constraint,
         });
     }
 }
 
-/// A list as Java prints a list of strings (`[a, b]`); hidden when it holds
-/// anything else.
+/// A value as a violation repeats it: a string as it is, a number as Java
+/// prints it, a list of strings and a map as Java prints them; anything
+/// else is not repeated.
+fn shown(value: &Value, floating: bool) -> Shown {
+    match value {
+        Value::String(text) => Shown::Value(text.clone()),
+        Value::Number(n) => Shown::Value(java_number(n, floating)),
+        Value::Array(items) => list_shown(items),
+        Value::Object(entries) => map_shown(entries),
+        _ => Shown::Hidden,
+    }
+}
+
+/// A list as Java prints a list of strings (`[a, b]`); not repeated when
+/// it holds anything else.
 fn list_shown(items: &[Value]) -> Shown {
     let texts: Option<Vec<&str>> = items.iter().map(Value::as_str).collect();
     match texts {
         Some(texts) => Shown::Value(format!("[{}]", texts.join(", "))),
         None => Shown::Hidden,
     }
+}
+
+/// A length out of the shape's bounds, as AWS words it.
+fn length_broken(shape: &Shape, len: usize) -> Option<String> {
+    let len = len as f64;
+    if let Some(min) = shape.min.filter(|min| len < *min) {
+        return Some(format!(
+            "Member must have length greater than or equal to {}",
+            number(min)
+        ));
+    }
+    shape.max.filter(|max| len > *max).map(|max| {
+        format!(
+            "Member must have length less than or equal to {}",
+            number(max)
+        )
+    })
+}
+
+/// A value out of the shape's range, as AWS words it.
+fn range_broken(shape: &Shape, x: f64) -> Option<String> {
+    if let Some(min) = shape.min.filter(|min| x < *min) {
+        return Some(format!(
+            "Member must have value greater than or equal to {}",
+            number(min)
+        ));
+    }
+    shape.max.filter(|max| x > *max).map(|max| {
+        format!(
+            "Member must have value less than or equal to {}",
+            number(max)
+        )
+    })
 }
 
 /// Every constraint of a map's key or value shape, as AWS lists them:
