@@ -17,14 +17,21 @@ fn turn(role: ConversationRole, text: &str) -> Message {
         .unwrap()
 }
 
+/// A Converse call to `model` that opens with the user's "Hi".
+fn ask(
+    fake: &bedrock_harness::fake::FakeBedrock,
+    model: &str,
+) -> aws_sdk_bedrockruntime::operation::converse::builders::ConverseFluentBuilder {
+    fake.client()
+        .converse()
+        .model_id(model)
+        .messages(turn(ConversationRole::User, "Hi"))
+}
+
 #[tokio::test]
 async fn a_system_message_mid_conversation_reaches_a_model_that_takes_it() {
     let fake = crate::support::start().await;
-    let out = fake
-        .client()
-        .converse()
-        .model_id(OPUS_4_8)
-        .messages(turn(ConversationRole::User, "Hi"))
+    let out = ask(&fake, OPUS_4_8)
         .messages(turn(ConversationRole::Assistant, "Hello!"))
         .messages(turn(ConversationRole::User, "How are you?"))
         .messages(turn(
@@ -38,11 +45,7 @@ async fn a_system_message_mid_conversation_reaches_a_model_that_takes_it() {
     let sent = &fake.journal()[0].body;
     assert_eq!(sent["messages"][3]["role"], "system");
 
-    let refused = fake
-        .client()
-        .converse()
-        .model_id("us.amazon.nova-2-lite-v1:0")
-        .messages(turn(ConversationRole::User, "Hi"))
+    let refused = ask(&fake, "us.amazon.nova-2-lite-v1:0")
         .messages(turn(ConversationRole::System, "Be brief."))
         .send()
         .await
@@ -54,11 +57,7 @@ async fn a_system_message_mid_conversation_reaches_a_model_that_takes_it() {
 #[tokio::test]
 async fn the_service_tier_and_latency_asked_for_come_back() {
     let fake = crate::support::start().await;
-    let out = fake
-        .client()
-        .converse()
-        .model_id(OPUS_4_8)
-        .messages(turn(ConversationRole::User, "Hi"))
+    let out = ask(&fake, OPUS_4_8)
         .service_tier(
             ServiceTier::builder()
                 .r#type(ServiceTierType::Flex)
@@ -131,11 +130,7 @@ fn document(value: serde_json::Value) -> aws_smithy_types::Document {
 #[tokio::test]
 async fn additional_fields_are_merged_and_checked_by_the_models_schema() {
     let fake = crate::support::start().await;
-    let refused = fake
-        .client()
-        .converse()
-        .model_id("us.meta.llama4-maverick-17b-instruct-v1:0")
-        .messages(turn(ConversationRole::User, "Hi"))
+    let refused = ask(&fake, "us.meta.llama4-maverick-17b-instruct-v1:0")
         .additional_model_request_fields(document(serde_json::json!({"logprobs": true})))
         .send()
         .await
@@ -146,11 +141,7 @@ async fn additional_fields_are_merged_and_checked_by_the_models_schema() {
         Some("The model returned the following errors: Malformed input request: #: extraneous key [logprobs] is not permitted, please reformat your input and try again.")
     );
 
-    let taken = fake
-        .client()
-        .converse()
-        .model_id("us.anthropic.claude-sonnet-4-5-20250929-v1:0")
-        .messages(turn(ConversationRole::User, "Hi"))
+    let taken = ask(&fake, "us.anthropic.claude-sonnet-4-5-20250929-v1:0")
         .additional_model_request_fields(document(serde_json::json!({"top_k": 5})))
         .additional_model_response_field_paths("/stop_sequence")
         .additional_model_response_field_paths("/usage/input_tokens")
@@ -178,14 +169,7 @@ async fn a_rule_scripts_the_newer_stop_reasons() {
         "Partial",
         "model_context_window_exceeded",
     ));
-    let out = fake
-        .client()
-        .converse()
-        .model_id(OPUS_4_8)
-        .messages(turn(ConversationRole::User, "Hi"))
-        .send()
-        .await
-        .unwrap();
+    let out = ask(&fake, OPUS_4_8).send().await.unwrap();
     assert_eq!(out.stop_reason(), &StopReason::ModelContextWindowExceeded);
 
     fake.reset();
