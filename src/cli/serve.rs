@@ -1,8 +1,8 @@
 //! `bedrock-harness serve`: the fake Bedrock for any client.
 
 use bedrock_harness::fake::{
-    control::parse_rules, FakeBedrock, FakeConfig, Recorder, SigV4Credentials, TlsIdentity,
-    Upstream, DEFAULT_REGION,
+    control::{parse_guardrails, parse_rules},
+    FakeBedrock, FakeConfig, Recorder, SigV4Credentials, TlsIdentity, Upstream, DEFAULT_REGION,
 };
 use bedrock_harness::lifecycle::{format_date, Date};
 use bedrock_harness::Error;
@@ -105,18 +105,22 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Error> {
         Ok((fixtures, _)) => fixtures,
         Err(code) => return Ok(code),
     };
-    let rules = match &args.scenario {
+    let (rules, guardrails) = match &args.scenario {
         Some(path) => {
             let bytes = std::fs::read(path).map_err(|source| Error::Io {
                 path: path.display().to_string(),
                 source,
             })?;
-            parse_rules(&bytes).map_err(|reason| Error::Fixture {
+            let fixture = |reason: String| Error::Fixture {
                 path: path.display().to_string(),
                 reason,
-            })?
+            };
+            (
+                parse_rules(&bytes).map_err(fixture)?,
+                parse_guardrails(&bytes).map_err(fixture)?,
+            )
         }
-        None => Vec::new(),
+        None => (Vec::new(), Vec::new()),
     };
     let recorder = match (&args.record_to, &args.upstream) {
         (Some(dir), Some(upstream)) => {
@@ -157,6 +161,7 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Error> {
         control_hosts: args.control_hosts.clone(),
         seed: args.seed,
         tool_policy: args.tool_policy,
+        guardrails,
     };
     let made_token = config
         .control_token

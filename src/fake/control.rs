@@ -148,11 +148,34 @@ pub fn host_allowed(host: &str, extra: &[String]) -> bool {
         || extra.iter().any(|e| e.eq_ignore_ascii_case(name))
 }
 
-/// One rule or a list of rules, as JSON.
+/// The guardrails of a scenario (`{"rules": [...], "guardrails": [...]}`);
+/// none for a scenario that is a list of rules.
+///
+/// ```
+/// use bedrock_harness::fake::control::parse_guardrails;
+///
+/// let scenario = br#"{"guardrails": [{"id": "gr0example", "words": ["falcon"]}]}"#;
+/// let guardrails = parse_guardrails(scenario).unwrap();
+/// assert_eq!((guardrails[0].id.as_str(), guardrails[0].version.as_str()), ("gr0example", "DRAFT"));
+/// ```
+pub fn parse_guardrails(body: &[u8]) -> Result<Vec<super::Guardrail>, String> {
+    let value: Value =
+        serde_json::from_slice(body).map_err(|e| format!("the body is not JSON: {e}"))?;
+    match value.get("guardrails") {
+        None => Ok(Vec::new()),
+        Some(list) => serde_json::from_value(list.clone()).map_err(|e| format!("guardrails: {e}")),
+    }
+}
+
+/// One rule or a list of rules, as JSON (a scenario's `rules`; a scenario
+/// with only `guardrails` has none).
 pub fn parse_rules(body: &[u8]) -> Result<Vec<Rule>, String> {
     let value: Value =
         serde_json::from_slice(body).map_err(|e| format!("the body is not JSON: {e}"))?;
     let rules = match value {
+        Value::Object(ref obj) if obj.contains_key("guardrails") && !obj.contains_key("rules") => {
+            Vec::new()
+        }
         Value::Array(items) => items,
         Value::Object(ref obj) if obj.contains_key("rules") => match value.get("rules") {
             Some(Value::Array(items)) => items.clone(),

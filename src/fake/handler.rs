@@ -14,6 +14,7 @@ use super::synth::input_tokens;
 use super::FakeState;
 
 mod converse;
+mod guardrail;
 use crate::catalog::Resolved;
 use crate::error::Error;
 use crate::family::RenderContext;
@@ -102,6 +103,11 @@ fn route(
     let segments: Vec<&str> = req.path.trim_start_matches('/').split('/').collect();
     let (label, op) = match segments.as_slice() {
         ["model", label, op] => (*label, *op),
+        ["guardrail", id, "version", version, "apply"] if req.method == "POST" => {
+            super::auth::check(state, req)?;
+            entry.authenticated = true;
+            return guardrail::apply(state, id, version, &req.body, rid);
+        }
         _ => return Err(unknown_operation()),
     };
     let operation = Operation::from_segment(op).ok_or_else(unknown_operation)?;

@@ -12,6 +12,7 @@ mod auth;
 mod catalog_api;
 pub mod control;
 mod errors;
+mod guardrails;
 mod handler;
 mod http;
 mod ids;
@@ -35,6 +36,7 @@ mod tool_policy;
 
 pub use answer::recording_name;
 pub use errors::{BedrockError, BEDROCK_ERRORS};
+pub use guardrails::{Assessment, DeniedTopic, Guardrail, DEFAULT_BLOCKED_MESSAGE};
 pub use http::{FakeRequest, FakeResponse, Pacing};
 pub use journal::{
     JournalEntry, DEFAULT_JOURNAL_CAPACITY, JOURNAL_BODY_LIMIT, JOURNAL_TOTAL_LIMIT,

@@ -56,6 +56,9 @@ pub struct FakeConfig {
     /// [`ToolPolicy`](super::ToolPolicy)); `Auto` lets an agent loop run
     /// without rules.
     pub tool_policy: super::ToolPolicy,
+    /// The guardrails ApplyGuardrail, Converse's `guardrailConfig` and
+    /// InvokeModel's guardrail headers may name.
+    pub guardrails: Vec<super::Guardrail>,
 }
 
 /// The region a fake stands for unless told otherwise.
@@ -85,6 +88,7 @@ impl Default for FakeConfig {
             control_hosts: Vec::new(),
             seed: 0,
             tool_policy: super::ToolPolicy::Auto,
+            guardrails: Vec::new(),
         }
     }
 }

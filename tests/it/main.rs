@@ -10,6 +10,7 @@ mod drift;
 mod embeddings;
 mod fake_e2e;
 mod fuzz;
+mod guardrails;
 mod hardening;
 mod hostile_bodies;
 mod identity;

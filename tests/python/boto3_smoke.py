@@ -377,4 +377,33 @@ except ClientError as err:
         err.response["Error"],
     )
 
+# Guardrails from the scenario file (run.sh passes tests/python/scenario.json).
+applied = client.apply_guardrail(
+    guardrailIdentifier="gr0example",
+    guardrailVersion="1",
+    source="INPUT",
+    content=[{"text": {"text": "Which stocks should I buy?"}}],
+)
+check("apply_guardrail intervenes on a denied topic", applied["action"] == "GUARDRAIL_INTERVENED", applied)
+check("with the blocked-input message", applied["outputs"] == [{"text": "Sorry, I can't discuss that."}], applied["outputs"])
+resp = client.converse(
+    modelId=CLAUDE,
+    messages=[{"role": "user", "content": [{"text": "Tell me about Project Falcon."}]}],
+    guardrailConfig={"guardrailIdentifier": "gr0example", "guardrailVersion": "1", "trace": "enabled"},
+)
+check("converse stops for the guardrail", resp["stopReason"] == "guardrail_intervened", resp)
+check("and traces its assessment", "inputAssessment" in resp.get("trace", {}).get("guardrail", {}), resp.get("trace"))
+try:
+    client.apply_guardrail(
+        guardrailIdentifier="gr0missing", guardrailVersion="1", source="INPUT",
+        content=[{"text": {"text": "Hi"}}],
+    )
+    check("an unknown guardrail is refused", False, "no error")
+except ClientError as err:
+    check(
+        "an unknown guardrail is refused in Bedrock's words",
+        err.response["Error"]["Message"] == "The guardrail identifier or version provided in the request does not exist.",
+        err.response["Error"],
+    )
+
 finish()

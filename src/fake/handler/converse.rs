@@ -13,6 +13,7 @@ use super::{
     apply_stream_fault, converse_refusal, event_frames, paced_metrics, BedrockError, Call,
     FakeResponse, Operation, MODEL_ERRORS,
 };
+use crate::fake::answer::Answer;
 use crate::fake::ids::hex_id;
 use crate::family::RenderContext;
 use serde_json::{Map, Value};
@@ -44,11 +45,46 @@ impl Call<'_> {
                 req = merged;
             }
         }
-        let mut answer = self.answer(&req)?;
+        let guarded = match value.get("guardrailConfig") {
+            Some(config) => Some(self.guardrail(config)?),
+            None => None,
+        };
+        let input_found = guarded.map(|(g, _)| g.assess(&input_texts(value).join("\n")));
+        let blocked_input = guarded
+            .zip(input_found.as_ref())
+            .filter(|(_, found)| found.intervened())
+            .map(|((guardrail, _), _)| guardrail);
+        // Blocked input never reaches the model.
+        let mut answer = match blocked_input {
+            Some(guardrail) => blocked_answer(&req, &guardrail.blocked_input_message),
+            None => self.answer(&req)?,
+        };
         // A model whose Converse answers show no reasoning still reasons
         // (and counts it in its output tokens): the blocks are left out.
         if !self.model().converse.reasoning {
             answer.portable.reasoning.clear();
+        }
+        let mut trace = None;
+        if let Some((guardrail, traced)) = guarded {
+            let input_found = input_found.unwrap_or_default();
+            let mut assessment = serde_json::Map::new();
+            assessment.insert(
+                "inputAssessment".into(),
+                serde_json::json!({ guardrail.id.clone(): input_found.to_wire() }),
+            );
+            if !input_found.intervened() {
+                let output_found = guardrail.assess(&answer.portable.text);
+                if output_found.intervened() {
+                    answer = blocked_answer(&req, &guardrail.blocked_output_message);
+                }
+                assessment.insert(
+                    "outputAssessments".into(),
+                    serde_json::json!({ guardrail.id.clone(): [output_found.to_wire()] }),
+                );
+            }
+            if traced {
+                trace = Some(serde_json::json!({"guardrail": assessment}));
+            }
         }
         let metrics = self.metrics(&answer);
         let latency = metrics.invocation_latency;
@@ -56,6 +92,9 @@ impl Call<'_> {
             .into_iter()
             .filter_map(|key| value.get(key).map(|v| (key, v.clone())))
             .collect();
+        if let Some(trace) = trace {
+            extras.push(("trace", trace));
+        }
         if let Some(paths) = value
             .get("additionalModelResponseFieldPaths")
             .and_then(Value::as_array)
@@ -101,6 +140,50 @@ impl Call<'_> {
         )
         .with_header("x-amzn-RequestId", self.rid))
     }
+}
+
+/// The texts a guardrail checks in a Converse body: the system prompt's,
+/// the messages' and their `guardContent` blocks'.
+fn input_texts(body: &Value) -> Vec<&str> {
+    let blocks = |key: &str| {
+        body.get(key)
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    };
+    let mut texts: Vec<&str> = blocks("system")
+        .iter()
+        .filter_map(|b| b.get("text").and_then(Value::as_str))
+        .collect();
+    for message in blocks("messages") {
+        for block in message
+            .get("content")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
+            let text = block
+                .get("text")
+                .or_else(|| block.pointer("/guardContent/text/text"))
+                .and_then(Value::as_str);
+            texts.extend(text);
+        }
+    }
+    texts
+}
+
+/// The answer a guardrail gives instead of the model's: its message, and
+/// `guardrail_intervened`.
+fn blocked_answer(req: &crate::portable::PortableRequest, message: &str) -> Answer {
+    Answer::made(crate::portable::PortableResponse {
+        text: message.to_string(),
+        stop_reason: Some(crate::portable::StopReason::GuardrailIntervened),
+        usage: Some(crate::portable::Usage {
+            input_tokens: crate::fake::synth::input_tokens(req),
+            output_tokens: crate::fake::synth::count_tokens(message),
+        }),
+        ..Default::default()
+    })
 }
 
 /// Merges `extra` into `native`: objects member by member, any other value

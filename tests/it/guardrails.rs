@@ -1,0 +1,130 @@
+//! Guardrails defined on the fake: ApplyGuardrail through the Rust SDK, and
+//! Converse's `guardrailConfig` blocking input and output, with its trace.
+
+use aws_sdk_bedrockruntime::types::{
+    ContentBlock, ConversationRole, GuardrailAction, GuardrailConfiguration, GuardrailContentBlock,
+    GuardrailContentSource, GuardrailTextBlock, GuardrailTrace, Message, StopReason,
+};
+use bedrock_harness::fake::{FakeBedrock, Guardrail, Rule};
+
+fn guardrail() -> Guardrail {
+    serde_json::from_value(serde_json::json!({
+        "id": "gr0example",
+        "version": "1",
+        "words": ["project falcon"],
+        "topics": [{"name": "Investment advice", "keywords": ["stocks", "crypto"]}],
+        "blocked_input_message": "Sorry, I can't discuss that.",
+        "blocked_output_message": "Sorry, I can't say that."
+    }))
+    .unwrap()
+}
+
+async fn fake() -> FakeBedrock {
+    let config = bedrock_harness::fake::FakeConfig {
+        guardrails: vec![guardrail()],
+        ..crate::support::pinned()
+    };
+    FakeBedrock::start_with(config).await.unwrap()
+}
+
+fn text(t: &str) -> GuardrailContentBlock {
+    GuardrailContentBlock::Text(GuardrailTextBlock::builder().text(t).build().unwrap())
+}
+
+#[tokio::test]
+async fn apply_guardrail_blocks_what_the_guardrail_denies() {
+    let fake = fake().await;
+    let apply = |t: &str, version: &str| {
+        fake.client()
+            .apply_guardrail()
+            .guardrail_identifier("gr0example")
+            .guardrail_version(version)
+            .source(GuardrailContentSource::Input)
+            .content(text(t))
+    };
+    let blocked = apply("Which stocks should I buy?", "1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(blocked.action(), &GuardrailAction::GuardrailIntervened);
+    assert_eq!(
+        blocked.outputs()[0].text(),
+        Some("Sorry, I can't discuss that.")
+    );
+    let topic = &blocked.assessments()[0].topic_policy().unwrap().topics()[0];
+    assert_eq!(topic.name(), "Investment advice");
+
+    let passed = apply("What is Amazon S3?", "1").send().await.unwrap();
+    assert_eq!(passed.action(), &GuardrailAction::None);
+    assert!(passed.outputs().is_empty());
+
+    let unknown = apply("Hi", "2")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(unknown.is_validation_exception(), "{unknown:?}");
+    assert_eq!(
+        unknown.meta().message(),
+        Some("The guardrail identifier or version provided in the request does not exist.")
+    );
+}
+
+fn ask(t: &str) -> Message {
+    Message::builder()
+        .role(ConversationRole::User)
+        .content(ContentBlock::Text(t.into()))
+        .build()
+        .unwrap()
+}
+
+fn config() -> GuardrailConfiguration {
+    GuardrailConfiguration::builder()
+        .guardrail_identifier("gr0example")
+        .guardrail_version("1")
+        .trace(GuardrailTrace::Enabled)
+        .build()
+}
+
+#[tokio::test]
+async fn converse_answers_blocked_input_and_output_with_the_guardrails_messages() {
+    let fake = fake().await;
+    let model = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
+    let blocked = fake
+        .client()
+        .converse()
+        .model_id(model)
+        .messages(ask("Tell me about Project Falcon."))
+        .guardrail_config(config())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(blocked.stop_reason(), &StopReason::GuardrailIntervened);
+    let said = blocked.output().unwrap().as_message().unwrap().content()[0]
+        .as_text()
+        .unwrap();
+    assert_eq!(said, "Sorry, I can't discuss that.");
+    assert!(blocked
+        .trace()
+        .unwrap()
+        .guardrail()
+        .unwrap()
+        .input_assessment()
+        .is_some());
+
+    fake.rule(Rule::text("Buy crypto now."));
+    let answered = fake
+        .client()
+        .converse()
+        .model_id(model)
+        .messages(ask("Any tips?"))
+        .guardrail_config(config())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answered.stop_reason(), &StopReason::GuardrailIntervened);
+    let said = answered.output().unwrap().as_message().unwrap().content()[0]
+        .as_text()
+        .unwrap();
+    assert_eq!(said, "Sorry, I can't say that.");
+}
