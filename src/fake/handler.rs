@@ -155,6 +155,7 @@ fn route(
         rule: rule.as_ref(),
         parsed,
         note: std::cell::RefCell::new(None),
+        headers: &req.headers,
     };
     let answered = match operation {
         Operation::Invoke | Operation::InvokeWithResponseStream => call.invoke(),
@@ -189,6 +190,18 @@ fn route(
         (a, b) => Some(a.unwrap_or_default() + b.unwrap_or_default()),
     };
     Ok(response)
+}
+
+/// A JSON body with `fields` added at its top (an answer that is not an
+/// object is left as it is).
+fn with_fields(body: Vec<u8>, fields: serde_json::Map<String, Value>) -> Vec<u8> {
+    match serde_json::from_slice::<Value>(&body) {
+        Ok(Value::Object(mut object)) => {
+            object.extend(fields);
+            serde_json::to_vec(&Value::Object(object)).unwrap_or(body)
+        }
+        _ => body,
+    }
 }
 
 /// Whether a rule's model id names the same model as the call's.
@@ -290,6 +303,8 @@ struct Call<'a> {
     parsed: &'a Result<Value, Rejection>,
     /// What the journal should know about how the call was answered.
     note: std::cell::RefCell<Option<String>>,
+    /// The request's headers.
+    headers: &'a [(String, String)],
 }
 
 impl Call<'_> {
@@ -416,7 +431,7 @@ impl Call<'_> {
             .map_err(|r| BedrockError::validation(r.message()))?;
         let family = self.resolved.family;
         let req = self.read_request(value);
-        let answer = self.answer(&req)?;
+        let (answer, guarded) = self.guard_invoke(&req, || self.answer(&req))?;
         let response_id = hex_id(self.seed);
         let ctx = RenderContext {
             model: self.model(),
@@ -433,7 +448,10 @@ impl Call<'_> {
             let frames = apply_stream_fault(frames, self.stream_fault());
             return Ok(self.stream_response(frames, pacing));
         }
-        let native = native_body(&answer, family, &ctx)?;
+        let mut native = native_body(&answer, family, &ctx)?;
+        if let Some(fields) = guarded {
+            native = with_fields(native, fields);
+        }
         let mut response = FakeResponse::json_bytes(200, native)
             .with_header("x-amzn-RequestId", self.rid)
             .with_header(

@@ -128,3 +128,42 @@ async fn converse_answers_blocked_input_and_output_with_the_guardrails_messages(
         .unwrap();
     assert_eq!(said, "Sorry, I can't say that.");
 }
+
+/// InvokeModel's guardrail headers: the body says whether the guardrail
+/// intervened and, with the trace on, what it found.
+#[tokio::test]
+async fn invoke_model_reports_the_guardrails_action_in_the_body() {
+    use aws_sdk_bedrockruntime::types::Trace;
+    let fake = fake().await;
+    let invoke = |prompt: &str| {
+        let body = serde_json::json!({
+            "anthropic_version": "bedrock-2023-05-31",
+            "max_tokens": 256,
+            "messages": [{"role": "user", "content": prompt}]
+        });
+        fake.client()
+            .invoke_model()
+            .model_id("us.anthropic.claude-sonnet-4-5-20250929-v1:0")
+            .guardrail_identifier("gr0example")
+            .guardrail_version("1")
+            .trace(Trace::Enabled)
+            .body(body.to_string().into_bytes().into())
+    };
+    let read = |out: aws_sdk_bedrockruntime::operation::invoke_model::InvokeModelOutput| {
+        serde_json::from_slice::<serde_json::Value>(out.body().as_ref()).unwrap()
+    };
+    let blocked = read(invoke("Should I buy crypto?").send().await.unwrap());
+    assert_eq!(blocked["amazon-bedrock-guardrailAction"], "INTERVENED");
+    assert_eq!(
+        blocked["content"][0]["text"],
+        "Sorry, I can't discuss that."
+    );
+    let found = &blocked["amazon-bedrock-trace"]["guardrail"]["input"]["gr0example"];
+    assert_eq!(
+        found["topicPolicy"]["topics"][0]["name"],
+        "Investment advice"
+    );
+
+    let passed = read(invoke("What is Amazon S3?").send().await.unwrap());
+    assert_eq!(passed["amazon-bedrock-guardrailAction"], "NONE");
+}

@@ -9,11 +9,11 @@
 //! fields named by `additionalModelResponseFieldPaths`, and the service
 //! tier and latency setting the call ran under.
 
+use super::guardrail::blocked_answer;
 use super::{
     apply_stream_fault, converse_refusal, event_frames, paced_metrics, BedrockError, Call,
     FakeResponse, Operation, MODEL_ERRORS,
 };
-use crate::fake::answer::Answer;
 use crate::fake::ids::hex_id;
 use crate::family::RenderContext;
 use serde_json::{Map, Value};
@@ -170,20 +170,6 @@ fn input_texts(body: &Value) -> Vec<&str> {
         }
     }
     texts
-}
-
-/// The answer a guardrail gives instead of the model's: its message, and
-/// `guardrail_intervened`.
-fn blocked_answer(req: &crate::portable::PortableRequest, message: &str) -> Answer {
-    Answer::made(crate::portable::PortableResponse {
-        text: message.to_string(),
-        stop_reason: Some(crate::portable::StopReason::GuardrailIntervened),
-        usage: Some(crate::portable::Usage {
-            input_tokens: crate::fake::synth::input_tokens(req),
-            output_tokens: crate::fake::synth::count_tokens(message),
-        }),
-        ..Default::default()
-    })
 }
 
 /// Merges `extra` into `native`: objects member by member, any other value

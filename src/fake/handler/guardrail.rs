@@ -4,9 +4,11 @@
 //! (`FakeConfig::guardrails`), its answer in the service model's shape.
 
 use super::{BedrockError, Call, FakeResponse, FakeState};
+use crate::fake::answer::Answer;
 use crate::fake::guardrails::{Guardrail, UNKNOWN_GUARDRAIL};
+use crate::portable::{ContentBlock, PortableRequest};
 use crate::schema::parse_body;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 /// The fake's guardrail `identifier` (an id or an ARN) at `version`, or
 /// Bedrock's refusal.
@@ -77,4 +79,91 @@ impl Call<'_> {
             matches!(text("trace"), "enabled" | "enabled_full"),
         ))
     }
+}
+
+impl Call<'_> {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// InvokeModel under the guardrail its headers name: blocked input is
+    /// answered with the guardrail's message without calling the model, a
+    /// blocked answer is replaced; the body gets
+    /// `amazon-bedrock-guardrailAction` (`INTERVENED` or `NONE`) and, with
+    /// `X-Amzn-Bedrock-Trace` on, `amazon-bedrock-trace.guardrail` (the
+    /// fields of the InvokeModel API reference's guardrail example).
+    pub(super) fn guard_invoke(
+        &self,
+        req: &PortableRequest,
+        answer: impl FnOnce() -> Result<Answer, BedrockError>,
+    ) -> Result<(Answer, Option<serde_json::Map<String, Value>>), BedrockError> {
+        let (Some(id), Some(version)) = (
+            self.header("x-amzn-bedrock-guardrailidentifier"),
+            self.header("x-amzn-bedrock-guardrailversion"),
+        ) else {
+            return Ok((answer()?, None));
+        };
+        let guardrail = find(self.state, id, version)?;
+        let input = guardrail.assess(&request_texts(req).join("\n"));
+        let mut trace = serde_json::Map::new();
+        trace.insert(
+            "input".into(),
+            json!({ guardrail.id.clone(): input.to_wire() }),
+        );
+        let (answer, intervened) = if input.intervened() {
+            (blocked_answer(req, &guardrail.blocked_input_message), true)
+        } else {
+            let answer = answer()?;
+            let output = guardrail.assess(&answer.portable.text);
+            trace.insert(
+                "outputs".into(),
+                json!([{ guardrail.id.clone(): output.to_wire() }]),
+            );
+            match output.intervened() {
+                true => (blocked_answer(req, &guardrail.blocked_output_message), true),
+                false => (answer, false),
+            }
+        };
+        let mut fields = serde_json::Map::new();
+        let action = if intervened { "INTERVENED" } else { "NONE" };
+        fields.insert("amazon-bedrock-guardrailAction".into(), action.into());
+        let traced = self.header("x-amzn-bedrock-trace").is_some_and(|t| {
+            t.eq_ignore_ascii_case("ENABLED") || t.eq_ignore_ascii_case("ENABLED_FULL")
+        });
+        if traced {
+            fields.insert("amazon-bedrock-trace".into(), json!({"guardrail": trace}));
+        }
+        Ok((answer, Some(fields)))
+    }
+}
+
+/// The texts of a request a guardrail checks: the system prompt's and the
+/// messages'.
+fn request_texts(req: &PortableRequest) -> Vec<&str> {
+    let mut texts: Vec<&str> = req.system.as_deref().into_iter().collect();
+    for message in &req.messages {
+        for block in &message.content {
+            if let ContentBlock::Text(text) = block {
+                texts.push(text);
+            }
+        }
+    }
+    texts
+}
+
+/// The answer a guardrail gives instead of the model's: its message, and
+/// `guardrail_intervened`.
+pub(super) fn blocked_answer(req: &PortableRequest, message: &str) -> Answer {
+    Answer::made(crate::portable::PortableResponse {
+        text: message.to_string(),
+        stop_reason: Some(crate::portable::StopReason::GuardrailIntervened),
+        usage: Some(crate::portable::Usage {
+            input_tokens: crate::fake::synth::input_tokens(req),
+            output_tokens: crate::fake::synth::count_tokens(message),
+        }),
+        ..Default::default()
+    })
 }
