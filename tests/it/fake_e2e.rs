@@ -716,10 +716,14 @@ async fn guardrail_headers_need_an_identifier_and_a_version() {
         String::from_utf8_lossy(&resp.body)
     );
 
+    // Well formed, but the fake has no such guardrail.
     req.headers.pop();
     req.headers
         .push(("x-amzn-bedrock-guardrailversion".into(), "DRAFT".into()));
-    assert_eq!(fake.state().handle(&req).status, 200);
+    let resp = fake.state().handle(&req);
+    assert_eq!(resp.status, 400);
+    assert!(String::from_utf8_lossy(&resp.body)
+        .contains("The guardrail identifier or version provided in the request does not exist."));
 }
 
 #[tokio::test]
