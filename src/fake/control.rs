@@ -161,10 +161,16 @@ pub fn host_allowed(host: &str, extra: &[String]) -> bool {
 pub fn parse_guardrails(body: &[u8]) -> Result<Vec<super::Guardrail>, String> {
     let value: Value =
         serde_json::from_slice(body).map_err(|e| format!("the body is not JSON: {e}"))?;
-    match value.get("guardrails") {
-        None => Ok(Vec::new()),
-        Some(list) => serde_json::from_value(list.clone()).map_err(|e| format!("guardrails: {e}")),
+    let guardrails: Vec<super::Guardrail> = match value.get("guardrails") {
+        None => return Ok(Vec::new()),
+        Some(list) => {
+            serde_json::from_value(list.clone()).map_err(|e| format!("guardrails: {e}"))?
+        }
+    };
+    for guardrail in &guardrails {
+        guardrail.check()?;
     }
+    Ok(guardrails)
 }
 
 /// One rule or a list of rules, as JSON (a scenario's `rules`; a scenario

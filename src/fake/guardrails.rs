@@ -49,6 +49,12 @@ pub struct Guardrail {
     /// Topics it denies.
     #[serde(default)]
     pub topics: Vec<DeniedTopic>,
+    /// Kinds of personal information it blocks or masks.
+    #[serde(default)]
+    pub pii: Vec<PiiFilter>,
+    /// Patterns it blocks or masks.
+    #[serde(default)]
+    pub regexes: Vec<RegexFilter>,
     /// The answer to blocked input.
     #[serde(default = "blocked")]
     pub blocked_input_message: String,
@@ -67,6 +73,84 @@ pub struct DeniedTopic {
     pub keywords: Vec<String>,
 }
 
+/// What a sensitive-information filter does with a match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum SensitiveAction {
+    /// Block the whole text.
+    Block,
+    /// Mask the match (`{EMAIL}`, `{name}`) and let the rest through.
+    Anonymize,
+}
+
+impl SensitiveAction {
+    /// The action as assessments report it (`BLOCKED`, `ANONYMIZED`).
+    fn reported(self) -> &'static str {
+        match self {
+            SensitiveAction::Block => "BLOCKED",
+            SensitiveAction::Anonymize => "ANONYMIZED",
+        }
+    }
+}
+
+/// A kind of personal information a guardrail filters (the service
+/// model's `GuardrailPiiEntityType`), among those the fake can find:
+/// `EMAIL`, `PHONE`, `US_SOCIAL_SECURITY_NUMBER`, `CREDIT_DEBIT_CARD_NUMBER`,
+/// `IP_ADDRESS`, `URL`, `AWS_ACCESS_KEY`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PiiFilter {
+    /// The kind, e.g. `EMAIL`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// What to do with a match.
+    pub action: SensitiveAction,
+}
+
+/// A pattern a guardrail filters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegexFilter {
+    /// The filter's name, as assessments and masks name it.
+    pub name: String,
+    /// The regular expression.
+    pub pattern: String,
+    /// What to do with a match.
+    pub action: SensitiveAction,
+}
+
+/// The patterns that find each kind of personal information the fake
+/// knows (simple forms: a real guardrail finds more).
+const PII_PATTERNS: [(&str, &str); 7] = [
+    ("EMAIL", r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"),
+    ("PHONE", r"\(?\b[0-9]{3}\)?[-. ][0-9]{3}[-. ][0-9]{4}\b"),
+    (
+        "US_SOCIAL_SECURITY_NUMBER",
+        r"\b[0-9]{3}-[0-9]{2}-[0-9]{4}\b",
+    ),
+    (
+        "CREDIT_DEBIT_CARD_NUMBER",
+        r"\b(?:[0-9]{4}[- ]?){3}[0-9]{1,7}\b",
+    ),
+    ("IP_ADDRESS", r"\b(?:[0-9]{1,3}\.){3}[0-9]{1,3}\b"),
+    ("URL", r"https?://[^\s]+"),
+    ("AWS_ACCESS_KEY", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
+];
+
+/// One sensitive match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SensitiveMatch {
+    /// `EMAIL`, ... for personal information; the filter's name for a
+    /// pattern.
+    pub label: String,
+    /// The pattern, for a regex filter.
+    pub regex: Option<String>,
+    /// The text matched.
+    pub matched: String,
+    /// What the filter does with it.
+    pub action: SensitiveAction,
+}
+
 fn draft() -> String {
     "DRAFT".into()
 }
@@ -82,12 +166,35 @@ pub struct Assessment {
     pub words: Vec<String>,
     /// The denied topics found.
     pub topics: Vec<String>,
+    /// The personal information and patterns found.
+    pub sensitive: Vec<SensitiveMatch>,
 }
 
 impl Assessment {
-    /// Whether the guardrail blocks the text.
+    /// Whether the guardrail acts on the text (blocks or masks it).
     pub fn intervened(&self) -> bool {
-        !self.words.is_empty() || !self.topics.is_empty()
+        !self.words.is_empty() || !self.topics.is_empty() || !self.sensitive.is_empty()
+    }
+
+    /// Whether it blocks the text outright (masking alone lets it through).
+    pub fn blocks(&self) -> bool {
+        !self.words.is_empty()
+            || !self.topics.is_empty()
+            || self
+                .sensitive
+                .iter()
+                .any(|m| m.action == SensitiveAction::Block)
+    }
+
+    /// `text` with each masked match replaced by `{LABEL}`, as Bedrock
+    /// masks it.
+    pub fn masked(&self, text: &str) -> String {
+        self.sensitive
+            .iter()
+            .filter(|m| m.action == SensitiveAction::Anonymize)
+            .fold(text.to_string(), |out, m| {
+                out.replace(&m.matched, &format!("{{{}}}", m.label))
+            })
     }
 
     /// The assessment as the service model writes it (`wordPolicy`,
@@ -112,6 +219,20 @@ impl Assessment {
                 .map(|t| json!({"name": t, "type": "DENY", "action": "BLOCKED", "detected": true}))
                 .collect();
             out.insert("topicPolicy".into(), json!({"topics": topics}));
+        }
+        if !self.sensitive.is_empty() {
+            let (mut pii, mut regexes) = (Vec::new(), Vec::new());
+            for m in &self.sensitive {
+                let action = m.action.reported();
+                match &m.regex {
+                    None => pii.push(json!({"match": m.matched, "type": m.label, "action": action, "detected": true})),
+                    Some(regex) => regexes.push(json!({"name": m.label, "regex": regex, "match": m.matched, "action": action, "detected": true})),
+                }
+            }
+            out.insert(
+                "sensitiveInformationPolicy".into(),
+                json!({"piiEntities": pii, "regexes": regexes}),
+            );
         }
         Value::Object(out)
     }
@@ -139,7 +260,64 @@ impl Guardrail {
             .filter(|t| t.keywords.iter().any(|k| contains_phrase(text, k)))
             .map(|t| t.name.clone())
             .collect();
-        Assessment { words, topics }
+        let mut sensitive = Vec::new();
+        for filter in &self.pii {
+            let pattern = PII_PATTERNS.iter().find(|(kind, _)| *kind == filter.kind);
+            if let Some(re) = pattern.and_then(|(_, p)| regex::Regex::new(p).ok()) {
+                sensitive.extend(re.find_iter(text).map(|m| SensitiveMatch {
+                    label: filter.kind.clone(),
+                    regex: None,
+                    matched: m.as_str().to_string(),
+                    action: filter.action,
+                }));
+            }
+        }
+        for filter in &self.regexes {
+            if let Ok(re) = regex::Regex::new(&filter.pattern) {
+                sensitive.extend(re.find_iter(text).map(|m| SensitiveMatch {
+                    label: filter.name.clone(),
+                    regex: Some(filter.pattern.clone()),
+                    matched: m.as_str().to_string(),
+                    action: filter.action,
+                }));
+            }
+        }
+        Assessment {
+            words,
+            topics,
+            sensitive,
+        }
+    }
+
+    /// Why the guardrail cannot be used, if it cannot: a kind of personal
+    /// information the fake cannot find, or a pattern that does not
+    /// compile.
+    pub fn check(&self) -> Result<(), String> {
+        for filter in &self.pii {
+            if !PII_PATTERNS.iter().any(|(kind, _)| *kind == filter.kind) {
+                let known: Vec<&str> = PII_PATTERNS.iter().map(|(kind, _)| *kind).collect();
+                return Err(format!(
+                    "guardrail {}: bedrock-harness finds only these kinds of personal information: {}",
+                    self.id,
+                    known.join(", ")
+                ));
+            }
+        }
+        for filter in &self.regexes {
+            regex::Regex::new(&filter.pattern)
+                .map_err(|e| format!("guardrail {}: regex {}: {e}", self.id, filter.name))?;
+        }
+        Ok(())
+    }
+
+    /// The text that stands for `text` after the guardrail: the blocked
+    /// message, the text masked, or the text itself.
+    pub fn answer_for(&self, found: &Assessment, text: &str, source: &str) -> String {
+        match (found.blocks(), source) {
+            (true, "OUTPUT") => self.blocked_output_message.clone(),
+            (true, _) => self.blocked_input_message.clone(),
+            (false, _) => found.masked(text),
+        }
     }
 
     /// ApplyGuardrail's answer for `texts` from `source` (`INPUT` or
@@ -147,10 +325,7 @@ impl Guardrail {
     pub fn apply(&self, source: &str, texts: &[&str]) -> Value {
         let joined = texts.join("\n");
         let found = self.assess(&joined);
-        let message = match source {
-            "OUTPUT" => &self.blocked_output_message,
-            _ => &self.blocked_input_message,
-        };
+        let message = self.answer_for(&found, &joined, source);
         let units = |on: bool| match on {
             true => texts.iter().map(|t| text_units(t)).sum::<u64>(),
             false => 0,
@@ -160,7 +335,7 @@ impl Guardrail {
                 "topicPolicyUnits": units(!self.topics.is_empty()),
                 "contentPolicyUnits": 0,
                 "wordPolicyUnits": units(!self.words.is_empty()),
-                "sensitiveInformationPolicyUnits": 0,
+                "sensitiveInformationPolicyUnits": units(!self.pii.is_empty() || !self.regexes.is_empty()),
                 "sensitiveInformationPolicyFreeUnits": 0,
                 "contextualGroundingPolicyUnits": 0
             },
@@ -211,6 +386,33 @@ mod tests {
         );
         assert!(!g.assess("falconry projects").intervened());
         assert_eq!(g.assess("Which stocks?").topics, ["Investment advice"]);
+    }
+
+    #[test]
+    fn personal_information_is_masked_or_blocked_and_patterns_too() {
+        let g: Guardrail = serde_json::from_value(json!({
+            "id": "gr0pii",
+            "pii": [{"type": "EMAIL", "action": "ANONYMIZE"}, {"type": "US_SOCIAL_SECURITY_NUMBER", "action": "BLOCK"}],
+            "regexes": [{"name": "ticket", "pattern": "TCK-[0-9]+", "action": "ANONYMIZE"}]
+        }))
+        .unwrap();
+        assert_eq!(g.check(), Ok(()));
+        let masked = g.apply("OUTPUT", &["Write to ana@example.com about TCK-42."]);
+        assert_eq!(masked["action"], "GUARDRAIL_INTERVENED");
+        assert_eq!(
+            masked["outputs"][0]["text"],
+            "Write to {EMAIL} about {ticket}."
+        );
+        let pii = &masked["assessments"][0]["sensitiveInformationPolicy"];
+        assert_eq!(pii["piiEntities"][0]["action"], "ANONYMIZED");
+        assert_eq!(pii["regexes"][0]["match"], "TCK-42");
+        let blocked = g.apply("INPUT", &["My SSN is 123-45-6789."]);
+        assert_eq!(blocked["outputs"][0]["text"], DEFAULT_BLOCKED_MESSAGE);
+        let unknown: Guardrail = serde_json::from_value(
+            json!({"id": "g", "pii": [{"type": "NAME", "action": "BLOCK"}]}),
+        )
+        .unwrap();
+        assert!(unknown.check().unwrap_err().contains("finds only"));
     }
 
     #[test]

@@ -111,6 +111,12 @@ pub struct FakeState {
 impl FakeState {
     /// State for `config`; fails when the fixtures' catalog is malformed.
     pub fn new(config: FakeConfig) -> Result<Self, Error> {
+        for guardrail in &config.guardrails {
+            guardrail.check().map_err(|reason| Error::Fixture {
+                path: "FakeConfig::guardrails".into(),
+                reason,
+            })?;
+        }
         let store = config.fixtures.clone();
         Ok(FakeState {
             catalog: Catalog::load(&store)?,

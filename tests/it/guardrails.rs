@@ -13,6 +13,7 @@ fn guardrail() -> Guardrail {
         "version": "1",
         "words": ["project falcon"],
         "topics": [{"name": "Investment advice", "keywords": ["stocks", "crypto"]}],
+        "pii": [{"type": "EMAIL", "action": "ANONYMIZE"}],
         "blocked_input_message": "Sorry, I can't discuss that.",
         "blocked_output_message": "Sorry, I can't say that."
     }))
@@ -127,6 +128,22 @@ async fn converse_answers_blocked_input_and_output_with_the_guardrails_messages(
         .as_text()
         .unwrap();
     assert_eq!(said, "Sorry, I can't say that.");
+
+    fake.reset();
+    fake.rule(Rule::text("Write to ana@example.com for access."));
+    let masked = fake
+        .client()
+        .converse()
+        .model_id(model)
+        .messages(ask("Who do I ask?"))
+        .guardrail_config(config())
+        .send()
+        .await
+        .unwrap();
+    let said = masked.output().unwrap().as_message().unwrap().content()[0]
+        .as_text()
+        .unwrap();
+    assert_eq!(said, "Write to {EMAIL} for access.");
 }
 
 /// InvokeModel's guardrail headers: the body says whether the guardrail

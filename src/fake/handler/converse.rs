@@ -9,7 +9,7 @@
 //! fields named by `additionalModelResponseFieldPaths`, and the service
 //! tier and latency setting the call ran under.
 
-use super::guardrail::blocked_answer;
+use super::guardrail::{blocked_answer, guarded_output};
 use super::{
     apply_stream_fault, converse_refusal, event_frames, paced_metrics, BedrockError, Call,
     FakeResponse, Operation, MODEL_ERRORS,
@@ -52,7 +52,7 @@ impl Call<'_> {
         let input_found = guarded.map(|(g, _)| g.assess(&input_texts(value).join("\n")));
         let blocked_input = guarded
             .zip(input_found.as_ref())
-            .filter(|(_, found)| found.intervened())
+            .filter(|(_, found)| found.blocks())
             .map(|((guardrail, _), _)| guardrail);
         // Blocked input never reaches the model.
         let mut answer = match blocked_input {
@@ -72,10 +72,10 @@ impl Call<'_> {
                 "inputAssessment".into(),
                 serde_json::json!({ guardrail.id.clone(): input_found.to_wire() }),
             );
-            if !input_found.intervened() {
+            if !input_found.blocks() {
                 let output_found = guardrail.assess(&answer.portable.text);
                 if output_found.intervened() {
-                    answer = blocked_answer(&req, &guardrail.blocked_output_message);
+                    answer = guarded_output(guardrail, &output_found, &req, answer);
                 }
                 assessment.insert(
                     "outputAssessments".into(),

@@ -113,7 +113,7 @@ impl Call<'_> {
             "input".into(),
             json!({ guardrail.id.clone(): input.to_wire() }),
         );
-        let (answer, intervened) = if input.intervened() {
+        let (answer, intervened) = if input.blocks() {
             (blocked_answer(req, &guardrail.blocked_input_message), true)
         } else {
             let answer = answer()?;
@@ -123,7 +123,7 @@ impl Call<'_> {
                 json!([{ guardrail.id.clone(): output.to_wire() }]),
             );
             match output.intervened() {
-                true => (blocked_answer(req, &guardrail.blocked_output_message), true),
+                true => (guarded_output(guardrail, &output, req, answer), true),
                 false => (answer, false),
             }
         };
@@ -152,6 +152,25 @@ fn request_texts(req: &PortableRequest) -> Vec<&str> {
         }
     }
     texts
+}
+
+/// The model's answer after a guardrail that acts on it: its blocked
+/// message when it blocks, the answer masked when it only masks.
+pub(super) fn guarded_output(
+    guardrail: &Guardrail,
+    found: &crate::fake::Assessment,
+    req: &PortableRequest,
+    mut answer: Answer,
+) -> Answer {
+    let text = guardrail.answer_for(found, &answer.portable.text, "OUTPUT");
+    match found.blocks() {
+        true => blocked_answer(req, &text),
+        false => {
+            answer.portable.text = text;
+            answer.portable.stop_reason = Some(crate::portable::StopReason::GuardrailIntervened);
+            answer
+        }
+    }
 }
 
 /// The answer a guardrail gives instead of the model's: its message, and
