@@ -557,9 +557,11 @@ pub(crate) fn native_frames(
     family: &dyn ModelFamily,
     ctx: &RenderContext<'_>,
     metrics: InvocationMetrics,
+    extra: &serde_json::Map<String, Value>,
 ) -> Result<Vec<Vec<u8>>, BedrockError> {
     let recorded = answer.recorded.as_ref();
-    if let (Some(chunks), true) = (answer.recorded_chunks(), answer.rewrites(family)) {
+    let rewrites = answer.rewrites(family) || !extra.is_empty();
+    if let (Some(chunks), true) = (answer.recorded_chunks(), rewrites) {
         let fresh = family
             .render_chunks(&answer.portable, ctx)
             .unwrap_or_default();
@@ -571,6 +573,7 @@ pub(crate) fn native_frames(
             if last.get(INVOCATION_METRICS).is_none() {
                 last[INVOCATION_METRICS] = json!(metrics);
             }
+            merge_into(last, extra);
         }
         return chunk_frames(&chunks);
     }
@@ -592,8 +595,17 @@ pub(crate) fn native_frames(
     })?;
     if let Some(last) = chunks.iter_mut().rev().find(|c| c.is_object()) {
         last[INVOCATION_METRICS] = json!(metrics);
+        merge_into(last, extra);
     }
     chunk_frames(&chunks)
+}
+
+/// Adds `extra`'s fields to a chunk object (the guardrail's action on the
+/// last chunk of a stream).
+fn merge_into(chunk: &mut Value, extra: &serde_json::Map<String, Value>) {
+    if let Value::Object(object) = chunk {
+        object.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
 }
 
 /// One chunk's bytes: a JSON chunk serialised, a string chunk (`[DONE]`) as is.

@@ -440,10 +440,12 @@ impl Call<'_> {
         };
         let metrics = self.metrics(&answer);
         if self.operation == Operation::InvokeWithResponseStream {
-            let mut frames = native_frames(&answer, family, &ctx, metrics)?;
+            // The guardrail's fields ride on the last chunk.
+            let extra = guarded.clone().unwrap_or_default();
+            let mut frames = native_frames(&answer, family, &ctx, metrics, &extra)?;
             let pacing = self.pacing(metrics.output_token_count, frames.len());
             if let Some(paced) = paced_metrics(metrics, pacing, frames.len()) {
-                frames = native_frames(&answer, family, &ctx, paced)?;
+                frames = native_frames(&answer, family, &ctx, paced, &extra)?;
             }
             let frames = apply_stream_fault(frames, self.stream_fault());
             return Ok(self.stream_response(frames, pacing));

@@ -184,3 +184,43 @@ async fn invoke_model_reports_the_guardrails_action_in_the_body() {
     let passed = read(invoke("What is Amazon S3?").send().await.unwrap());
     assert_eq!(passed["amazon-bedrock-guardrailAction"], "NONE");
 }
+
+/// A guarded stream carries the guardrail's action on its last chunk.
+#[tokio::test]
+async fn a_guarded_stream_reports_the_action_on_its_last_chunk() {
+    use aws_sdk_bedrockruntime::types::ResponseStream;
+    let fake = fake().await;
+    let body = serde_json::json!({
+        "anthropic_version": "bedrock-2023-05-31",
+        "max_tokens": 256,
+        "messages": [{"role": "user", "content": "Should I buy stocks?"}]
+    });
+    let mut stream = fake
+        .client()
+        .invoke_model_with_response_stream()
+        .model_id("us.anthropic.claude-sonnet-4-5-20250929-v1:0")
+        .guardrail_identifier("gr0example")
+        .guardrail_version("1")
+        .body(body.to_string().into_bytes().into())
+        .send()
+        .await
+        .unwrap()
+        .body;
+    let mut chunks = Vec::new();
+    while let Some(event) = stream.recv().await.unwrap() {
+        if let ResponseStream::Chunk(part) = event {
+            let bytes = part.bytes().unwrap().as_ref().to_vec();
+            chunks.push(serde_json::from_slice::<serde_json::Value>(&bytes).unwrap());
+        }
+    }
+    let last = chunks.last().unwrap();
+    assert_eq!(
+        last["amazon-bedrock-guardrailAction"], "INTERVENED",
+        "{last}"
+    );
+    let text: String = chunks
+        .iter()
+        .filter_map(|c| c["delta"]["text"].as_str())
+        .collect();
+    assert_eq!(text, "Sorry, I can't discuss that.");
+}
