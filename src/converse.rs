@@ -29,16 +29,19 @@ pub mod messages {
     pub const NO_TOOLS: &str = "This model doesn't support tool use.";
     /// Tools sent to ConverseStream for a model without streaming tool use.
     pub const NO_STREAMING_TOOLS: &str = "This model doesn't support tool use in streaming mode.";
-    /// Images sent to a model without vision.
-    pub const NO_IMAGES: &str = "This model doesn't support the image content block that you provided. Try again with a supported content block.";
-    /// Documents sent to a model without document chat.
-    pub const NO_DOCUMENTS: &str = "This model doesn't support the document content block that you provided. Try again with a supported content block.";
-    /// Video sent to a model that does not watch it: the image and document
-    /// texts' pattern, inferred (no source quotes it).
-    pub const NO_VIDEO: &str = "This model doesn't support the video content block that you provided. Try again with a supported content block.";
+    /// Images sent to a model without vision, as Bedrock answers it
+    /// (quoted whole in aws-samples' Converse troubleshooting table and in
+    /// public logs of Converse calls to text-only models).
+    pub const NO_IMAGES: &str = "This model doesn't support the image content block that you provided. Update the content block and try again.";
+    /// Documents sent to a model without document chat: public quotes stop
+    /// after "that you provided."; the end is the image text's.
+    pub const NO_DOCUMENTS: &str = "This model doesn't support the document content block that you provided. Update the content block and try again.";
+    /// Video sent to a model that does not watch it: the image text's
+    /// pattern, inferred (no source quotes it).
+    pub const NO_VIDEO: &str = "This model doesn't support the video content block that you provided. Update the content block and try again.";
     /// Audio sent to a model that does not hear it: the same pattern,
     /// inferred.
-    pub const NO_AUDIO: &str = "This model doesn't support the audio content block that you provided. Try again with a supported content block.";
+    pub const NO_AUDIO: &str = "This model doesn't support the audio content block that you provided. Update the content block and try again.";
     /// A model that does not work with Converse at all.
     pub const NO_CONVERSE: &str = "This action doesn't support the model that you provided. Try again with a supported text or chat model.";
 }
@@ -600,6 +603,18 @@ mod tests {
         Catalog::embedded()
             .model("anthropic.claude-opus-5")
             .unwrap()
+    }
+
+    #[test]
+    fn an_image_to_a_text_only_model_is_refused_in_bedrocks_words() {
+        let micro = Catalog::embedded().model("amazon.nova-micro-v1:0").unwrap();
+        let body = json!({"messages": [{"role": "user", "content": [
+            {"image": {"format": "png", "source": {"bytes": "iVBORw0KGgo="}}}
+        ]}]});
+        assert_eq!(
+            to_portable(&body, micro, false).unwrap_err().0,
+            "This model doesn't support the image content block that you provided. Update the content block and try again."
+        );
     }
 
     #[test]
