@@ -87,23 +87,36 @@ fn config() -> GuardrailConfiguration {
         .build()
 }
 
-#[tokio::test]
-async fn converse_answers_blocked_input_and_output_with_the_guardrails_messages() {
-    let fake = fake().await;
-    let model = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
-    let blocked = fake
+/// Converse to Claude Sonnet 4.5 under the guardrail, with its trace: the
+/// answer, and its first text.
+async fn guarded(
+    fake: &FakeBedrock,
+    question: &str,
+) -> (
+    aws_sdk_bedrockruntime::operation::converse::ConverseOutput,
+    String,
+) {
+    let out = fake
         .client()
         .converse()
-        .model_id(model)
-        .messages(ask("Tell me about Project Falcon."))
+        .model_id("us.anthropic.claude-sonnet-4-5-20250929-v1:0")
+        .messages(ask(question))
         .guardrail_config(config())
         .send()
         .await
         .unwrap();
-    assert_eq!(blocked.stop_reason(), &StopReason::GuardrailIntervened);
-    let said = blocked.output().unwrap().as_message().unwrap().content()[0]
+    let said = out.output().unwrap().as_message().unwrap().content()[0]
         .as_text()
-        .unwrap();
+        .unwrap()
+        .clone();
+    (out, said)
+}
+
+#[tokio::test]
+async fn converse_answers_blocked_input_and_output_with_the_guardrails_messages() {
+    let fake = fake().await;
+    let (blocked, said) = guarded(&fake, "Tell me about Project Falcon.").await;
+    assert_eq!(blocked.stop_reason(), &StopReason::GuardrailIntervened);
     assert_eq!(said, "Sorry, I can't discuss that.");
     assert!(blocked
         .trace()
@@ -114,35 +127,13 @@ async fn converse_answers_blocked_input_and_output_with_the_guardrails_messages(
         .is_some());
 
     fake.rule(Rule::text("Buy crypto now."));
-    let answered = fake
-        .client()
-        .converse()
-        .model_id(model)
-        .messages(ask("Any tips?"))
-        .guardrail_config(config())
-        .send()
-        .await
-        .unwrap();
+    let (answered, said) = guarded(&fake, "Any tips?").await;
     assert_eq!(answered.stop_reason(), &StopReason::GuardrailIntervened);
-    let said = answered.output().unwrap().as_message().unwrap().content()[0]
-        .as_text()
-        .unwrap();
     assert_eq!(said, "Sorry, I can't say that.");
 
     fake.reset();
     fake.rule(Rule::text("Write to ana@example.com for access."));
-    let masked = fake
-        .client()
-        .converse()
-        .model_id(model)
-        .messages(ask("Who do I ask?"))
-        .guardrail_config(config())
-        .send()
-        .await
-        .unwrap();
-    let said = masked.output().unwrap().as_message().unwrap().content()[0]
-        .as_text()
-        .unwrap();
+    let (_, said) = guarded(&fake, "Who do I ask?").await;
     assert_eq!(said, "Write to {EMAIL} for access.");
 }
 
