@@ -200,23 +200,6 @@ impl StreamAccumulator {
     }
 }
 
-/// Splits text that carries reasoning ended by `closer` (R1's `</think>`,
-/// with the blank lines around it) into the reasoning and the answer; text
-/// without the marker is all answer.
-///
-/// ```text
-/// "Plan it.\n</think>\n\nHello!" -> (Some("Plan it."), "Hello!")
-/// ```
-pub(crate) fn split_reasoning(text: String, closer: &str) -> (Option<Reasoning>, String) {
-    match text.split_once(closer) {
-        Some((thought, answer)) => (
-            Some(Reasoning::text(thought.trim_end_matches('\n'), None)),
-            answer.trim_start_matches('\n').to_string(),
-        ),
-        None => (None, text),
-    }
-}
-
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }

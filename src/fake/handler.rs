@@ -155,7 +155,7 @@ fn route(
         rule: rule.as_ref(),
         parsed,
         note: std::cell::RefCell::new(None),
-        headers: &req.headers,
+        request: req,
     };
     let answered = match operation {
         Operation::Invoke | Operation::InvokeWithResponseStream => call.invoke(),
@@ -170,11 +170,14 @@ fn route(
         operation,
         Operation::Invoke | Operation::InvokeWithResponseStream
     ) {
-        for name in [
-            "X-Amzn-Bedrock-Service-Tier",
-            "X-Amzn-Bedrock-PerformanceConfig-Latency",
+        for (sent, name) in [
+            ("x-amzn-bedrock-service-tier", "X-Amzn-Bedrock-Service-Tier"),
+            (
+                "x-amzn-bedrock-performanceconfig-latency",
+                "X-Amzn-Bedrock-PerformanceConfig-Latency",
+            ),
         ] {
-            if let Some(value) = req.header(&name.to_ascii_lowercase()) {
+            if let Some(value) = req.header(sent) {
                 response = response.with_header(name, value);
             }
         }
@@ -303,8 +306,8 @@ struct Call<'a> {
     parsed: &'a Result<Value, Rejection>,
     /// What the journal should know about how the call was answered.
     note: std::cell::RefCell<Option<String>>,
-    /// The request's headers.
-    headers: &'a [(String, String)],
+    /// The request, for its headers.
+    request: &'a FakeRequest,
 }
 
 impl Call<'_> {

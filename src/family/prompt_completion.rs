@@ -208,7 +208,7 @@ impl<D: PromptDialect> Codec for PromptCompletion<D> {
             Error::parse(D::NAME, "response", format!("`{}` is empty", D::LIST_KEY))
         })?;
         let (reasoning, text) = match D::REASONING_CLOSER {
-            Some(closer) => crate::accumulator::split_reasoning(first.text, closer),
+            Some(closer) => split_reasoning(first.text, closer),
             None => (None, first.text),
         };
         Ok(PortableResponse {
@@ -263,6 +263,26 @@ impl<D: PromptDialect> Codec for PromptCompletion<D> {
         Ok(())
     }
 }
+/// Splits text that carries reasoning ended by `closer` (R1's `</think>`,
+/// with the blank lines around it) into the reasoning and the answer; text
+/// without the marker is all answer.
+///
+/// ```text
+/// "Plan it.\n</think>\n\nHello!" -> (Some("Plan it."), "Hello!")
+/// ```
+fn split_reasoning(text: String, closer: &str) -> (Option<crate::reasoning::Reasoning>, String) {
+    match text.split_once(closer) {
+        Some((thought, answer)) => (
+            Some(crate::reasoning::Reasoning::text(
+                thought.trim_end_matches('\n'),
+                None,
+            )),
+            answer.trim_start_matches('\n').to_string(),
+        ),
+        None => (None, text),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -82,13 +82,6 @@ impl Call<'_> {
 }
 
 impl Call<'_> {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-
     /// InvokeModel under the guardrail its headers name: blocked input is
     /// answered with the guardrail's message without calling the model, a
     /// blocked answer is replaced; the body gets
@@ -101,8 +94,8 @@ impl Call<'_> {
         answer: impl FnOnce() -> Result<Answer, BedrockError>,
     ) -> Result<(Answer, Option<serde_json::Map<String, Value>>), BedrockError> {
         let (Some(id), Some(version)) = (
-            self.header("x-amzn-bedrock-guardrailidentifier"),
-            self.header("x-amzn-bedrock-guardrailversion"),
+            self.request.header("x-amzn-bedrock-guardrailidentifier"),
+            self.request.header("x-amzn-bedrock-guardrailversion"),
         ) else {
             return Ok((answer()?, None));
         };
@@ -130,9 +123,12 @@ impl Call<'_> {
         let mut fields = serde_json::Map::new();
         let action = if intervened { "INTERVENED" } else { "NONE" };
         fields.insert("amazon-bedrock-guardrailAction".into(), action.into());
-        let traced = self.header("x-amzn-bedrock-trace").is_some_and(|t| {
-            t.eq_ignore_ascii_case("ENABLED") || t.eq_ignore_ascii_case("ENABLED_FULL")
-        });
+        let traced = self
+            .request
+            .header("x-amzn-bedrock-trace")
+            .is_some_and(|t| {
+                t.eq_ignore_ascii_case("ENABLED") || t.eq_ignore_ascii_case("ENABLED_FULL")
+            });
         if traced {
             fields.insert("amazon-bedrock-trace".into(), json!({"guardrail": trace}));
         }
