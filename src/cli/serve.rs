@@ -1,7 +1,7 @@
 //! `bedrock-harness serve`: the fake Bedrock for any client.
 
 use bedrock_harness::fake::{
-    control::{parse_guardrails, parse_rules},
+    control::{parse_check_scores, parse_guardrails, parse_rules},
     FakeBedrock, FakeConfig, Recorder, SigV4Credentials, TlsIdentity, Upstream, DEFAULT_REGION,
 };
 use bedrock_harness::lifecycle::{format_date, Date};
@@ -105,7 +105,7 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Error> {
         Ok((fixtures, _)) => fixtures,
         Err(code) => return Ok(code),
     };
-    let (rules, guardrails) = match &args.scenario {
+    let (rules, guardrails, check_scores) = match &args.scenario {
         Some(path) => {
             let bytes = std::fs::read(path).map_err(|source| Error::Io {
                 path: path.display().to_string(),
@@ -118,9 +118,10 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Error> {
             (
                 parse_rules(&bytes).map_err(fixture)?,
                 parse_guardrails(&bytes).map_err(fixture)?,
+                parse_check_scores(&bytes).map_err(fixture)?,
             )
         }
-        None => (Vec::new(), Vec::new()),
+        None => (Vec::new(), Vec::new(), Vec::new()),
     };
     let recorder = match (&args.record_to, &args.upstream) {
         (Some(dir), Some(upstream)) => {
@@ -162,6 +163,7 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Error> {
         seed: args.seed,
         tool_policy: args.tool_policy,
         guardrails,
+        check_scores,
     };
     let made_token = config
         .control_token

@@ -173,13 +173,40 @@ pub fn parse_guardrails(body: &[u8]) -> Result<Vec<super::Guardrail>, String> {
     Ok(guardrails)
 }
 
+/// The scripted InvokeGuardrailChecks scores of a scenario
+/// (`{"checks": [...]}`); none for a scenario without them.
+///
+/// ```
+/// use bedrock_harness::fake::control::parse_check_scores;
+///
+/// let scenario = br#"{"checks": [{"category": "JAILBREAK", "keywords": ["DAN"]}]}"#;
+/// assert_eq!(parse_check_scores(scenario).unwrap()[0].score, 1.0);
+/// ```
+pub fn parse_check_scores(body: &[u8]) -> Result<Vec<super::CheckScore>, String> {
+    let value: Value =
+        serde_json::from_slice(body).map_err(|e| format!("the body is not JSON: {e}"))?;
+    let scores: Vec<super::CheckScore> = match value.get("checks") {
+        None => return Ok(Vec::new()),
+        Some(list) => serde_json::from_value(list.clone()).map_err(|e| format!("checks: {e}"))?,
+    };
+    for score in &scores {
+        score.check()?;
+    }
+    Ok(scores)
+}
+
+/// The keys of a scenario object besides `rules`.
+const SCENARIO_KEYS: [&str; 2] = ["guardrails", "checks"];
+
 /// One rule or a list of rules, as JSON (a scenario's `rules`; a scenario
-/// with only `guardrails` has none).
+/// with only `guardrails` or `checks` has none).
 pub fn parse_rules(body: &[u8]) -> Result<Vec<Rule>, String> {
     let value: Value =
         serde_json::from_slice(body).map_err(|e| format!("the body is not JSON: {e}"))?;
     let rules = match value {
-        Value::Object(ref obj) if obj.contains_key("guardrails") && !obj.contains_key("rules") => {
+        Value::Object(ref obj)
+            if !obj.contains_key("rules") && SCENARIO_KEYS.iter().any(|k| obj.contains_key(*k)) =>
+        {
             Vec::new()
         }
         Value::Array(items) => items,

@@ -137,6 +137,22 @@ const PII_PATTERNS: [(&str, &str); 7] = [
     ("AWS_ACCESS_KEY", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
 ];
 
+/// The compiled pattern that finds `kind` (`EMAIL`, ...), if the fake
+/// knows the kind; compiled once.
+pub(crate) fn pii_regex(kind: &str) -> Option<&'static regex::Regex> {
+    static COMPILED: std::sync::OnceLock<Vec<(&str, regex::Regex)>> = std::sync::OnceLock::new();
+    COMPILED
+        .get_or_init(|| {
+            PII_PATTERNS
+                .iter()
+                .filter_map(|(k, p)| regex::Regex::new(p).ok().map(|re| (*k, re)))
+                .collect()
+        })
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map(|(_, re)| re)
+}
+
 /// One sensitive match.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SensitiveMatch {
@@ -262,8 +278,7 @@ impl Guardrail {
             .collect();
         let mut sensitive = Vec::new();
         for filter in &self.pii {
-            let pattern = PII_PATTERNS.iter().find(|(kind, _)| *kind == filter.kind);
-            if let Some(re) = pattern.and_then(|(_, p)| regex::Regex::new(p).ok()) {
+            if let Some(re) = pii_regex(&filter.kind) {
                 sensitive.extend(re.find_iter(text).map(|m| SensitiveMatch {
                     label: filter.kind.clone(),
                     regex: None,
@@ -347,12 +362,12 @@ impl Guardrail {
 }
 
 /// Text units of `text`: one per 1,000 characters or part of them.
-fn text_units(text: &str) -> u64 {
+pub(crate) fn text_units(text: &str) -> u64 {
     (text.chars().count() as u64).div_ceil(1000)
 }
 
 /// Whether `text` holds `phrase` as whole words, ignoring case.
-fn contains_phrase(text: &str, phrase: &str) -> bool {
+pub(crate) fn contains_phrase(text: &str, phrase: &str) -> bool {
     let words = |s: &str| -> Vec<String> {
         s.split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())

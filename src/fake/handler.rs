@@ -108,6 +108,11 @@ fn route(
             entry.authenticated = true;
             return guardrail::apply(state, id, version, &req.body, rid);
         }
+        ["guardrail-checks", "invoke"] if req.method == "POST" => {
+            super::auth::check(state, req)?;
+            entry.authenticated = true;
+            return guardrail::invoke_checks(state, &req.body, rid);
+        }
         _ => return Err(unknown_operation()),
     };
     let operation = Operation::from_segment(op).ok_or_else(unknown_operation)?;

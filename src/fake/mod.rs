@@ -12,6 +12,7 @@ mod auth;
 mod catalog_api;
 pub mod control;
 mod errors;
+pub mod guardrail_checks;
 mod guardrails;
 mod handler;
 mod http;
@@ -36,6 +37,7 @@ mod tool_policy;
 
 pub use answer::recording_name;
 pub use errors::{BedrockError, BEDROCK_ERRORS};
+pub use guardrail_checks::CheckScore;
 pub use guardrails::{
     Assessment, DeniedTopic, Guardrail, PiiFilter, RegexFilter, SensitiveAction, SensitiveMatch,
     DEFAULT_BLOCKED_MESSAGE,

@@ -32,16 +32,12 @@ impl Operation {
 
     /// The operations the fake serves apart from the model operations
     /// (they name no model, and rules do not script them).
-    pub const SERVED_APART: [&'static str; 1] = ["ApplyGuardrail"];
+    pub const SERVED_APART: [&'static str; 2] = ["ApplyGuardrail", "InvokeGuardrailChecks"];
 
     /// The operations of Bedrock Runtime's service model the fake does not
     /// serve yet, each with why; it answers them
     /// `UnknownOperationException`.
-    pub const NOT_SERVED: [(&'static str, &'static str); 5] = [
-        (
-            "InvokeGuardrailChecks",
-            "its checks (automated reasoning) are not modelled yet",
-        ),
+    pub const NOT_SERVED: [(&'static str, &'static str); 4] = [
         ("StartAsyncInvoke", "no asynchronous jobs are modelled yet"),
         ("GetAsyncInvoke", "no asynchronous jobs are modelled yet"),
         ("ListAsyncInvokes", "no asynchronous jobs are modelled yet"),

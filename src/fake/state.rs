@@ -59,6 +59,9 @@ pub struct FakeConfig {
     /// The guardrails ApplyGuardrail, Converse's `guardrailConfig` and
     /// InvokeModel's guardrail headers may name.
     pub guardrails: Vec<super::Guardrail>,
+    /// The scripted scores of InvokeGuardrailChecks' content filter and
+    /// prompt attack categories (every other category scores 0.0).
+    pub check_scores: Vec<super::CheckScore>,
 }
 
 /// The region a fake stands for unless told otherwise.
@@ -89,6 +92,7 @@ impl Default for FakeConfig {
             seed: 0,
             tool_policy: super::ToolPolicy::Auto,
             guardrails: Vec::new(),
+            check_scores: Vec::new(),
         }
     }
 }

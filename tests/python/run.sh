@@ -10,6 +10,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
   start_serve "$1" --as-of 2026-12-02 --scenario "$here/scenario.json"
   AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$url" python3 "$here/boto3_smoke.py"
   AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$url" python3 "$here/boto3_media.py"
+  AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$url" python3 "$here/boto3_operations.py"
   AWS_ENDPOINT_URL_BEDROCK="$url" python3 "$here/boto3_control_plane.py"
   AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$url" python3 "$here/anthropic_sdk.py"
 )

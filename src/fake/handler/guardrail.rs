@@ -64,6 +64,23 @@ pub(super) fn apply(
         .with_header("x-amzn-RequestId", rid))
 }
 
+/// Answers InvokeGuardrailChecks.
+pub(super) fn invoke_checks(
+    state: &FakeState,
+    body: &[u8],
+    rid: &str,
+) -> Result<FakeResponse, BedrockError> {
+    let body = parse_body(body).map_err(|r| BedrockError::validation(r.message()))?;
+    let model = crate::service_model::ServiceModel::embedded();
+    model
+        .validate_headers("InvokeGuardrailChecks", |_| None)
+        .and_then(|()| model.validate("InvokeGuardrailChecks", &body))
+        .map_err(|v| BedrockError::validation(v.to_string()))?;
+    let answer = crate::fake::guardrail_checks::evaluate(&body, &state.config.check_scores)
+        .map_err(BedrockError::validation)?;
+    Ok(FakeResponse::json(200, &answer).with_header("x-amzn-RequestId", rid))
+}
+
 impl Call<'_> {
     /// The guardrail a Converse `guardrailConfig` names, and whether its
     /// trace is asked for (`"trace": "enabled"`).
