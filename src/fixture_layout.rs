@@ -4,6 +4,7 @@
 //! ```text
 //! <family>/models.json           the family's models
 //! <family>/schema.json           its request schema
+//! <family>/async_schema.json     its StartAsyncInvoke modelInput schema
 //! <family>/requests/<name>.json  example requests (index.json names models)
 //! <family>/invalid/<name>.json   refused requests with Bedrock's texts
 //! <family>/responses/<name>.json recordings: default, or a model's own
@@ -26,6 +27,13 @@ pub fn models(family: &str) -> String {
 /// `<family>/schema.json`.
 pub fn schema(family: &str) -> String {
     format!("{family}/schema.json")
+}
+
+/// `<family>/async_schema.json`: the schema of StartAsyncInvoke's
+/// `modelInput` for the family's models; a family without one takes no
+/// asynchronous invocations.
+pub fn async_schema(family: &str) -> String {
+    format!("{family}/async_schema.json")
 }
 
 /// `<family>/requests`, the folder of example requests.

@@ -32,7 +32,9 @@ pub use catalog::{Catalog, Resolved, PENDING_PATH};
 pub use error::Error;
 pub use family::{families, family_by_name, ModelFamily, RenderContext};
 pub use fixtures::FixtureStore;
-pub use invoke::{collect, endpoint_client, EventStream, Invoker, DEFAULT_TEST_REGION};
+pub use invoke::{
+    collect, endpoint_client, to_document, EventStream, Invoker, DEFAULT_TEST_REGION,
+};
 pub use lifecycle::{Lifecycle, LifecycleState};
 pub use media::{AwsMedia, AwsS3Location, AwsSource, Media, MediaKind, MediaSource};
 pub use model_id::{ModelId, ModelIdKind, ARN_RESOURCE_TYPES, GEO_PREFIXES, MAX_MODEL_ID_LEN};

@@ -168,11 +168,43 @@ impl SchemaValidator {
         let validator = self.validator(model).map_err(|e| {
             Rejection::Unreadable(format!("The schema of {} cannot be used: {e}", model.id))
         })?;
+        self.check_against(&validator, model, body)
+    }
+
+    /// Whether `model` takes StartAsyncInvoke: its family has an
+    /// asynchronous input schema.
+    pub fn takes_async(&self, model: &ModelInfo) -> bool {
+        self.store
+            .read(&crate::fixture_layout::async_schema(&model.family))
+            .is_some()
+    }
+
+    /// Checks StartAsyncInvoke's `modelInput` for `model` against its
+    /// family's asynchronous schema (see [`takes_async`](Self::takes_async)).
+    pub fn validate_async(&self, model: &ModelInfo, input: &Value) -> Result<(), Rejection> {
+        let path = crate::fixture_layout::async_schema(&model.family);
+        let validator = self
+            .compile(&format!("async {}", model.id), &path, None)
+            .map_err(|e| {
+                Rejection::Unreadable(format!(
+                    "The asynchronous schema of {} cannot be used: {e}",
+                    model.id
+                ))
+            })?;
+        self.check_against(&validator, model, input)
+    }
+
+    fn check_against(
+        &self,
+        validator: &jsonschema::Validator,
+        model: &ModelInfo,
+        body: &Value,
+    ) -> Result<(), Rejection> {
         if !validator.is_valid(body) {
             return Err(match model.refusals {
-                RefusalStyle::Everit => Rejection::Violations(violations(&validator, body)),
+                RefusalStyle::Everit => Rejection::Violations(violations(validator, body)),
                 RefusalStyle::Anthropic => {
-                    Rejection::Rule(pydantic::first_violation(&validator, body).unwrap_or_default())
+                    Rejection::Rule(pydantic::first_violation(validator, body).unwrap_or_default())
                 }
             });
         }
@@ -187,20 +219,27 @@ impl SchemaValidator {
     /// The compiled schema of `model`: its family's schema with the model's
     /// `schema_patch` merged in.
     pub fn validator(&self, model: &ModelInfo) -> Result<Arc<jsonschema::Validator>, Error> {
-        if let Some(v) = self
-            .compiled
-            .read()
-            .ok()
-            .and_then(|m| m.get(&model.id).cloned())
-        {
+        let path = crate::fixture_layout::schema(&model.family);
+        self.compile(&model.id, &path, model.schema_patch.as_ref())
+    }
+
+    /// The schema at `path` with `patch` merged in, compiled once and kept
+    /// under `key`.
+    fn compile(
+        &self,
+        key: &str,
+        path: &str,
+        patch: Option<&Value>,
+    ) -> Result<Arc<jsonschema::Validator>, Error> {
+        if let Some(v) = self.compiled.read().ok().and_then(|m| m.get(key).cloned()) {
             return Ok(v);
         }
-        let path = crate::fixture_layout::schema(&model.family);
+        let path = path.to_string();
         let mut schema: Value = self.store.read_json(&path)?.ok_or_else(|| Error::Fixture {
             path: path.clone(),
             reason: "missing".into(),
         })?;
-        if let Some(patch) = &model.schema_patch {
+        if let Some(patch) = patch {
             merge_patch(&mut schema, patch);
         }
         let compiled =
@@ -211,7 +250,7 @@ impl SchemaValidator {
                 })?,
             );
         if let Ok(mut map) = self.compiled.write() {
-            map.insert(model.id.clone(), compiled.clone());
+            map.insert(key.to_string(), compiled.clone());
         }
         Ok(compiled)
     }

@@ -30,7 +30,7 @@ enum Command {
     /// Check native request bodies against a model's schema (exit 1 if any is invalid).
     Validate(validate::ValidateArgs),
     /// Serve the fake Bedrock Runtime for any client (boto3, the JS SDK, the AWS CLI).
-    Serve(serve::ServeArgs),
+    Serve(Box<serve::ServeArgs>),
     /// Compare the shapes of a model's answers (real Bedrock or --endpoint) with the recorded fixtures (exit 1 on drift).
     Drift(drift::DriftArgs),
 }
@@ -40,7 +40,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, bedrock_harness::Error> {
     match cli.command {
         Command::Models(args) => models::run(args).await,
         Command::Invoke(args) => invoke::run(args).await,
-        Command::Serve(args) => serve::run(args).await,
+        Command::Serve(args) => serve::run(*args).await,
         Command::Validate(args) => validate::run(&args),
         Command::Drift(args) => drift::run(args).await,
     }

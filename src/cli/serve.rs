@@ -84,6 +84,14 @@ pub struct ServeArgs {
     /// before they are cut (the exit code is then 1).
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     shutdown_grace: f64,
+    /// Where asynchronous invocations write their output, as S3 would
+    /// hold it: `s3://bucket/key` is DIR/bucket/key. Without it nothing is
+    /// written (the jobs still complete).
+    #[arg(long, value_name = "DIR")]
+    s3_dir: Option<PathBuf>,
+    /// How long an asynchronous invocation stays InProgress.
+    #[arg(long, value_name = "SECONDS", default_value_t = 1.0)]
+    async_seconds: f64,
     /// Calls kept in the journal.
     #[arg(long, default_value_t = bedrock_harness::fake::DEFAULT_JOURNAL_CAPACITY)]
     journal_size: usize,
@@ -164,6 +172,14 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Error> {
         tool_policy: args.tool_policy,
         guardrails,
         check_scores,
+        async_duration: match std::time::Duration::try_from_secs_f64(args.async_seconds) {
+            Ok(duration) => duration,
+            Err(_) => {
+                eprintln!("error: --async-seconds must be a number of seconds, 0 or more");
+                return Ok(ExitCode::from(USAGE));
+            }
+        },
+        s3_dir: args.s3_dir.clone(),
     };
     let made_token = config
         .control_token

@@ -442,7 +442,8 @@ pub(crate) fn scripted_answer(
         Action::StreamError { .. }
         | Action::TruncateStream { .. }
         | Action::BadCrc { .. }
-        | Action::ToolPolicy { .. } => return Ok(None),
+        | Action::ToolPolicy { .. }
+        | Action::JobFailure { .. } => return Ok(None),
     }))
 }
 

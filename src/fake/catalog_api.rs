@@ -45,9 +45,9 @@ pub(crate) fn handle(state: &FakeState, req: &FakeRequest) -> Result<FakeRespons
     let view = View::new(state);
     let segments: Vec<&str> = req.path.trim_start_matches('/').split('/').collect();
     match (req.method.as_str(), segments.as_slice()) {
-        ("GET", ["foundation-models"]) => Ok(view.list_models(&query(&req.query))),
+        ("GET", ["foundation-models"]) => Ok(view.list_models(&req.query_pairs())),
         ("GET", ["foundation-models", id]) => view.get_model(&decode(id)),
-        ("GET", ["inference-profiles"]) => view.list_profiles(&query(&req.query)),
+        ("GET", ["inference-profiles"]) => view.list_profiles(&req.query_pairs()),
         ("GET", ["inference-profiles", id]) => view.get_profile(&decode(id)),
         _ => Err(BedrockError {
             name: "UnknownOperationException".into(),
@@ -327,16 +327,6 @@ fn geography(region: &str) -> &'static str {
         "ca" => "ca",
         _ => "global",
     }
-}
-
-fn query(raw: &str) -> Vec<(String, String)> {
-    raw.split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            (decode(k), decode(&v.replace('+', " ")))
-        })
-        .collect()
 }
 
 fn decode(text: &str) -> String {

@@ -13,6 +13,7 @@ use super::rules::{Action, Operation, Rule};
 use super::synth::input_tokens;
 use super::FakeState;
 
+mod async_invoke;
 mod converse;
 mod guardrail;
 use crate::catalog::Resolved;
@@ -108,6 +109,16 @@ fn route(
             entry.authenticated = true;
             return guardrail::apply(state, id, version, &req.body, rid);
         }
+        ["async-invoke"] | ["async-invoke", _] => {
+            super::auth::check(state, req)?;
+            entry.authenticated = true;
+            return match (req.method.as_str(), segments.as_slice()) {
+                ("POST", [_]) => async_invoke::start(state, req, seed, rid, entry),
+                ("GET", [_]) => async_invoke::list(state, req, rid),
+                ("GET", [_, arn]) => async_invoke::get(state, arn, rid),
+                _ => Err(unknown_operation()),
+            };
+        }
         ["guardrail-checks", "invoke"] if req.method == "POST" => {
             super::auth::check(state, req)?;
             entry.authenticated = true;
@@ -166,6 +177,8 @@ fn route(
         Operation::Invoke | Operation::InvokeWithResponseStream => call.invoke(),
         Operation::Converse | Operation::ConverseStream => call.converse(),
         Operation::CountTokens => call.count_tokens(),
+        // Served at `/async-invoke`, never at a model's path.
+        Operation::StartAsyncInvoke => Err(unknown_operation()),
     };
     entry.note = call.note.into_inner();
     let mut response = answered?;
@@ -262,7 +275,12 @@ fn check_model_status(
         ),
         _ => {}
     }
-    if operation == Operation::CountTokens {
+    // CountTokens runs nothing; StartAsyncInvoke takes base models (the
+    // model pages list it for base models only).
+    if matches!(
+        operation,
+        Operation::CountTokens | Operation::StartAsyncInvoke
+    ) {
         return Ok(());
     }
     let bare = match id.kind() {

@@ -68,6 +68,30 @@ impl FakeRequest {
             .map(|(_, v)| v.as_str())
     }
 
+    /// The query string's parameters, decoded, in order.
+    ///
+    /// ```
+    /// use bedrock_harness::fake::FakeRequest;
+    ///
+    /// let req = FakeRequest::get("/async-invoke?statusEquals=Completed&nextToken=a%2Fb");
+    /// assert_eq!(req.query_pairs()[1], ("nextToken".to_string(), "a/b".to_string()));
+    /// ```
+    pub fn query_pairs(&self) -> Vec<(String, String)> {
+        let decode = |text: &str| {
+            percent_encoding::percent_decode_str(text)
+                .decode_utf8_lossy()
+                .into_owned()
+        };
+        self.query
+            .split('&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| {
+                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                (decode(k), decode(&v.replace('+', " ")))
+            })
+            .collect()
+    }
+
     pub(crate) fn from_wiremock(req: &wiremock::Request) -> Self {
         FakeRequest::from_http(
             &req.method,

@@ -8,6 +8,8 @@
 //! family's exact wire format, and fails on demand ([`Rule`]).
 
 mod answer;
+pub mod async_jobs;
+mod async_output;
 mod auth;
 mod catalog_api;
 pub mod control;

@@ -64,7 +64,7 @@ pub(crate) fn misfit(
     let fits = match operation {
         Some(Operation::Converse | Operation::ConverseStream) => converse(),
         Some(Operation::Invoke | Operation::InvokeWithResponseStream) => native(),
-        Some(Operation::CountTokens) => true,
+        Some(Operation::CountTokens | Operation::StartAsyncInvoke) => true,
         None => converse() || native(),
     };
     (!fits).then(|| {

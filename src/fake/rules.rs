@@ -18,10 +18,13 @@ pub enum Operation {
     ConverseStream,
     /// `POST /model/{id}/count-tokens`.
     CountTokens,
+    /// `POST /async-invoke`: a rule refuses the call (`error`) or fails
+    /// the job it starts (`job_failure`).
+    StartAsyncInvoke,
 }
 
 impl Operation {
-    /// Every operation the fake serves.
+    /// Every operation the fake serves at `/model/{id}/...`.
     pub const ALL: [Operation; 5] = [
         Operation::Invoke,
         Operation::InvokeWithResponseStream,
@@ -32,20 +35,21 @@ impl Operation {
 
     /// The operations the fake serves apart from the model operations
     /// (they name no model, and rules do not script them).
-    pub const SERVED_APART: [&'static str; 2] = ["ApplyGuardrail", "InvokeGuardrailChecks"];
+    pub const SERVED_APART: [&'static str; 5] = [
+        "ApplyGuardrail",
+        "InvokeGuardrailChecks",
+        "StartAsyncInvoke",
+        "GetAsyncInvoke",
+        "ListAsyncInvokes",
+    ];
 
     /// The operations of Bedrock Runtime's service model the fake does not
     /// serve yet, each with why; it answers them
     /// `UnknownOperationException`.
-    pub const NOT_SERVED: [(&'static str, &'static str); 4] = [
-        ("StartAsyncInvoke", "no asynchronous jobs are modelled yet"),
-        ("GetAsyncInvoke", "no asynchronous jobs are modelled yet"),
-        ("ListAsyncInvokes", "no asynchronous jobs are modelled yet"),
-        (
-            "InvokeModelWithBidirectionalStream",
-            "no bidirectional (speech) streams are modelled yet",
-        ),
-    ];
+    pub const NOT_SERVED: [(&'static str, &'static str); 1] = [(
+        "InvokeModelWithBidirectionalStream",
+        "no bidirectional (speech) streams are modelled yet",
+    )];
 
     /// The operation's name in the service model (`InvokeModel`, ...).
     ///
@@ -62,6 +66,7 @@ impl Operation {
             Operation::Converse => "Converse",
             Operation::ConverseStream => "ConverseStream",
             Operation::CountTokens => "CountTokens",
+            Operation::StartAsyncInvoke => "StartAsyncInvoke",
         }
     }
 
@@ -147,9 +152,26 @@ pub enum Action {
         /// `auto`, `never` or `always`.
         policy: super::ToolPolicy,
     },
+    /// Start the asynchronous job, then let it end `Failed` with
+    /// `message` as its `failureMessage` (StartAsyncInvoke only).
+    JobFailure {
+        /// The failure message; a content-filter text when absent.
+        message: Option<String>,
+    },
 }
 
 impl Action {
+    /// Whether a rule with this action may answer `operation`: stream
+    /// faults only streams; StartAsyncInvoke only errors and job failures,
+    /// and job failures nothing else.
+    pub fn applies_to(&self, operation: Operation) -> bool {
+        match (self, operation) {
+            (Action::Error { .. } | Action::JobFailure { .. }, Operation::StartAsyncInvoke) => true,
+            (_, Operation::StartAsyncInvoke) | (Action::JobFailure { .. }, _) => false,
+            _ => operation.is_stream() || !self.is_stream_fault(),
+        }
+    }
+
     /// Whether the action only makes sense on an event stream.
     pub fn is_stream_fault(&self) -> bool {
         matches!(
@@ -378,6 +400,11 @@ impl Rule {
                     ));
                 }
             }
+            Action::JobFailure { .. } if self.operation != Some(Operation::StartAsyncInvoke) => {
+                return Err(
+                    "a job_failure rule needs \"operation\": \"start-async-invoke\"".into(),
+                );
+            }
             _ => {}
         }
         let waits = [
@@ -436,7 +463,7 @@ impl RuleBook {
         let index = self.rules.iter().position(|r| {
             r.times != Times::Count(0)
                 && r.operation.is_none_or(|op| op == operation)
-                && (operation.is_stream() || !r.action.is_stream_fault())
+                && r.action.applies_to(operation)
                 && r.model.as_deref().is_none_or(&model_matches)
         })?;
         let rule = &mut self.rules[index];

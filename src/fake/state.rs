@@ -62,7 +62,16 @@ pub struct FakeConfig {
     /// The scripted scores of InvokeGuardrailChecks' content filter and
     /// prompt attack categories (every other category scores 0.0).
     pub check_scores: Vec<super::CheckScore>,
+    /// How long an asynchronous invocation stays `InProgress`.
+    pub async_duration: std::time::Duration,
+    /// Where asynchronous invocations write their output: `s3://bucket/key`
+    /// is `s3_dir/bucket/key`. `None` writes nothing (the jobs still
+    /// complete).
+    pub s3_dir: Option<std::path::PathBuf>,
 }
+
+/// How long an asynchronous invocation runs unless told otherwise.
+pub const DEFAULT_ASYNC_DURATION: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// The region a fake stands for unless told otherwise.
 pub const DEFAULT_REGION: &str = "us-east-1";
@@ -93,6 +102,8 @@ impl Default for FakeConfig {
             tool_policy: super::ToolPolicy::Auto,
             guardrails: Vec::new(),
             check_scores: Vec::new(),
+            async_duration: DEFAULT_ASYNC_DURATION,
+            s3_dir: None,
         }
     }
 }
@@ -110,11 +121,19 @@ pub struct FakeState {
     /// Calls answered so far: each call's ids mix in its number, so two
     /// calls never share an id.
     pub(super) calls: std::sync::atomic::AtomicU64,
+    /// The asynchronous invocations started.
+    pub(super) async_jobs: Mutex<super::async_jobs::AsyncJobs>,
 }
 
 impl FakeState {
     /// State for `config`; fails when the fixtures' catalog is malformed.
     pub fn new(config: FakeConfig) -> Result<Self, Error> {
+        for score in &config.check_scores {
+            score.check().map_err(|reason| Error::Fixture {
+                path: "FakeConfig::check_scores".into(),
+                reason,
+            })?;
+        }
         for guardrail in &config.guardrails {
             guardrail.check().map_err(|reason| Error::Fixture {
                 path: "FakeConfig::guardrails".into(),
@@ -134,6 +153,7 @@ impl FakeState {
             rules: Mutex::new(RuleBook::default()),
             legacy_warned: Mutex::new(HashSet::new()),
             calls: std::sync::atomic::AtomicU64::new(0),
+            async_jobs: Mutex::new(Default::default()),
             config,
         })
     }

@@ -322,7 +322,7 @@ fn rerank_answer(req: &PortableRequest) -> PortableResponse {
     }
 }
 
-fn vector(mut state: u64, dims: usize, normalize: bool) -> Vec<f32> {
+pub(crate) fn vector(mut state: u64, dims: usize, normalize: bool) -> Vec<f32> {
     let mut v: Vec<f32> = (0..dims)
         .map(|_| {
             state ^= state << 13;

@@ -4,8 +4,16 @@
 use aws_smithy_types::{Document, Number};
 use serde_json::Value;
 
-/// A JSON value as an SDK document.
-pub(crate) fn to_document(value: &Value) -> Document {
+/// A JSON value as an SDK document (for the SDK's document members:
+/// StartAsyncInvoke's `modelInput`, Converse's tool schemas, ...).
+///
+/// ```
+/// use aws_smithy_types::Document;
+///
+/// let doc = bedrock_harness::to_document(&serde_json::json!({"inputType": "text"}));
+/// assert!(matches!(doc, Document::Object(_)));
+/// ```
+pub fn to_document(value: &Value) -> Document {
     match value {
         Value::Null => Document::Null,
         Value::Bool(b) => Document::Bool(*b),

@@ -3,6 +3,7 @@
 //! Converse, ConverseStream).
 
 mod document;
+pub use document::to_document;
 mod errors;
 mod sdk_converse;
 

@@ -46,15 +46,18 @@ pub struct ServiceModel {
     /// The string shapes' patterns, compiled on first use.
     #[serde(skip)]
     compiled: OnceLock<BTreeMap<String, regex::Regex>>,
-    /// Each operation's header members, found on first use.
+    /// Each operation's members bound to headers, query parameters and
+    /// path labels, found on first use.
     #[serde(skip)]
-    headers: OnceLock<BTreeMap<String, Vec<HeaderMember>>>,
+    headers: OnceLock<BTreeMap<String, Vec<BoundMember>>>,
 }
 
-/// A member bound to a request header.
+/// A member bound to a request header, query parameter or path label.
 #[derive(Debug, Clone)]
-struct HeaderMember {
-    /// The header's name, lowercase.
+struct BoundMember {
+    /// `header`, `querystring` or `uri`.
+    location: String,
+    /// The header's name (lowercase), the parameter's or the label's.
     header: String,
     /// The member's name, as violations name it.
     member: String,
@@ -167,9 +170,9 @@ impl ServiceModel {
     }
 
     /// Every operation's header members, found once.
-    fn header_members(&self) -> &BTreeMap<String, Vec<HeaderMember>> {
+    fn bound_members(&self) -> &BTreeMap<String, Vec<BoundMember>> {
         self.headers.get_or_init(|| {
-            let members_of = |operation: &Operation| -> Vec<HeaderMember> {
+            let members_of = |operation: &Operation| -> Vec<BoundMember> {
                 let Some(input) = operation.input.as_ref().and_then(|i| self.shape(&i.shape))
                 else {
                     return Vec::new();
@@ -177,10 +180,15 @@ impl ServiceModel {
                 input
                     .members
                     .iter()
-                    .filter(|(_, m)| m.location.as_deref() == Some("header"))
                     .filter_map(|(name, m)| {
-                        Some(HeaderMember {
-                            header: m.location_name.as_deref()?.to_ascii_lowercase(),
+                        let location = m.location.clone()?;
+                        let bound = m.location_name.as_deref()?;
+                        Some(BoundMember {
+                            header: match location.as_str() {
+                                "header" => bound.to_ascii_lowercase(),
+                                _ => bound.to_string(),
+                            },
+                            location,
                             member: name.clone(),
                             shape: m.shape.clone(),
                         })
@@ -249,13 +257,60 @@ impl ServiceModel {
         operation: &str,
         header: impl Fn(&str) -> Option<&'h str>,
     ) -> Result<(), Violations> {
-        let Some(members) = self.header_members().get(operation) else {
+        self.validate_bound(operation, "header", header)
+    }
+
+    /// Checks the query parameters and path labels `operation` binds to
+    /// members of its input, found by `value` (given the parameter's or
+    /// label's name); an integer member's text is read as a number.
+    ///
+    /// ```
+    /// use bedrock_harness::service_model::ServiceModel;
+    ///
+    /// let model = ServiceModel::embedded();
+    /// let refusal = model
+    ///     .validate_uri_and_query("ListAsyncInvokes", |name| (name == "maxResults").then_some("0"))
+    ///     .unwrap_err();
+    /// assert_eq!(
+    ///     refusal.to_string(),
+    ///     "1 validation error detected: Value '0' at 'maxResults' failed to satisfy constraint: \
+    ///      Member must have value greater than or equal to 1"
+    /// );
+    /// ```
+    pub fn validate_uri_and_query<'v>(
+        &self,
+        operation: &str,
+        value: impl Fn(&str) -> Option<&'v str>,
+    ) -> Result<(), Violations> {
+        let uri = self.validate_bound(operation, "uri", &value);
+        let query = self.validate_bound(operation, "querystring", &value);
+        match (uri, query) {
+            (Ok(()), Ok(())) => Ok(()),
+            (Err(Violations(mut a)), Err(Violations(b))) => {
+                a.extend(b);
+                Err(Violations(a))
+            }
+            (Err(v), _) | (_, Err(v)) => Err(v),
+        }
+    }
+
+    fn validate_bound<'h>(
+        &self,
+        operation: &str,
+        location: &str,
+        header: impl Fn(&str) -> Option<&'h str>,
+    ) -> Result<(), Violations> {
+        let Some(members) = self.bound_members().get(operation) else {
             return Ok(());
         };
         let mut found = Vec::new();
-        for m in members {
+        for m in members.iter().filter(|m| m.location == location) {
             if let Some(value) = header(&m.header) {
-                let value = serde_json::Value::String(value.to_string());
+                let integer = self.shape(&m.shape).is_some_and(|s| s.kind == "integer");
+                let value = match value.parse::<i64>() {
+                    Ok(n) if integer => serde_json::Value::from(n),
+                    _ => serde_json::Value::String(value.to_string()),
+                };
                 if let Err(Violations(more)) =
                     validate::validate_at(self, &m.shape, &value, &m.member)
                 {

@@ -1,6 +1,7 @@
 //! Integration tests: one binary, one module per subject.
 
 mod agent_loop;
+mod async_invoke;
 mod catalog_reference;
 mod cli;
 mod conformance;
