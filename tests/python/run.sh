@@ -6,11 +6,15 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=../start_serve.sh
 . "$here/../start_serve.sh"
+s3_dir="$(mktemp -d)"
+trap 'rm -rf "$s3_dir"' EXIT
 (
-  start_serve "$1" --as-of 2026-12-02 --scenario "$here/scenario.json"
+  start_serve "$1" --as-of 2026-12-02 --scenario "$here/scenario.json" \
+    --s3-dir "$s3_dir" --async-seconds 0.3
   AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$url" python3 "$here/boto3_smoke.py"
   AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$url" python3 "$here/boto3_media.py"
-  AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$url" python3 "$here/boto3_operations.py"
+  AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$url" BEDROCK_HARNESS_S3_DIR="$s3_dir" \
+    python3 "$here/boto3_operations.py"
   AWS_ENDPOINT_URL_BEDROCK="$url" python3 "$here/boto3_control_plane.py"
   AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$url" python3 "$here/anthropic_sdk.py"
 )
