@@ -28,6 +28,16 @@ use base64::Engine as _;
 use serde_json::{json, Value};
 use std::time::Duration;
 
+/// `body` parsed, and checked against `operation`'s input shape in the
+/// service model (for the operations that name no model in their path).
+fn checked_body(operation: &str, body: &[u8]) -> Result<Value, BedrockError> {
+    let body = parse_body(body).map_err(|r| BedrockError::validation(r.message()))?;
+    crate::service_model::ServiceModel::embedded()
+        .validate(operation, &body)
+        .map_err(|v| BedrockError::validation(v.to_string()))?;
+    Ok(body)
+}
+
 /// Bedrock's text for an id that names no model.
 const INVALID_MODEL: &str = "The provided model identifier is invalid.";
 

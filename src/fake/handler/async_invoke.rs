@@ -16,7 +16,6 @@ use crate::fake::http::FakeRequest;
 use crate::fake::journal::CallRecord;
 use crate::fake::rules::{Action, Operation};
 use crate::model_id::ModelId;
-use crate::schema::parse_body;
 use crate::service_model::ServiceModel;
 use serde_json::{json, Value};
 use time::OffsetDateTime;
@@ -41,11 +40,7 @@ pub(super) fn start(
     entry: &mut CallRecord,
 ) -> Result<FakeResponse, BedrockError> {
     entry.operation = Some(Operation::StartAsyncInvoke);
-    let body = parse_body(&req.body).map_err(|r| BedrockError::validation(r.message()))?;
-    let service = ServiceModel::embedded();
-    service
-        .validate("StartAsyncInvoke", &body)
-        .map_err(|v| BedrockError::validation(v.to_string()))?;
+    let body = super::checked_body("StartAsyncInvoke", &req.body)?;
     let text = |pointer: &str| body.pointer(pointer).and_then(Value::as_str);
     let token = text("/clientRequestToken").map(str::to_string);
     state.advance_async_jobs();

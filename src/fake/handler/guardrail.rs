@@ -7,7 +7,6 @@ use super::{BedrockError, Call, FakeResponse, FakeState};
 use crate::fake::answer::Answer;
 use crate::fake::guardrails::{Guardrail, UNKNOWN_GUARDRAIL};
 use crate::portable::{ContentBlock, PortableRequest};
-use crate::schema::parse_body;
 use serde_json::{json, Value};
 
 /// The fake's guardrail `identifier` (an id or an ARN) at `version`, or
@@ -39,12 +38,7 @@ pub(super) fn apply(
             .into_owned()
     };
     let (identifier, version) = (decode(identifier), decode(version));
-    let body = parse_body(body).map_err(|r| BedrockError::validation(r.message()))?;
-    let model = crate::service_model::ServiceModel::embedded();
-    model
-        .validate_headers("ApplyGuardrail", |_| None)
-        .and_then(|()| model.validate("ApplyGuardrail", &body))
-        .map_err(|v| BedrockError::validation(v.to_string()))?;
+    let body = super::checked_body("ApplyGuardrail", body)?;
     let guardrail = find(state, &identifier, &version)?;
     let source = body
         .get("source")
@@ -70,12 +64,7 @@ pub(super) fn invoke_checks(
     body: &[u8],
     rid: &str,
 ) -> Result<FakeResponse, BedrockError> {
-    let body = parse_body(body).map_err(|r| BedrockError::validation(r.message()))?;
-    let model = crate::service_model::ServiceModel::embedded();
-    model
-        .validate_headers("InvokeGuardrailChecks", |_| None)
-        .and_then(|()| model.validate("InvokeGuardrailChecks", &body))
-        .map_err(|v| BedrockError::validation(v.to_string()))?;
+    let body = super::checked_body("InvokeGuardrailChecks", body)?;
     let answer = crate::fake::guardrail_checks::evaluate(&body, &state.config.check_scores)
         .map_err(BedrockError::validation)?;
     Ok(FakeResponse::json(200, &answer).with_header("x-amzn-RequestId", rid))
