@@ -304,6 +304,46 @@ impl Guardrail {
         }
     }
 
+    /// Where in `text` the guardrail first has something to act on: the end
+    /// (a byte offset) of the earliest blocked word, denied topic keyword,
+    /// or sensitive match; `None` when it finds nothing.
+    ///
+    /// ```
+    /// use bedrock_harness::fake::Guardrail;
+    ///
+    /// let guardrail: Guardrail =
+    ///     serde_json::from_value(serde_json::json!({"id": "g", "words": ["project falcon"]})).unwrap();
+    /// let text = "Notes on Project  Falcon follow.";
+    /// assert_eq!(guardrail.first_detection_end(text).map(|end| &text[..end]), Some("Notes on Project  Falcon"));
+    /// ```
+    pub fn first_detection_end(&self, text: &str) -> Option<usize> {
+        let phrase = |p: &str| {
+            let words: Vec<String> = p
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(regex::escape)
+                .collect();
+            (!words.is_empty())
+                .then(|| regex::Regex::new(&format!(r"(?i)\b{}\b", words.join(r"\W+"))).ok())
+                .flatten()
+        };
+        let keywords = self
+            .words
+            .iter()
+            .chain(self.topics.iter().flat_map(|t| &t.keywords))
+            .filter_map(|p| phrase(p));
+        let pii = self.pii.iter().filter_map(|f| pii_regex(&f.kind).cloned());
+        let patterns = self
+            .regexes
+            .iter()
+            .filter_map(|f| regex::Regex::new(&f.pattern).ok());
+        keywords
+            .chain(pii)
+            .chain(patterns)
+            .filter_map(|re| re.find(text).map(|m| m.end()))
+            .min()
+    }
+
     /// Why the guardrail cannot be used, if it cannot: a kind of personal
     /// information the fake cannot find, or a pattern that does not
     /// compile.

@@ -315,3 +315,60 @@ async fn invoke_guardrail_checks_scores_what_the_scenario_scripts_and_finds_enti
     let refused = refused.into_service_error();
     assert!(refused.is_validation_exception(), "{refused:?}");
 }
+
+/// ConverseStream under the guardrail: `sync` (the default) sends the
+/// blocked message; `async` has sent the answer up to what the guardrail
+/// found, then stops, and masks nothing.
+#[tokio::test]
+async fn a_converse_stream_in_async_mode_sends_the_answer_up_to_the_finding() {
+    use aws_sdk_bedrockruntime::types::{
+        ConverseStreamOutput as Event, GuardrailStreamConfiguration,
+        GuardrailStreamProcessingMode as Mode,
+    };
+    let fake = fake().await;
+    let streamed = |mode: Mode| {
+        let client = fake.client();
+        async move {
+            let mut stream = client
+                .converse_stream()
+                .model_id("us.anthropic.claude-sonnet-4-5-20250929-v1:0")
+                .messages(ask("Any tips?"))
+                .guardrail_config(
+                    GuardrailStreamConfiguration::builder()
+                        .guardrail_identifier("gr0example")
+                        .guardrail_version("1")
+                        .stream_processing_mode(mode)
+                        .build(),
+                )
+                .send()
+                .await
+                .unwrap()
+                .stream;
+            let (mut text, mut stop) = (String::new(), None);
+            while let Some(event) = stream.recv().await.unwrap() {
+                match event {
+                    Event::ContentBlockDelta(d) => {
+                        if let Some(t) = d.delta().and_then(|d| d.as_text().ok()) {
+                            text.push_str(t);
+                        }
+                    }
+                    Event::MessageStop(s) => stop = Some(s.stop_reason().clone()),
+                    _ => {}
+                }
+            }
+            (text, stop)
+        }
+    };
+    fake.rule(Rule::text("Crypto is one option; bonds are another."));
+    let (text, stop) = streamed(Mode::Async).await;
+    assert_eq!(text, "Crypto");
+    assert_eq!(stop, Some(StopReason::GuardrailIntervened));
+    let (text, stop) = streamed(Mode::Sync).await;
+    assert_eq!(text, "Sorry, I can't say that.");
+    assert_eq!(stop, Some(StopReason::GuardrailIntervened));
+
+    fake.reset();
+    fake.rule(Rule::text("Mail ana@example.com today."));
+    let (text, _) = streamed(Mode::Async).await;
+    assert_eq!(text, "Mail ana@example.com", "async mode masks nothing");
+}

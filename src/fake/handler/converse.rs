@@ -74,8 +74,24 @@ impl Call<'_> {
             );
             if !input_found.blocks() {
                 let output_found = guardrail.assess(&answer.portable.text);
-                if output_found.intervened() {
-                    answer = guarded_output(guardrail, &output_found, &req, answer);
+                // A stream in `async` mode has sent what the model wrote
+                // up to where the guardrail found something before it
+                // stops the rest, and masks nothing (AWS's "Configure
+                // streaming response behavior").
+                let sent_early = self.operation == crate::fake::Operation::ConverseStream
+                    && value.pointer("/guardrailConfig/streamProcessingMode")
+                        == Some(&Value::from("async"));
+                let detected = guardrail.first_detection_end(&answer.portable.text);
+                match (sent_early, detected) {
+                    (true, Some(end)) => {
+                        answer.portable.text.truncate(end);
+                        answer.portable.stop_reason =
+                            Some(crate::portable::StopReason::GuardrailIntervened);
+                    }
+                    _ if output_found.intervened() => {
+                        answer = guarded_output(guardrail, &output_found, &req, answer);
+                    }
+                    _ => {}
                 }
                 assessment.insert(
                     "outputAssessments".into(),
