@@ -461,13 +461,20 @@ impl Call<'_> {
         self.scripted_error()?;
         self.check_streaming()?;
         let value = self.body()?;
+        // Under a guardrail the body may carry the guardrail's own
+        // settings, which the model never sees.
+        let (value, asynchronous) = match self.guardrail_body_config(value) {
+            Some((stripped, asynchronous)) => (std::borrow::Cow::Owned(stripped), asynchronous),
+            None => (std::borrow::Cow::Borrowed(value), false),
+        };
+        let value = value.as_ref();
         self.state
             .validator
             .validate_value(self.model(), value)
             .map_err(|r| BedrockError::validation(r.message()))?;
         let family = self.resolved.family;
         let req = self.read_request(value);
-        let (answer, guarded) = self.guard_invoke(&req, || self.answer(&req))?;
+        let (answer, guarded) = self.guard_invoke(&req, asynchronous, || self.answer(&req))?;
         let response_id = hex_id(self.seed);
         let ctx = RenderContext {
             model: self.model(),

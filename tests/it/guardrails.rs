@@ -176,16 +176,10 @@ async fn invoke_model_reports_the_guardrails_action_in_the_body() {
     assert_eq!(passed["amazon-bedrock-guardrailAction"], "NONE");
 }
 
-/// A guarded stream carries the guardrail's action on its last chunk.
-#[tokio::test]
-async fn a_guarded_stream_reports_the_action_on_its_last_chunk() {
+/// A guarded InvokeModel stream of Claude Sonnet 4.5 for `body`: its
+/// chunks.
+async fn guarded_stream(fake: &FakeBedrock, body: serde_json::Value) -> Vec<serde_json::Value> {
     use aws_sdk_bedrockruntime::types::ResponseStream;
-    let fake = fake().await;
-    let body = serde_json::json!({
-        "anthropic_version": "bedrock-2023-05-31",
-        "max_tokens": 256,
-        "messages": [{"role": "user", "content": "Should I buy stocks?"}]
-    });
     let mut stream = fake
         .client()
         .invoke_model_with_response_stream()
@@ -204,16 +198,57 @@ async fn a_guarded_stream_reports_the_action_on_its_last_chunk() {
             chunks.push(serde_json::from_slice::<serde_json::Value>(&bytes).unwrap());
         }
     }
+    chunks
+}
+
+fn streamed_text(chunks: &[serde_json::Value]) -> String {
+    chunks
+        .iter()
+        .filter_map(|c| c["delta"]["text"].as_str())
+        .collect()
+}
+
+/// A guarded stream carries the guardrail's action on its last chunk.
+#[tokio::test]
+async fn a_guarded_stream_reports_the_action_on_its_last_chunk() {
+    let fake = fake().await;
+    let body = serde_json::json!({
+        "anthropic_version": "bedrock-2023-05-31",
+        "max_tokens": 256,
+        "messages": [{"role": "user", "content": "Should I buy stocks?"}]
+    });
+    let chunks = guarded_stream(&fake, body).await;
     let last = chunks.last().unwrap();
     assert_eq!(
         last["amazon-bedrock-guardrailAction"], "INTERVENED",
         "{last}"
     );
-    let text: String = chunks
-        .iter()
-        .filter_map(|c| c["delta"]["text"].as_str())
-        .collect();
-    assert_eq!(text, "Sorry, I can't discuss that.");
+    assert_eq!(streamed_text(&chunks), "Sorry, I can't discuss that.");
+}
+
+/// The body's `amazon-bedrock-guardrailConfig` is the guardrail's, not the
+/// model's: taken out before the model's schema, and `ASYNCHRONOUS` sends
+/// the answer up to the finding.
+#[tokio::test]
+async fn a_guarded_stream_takes_the_guardrail_config_from_its_body() {
+    let fake = fake().await;
+    let body = |mode: &str| {
+        serde_json::json!({
+            "anthropic_version": "bedrock-2023-05-31",
+            "max_tokens": 256,
+            "messages": [{"role": "user", "content": "Any tips?"}],
+            "amazon-bedrock-guardrailConfig": {"streamProcessingMode": mode}
+        })
+    };
+    fake.rule(Rule::text("Crypto is one option; bonds are another."));
+    let chunks = guarded_stream(&fake, body("ASYNCHRONOUS")).await;
+    assert_eq!(streamed_text(&chunks), "Crypto");
+    assert_eq!(
+        chunks.last().unwrap()["amazon-bedrock-guardrailAction"],
+        "INTERVENED"
+    );
+    let chunks = guarded_stream(&fake, body("SYNCHRONOUS")).await;
+    assert_eq!(streamed_text(&chunks), "Sorry, I can't say that.");
 }
 
 #[tokio::test]

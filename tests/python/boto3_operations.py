@@ -113,4 +113,24 @@ except ClientError as err:
         err.response["Error"],
     )
 
+# A guarded InvokeModel stream reads the guardrail's settings from the body.
+body = {
+    "anthropic_version": "bedrock-2023-05-31",
+    "max_tokens": 100,
+    "messages": [{"role": "user", "content": "Should I buy crypto?"}],
+    "amazon-bedrock-guardrailConfig": {"streamProcessingMode": "ASYNCHRONOUS"},
+}
+stream = client.invoke_model_with_response_stream(
+    modelId="us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+    body=json.dumps(body),
+    guardrailIdentifier="gr0example",
+    guardrailVersion="1",
+)
+chunks = [json.loads(e["chunk"]["bytes"]) for e in stream["body"] if "chunk" in e]
+check(
+    "a guarded stream takes amazon-bedrock-guardrailConfig from its body",
+    chunks[-1].get("amazon-bedrock-guardrailAction") == "INTERVENED",
+    chunks[-1],
+)
+
 finish()

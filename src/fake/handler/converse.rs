@@ -83,11 +83,7 @@ impl Call<'_> {
                         == Some(&Value::from("async"));
                 let detected = guardrail.first_detection_end(&answer.portable.text);
                 match (sent_early, detected) {
-                    (true, Some(end)) => {
-                        answer.portable.text.truncate(end);
-                        answer.portable.stop_reason =
-                            Some(crate::portable::StopReason::GuardrailIntervened);
-                    }
+                    (true, Some(end)) => super::guardrail::cut_at(&mut answer, end),
                     _ if output_found.intervened() => {
                         answer = guarded_output(guardrail, &output_found, &req, answer);
                     }

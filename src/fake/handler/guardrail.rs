@@ -97,6 +97,7 @@ impl Call<'_> {
     pub(super) fn guard_invoke(
         &self,
         req: &PortableRequest,
+        asynchronous: bool,
         answer: impl FnOnce() -> Result<Answer, BedrockError>,
     ) -> Result<(Answer, Option<serde_json::Map<String, Value>>), BedrockError> {
         let (Some(id), Some(version)) = (
@@ -115,15 +116,20 @@ impl Call<'_> {
         let (answer, intervened) = if input.blocks() {
             (blocked_answer(req, &guardrail.blocked_input_message), true)
         } else {
-            let answer = answer()?;
+            let mut answer = answer()?;
             let output = guardrail.assess(&answer.portable.text);
             trace.insert(
                 "outputs".into(),
                 json!([{ guardrail.id.clone(): output.to_wire() }]),
             );
-            match output.intervened() {
-                true => (guarded_output(guardrail, &output, req, answer), true),
-                false => (answer, false),
+            let detected = guardrail.first_detection_end(&answer.portable.text);
+            match (asynchronous, detected) {
+                (true, Some(end)) => {
+                    cut_at(&mut answer, end);
+                    (answer, true)
+                }
+                _ if output.intervened() => (guarded_output(guardrail, &output, req, answer), true),
+                _ => (answer, false),
             }
         };
         let mut fields = serde_json::Map::new();
@@ -140,6 +146,34 @@ impl Call<'_> {
         }
         Ok((answer, Some(fields)))
     }
+}
+
+impl Call<'_> {
+    /// A body under guardrail headers without its
+    /// `amazon-bedrock-guardrailConfig` (the guardrail's settings, AWS's
+    /// "Configure streaming response behavior"), and whether it asks a
+    /// stream for `ASYNCHRONOUS` processing; `None` when there is nothing
+    /// to take out.
+    pub(super) fn guardrail_body_config(&self, body: &Value) -> Option<(Value, bool)> {
+        const KEY: &str = "amazon-bedrock-guardrailConfig";
+        self.request.header("x-amzn-bedrock-guardrailidentifier")?;
+        let config = body.get(KEY)?;
+        let asynchronous = self.operation == crate::fake::Operation::InvokeWithResponseStream
+            && config.get("streamProcessingMode").and_then(Value::as_str) == Some("ASYNCHRONOUS");
+        let mut stripped = body.clone();
+        stripped.as_object_mut()?.remove(KEY);
+        Some((stripped, asynchronous))
+    }
+}
+
+/// What a stream in asynchronous mode has sent when its guardrail finds
+/// something: the answer up to the end (`end`, a byte offset) of the
+/// finding, unmasked, then `guardrail_intervened` (AWS: "As soon as
+/// inappropriate content is identified, subsequent chunks will be
+/// blocked"; masking is not supported in that mode).
+pub(super) fn cut_at(answer: &mut Answer, end: usize) {
+    answer.portable.text.truncate(end);
+    answer.portable.stop_reason = Some(crate::portable::StopReason::GuardrailIntervened);
 }
 
 /// The texts of a request a guardrail checks: the system prompt's and the
