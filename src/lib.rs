@@ -40,7 +40,7 @@ pub use media::{AwsMedia, AwsS3Location, AwsSource, Media, MediaKind, MediaSourc
 pub use model_id::{ModelId, ModelIdKind, ARN_RESOURCE_TYPES, GEO_PREFIXES, MAX_MODEL_ID_LEN};
 pub use model_info::{
     ChatRules, ClaudeRules, ConverseSupport, Endpoint, ImageLimits, ImageService, ModelInfo,
-    Output, OutputSize, PendingModel, RefusalStyle, Sampling,
+    Output, OutputSize, PendingModel, PromptCacheRules, RefusalStyle, Sampling,
 };
 pub use native::{build_body, parse_response};
 pub use output_schema::OutputSchema;

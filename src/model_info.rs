@@ -52,6 +52,32 @@ pub struct ConverseSupport {
     pub reasoning: bool,
 }
 
+/// How a model takes prompt caching's `cachePoint` blocks (AWS's "Prompt
+/// caching for faster model inference" table).
+///
+/// ```
+/// use bedrock_harness::PromptCacheRules;
+///
+/// let rules: PromptCacheRules = serde_json::from_str(r#"{"min_tokens": 1024, "one_hour": true}"#).unwrap();
+/// assert!(rules.tools);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PromptCacheRules {
+    /// The fewest tokens before a checkpoint for it to cache anything.
+    pub min_tokens: u32,
+    /// Whether the `1h` TTL is taken (`5m` always is).
+    #[serde(default)]
+    pub one_hour: bool,
+    /// Whether `toolConfig.tools` may hold checkpoints.
+    #[serde(default = "yes")]
+    pub tools: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
 /// The facts of one model, from its family's `models.json`.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -97,6 +123,9 @@ pub struct ModelInfo {
     pub refusals: RefusalStyle,
     /// Claude's rules for this model's bodies (Anthropic models only).
     pub anthropic: Option<ClaudeRules>,
+    /// Prompt caching: the fewest tokens a checkpoint must follow and the
+    /// TTLs taken; `None` where no source gives them.
+    pub prompt_cache: Option<PromptCacheRules>,
     /// The rules of a chat-completions model's bodies beyond its family's
     /// schema.
     pub chat: Option<ChatRules>,

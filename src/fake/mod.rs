@@ -21,6 +21,7 @@ mod http;
 mod ids;
 mod journal;
 mod limits;
+pub mod prompt_cache;
 mod random_token;
 mod record;
 mod record_entry;

@@ -123,6 +123,8 @@ pub struct FakeState {
     pub(super) calls: std::sync::atomic::AtomicU64,
     /// The asynchronous invocations started.
     pub(super) async_jobs: Mutex<super::async_jobs::AsyncJobs>,
+    /// The prompt prefixes cached by `cachePoint` blocks.
+    pub(super) prompt_cache: Mutex<super::prompt_cache::PromptCache>,
 }
 
 impl FakeState {
@@ -154,6 +156,7 @@ impl FakeState {
             legacy_warned: Mutex::new(HashSet::new()),
             calls: std::sync::atomic::AtomicU64::new(0),
             async_jobs: Mutex::new(Default::default()),
+            prompt_cache: Mutex::new(Default::default()),
             config,
         })
     }

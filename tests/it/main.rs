@@ -19,6 +19,7 @@ mod invoke_e2e;
 mod leniency;
 mod lifecycle;
 mod live;
+mod prompt_cache;
 mod properties;
 mod reasoning;
 mod record;

@@ -377,6 +377,18 @@ except ClientError as err:
         err.response["Error"],
     )
 
+# Prompt caching: a checkpoint after Claude Haiku 4.5's minimum of 4,096 tokens.
+cached = dict(
+    modelId=CLAUDE,
+    system=[{"text": "policy " * 2400}, {"cachePoint": {"type": "default"}}],
+    messages=[{"role": "user", "content": [{"text": "Summarize."}]}],
+)
+first = client.converse(**cached)["usage"]
+again = client.converse(**cached)["usage"]
+check("a cache point writes its prefix once", first["cacheWriteInputTokens"] > 4096 and first["cacheReadInputTokens"] == 0, first)
+check("and reads it after", again["cacheReadInputTokens"] == first["cacheWriteInputTokens"] and again["cacheWriteInputTokens"] == 0, again)
+check("with the writes by TTL", first.get("cacheDetails") == [{"ttl": "5m", "inputTokens": first["cacheWriteInputTokens"]}], first)
+
 # Guardrails from the scenario file (run.sh passes tests/python/scenario.json).
 applied = client.apply_guardrail(
     guardrailIdentifier="gr0example",

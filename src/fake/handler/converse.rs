@@ -23,6 +23,7 @@ impl Call<'_> {
         self.scripted_error()?;
         self.check_streaming()?;
         let value = self.body()?;
+        let checkpoints = crate::fake::prompt_cache::checkpoints(value, self.model())?;
         let streaming = self.operation == Operation::ConverseStream;
         let mut req = crate::converse::to_portable(value, self.model(), streaming)
             .map_err(|r| BedrockError::validation(r.0))?;
@@ -98,6 +99,7 @@ impl Call<'_> {
                 trace = Some(serde_json::json!({"guardrail": assessment}));
             }
         }
+        let cache_usage = checkpoints.and_then(|points| self.cache_usage(&points));
         let metrics = self.metrics(&answer);
         let latency = metrics.invocation_latency;
         let mut extras: Vec<(&str, Value)> = ["serviceTier", "performanceConfig"]
@@ -127,6 +129,9 @@ impl Call<'_> {
             for (key, v) in &extras {
                 body[*key] = v.clone();
             }
+            if let Some(cache) = &cache_usage {
+                cache.apply(&mut body["usage"]);
+            }
             body
         };
         if streaming {
@@ -151,6 +156,26 @@ impl Call<'_> {
             &with_extras(crate::converse::response_body(&answer.portable, latency)),
         )
         .with_header("x-amzn-RequestId", self.rid))
+    }
+}
+
+impl Call<'_> {
+    /// What the call's checkpoints read from and write to the fake's
+    /// prompt cache; `None` for a model no source gives a minimum for (its
+    /// checkpoints are accepted, and noted in the journal).
+    fn cache_usage(
+        &self,
+        points: &crate::fake::prompt_cache::Checkpoints,
+    ) -> Option<crate::fake::prompt_cache::CacheUsage> {
+        let Some(rules) = &self.model().prompt_cache else {
+            *self.note.borrow_mut() = Some(format!(
+                "no source gives {}'s prompt-caching minimum: its cache points were accepted and nothing was cached",
+                self.model().id
+            ));
+            return None;
+        };
+        let mut cache = self.state.prompt_cache.lock().ok()?;
+        Some(cache.account(points, rules.min_tokens, std::time::Instant::now()))
     }
 }
 
