@@ -87,6 +87,60 @@ pub fn event_message(event_type: &str, payload: impl Into<Bytes>) -> Message {
     )
 }
 
+/// A bidirectional stream's `chunk` event (InvokeModelWithBidirectionalStream,
+/// both ways): the payload is `{"bytes":"<base64 of the event's JSON>"}`,
+/// as the service model's `BidirectionalInputPayloadPart` and
+/// `BidirectionalOutputPayloadPart` serialise under restJson1.
+///
+/// ```
+/// use bedrock_harness::eventstream::{bidirectional_chunk, encode, Frame, FrameDecoder};
+///
+/// let bytes = encode(&bidirectional_chunk(br#"{"event":{"sessionEnd":{}}}"#)).unwrap();
+/// let frames = FrameDecoder::new().feed(&bytes).unwrap();
+/// assert_eq!(frames, vec![Frame::Chunk(br#"{"event":{"sessionEnd":{}}}"#.to_vec())]);
+/// ```
+pub fn bidirectional_chunk(event_json: &[u8]) -> Message {
+    let part = PayloadPart {
+        bytes: base64::engine::general_purpose::STANDARD
+            .encode(event_json)
+            .into(),
+        p: None,
+    };
+    let payload = serde_json::to_vec(&part).expect("a payload part serialises");
+    event_message("chunk", payload)
+}
+
+/// A message a client sent on an input event stream, out of its SigV4
+/// envelope.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InputMessage {
+    /// An event (its `:event-type`, `:message-type` and payload).
+    Message(Message),
+    /// The signed empty message that ends the input.
+    End,
+}
+
+/// A client message with its SigV4 envelope taken off: an envelope
+/// (`:chunk-signature` and `:date` headers) carries the encoded message as
+/// its payload, and an empty one ends the stream (aws-sigv4's
+/// `event_stream` signing). An unsigned message is its own content.
+pub fn unwrap_signed(message: Message) -> Result<InputMessage, Error> {
+    let signed = message
+        .headers()
+        .iter()
+        .any(|h| h.name().as_str() == ":chunk-signature");
+    if !signed {
+        return Ok(InputMessage::Message(message));
+    }
+    if message.payload().is_empty() {
+        return Ok(InputMessage::End);
+    }
+    let mut inner = message.payload().clone();
+    read_message_from(&mut inner)
+        .map(InputMessage::Message)
+        .map_err(|e| Error::EventStream(e.to_string()))
+}
+
 /// An exception message, e.g. `modelStreamErrorException` with
 /// `{"message":"...","originalStatusCode":500}`.
 pub fn exception_message(exception_type: &str, payload: impl Into<Bytes>) -> Message {
@@ -205,8 +259,17 @@ impl FrameDecoder {
 
     /// Adds `bytes` and returns the frames they complete.
     pub fn feed(&mut self, bytes: &[u8]) -> Result<Vec<Frame>, Error> {
+        self.feed_messages(bytes)?
+            .iter()
+            .map(Frame::from_message)
+            .collect()
+    }
+
+    /// Adds `bytes` and returns the messages they complete, as sent (a
+    /// client's signed envelopes included: see [`unwrap_signed`]).
+    pub fn feed_messages(&mut self, bytes: &[u8]) -> Result<Vec<Message>, Error> {
         self.buffer.extend_from_slice(bytes);
-        let mut frames = Vec::new();
+        let mut messages = Vec::new();
         loop {
             let before = self.buffer.remaining();
             match self
@@ -216,7 +279,7 @@ impl FrameDecoder {
             {
                 DecodedFrame::Complete(message) => {
                     self.mid_frame = false;
-                    frames.push(Frame::from_message(&message)?);
+                    messages.push(message);
                 }
                 DecodedFrame::Incomplete => {
                     self.mid_frame |= self.buffer.remaining() < before;
@@ -224,7 +287,7 @@ impl FrameDecoder {
                 }
             }
         }
-        Ok(frames)
+        Ok(messages)
     }
 
     /// Whether bytes of an unfinished frame are buffered (a stream that ends

@@ -22,6 +22,7 @@ mod ids;
 mod journal;
 mod limits;
 pub mod prompt_cache;
+pub mod sonic;
 mod random_token;
 mod record;
 mod record_entry;
