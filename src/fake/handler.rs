@@ -14,6 +14,7 @@ use super::synth::input_tokens;
 use super::FakeState;
 
 mod async_invoke;
+pub(crate) mod bidirectional;
 mod converse;
 mod guardrail;
 use crate::catalog::Resolved;
@@ -148,6 +149,10 @@ fn route(
     let id =
         ModelId::from_path_label(label).map_err(|_| BedrockError::validation(INVALID_MODEL))?;
     entry.model = Some(id.as_str().to_string());
+    if operation == Operation::InvokeWithBidirectionalStream {
+        let mut session = bidirectional::open(state, &id, seed, rid)?;
+        return bidirectional::answer_whole(&mut session, &req.body, rid);
+    }
     let resolved = state.catalog.resolve(&id).map_err(|err| match err {
         Error::UnimplementedWireFormat { .. } => unimplemented_wire(state, &id, &err),
         _ => BedrockError::validation(INVALID_MODEL),
@@ -189,6 +194,8 @@ fn route(
         Operation::CountTokens => call.count_tokens(),
         // Served at `/async-invoke`, never at a model's path.
         Operation::StartAsyncInvoke => Err(unknown_operation()),
+        // Answered before the model is resolved (see above).
+        Operation::InvokeWithBidirectionalStream => Err(unknown_operation()),
     };
     entry.note = call.note.into_inner();
     let mut response = answered?;
@@ -258,6 +265,10 @@ fn end_of_life() -> BedrockError {
 /// lacks: end of life first, as for any model, then the missing format.
 fn unimplemented_wire(state: &FakeState, id: &ModelId, err: &Error) -> BedrockError {
     let pending = id.base_id().and_then(|b| state.catalog.pending_model(b));
+    // The speech models take only their bidirectional stream.
+    if pending.is_some_and(|m| m.wire.as_deref() == Some(bidirectional::SONIC_WIRE)) {
+        return BedrockError::validation(bidirectional::UNSUPPORTED_ACTION);
+    }
     let eol = pending
         .is_some_and(|m| m.lifecycle.state(state.config.today()) == LifecycleState::EndOfLife);
     if eol && !state.config.serve_end_of_life {

@@ -64,7 +64,11 @@ pub(crate) fn misfit(
     let fits = match operation {
         Some(Operation::Converse | Operation::ConverseStream) => converse(),
         Some(Operation::Invoke | Operation::InvokeWithResponseStream) => native(),
-        Some(Operation::CountTokens | Operation::StartAsyncInvoke) => true,
+        Some(
+            Operation::CountTokens
+            | Operation::StartAsyncInvoke
+            | Operation::InvokeWithBidirectionalStream,
+        ) => true,
         None => converse() || native(),
     };
     (!fits).then(|| {

@@ -21,16 +21,21 @@ pub enum Operation {
     /// `POST /async-invoke`: a rule refuses the call (`error`) or fails
     /// the job it starts (`job_failure`).
     StartAsyncInvoke,
+    /// `POST /model/{id}/invoke-with-bidirectional-stream` (Nova Sonic): a
+    /// rule refuses the call (`error`) or scripts the first answer's words
+    /// (`text`).
+    InvokeWithBidirectionalStream,
 }
 
 impl Operation {
     /// Every operation the fake serves at `/model/{id}/...`.
-    pub const ALL: [Operation; 5] = [
+    pub const ALL: [Operation; 6] = [
         Operation::Invoke,
         Operation::InvokeWithResponseStream,
         Operation::Converse,
         Operation::ConverseStream,
         Operation::CountTokens,
+        Operation::InvokeWithBidirectionalStream,
     ];
 
     /// The operations the fake serves apart from the model operations
@@ -46,10 +51,7 @@ impl Operation {
     /// The operations of Bedrock Runtime's service model the fake does not
     /// serve yet, each with why; it answers them
     /// `UnknownOperationException`.
-    pub const NOT_SERVED: [(&'static str, &'static str); 1] = [(
-        "InvokeModelWithBidirectionalStream",
-        "no bidirectional (speech) streams are modelled yet",
-    )];
+    pub const NOT_SERVED: [(&'static str, &'static str); 0] = [];
 
     /// The operation's name in the service model (`InvokeModel`, ...).
     ///
@@ -67,6 +69,7 @@ impl Operation {
             Operation::ConverseStream => "ConverseStream",
             Operation::CountTokens => "CountTokens",
             Operation::StartAsyncInvoke => "StartAsyncInvoke",
+            Operation::InvokeWithBidirectionalStream => "InvokeModelWithBidirectionalStream",
         }
     }
 
@@ -78,6 +81,7 @@ impl Operation {
             "converse" => Operation::Converse,
             "converse-stream" => Operation::ConverseStream,
             "count-tokens" => Operation::CountTokens,
+            "invoke-with-bidirectional-stream" => Operation::InvokeWithBidirectionalStream,
             _ => return None,
         })
     }
@@ -167,7 +171,12 @@ impl Action {
     pub fn applies_to(&self, operation: Operation) -> bool {
         match (self, operation) {
             (Action::Error { .. } | Action::JobFailure { .. }, Operation::StartAsyncInvoke) => true,
-            (_, Operation::StartAsyncInvoke) | (Action::JobFailure { .. }, _) => false,
+            (
+                Action::Error { .. } | Action::Text { .. },
+                Operation::InvokeWithBidirectionalStream,
+            ) => true,
+            (_, Operation::StartAsyncInvoke | Operation::InvokeWithBidirectionalStream)
+            | (Action::JobFailure { .. }, _) => false,
             _ => operation.is_stream() || !self.is_stream_fault(),
         }
     }

@@ -402,10 +402,12 @@ impl SonicSession {
             totals.input_speech + totals.input_text,
             totals.output_speech + totals.output_text,
         );
-        let counts = |t: &Tokens| json!({
-            "input": {"speechTokens": t.input_speech, "textTokens": t.input_text},
-            "output": {"speechTokens": t.output_speech, "textTokens": t.output_text}
-        });
+        let counts = |t: &Tokens| {
+            json!({
+                "input": {"speechTokens": t.input_speech, "textTokens": t.input_text},
+                "output": {"speechTokens": t.output_speech, "textTokens": t.output_text}
+            })
+        };
         out.push(json!({"event": {"usageEvent": with_ids(json!({
             "details": {"delta": counts(&spent), "total": counts(totals)},
             "totalInputTokens": input,
@@ -445,8 +447,11 @@ mod tests {
 
     fn opened() -> SonicSession {
         let mut s = SonicSession::new(1, "rid", Vec::new());
-        s.on_event(&event("sessionStart", json!({"inferenceConfiguration": {"maxTokens": 1024}})))
-            .unwrap();
+        s.on_event(&event(
+            "sessionStart",
+            json!({"inferenceConfiguration": {"maxTokens": 1024}}),
+        ))
+        .unwrap();
         s.on_event(&event("promptStart", json!({"promptName": "p",
             "audioOutputConfiguration": {"mediaType": "audio/lpcm", "sampleRateHertz": 16000, "voiceId": "matthew"}})))
             .unwrap();
@@ -456,30 +461,70 @@ mod tests {
     fn names(events: &[Value]) -> Vec<String> {
         events
             .iter()
-            .map(|e| e["event"].as_object().unwrap().keys().next().unwrap().clone())
+            .map(|e| {
+                e["event"]
+                    .as_object()
+                    .unwrap()
+                    .keys()
+                    .next()
+                    .unwrap()
+                    .clone()
+            })
             .collect()
     }
 
     #[test]
     fn a_spoken_turn_is_answered_in_text_and_speech() {
         let mut s = opened();
-        s.on_event(&event("contentStart", json!({"promptName": "p", "contentName": "a", "type": "AUDIO", "role": "USER",
-            "audioInputConfiguration": {"sampleRateHertz": 16000}}))).unwrap();
+        s.on_event(&event(
+            "contentStart",
+            json!({"promptName": "p", "contentName": "a", "type": "AUDIO", "role": "USER",
+            "audioInputConfiguration": {"sampleRateHertz": 16000}}),
+        ))
+        .unwrap();
         let second = base64::engine::general_purpose::STANDARD.encode(vec![0u8; 32000]);
-        s.on_event(&event("audioInput", json!({"promptName": "p", "contentName": "a", "content": second}))).unwrap();
-        let out = s.on_event(&event("contentEnd", json!({"promptName": "p", "contentName": "a"}))).unwrap();
+        s.on_event(&event(
+            "audioInput",
+            json!({"promptName": "p", "contentName": "a", "content": second}),
+        ))
+        .unwrap();
+        let out = s
+            .on_event(&event(
+                "contentEnd",
+                json!({"promptName": "p", "contentName": "a"}),
+            ))
+            .unwrap();
         let names = names(&out);
-        assert_eq!(names[..5], ["completionStart", "contentStart", "textOutput", "contentEnd", "contentStart"]);
+        assert_eq!(
+            names[..5],
+            [
+                "completionStart",
+                "contentStart",
+                "textOutput",
+                "contentEnd",
+                "contentStart"
+            ]
+        );
         assert_eq!(names.last().unwrap(), "usageEvent");
         let said = &out[2]["event"]["textOutput"]["content"];
         assert_eq!(said, "I heard 1.0 seconds of audio.");
         let audio: usize = out
             .iter()
             .filter_map(|e| e["event"]["audioOutput"]["content"].as_str())
-            .map(|c| base64::engine::general_purpose::STANDARD.decode(c).unwrap().len())
+            .map(|c| {
+                base64::engine::general_purpose::STANDARD
+                    .decode(c)
+                    .unwrap()
+                    .len()
+            })
             .sum();
-        assert_eq!(audio, (16000.0 * speech_seconds("I heard 1.0 seconds of audio.")) as usize * 2);
-        let end = s.on_event(&event("promptEnd", json!({"promptName": "p"}))).unwrap();
+        assert_eq!(
+            audio,
+            (16000.0 * speech_seconds("I heard 1.0 seconds of audio.")) as usize * 2
+        );
+        let end = s
+            .on_event(&event("promptEnd", json!({"promptName": "p"})))
+            .unwrap();
         assert_eq!(end[0]["event"]["completionEnd"]["stopReason"], "END_TURN");
         s.on_event(&event("sessionEnd", json!({}))).unwrap();
         assert!(s.ended());
@@ -488,32 +533,57 @@ mod tests {
     #[test]
     fn out_of_order_and_invalid_events_are_refused() {
         let mut fresh = SonicSession::new(1, "rid", Vec::new());
-        assert_eq!(fresh.on_event(&event("promptStart", json!({"promptName": "p"}))).unwrap_err().message, INVALID_INPUT);
+        assert_eq!(
+            fresh
+                .on_event(&event("promptStart", json!({"promptName": "p"})))
+                .unwrap_err()
+                .message,
+            INVALID_INPUT
+        );
         let mut s = SonicSession::new(1, "rid", Vec::new());
         s.on_event(&event("sessionStart", json!({}))).unwrap();
         let voice = s
-            .on_event(&event("promptStart", json!({"promptName": "p", "audioOutputConfiguration": {"voiceId": "Matthew"}})))
+            .on_event(&event(
+                "promptStart",
+                json!({"promptName": "p", "audioOutputConfiguration": {"voiceId": "Matthew"}}),
+            ))
             .unwrap_err();
         assert_eq!(voice.message, "RequestId=rid : Received invalid id: 'Matthew'. Please check AWS documentation for valid voiceIds.");
         let mut s = opened();
-        let system = json!({"promptName": "p", "contentName": "s", "type": "TEXT", "role": "SYSTEM"});
+        let system =
+            json!({"promptName": "p", "contentName": "s", "type": "TEXT", "role": "SYSTEM"});
         s.on_event(&event("contentStart", system.clone())).unwrap();
         let mut again = system;
         again["contentName"] = json!("s2");
         let duplicate = s.on_event(&event("contentStart", again)).unwrap_err();
         assert!(duplicate.message.ends_with("Error 1 : Duplicate SYSTEM content. SYSTEM content can only be provided once per prompt."));
-        let open = s.on_event(&event("promptEnd", json!({"promptName": "p"}))).unwrap_err();
-        assert_eq!(open.message, "RequestId=rid : Error(s):\nError 1 : All contents must be closed before ending prompt");
+        let open = s
+            .on_event(&event("promptEnd", json!({"promptName": "p"})))
+            .unwrap_err();
+        assert_eq!(
+            open.message,
+            "RequestId=rid : Error(s):\nError 1 : All contents must be closed before ending prompt"
+        );
     }
 
     #[test]
     fn a_text_turn_takes_a_scripted_answer() {
         let mut s = SonicSession::new(1, "rid", vec!["Scripted.".into()]);
         s.on_event(&event("sessionStart", json!({}))).unwrap();
-        s.on_event(&event("promptStart", json!({"promptName": "p"}))).unwrap();
+        s.on_event(&event("promptStart", json!({"promptName": "p"})))
+            .unwrap();
         s.on_event(&event("contentStart", json!({"promptName": "p", "contentName": "t", "type": "TEXT", "role": "USER", "interactive": true}))).unwrap();
-        s.on_event(&event("textInput", json!({"promptName": "p", "contentName": "t", "content": "Hello"}))).unwrap();
-        let out = s.on_event(&event("contentEnd", json!({"promptName": "p", "contentName": "t"}))).unwrap();
+        s.on_event(&event(
+            "textInput",
+            json!({"promptName": "p", "contentName": "t", "content": "Hello"}),
+        ))
+        .unwrap();
+        let out = s
+            .on_event(&event(
+                "contentEnd",
+                json!({"promptName": "p", "contentName": "t"}),
+            ))
+            .unwrap();
         assert_eq!(out[2]["event"]["textOutput"]["content"], "Scripted.");
         let usage = &out.last().unwrap()["event"]["usageEvent"];
         assert_eq!(usage["details"]["total"]["input"]["textTokens"], 2);

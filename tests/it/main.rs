@@ -2,6 +2,7 @@
 
 mod agent_loop;
 mod async_invoke;
+mod bidirectional;
 mod catalog_reference;
 mod cli;
 mod conformance;
