@@ -153,7 +153,7 @@ async fn a_spoken_turn_is_answered_with_text_speech_and_usage() {
                 .len()
         })
         .sum();
-    assert!(pcm > 0 && pcm % 2 == 0, "{pcm}");
+    assert!(pcm > 0 && pcm.is_multiple_of(2), "{pcm}");
     let stages: Vec<&str> = events
         .iter()
         .filter_map(|e| e["event"]["contentStart"]["additionalModelFields"].as_str())
