@@ -180,6 +180,16 @@ async fn answer(
     body_timeout: Duration,
 ) -> Result<hyper::Response<Body>, BodyTimedOut> {
     let (parts, body) = req.into_parts();
+    if parts.method == hyper::Method::POST
+        && parts.uri.path().starts_with("/model/")
+        && parts
+            .uri
+            .path()
+            .ends_with("/invoke-with-bidirectional-stream")
+        && recorder.is_none()
+    {
+        return Ok(bidirectional(state, &parts, body));
+    }
     let collected = Limited::new(body, MAX_BODY_BYTES + 1).collect();
     let collected = tokio::time::timeout(body_timeout, collected)
         .await
@@ -317,6 +327,90 @@ fn paced(
             ))
         });
     with_head(&response, BodyExt::boxed(StreamBody::new(stream)))
+}
+
+/// A bidirectional stream served as it goes: each client event is read as
+/// it arrives and answered at once, until the input ends, an error event
+/// ends the stream, or the client goes away.
+fn bidirectional(
+    state: &Arc<FakeState>,
+    parts: &hyper::http::request::Parts,
+    mut body: Incoming,
+) -> hyper::Response<Body> {
+    let mut request = FakeRequest::from_http(
+        &parts.method,
+        parts.uri.path(),
+        parts.uri.query(),
+        &parts.headers,
+        Vec::new(),
+    );
+    if request.header("host").is_none() {
+        if let Some(authority) = parts.uri.authority() {
+            request
+                .headers
+                .push(("host".into(), authority.as_str().to_string()));
+        }
+    }
+    let (mut session, rid) = match super::handler::bidirectional::open_streaming(state, &request) {
+        Ok(opened) => opened,
+        Err(refusal) => return to_hyper(refusal),
+    };
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Bytes>(64);
+    tokio::spawn(async move {
+        let mut decoder = crate::eventstream::FrameDecoder::new();
+        while let Some(Ok(frame)) = body.frame().await {
+            let Ok(data) = frame.into_data() else {
+                continue;
+            };
+            let messages = match decoder.feed_messages(&data) {
+                Ok(messages) => messages,
+                Err(_) => {
+                    let error = crate::fake::sonic::SonicError {
+                        exception: "validationException",
+                        message: crate::fake::sonic::INVALID_INPUT.into(),
+                    };
+                    let frame = super::handler::bidirectional::error_frame(&error);
+                    let _ = sender.send(Bytes::from(frame)).await;
+                    return;
+                }
+            };
+            for message in messages {
+                let (frames, done) =
+                    match super::handler::bidirectional::answer_message(&mut session, message) {
+                        Ok(Some(frames)) => (frames, false),
+                        Ok(None) => (Vec::new(), true),
+                        Err(frames) => (frames, true),
+                    };
+                for frame in frames {
+                    if sender.send(Bytes::from(frame)).await.is_err() {
+                        return;
+                    }
+                }
+                if done {
+                    return;
+                }
+            }
+        }
+    });
+    let stream = futures::stream::unfold(receiver, |mut receiver| async move {
+        let frame = receiver.recv().await?;
+        Some((
+            Ok::<_, Infallible>(hyper::body::Frame::data(frame)),
+            receiver,
+        ))
+    });
+    let head = FakeResponse {
+        status: 200,
+        headers: vec![
+            (
+                "content-type".into(),
+                "application/vnd.amazon.eventstream".into(),
+            ),
+            ("x-amzn-RequestId".into(), rid),
+        ],
+        ..Default::default()
+    };
+    with_head(&head, BodyExt::boxed(StreamBody::new(stream)))
 }
 
 /// How far a paced stream got; dropped before its last frame, it notes the

@@ -253,3 +253,51 @@ async fn other_operations_and_models_are_refused() {
         Some("This action doesn't support the model that you provided.")
     );
 }
+
+/// The served fake answers each user turn while the client's input is
+/// still open, as a live conversation needs.
+#[tokio::test]
+async fn a_turn_is_answered_before_the_input_ends() {
+    let fake = FakeBedrock::start_with(crate::support::pinned())
+        .await
+        .unwrap();
+    let mut events = session("matthew", 16_000);
+    let tail = events.split_off(8); // promptEnd, sessionEnd
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Input>(16);
+    // The SDK polls its input once more after the end: fused.
+    let input = futures::StreamExt::fuse(futures::stream::unfold(
+        receiver,
+        |mut receiver| async move { receiver.recv().await.map(|e| (Ok(e), receiver)) },
+    ));
+    for e in events {
+        sender.send(e).await.unwrap();
+    }
+    let mut output = fake
+        .client()
+        .invoke_model_with_bidirectional_stream()
+        .model_id(SONIC)
+        .body(input.into())
+        .send()
+        .await
+        .unwrap()
+        .body;
+    let first = tokio::time::timeout(std::time::Duration::from_secs(10), output.recv())
+        .await
+        .expect("an answer while the input is open")
+        .unwrap()
+        .unwrap();
+    let Output::Chunk(part) = first else {
+        panic!("{first:?}")
+    };
+    let event: Value = serde_json::from_slice(part.bytes().unwrap().as_ref()).unwrap();
+    assert_eq!(name(&event), "completionStart");
+    for e in tail {
+        sender.send(e).await.unwrap();
+    }
+    drop(sender);
+    let mut last = None;
+    while let Some(Output::Chunk(part)) = output.recv().await.unwrap() {
+        last = Some(serde_json::from_slice::<Value>(part.bytes().unwrap().as_ref()).unwrap());
+    }
+    assert_eq!(name(&last.unwrap()), "completionEnd");
+}

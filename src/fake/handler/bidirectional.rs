@@ -72,6 +72,45 @@ pub(crate) fn open(
     Ok(SonicSession::new(seed, rid, scripted))
 }
 
+/// Opens a session for a bidirectional call whose input is still to come
+/// (the served transports): the call authenticated, its model checked and
+/// journaled, or its refusal.
+pub(crate) fn open_streaming(
+    state: &FakeState,
+    req: &crate::fake::http::FakeRequest,
+) -> Result<(SonicSession, String), FakeResponse> {
+    let seed = state.call_seed(&[req.method.as_bytes(), req.path.as_bytes()]);
+    let rid = crate::fake::ids::request_id(seed);
+    let mut entry = crate::fake::journal::CallRecord {
+        operation: Some(Operation::InvokeWithBidirectionalStream),
+        ..Default::default()
+    };
+    let opened = (|| {
+        crate::fake::auth::check(state, req)?;
+        entry.authenticated = true;
+        let label = req.path.split('/').nth(2).unwrap_or_default();
+        let id =
+            ModelId::from_path_label(label).map_err(|_| BedrockError::validation(INVALID_MODEL))?;
+        entry.model = Some(id.as_str().to_string());
+        open(state, &id, seed, &rid)
+    })();
+    let response = match &opened {
+        Ok(_) => 200,
+        Err(err) => {
+            entry.error = Some(err.name.clone());
+            err.status
+        }
+    };
+    entry.status = response;
+    if let Ok(mut journal) = state.journal.lock() {
+        journal.record(entry, &[]);
+    }
+    match opened {
+        Ok(session) => Ok((session, rid)),
+        Err(err) => Err(err.to_response(&rid)),
+    }
+}
+
 /// The frames a session answers one client message with: its output
 /// events, or the exception that ends the stream (`Err`, with the frames
 /// before it). `Ok(None)`: the input has ended.
