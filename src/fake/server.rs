@@ -353,7 +353,7 @@ fn bidirectional(
     }
     let (mut session, rid) = match super::handler::bidirectional::open_streaming(state, &request) {
         Ok(opened) => opened,
-        Err(refusal) => return to_hyper(refusal),
+        Err(refusal) => return to_hyper(*refusal),
     };
     let (sender, receiver) = tokio::sync::mpsc::channel::<Bytes>(64);
     tokio::spawn(async move {

@@ -78,7 +78,7 @@ pub(crate) fn open(
 pub(crate) fn open_streaming(
     state: &FakeState,
     req: &crate::fake::http::FakeRequest,
-) -> Result<(SonicSession, String), FakeResponse> {
+) -> Result<(SonicSession, String), Box<FakeResponse>> {
     let seed = state.call_seed(&[req.method.as_bytes(), req.path.as_bytes()]);
     let rid = crate::fake::ids::request_id(seed);
     let mut entry = crate::fake::journal::CallRecord {
@@ -107,7 +107,7 @@ pub(crate) fn open_streaming(
     }
     match opened {
         Ok(session) => Ok((session, rid)),
-        Err(err) => Err(err.to_response(&rid)),
+        Err(err) => Err(Box::new(err.to_response(&rid))),
     }
 }
 
