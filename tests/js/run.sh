@@ -10,3 +10,6 @@ start_serve "$1" --as-of 2026-12-02
 AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$url" AWS_REGION=us-east-1 \
   AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
   node --no-warnings "$here/smoke.mjs"
+AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$url" AWS_REGION=us-east-1 \
+  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
+  node --no-warnings "$here/sonic.mjs"
