@@ -246,6 +246,9 @@ fn pending_note(m: &PendingModel) -> String {
     let mut notes = lifecycle_notes(&m.lifecycle);
     notes.push(match (&m.endpoint, &m.wire) {
         (Endpoint::Mantle, _) => "bedrock-mantle only, not on bedrock-runtime".into(),
+        (Endpoint::Runtime, Some(wire)) if wire == bedrock_harness::fake::SONIC_WIRE => {
+            "speech: InvokeModelWithBidirectionalStream only".into()
+        }
         (Endpoint::Runtime, Some(wire)) => format!("wire format {wire} not implemented yet"),
         (Endpoint::Runtime, None) => "wire format unknown".into(),
     });
