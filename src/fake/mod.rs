@@ -42,11 +42,11 @@ mod tool_policy;
 pub use answer::recording_name;
 pub use errors::{BedrockError, BEDROCK_ERRORS};
 pub use guardrail_checks::CheckScore;
-pub use handler::bidirectional::SONIC_WIRE;
 pub use guardrails::{
     Assessment, DeniedTopic, Guardrail, PiiFilter, RegexFilter, SensitiveAction, SensitiveMatch,
     DEFAULT_BLOCKED_MESSAGE,
 };
+pub use handler::bidirectional::SONIC_WIRE;
 pub use http::{FakeRequest, FakeResponse, Pacing};
 pub use journal::{
     JournalEntry, DEFAULT_JOURNAL_CAPACITY, JOURNAL_BODY_LIMIT, JOURNAL_TOTAL_LIMIT,
