@@ -160,20 +160,18 @@ fn the_new_claude_models_answer_through_their_profiles() {
 }
 
 #[test]
-fn models_without_a_wire_format_name_it_instead_of_being_invalid() {
+fn speech_models_refuse_every_operation_but_their_stream() {
     let state = fake(AS_OF, "us-east-1", false);
-    for (id, wire) in [
-        (
-            "amazon.nova-2-sonic-v1:0",
-            "nova_sonic_bidirectional_stream",
-        ),
-        ("amazon.nova-2-5-sonic", "nova_sonic_bidirectional_stream"),
-    ] {
-        let (status, error, message) = call(&state, id, "converse");
-        assert_eq!(status, 400, "{id}");
-        assert!(error.starts_with("ValidationException"), "{error}");
-        assert!(message.contains(&format!("({wire})")), "{id}: {message}");
-        assert!(message.contains("not implemented"), "{message}");
+    for id in ["amazon.nova-2-sonic-v1:0", "amazon.nova-2-5-sonic"] {
+        for operation in ["converse", "invoke"] {
+            let (status, error, message) = call(&state, id, operation);
+            assert_eq!(status, 400, "{id}");
+            assert!(error.starts_with("ValidationException"), "{error}");
+            assert_eq!(
+                message, "This action doesn't support the model that you provided.",
+                "{id} {operation}"
+            );
+        }
     }
 }
 
