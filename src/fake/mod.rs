@@ -12,6 +12,7 @@ pub mod async_jobs;
 mod async_output;
 mod auth;
 mod catalog_api;
+pub mod citations;
 pub mod control;
 mod errors;
 pub mod guardrail_checks;

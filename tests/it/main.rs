@@ -4,6 +4,7 @@ mod agent_loop;
 mod async_invoke;
 mod bidirectional;
 mod catalog_reference;
+mod citations;
 mod cli;
 mod conformance;
 mod control_access;

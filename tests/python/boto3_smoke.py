@@ -389,6 +389,23 @@ check("a cache point writes its prefix once", first["cacheWriteInputTokens"] > 4
 check("and reads it after", again["cacheReadInputTokens"] == first["cacheWriteInputTokens"] and again["cacheWriteInputTokens"] == 0, again)
 check("with the writes by TTL", first.get("cacheDetails") == [{"ttl": "5m", "inputTokens": first["cacheWriteInputTokens"]}], first)
 
+# Citations: a document with citations on, to a model that cites.
+cited = client.converse(
+    modelId=CLAUDE,
+    messages=[{"role": "user", "content": [
+        {"document": {"name": "policy", "format": "txt", "citations": {"enabled": True},
+                      "source": {"text": "Refunds take five days. Shipping is free."}}},
+        {"text": "How long do refunds take?"},
+    ]}],
+)
+blocks = [b["citationsContent"] for b in cited["output"]["message"]["content"] if "citationsContent" in b]
+check("a cited document is quoted in a citationsContent block", len(blocks) == 1 and blocks[0]["content"] == [{"text": "Refunds take five days."}], blocks)
+check(
+    "located by character",
+    blocks and blocks[0]["citations"][0]["location"] == {"documentChar": {"documentIndex": 0, "start": 0, "end": 23}},
+    blocks,
+)
+
 # Guardrails from the scenario file (run.sh passes tests/python/scenario.json).
 applied = client.apply_guardrail(
     guardrailIdentifier="gr0example",

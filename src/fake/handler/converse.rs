@@ -100,6 +100,7 @@ impl Call<'_> {
             }
         }
         let cache_usage = checkpoints.and_then(|points| self.cache_usage(&points));
+        let cited = self.cited(value, &answer);
         let metrics = self.metrics(&answer);
         let latency = metrics.invocation_latency;
         let mut extras: Vec<(&str, Value)> = ["serviceTier", "performanceConfig"]
@@ -143,6 +144,18 @@ impl Call<'_> {
                 }
                 events
             };
+            let with_citations = |mut events: Vec<(&'static str, Value)>| {
+                if let Some(stop) = events.iter().position(|(name, _)| *name == "messageStop") {
+                    let next = events
+                        .iter()
+                        .filter(|(name, _)| *name == "contentBlockStop")
+                        .count();
+                    let more = crate::fake::citations::stream_events(&cited, next);
+                    events.splice(stop..stop, more);
+                }
+                events
+            };
+            let events_at = |latency| with_citations(events_at(latency));
             let mut events = events_at(latency);
             let pacing = self.pacing(metrics.output_token_count, events.len());
             if let Some(paced) = paced_metrics(metrics, pacing, events.len()) {
@@ -151,15 +164,51 @@ impl Call<'_> {
             let frames = apply_stream_fault(event_frames(events)?, self.stream_fault());
             return Ok(self.stream_response(frames, pacing));
         }
-        Ok(FakeResponse::json(
-            200,
-            &with_extras(crate::converse::response_body(&answer.portable, latency)),
-        )
-        .with_header("x-amzn-RequestId", self.rid))
+        let mut body = crate::converse::response_body(&answer.portable, latency);
+        if let Some(content) = body
+            .pointer_mut("/output/message/content")
+            .and_then(Value::as_array_mut)
+        {
+            content.extend(cited.iter().map(|doc| doc.block()));
+        }
+        Ok(FakeResponse::json(200, &with_extras(body)).with_header("x-amzn-RequestId", self.rid))
     }
 }
 
 impl Call<'_> {
+    /// The documents the answer cites: those asking for citations, when
+    /// the model cites and the answer is the model's (not a guardrail's).
+    /// Asked of a model that does not cite, or of a document the fake
+    /// cannot read, nothing is cited and the journal says so.
+    fn cited(
+        &self,
+        body: &Value,
+        answer: &crate::fake::answer::Answer,
+    ) -> Vec<crate::fake::citations::CitedDocument> {
+        let (cited, unreadable) = crate::fake::citations::cited_documents(body);
+        if cited.is_empty() && unreadable == 0 {
+            return cited;
+        }
+        if !self.model().converse.citations {
+            *self.note.borrow_mut() = Some(format!(
+                "{} gives no citations in Converse (its models.json line): none were added; no source gives Bedrock's answer to the request",
+                self.model().id
+            ));
+            return Vec::new();
+        }
+        if unreadable > 0 {
+            *self.note.borrow_mut() = Some(format!(
+                "{unreadable} document(s) asking for citations are in a format the fake cannot read (PDF, office documents): not cited"
+            ));
+        }
+        let guarded =
+            answer.portable.stop_reason == Some(crate::portable::StopReason::GuardrailIntervened);
+        match guarded {
+            true => Vec::new(),
+            false => cited,
+        }
+    }
+
     /// What the call's checkpoints read from and write to the fake's
     /// prompt cache; `None` for a model no source gives a minimum for (its
     /// checkpoints are accepted, and noted in the journal).

@@ -1,0 +1,168 @@
+//! Citations in Converse: for each document a request sends with
+//! `"citations": {"enabled": true}` to a model that cites
+//! (`converse.citations` in its `models.json` line), the answer gains a
+//! `citationsContent` block quoting the document's first sentence, located
+//! by character (`documentChar`: the document's index among the request's
+//! documents, and the quote's start and end, end one past its last
+//! character); a stream sends the quote as a `text` delta and the citation
+//! as a `citation` delta of that block.
+//!
+//! Shapes from the service model (`CitationsContentBlock`, `Citation`,
+//! `CitationLocation`, `CitationsDelta`) and a public capture of a stream's
+//! `citation` delta (vercel/ai PR #15501). The fake reads a document's text
+//! from `source.text`, `source.content` or the bytes of a text format (txt,
+//! md, csv, html); a PDF or an office document, which it cannot read, is
+//! not cited.
+
+use base64::Engine as _;
+use serde_json::{json, Value};
+
+/// One document a request asks citations for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CitedDocument {
+    /// Its index among the request's documents.
+    pub index: usize,
+    /// Its `name`.
+    pub title: String,
+    /// Its text.
+    pub text: String,
+}
+
+impl CitedDocument {
+    /// The quote: the text up to the end of its first sentence (at most
+    /// 200 characters).
+    pub fn quote(&self) -> &str {
+        let limit = self
+            .text
+            .char_indices()
+            .nth(200)
+            .map_or(self.text.len(), |(i, _)| i);
+        let head = &self.text[..limit];
+        let end = head.find(". ").map_or(head.len(), |i| i + 1);
+        head[..end].trim_end()
+    }
+
+    /// The answer's `citationsContent` block quoting it.
+    pub fn block(&self) -> Value {
+        json!({"citationsContent": {
+            "content": [{"text": self.quote()}],
+            "citations": [self.citation()]
+        }})
+    }
+
+    /// The citation of the quote.
+    pub fn citation(&self) -> Value {
+        let quote = self.quote();
+        let start = self.text.find(quote).unwrap_or(0);
+        let (start, end) = (
+            self.text[..start].chars().count(),
+            self.text[..start].chars().count() + quote.chars().count(),
+        );
+        json!({
+            "title": self.title,
+            "sourceContent": [{"text": quote}],
+            "location": {"documentChar": {"documentIndex": self.index, "start": start, "end": end}}
+        })
+    }
+}
+
+/// The documents of a Converse body that ask for citations, and how many
+/// of them the fake cannot read.
+pub fn cited_documents(body: &Value) -> (Vec<CitedDocument>, usize) {
+    let mut cited = Vec::new();
+    let mut unreadable = 0;
+    let documents = body
+        .get("messages")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|m| m.get("content").and_then(Value::as_array))
+        .flatten()
+        .filter_map(|block| block.get("document"));
+    for (index, doc) in documents.enumerate() {
+        if doc.pointer("/citations/enabled") != Some(&Value::Bool(true)) {
+            continue;
+        }
+        match document_text(doc) {
+            Some(text) if !text.trim().is_empty() => cited.push(CitedDocument {
+                index,
+                title: doc
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("document")
+                    .to_string(),
+                text,
+            }),
+            _ => unreadable += 1,
+        }
+    }
+    (cited, unreadable)
+}
+
+fn document_text(doc: &Value) -> Option<String> {
+    let source = doc.get("source")?;
+    if let Some(text) = source.get("text").and_then(Value::as_str) {
+        return Some(text.to_string());
+    }
+    if let Some(parts) = source.get("content").and_then(Value::as_array) {
+        let texts: Vec<&str> = parts
+            .iter()
+            .filter_map(|p| p.get("text").and_then(Value::as_str))
+            .collect();
+        return Some(texts.join("\n"));
+    }
+    let format = doc.get("format").and_then(Value::as_str)?;
+    if !["txt", "md", "csv", "html"].contains(&format) {
+        return None;
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(source.get("bytes")?.as_str()?)
+        .ok()?;
+    String::from_utf8(bytes).ok()
+}
+
+/// The stream events of the citation blocks, numbered from `first_index`.
+pub fn stream_events(cited: &[CitedDocument], first_index: usize) -> Vec<(&'static str, Value)> {
+    let mut events = Vec::new();
+    for (i, doc) in cited.iter().enumerate() {
+        let index = first_index + i;
+        events.push((
+            "contentBlockDelta",
+            json!({"contentBlockIndex": index, "delta": {"text": doc.quote()}}),
+        ));
+        events.push((
+            "contentBlockDelta",
+            json!({"contentBlockIndex": index, "delta": {"citation": doc.citation()}}),
+        ));
+        events.push(("contentBlockStop", json!({ "contentBlockIndex": index })));
+    }
+    events
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readable_documents_asking_for_citations_are_quoted_by_character() {
+        let body = json!({"messages": [{"role": "user", "content": [
+            {"document": {"name": "plain", "format": "txt", "source": {"bytes": "Tm8gY2l0YXRpb25zLg=="}}},
+            {"document": {"name": "policy", "format": "txt", "citations": {"enabled": true},
+                "source": {"text": "Refunds take five days. Shipping is free."}}},
+            {"document": {"name": "scan", "format": "pdf", "citations": {"enabled": true},
+                "source": {"bytes": "JVBERi0="}}},
+            {"text": "How long do refunds take?"}
+        ]}]});
+        let (cited, unreadable) = cited_documents(&body);
+        assert_eq!(unreadable, 1);
+        assert_eq!(cited.len(), 1);
+        assert_eq!(
+            cited[0].block(),
+            json!({"citationsContent": {
+                "content": [{"text": "Refunds take five days."}],
+                "citations": [{"title": "policy", "sourceContent": [{"text": "Refunds take five days."}],
+                    "location": {"documentChar": {"documentIndex": 1, "start": 0, "end": 23}}}]
+            }})
+        );
+    }
+}
