@@ -371,6 +371,17 @@ fn content_block(b: &Value, model: &ModelInfo) -> Result<Option<ContentBlock>, C
             .unwrap_or_else(|| format!("[document {name}]"));
         return Ok(Some(ContentBlock::Text(text)));
     }
+    if let Some(result) = b.get("searchResult") {
+        // The model reads a search result's text.
+        let texts: Vec<&str> = result
+            .get("content")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c.get("text").and_then(Value::as_str))
+            .collect();
+        return Ok(Some(ContentBlock::Text(texts.join("\n"))));
+    }
     if let Some(tool) = b.get("toolUse") {
         return Ok(Some(ContentBlock::tool_use(
             str_field(tool, "toolUseId"),

@@ -47,6 +47,9 @@ pub struct ConverseSupport {
     /// Citations in answers about documents.
     #[serde(default)]
     pub citations: bool,
+    /// `searchResult` content blocks, cited when they ask for citations.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub search_results: bool,
     /// Reasoning (extended thinking) content.
     #[serde(default)]
     pub reasoning: bool,

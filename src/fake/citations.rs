@@ -7,6 +7,13 @@
 //! character); a stream sends the quote as a `text` delta and the citation
 //! as a `citation` delta of that block.
 //!
+//!
+//! A `searchResult` block (in a message or a tool result) asking for
+//! citations is cited the same way, by `searchResultLocation` (the result's
+//! index among the request's search results, and the cited content's
+//! blocks, `start` to one past `end`, inferred), with its `source`, for the
+//! models the service model names for the block (`converse.search_results`).
+//!
 //! Shapes from the service model (`CitationsContentBlock`, `Citation`,
 //! `CitationLocation`, `CitationsDelta`) and a public capture of a stream's
 //! `citation` delta (vercel/ai PR #15501). The fake reads a document's text
@@ -17,15 +24,17 @@
 use base64::Engine as _;
 use serde_json::{json, Value};
 
-/// One document a request asks citations for.
+/// One document or search result a request asks citations for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CitedDocument {
-    /// Its index among the request's documents.
+    /// Its index among the request's documents (or search results).
     pub index: usize,
-    /// Its `name`.
+    /// Its `name` (or `title`).
     pub title: String,
     /// Its text.
     pub text: String,
+    /// A search result's `source`; `None` for a document.
+    pub source: Option<String>,
 }
 
 impl CitedDocument {
@@ -58,12 +67,62 @@ impl CitedDocument {
             self.text[..start].chars().count(),
             self.text[..start].chars().count() + quote.chars().count(),
         );
-        json!({
-            "title": self.title,
-            "sourceContent": [{"text": quote}],
-            "location": {"documentChar": {"documentIndex": self.index, "start": start, "end": end}}
-        })
+        match &self.source {
+            None => json!({
+                "title": self.title,
+                "sourceContent": [{"text": quote}],
+                "location": {"documentChar": {"documentIndex": self.index, "start": start, "end": end}}
+            }),
+            Some(source) => json!({
+                "title": self.title,
+                "source": source,
+                "sourceContent": [{"text": quote}],
+                "location": {"searchResultLocation": {"searchResultIndex": self.index, "start": 0, "end": 1}}
+            }),
+        }
     }
+}
+
+/// The search results of a Converse body (in messages and tool results)
+/// that ask for citations.
+pub fn cited_search_results(body: &Value) -> Vec<CitedDocument> {
+    let blocks = content_blocks(body);
+    let nested = blocks
+        .iter()
+        .filter_map(|b| b.pointer("/toolResult/content").and_then(Value::as_array))
+        .flatten();
+    let results = blocks
+        .iter()
+        .copied()
+        .chain(nested)
+        .filter_map(|block| block.get("searchResult"));
+    results
+        .enumerate()
+        .filter(|(_, r)| r.pointer("/citations/enabled") == Some(&Value::Bool(true)))
+        .filter_map(|(index, r)| {
+            let text = r
+                .pointer("/content/0/text")
+                .and_then(Value::as_str)?
+                .to_string();
+            let field = |key: &str| r.get(key).and_then(Value::as_str).unwrap_or_default();
+            Some(CitedDocument {
+                index,
+                title: field("title").to_string(),
+                text,
+                source: Some(field("source").to_string()),
+            })
+        })
+        .collect()
+}
+
+fn content_blocks(body: &Value) -> Vec<&Value> {
+    body.get("messages")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|m| m.get("content").and_then(Value::as_array))
+        .flatten()
+        .collect()
 }
 
 /// The documents of a Converse body that ask for citations, and how many
@@ -71,13 +130,8 @@ impl CitedDocument {
 pub fn cited_documents(body: &Value) -> (Vec<CitedDocument>, usize) {
     let mut cited = Vec::new();
     let mut unreadable = 0;
-    let documents = body
-        .get("messages")
-        .and_then(Value::as_array)
+    let documents = content_blocks(body)
         .into_iter()
-        .flatten()
-        .filter_map(|m| m.get("content").and_then(Value::as_array))
-        .flatten()
         .filter_map(|block| block.get("document"));
     for (index, doc) in documents.enumerate() {
         if doc.pointer("/citations/enabled") != Some(&Value::Bool(true)) {
@@ -92,6 +146,7 @@ pub fn cited_documents(body: &Value) -> (Vec<CitedDocument>, usize) {
                     .unwrap_or("document")
                     .to_string(),
                 text,
+                source: None,
             }),
             _ => unreadable += 1,
         }
@@ -156,6 +211,17 @@ mod tests {
         let (cited, unreadable) = cited_documents(&body);
         assert_eq!(unreadable, 1);
         assert_eq!(cited.len(), 1);
+        let results = json!({"messages": [{"role": "user", "content": [
+            {"searchResult": {"source": "https://example.com/a", "title": "A", "content": [{"text": "Alpha."}]}},
+            {"searchResult": {"source": "https://example.com/b", "title": "B", "content": [{"text": "Beta. More."}],
+                "citations": {"enabled": true}}}
+        ]}]});
+        let found = cited_search_results(&results);
+        assert_eq!(
+            found[0].citation(),
+            json!({"title": "B", "source": "https://example.com/b", "sourceContent": [{"text": "Beta."}],
+                "location": {"searchResultLocation": {"searchResultIndex": 1, "start": 0, "end": 1}}})
+        );
         assert_eq!(
             cited[0].block(),
             json!({"citationsContent": {

@@ -100,3 +100,90 @@ async fn a_stream_sends_the_citation_as_a_delta() {
     }
     assert_eq!(titles, ["policy"]);
 }
+
+#[tokio::test]
+async fn a_search_result_in_a_tool_result_is_cited_with_its_source() {
+    use aws_sdk_bedrockruntime::types::{
+        SearchResultBlock, SearchResultContentBlock, ToolResultBlock, ToolResultContentBlock,
+        ToolUseBlock,
+    };
+    let fake = FakeBedrock::start_with(crate::support::pinned())
+        .await
+        .unwrap();
+    let result = SearchResultBlock::builder()
+        .source("https://example.com/refunds")
+        .title("Refund policy")
+        .content(
+            SearchResultContentBlock::builder()
+                .text("Refunds take five days. Exchanges are free.")
+                .build()
+                .unwrap(),
+        )
+        .citations(CitationsConfig::builder().enabled(true).build().unwrap())
+        .build()
+        .unwrap();
+    let asked = Message::builder()
+        .role(ConversationRole::User)
+        .content(ContentBlock::Text("How long do refunds take?".into()))
+        .build()
+        .unwrap();
+    let searched = Message::builder()
+        .role(ConversationRole::Assistant)
+        .content(ContentBlock::ToolUse(
+            ToolUseBlock::builder()
+                .tool_use_id("t1")
+                .name("search")
+                .input(bedrock_harness::to_document(
+                    &serde_json::json!({"q": "refunds"}),
+                ))
+                .build()
+                .unwrap(),
+        ))
+        .build()
+        .unwrap();
+    let answered = Message::builder()
+        .role(ConversationRole::User)
+        .content(ContentBlock::ToolResult(
+            ToolResultBlock::builder()
+                .tool_use_id("t1")
+                .content(ToolResultContentBlock::SearchResult(result))
+                .build()
+                .unwrap(),
+        ))
+        .build()
+        .unwrap();
+    let tools = aws_sdk_bedrockruntime::types::ToolConfiguration::builder()
+        .tools(aws_sdk_bedrockruntime::types::Tool::ToolSpec(
+            aws_sdk_bedrockruntime::types::ToolSpecification::builder()
+                .name("search")
+                .input_schema(aws_sdk_bedrockruntime::types::ToolInputSchema::Json(
+                    bedrock_harness::to_document(&serde_json::json!({"type": "object"})),
+                ))
+                .build()
+                .unwrap(),
+        ))
+        .build()
+        .unwrap();
+    let out = fake
+        .client()
+        .converse()
+        .model_id("us.anthropic.claude-sonnet-4-5-20250929-v1:0")
+        .messages(asked)
+        .messages(searched)
+        .messages(answered)
+        .tool_config(tools)
+        .send()
+        .await
+        .unwrap();
+    let content = out.output().unwrap().as_message().unwrap().content();
+    let cited = content
+        .iter()
+        .find_map(|b| b.as_citations_content().ok())
+        .expect("a citationsContent block");
+    let citation = &cited.citations()[0];
+    assert_eq!(citation.source(), Some("https://example.com/refunds"));
+    let Some(CitationLocation::SearchResultLocation(place)) = citation.location() else {
+        panic!("{citation:?}")
+    };
+    assert_eq!(place.search_result_index(), Some(0));
+}

@@ -176,30 +176,45 @@ impl Call<'_> {
 }
 
 impl Call<'_> {
-    /// The documents the answer cites: those asking for citations, when
-    /// the model cites and the answer is the model's (not a guardrail's).
-    /// Asked of a model that does not cite, or of a document the fake
-    /// cannot read, nothing is cited and the journal says so.
+    /// The documents and search results the answer cites: those asking
+    /// for citations, when the model cites them and the answer is the
+    /// model's (not a guardrail's). What is not cited (a model that does
+    /// not cite, a document the fake cannot read) the journal says.
     fn cited(
         &self,
         body: &Value,
         answer: &crate::fake::answer::Answer,
     ) -> Vec<crate::fake::citations::CitedDocument> {
-        let (cited, unreadable) = crate::fake::citations::cited_documents(body);
-        if cited.is_empty() && unreadable == 0 {
-            return cited;
+        let (documents, unreadable) = crate::fake::citations::cited_documents(body);
+        let results = crate::fake::citations::cited_search_results(body);
+        let support = self.model().converse;
+        let mut cited = Vec::new();
+        let mut notes = Vec::new();
+        if !documents.is_empty() || unreadable > 0 {
+            match support.citations {
+                true => cited.extend(documents),
+                false => notes.push(format!(
+                    "{} gives no citations in Converse (its models.json line): no document was cited; no source gives Bedrock's answer to the request",
+                    self.model().id
+                )),
+            }
+            if support.citations && unreadable > 0 {
+                notes.push(format!(
+                    "{unreadable} document(s) asking for citations are in a format the fake cannot read (PDF, office documents): not cited"
+                ));
+            }
         }
-        if !self.model().converse.citations {
-            *self.note.borrow_mut() = Some(format!(
-                "{} gives no citations in Converse (its models.json line): none were added; no source gives Bedrock's answer to the request",
-                self.model().id
-            ));
-            return Vec::new();
+        if !results.is_empty() {
+            match support.search_results {
+                true => cited.extend(results),
+                false => notes.push(format!(
+                    "{} takes no searchResult blocks in Converse (the service model names the models that do): not cited",
+                    self.model().id
+                )),
+            }
         }
-        if unreadable > 0 {
-            *self.note.borrow_mut() = Some(format!(
-                "{unreadable} document(s) asking for citations are in a format the fake cannot read (PDF, office documents): not cited"
-            ));
+        if !notes.is_empty() {
+            *self.note.borrow_mut() = Some(notes.join("; "));
         }
         let guarded =
             answer.portable.stop_reason == Some(crate::portable::StopReason::GuardrailIntervened);
