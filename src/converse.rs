@@ -485,9 +485,8 @@ fn tools(cfg: &Value) -> Result<(Vec<ToolSpec>, Option<ToolChoice>), ConverseRef
             });
         }
     }
-    if specs.is_empty() {
-        return refuse("1 validation error detected: Value '[]' at 'toolConfig.tools' failed to satisfy constraint: Member must have length greater than or equal to 1");
-    }
+    // A list of only system tools (web grounding) or cache points has no
+    // specs; an empty list the service model has refused already.
     let choice = match cfg.get("toolChoice") {
         None | Some(Value::Null) => None,
         Some(c) if c.get("auto").is_some() => Some(ToolChoice::Auto),

@@ -50,6 +50,9 @@ pub struct ConverseSupport {
     /// `searchResult` content blocks, cited when they ask for citations.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub search_results: bool,
+    /// Web grounding: the `nova_grounding` system tool.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub web_grounding: bool,
     /// Reasoning (extended thinking) content.
     #[serde(default)]
     pub reasoning: bool,

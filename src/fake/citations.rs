@@ -33,8 +33,11 @@ pub struct CitedDocument {
     pub title: String,
     /// Its text.
     pub text: String,
-    /// A search result's `source`; `None` for a document.
+    /// A search result's `source` or a web page's URL; `None` for a
+    /// document.
     pub source: Option<String>,
+    /// A web page's domain (web grounding's citations).
+    pub domain: Option<String>,
 }
 
 impl CitedDocument {
@@ -67,6 +70,9 @@ impl CitedDocument {
             self.text[..start].chars().count(),
             self.text[..start].chars().count() + quote.chars().count(),
         );
+        if let (Some(url), Some(domain)) = (&self.source, &self.domain) {
+            return json!({"location": {"web": {"url": url, "domain": domain}}});
+        }
         match &self.source {
             None => json!({
                 "title": self.title,
@@ -110,6 +116,7 @@ pub fn cited_search_results(body: &Value) -> Vec<CitedDocument> {
                 title: field("title").to_string(),
                 text,
                 source: Some(field("source").to_string()),
+                domain: None,
             })
         })
         .collect()
@@ -147,6 +154,7 @@ pub fn cited_documents(body: &Value) -> (Vec<CitedDocument>, usize) {
                     .to_string(),
                 text,
                 source: None,
+                domain: None,
             }),
             _ => unreadable += 1,
         }
@@ -174,6 +182,27 @@ fn document_text(doc: &Value) -> Option<String> {
         .decode(source.get("bytes")?.as_str()?)
         .ok()?;
     String::from_utf8(bytes).ok()
+}
+
+/// Web grounding's citation of an answer: its first sentence, cited to a
+/// page the fake names after the question (`https://example.com/search?q=`
+/// and the question's first words): the fake searches nothing.
+pub fn web(answer: &str, question: &str) -> CitedDocument {
+    let words: Vec<&str> = question
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(6)
+        .collect();
+    CitedDocument {
+        index: 0,
+        title: String::new(),
+        text: answer.to_string(),
+        source: Some(format!(
+            "https://example.com/search?q={}",
+            words.join("+").to_lowercase()
+        )),
+        domain: Some("example.com".into()),
+    }
 }
 
 /// The stream events of the citation blocks, numbered from `first_index`.

@@ -187,3 +187,63 @@ async fn a_search_result_in_a_tool_result_is_cited_with_its_source() {
     };
     assert_eq!(place.search_result_index(), Some(0));
 }
+
+#[tokio::test]
+async fn web_grounding_cites_a_web_page_and_other_models_refuse_it() {
+    use aws_sdk_bedrockruntime::types::{SystemTool, Tool, ToolConfiguration};
+    let fake = FakeBedrock::start_with(crate::support::pinned())
+        .await
+        .unwrap();
+    let grounding = || {
+        ToolConfiguration::builder()
+            .tools(Tool::SystemTool(
+                SystemTool::builder()
+                    .name("nova_grounding")
+                    .build()
+                    .unwrap(),
+            ))
+            .build()
+            .unwrap()
+    };
+    let ask = || {
+        Message::builder()
+            .role(ConversationRole::User)
+            .content(ContentBlock::Text("Latest quantum computing news?".into()))
+            .build()
+            .unwrap()
+    };
+    let out = fake
+        .client()
+        .converse()
+        .model_id("us.amazon.nova-2-lite-v1:0")
+        .messages(ask())
+        .tool_config(grounding())
+        .send()
+        .await
+        .unwrap();
+    let content = out.output().unwrap().as_message().unwrap().content();
+    let cited = content
+        .iter()
+        .find_map(|b| b.as_citations_content().ok())
+        .expect("a citationsContent block");
+    let Some(CitationLocation::Web(page)) = cited.citations()[0].location() else {
+        panic!("{cited:?}")
+    };
+    assert_eq!(page.domain(), Some("example.com"));
+    assert_eq!(
+        page.url(),
+        Some("https://example.com/search?q=latest+quantum+computing+news")
+    );
+
+    let refused = fake
+        .client()
+        .converse()
+        .model_id("us.anthropic.claude-haiku-4-5-20251001-v1:0")
+        .messages(ask())
+        .tool_config(grounding())
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(refused.is_validation_exception(), "{refused:?}");
+}

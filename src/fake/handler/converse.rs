@@ -18,12 +18,16 @@ use crate::fake::ids::hex_id;
 use crate::family::RenderContext;
 use serde_json::{Map, Value};
 
+/// Web grounding's system tool.
+const GROUNDING_TOOL: &str = "nova_grounding";
+
 impl Call<'_> {
     pub(super) fn converse(&self) -> Result<FakeResponse, BedrockError> {
         self.scripted_error()?;
         self.check_streaming()?;
         let value = self.body()?;
         let checkpoints = crate::fake::prompt_cache::checkpoints(value, self.model())?;
+        let grounded = self.web_grounding(value)?;
         let streaming = self.operation == Operation::ConverseStream;
         let mut req = crate::converse::to_portable(value, self.model(), streaming)
             .map_err(|r| BedrockError::validation(r.0))?;
@@ -100,7 +104,15 @@ impl Call<'_> {
             }
         }
         let cache_usage = checkpoints.and_then(|points| self.cache_usage(&points));
-        let cited = self.cited(value, &answer);
+        let mut cited = self.cited(value, &answer);
+        let guarded =
+            answer.portable.stop_reason == Some(crate::portable::StopReason::GuardrailIntervened);
+        if grounded && !guarded {
+            cited.push(crate::fake::citations::web(
+                &answer.portable.text,
+                &req.last_user_text(),
+            ));
+        }
         let metrics = self.metrics(&answer);
         let latency = metrics.invocation_latency;
         let mut extras: Vec<(&str, Value)> = ["serviceTier", "performanceConfig"]
@@ -176,6 +188,40 @@ impl Call<'_> {
 }
 
 impl Call<'_> {
+    /// Whether the call asks for web grounding (the `nova_grounding` system
+    /// tool), or the refusal of a system tool the model lacks or of a
+    /// `toolSpec` of that name ("Including a tool with this name will result
+    /// in an error", AWS's page; Bedrock's words for these are not
+    /// published, so the refusals are the fake's).
+    fn web_grounding(&self, body: &Value) -> Result<bool, BedrockError> {
+        let tools = body
+            .pointer("/toolConfig/tools")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let named = |pointer: &str| -> Vec<&str> {
+            tools
+                .iter()
+                .filter_map(|t| t.pointer(pointer).and_then(Value::as_str))
+                .collect()
+        };
+        let system = named("/systemTool/name");
+        if named("/toolSpec/name").contains(&GROUNDING_TOOL) {
+            return Err(BedrockError::validation(format!(
+                "bedrock-harness: {GROUNDING_TOOL} is a system tool; a toolSpec may not take its name"
+            )));
+        }
+        for name in &system {
+            if *name != GROUNDING_TOOL || !self.model().converse.web_grounding {
+                return Err(BedrockError::validation(format!(
+                    "bedrock-harness: {} has no system tool {name} (web grounding, {GROUNDING_TOOL}, is Nova Premier's and Nova 2 Lite's)",
+                    self.model().id
+                )));
+            }
+        }
+        Ok(!system.is_empty())
+    }
+
     /// The documents and search results the answer cites: those asking
     /// for citations, when the model cites them and the answer is the
     /// model's (not a guardrail's). What is not cited (a model that does
