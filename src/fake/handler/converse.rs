@@ -26,11 +26,12 @@ impl Call<'_> {
         self.scripted_error()?;
         self.check_streaming()?;
         let value = self.body()?;
-        let checkpoints = crate::fake::prompt_cache::checkpoints(value, self.model())?;
-        let grounded = self.web_grounding(value)?;
         let streaming = self.operation == Operation::ConverseStream;
+        // The service model's checks come first (in `to_portable`).
         let mut req = crate::converse::to_portable(value, self.model(), streaming)
             .map_err(|r| BedrockError::validation(r.0))?;
+        let checkpoints = crate::fake::prompt_cache::checkpoints(value, self.model())?;
+        let grounded = self.web_grounding(value)?;
         let family = self.resolved.family;
         let mut native = family
             .build(&req, self.model())
