@@ -17,6 +17,7 @@ mod async_invoke;
 pub(crate) mod bidirectional;
 mod converse;
 mod guardrail;
+mod openai_compat;
 use crate::catalog::Resolved;
 use crate::error::Error;
 use crate::family::RenderContext;
@@ -47,6 +48,16 @@ const UNSUPPORTED_STREAMING: &str = "The model is unsupported for streaming.";
 
 /// Answers one request.
 pub(crate) fn handle(state: &FakeState, req: &FakeRequest) -> FakeResponse {
+    answer(state, req, false)
+}
+
+/// Answers one request, its caller already authenticated when
+/// `authenticated` (a call another API runs as a model operation).
+fn answer(state: &FakeState, req: &FakeRequest, authenticated: bool) -> FakeResponse {
+    // Chat Completions runs as InvokeModel, which journals it.
+    if req.method == "POST" && req.path == openai_compat::CHAT_COMPLETIONS {
+        return openai_compat::chat_completions(state, req);
+    }
     if req.path.starts_with(super::control::PREFIX) {
         return super::control::handle(state, req);
     }
@@ -63,6 +74,7 @@ pub(crate) fn handle(state: &FakeState, req: &FakeRequest) -> FakeResponse {
         return response;
     }
     let mut entry = CallRecord::default();
+    entry.authenticated = authenticated;
     let response = match route(state, req, seed, &rid, &mut entry) {
         Ok(response) => response,
         Err(err) => {
@@ -143,8 +155,10 @@ fn route(
     }
     entry.operation = Some(operation);
 
-    super::auth::check(state, req)?;
-    entry.authenticated = true;
+    if !entry.authenticated {
+        super::auth::check(state, req)?;
+        entry.authenticated = true;
+    }
 
     let id =
         ModelId::from_path_label(label).map_err(|_| BedrockError::validation(INVALID_MODEL))?;

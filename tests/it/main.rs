@@ -21,6 +21,7 @@ mod invoke_e2e;
 mod leniency;
 mod lifecycle;
 mod live;
+mod openai_compat;
 mod prompt_cache;
 mod properties;
 mod reasoning;

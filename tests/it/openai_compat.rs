@@ -1,0 +1,76 @@
+//! Bedrock Runtime's OpenAI-compatible Chat Completions
+//! (`/openai/v1/chat/completions`), in process: the chat.completion
+//! object, server-sent chunks, and OpenAI-shaped errors.
+
+use bedrock_harness::fake::{FakeRequest, FakeState};
+use serde_json::{json, Value};
+
+const PATH: &str = "/openai/v1/chat/completions";
+
+fn call(state: &FakeState, body: Value) -> (u16, Vec<u8>) {
+    let answer = state.handle(&FakeRequest::post(PATH, body.to_string().into_bytes()));
+    (answer.status, answer.body)
+}
+
+#[test]
+fn a_chat_completion_keeps_its_reasoning_apart() {
+    let state = FakeState::new(crate::support::pinned()).unwrap();
+    let (status, body) = call(
+        &state,
+        json!({"model": "openai.gpt-oss-20b-1:0", "messages": [{"role": "user", "content": "Hi"}]}),
+    );
+    assert_eq!(status, 200);
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    let message = &body["choices"][0]["message"];
+    assert!(!message["reasoning_content"].as_str().unwrap().is_empty());
+    assert!(!message["content"].as_str().unwrap().contains("<reasoning>"));
+    let journal = state.journal();
+    assert_eq!(journal.len(), 1, "journaled once, as its InvokeModel call");
+    assert_eq!(
+        journal[0].operation,
+        Some(bedrock_harness::fake::Operation::Invoke)
+    );
+}
+
+#[test]
+fn a_stream_is_server_sent_events_ending_in_done() {
+    let state = FakeState::new(crate::support::pinned()).unwrap();
+    let (status, body) = call(
+        &state,
+        json!({"model": "openai.gpt-oss-20b-1:0", "stream": true,
+               "messages": [{"role": "user", "content": "Hi"}]}),
+    );
+    assert_eq!(status, 200);
+    let text = String::from_utf8(body).unwrap();
+    let events: Vec<&str> = text
+        .split("\n\n")
+        .filter(|e| !e.is_empty())
+        .map(|e| e.strip_prefix("data: ").unwrap())
+        .collect();
+    assert_eq!(events.last(), Some(&"[DONE]"));
+    for event in &events[..events.len() - 1] {
+        let chunk: Value = serde_json::from_str(event).unwrap();
+        assert_eq!(chunk["object"], "chat.completion.chunk");
+        assert!(chunk.get("amazon-bedrock-invocationMetrics").is_none());
+    }
+}
+
+#[test]
+fn errors_take_openais_shape() {
+    let state = FakeState::new(crate::support::pinned()).unwrap();
+    let (status, body) = call(
+        &state,
+        json!({"model": "anthropic.claude-sonnet-4-5-20250929-v1:0", "messages": []}),
+    );
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (404, Some("model_not_found"))
+    );
+    let (status, body) = call(&state, json!({"messages": []}));
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(
+        (status, body["error"]["param"].as_str()),
+        (400, Some("model"))
+    );
+}

@@ -1,0 +1,59 @@
+"""The official `openai` SDK against `bedrock-harness serve`'s
+OpenAI-compatible Chat Completions, pointed at it as a user points it at
+Bedrock Runtime: base_url `{endpoint}/openai/v1` and a Bedrock API key."""
+
+import os
+
+import openai
+
+from checks import check, finish
+
+client = openai.OpenAI(
+    base_url=os.environ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME"] + "/openai/v1",
+    api_key="ABSKYmVkcm9jay1oYXJuZXNzLXRlc3Q=",
+)
+GPT_OSS = "openai.gpt-oss-120b-1:0"
+messages = [{"role": "user", "content": "What is Amazon S3?"}]
+
+done = client.chat.completions.create(model=GPT_OSS, messages=messages)
+check("chat.completions answers a chat.completion", done.object == "chat.completion", done)
+message = done.choices[0].message
+check("with the answer's text", bool(message.content) and "<reasoning>" not in message.content, message)
+reasoning = (message.model_extra or {}).get("reasoning_content")
+check("and gpt-oss's reasoning as reasoning_content", bool(reasoning), message)
+check("and usage", done.usage.prompt_tokens > 0 and done.usage.completion_tokens > 0, done.usage)
+
+text, thought, chunks = "", "", 0
+for chunk in client.chat.completions.create(model=GPT_OSS, messages=messages, stream=True):
+    chunks += 1
+    if chunk.choices:
+        delta = chunk.choices[0].delta
+        text += delta.content or ""
+        thought += (delta.model_extra or {}).get("reasoning_content") or ""
+check("a stream arrives as server-sent chunks", chunks > 1 and text == message.content, (chunks, text))
+check("with its reasoning apart", thought == reasoning, thought)
+
+tools = [{"type": "function", "function": {"name": "get_weather", "description": "Weather for a city",
+          "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}]
+called = client.chat.completions.create(
+    model=GPT_OSS,
+    messages=[{"role": "user", "content": "What's the weather in Oslo?"}],
+    tools=tools,
+    tool_choice={"type": "function", "function": {"name": "get_weather"}},
+)
+calls = called.choices[0].message.tool_calls or []
+check("a forced tool is called", [c.function.name for c in calls] == ["get_weather"], called.choices[0])
+
+try:
+    client.chat.completions.create(model="us.anthropic.claude-sonnet-4-5-20250929-v1:0", messages=messages)
+    check("Claude is not served on this path", False, "no error")
+except openai.NotFoundError as err:
+    check("Claude is not served on this path (model_not_found)", err.code == "model_not_found", err.body)
+
+try:
+    client.chat.completions.create(model=GPT_OSS, messages=messages, temperature=5)
+    check("a bad parameter is refused", False, "no error")
+except openai.BadRequestError as err:
+    check("a bad parameter is refused as a 400 in OpenAI's error shape", err.status_code == 400 and bool(err.message), err.body)
+
+finish()
