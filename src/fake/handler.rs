@@ -73,8 +73,10 @@ fn answer(state: &FakeState, req: &FakeRequest, authenticated: bool) -> FakeResp
         tracing::info!(path = %super::scrub::text(&req.path), status = response.status, "control-plane read");
         return response;
     }
-    let mut entry = CallRecord::default();
-    entry.authenticated = authenticated;
+    let mut entry = CallRecord {
+        authenticated,
+        ..Default::default()
+    };
     let response = match route(state, req, seed, &rid, &mut entry) {
         Ok(response) => response,
         Err(err) => {
