@@ -13,7 +13,7 @@ fn call(state: &FakeState, body: Value) -> (u16, Vec<u8>) {
 }
 
 #[test]
-fn a_chat_completion_keeps_its_reasoning_apart() {
+fn a_chat_completion_keeps_gpt_oss_reasoning_inline() {
     let state = FakeState::new(crate::support::pinned()).unwrap();
     let (status, body) = call(
         &state,
@@ -22,8 +22,11 @@ fn a_chat_completion_keeps_its_reasoning_apart() {
     assert_eq!(status, 200);
     let body: Value = serde_json::from_slice(&body).unwrap();
     let message = &body["choices"][0]["message"];
-    assert!(!message["reasoning_content"].as_str().unwrap().is_empty());
-    assert!(!message["content"].as_str().unwrap().contains("<reasoning>"));
+    assert!(message["content"]
+        .as_str()
+        .unwrap()
+        .starts_with("<reasoning>"));
+    assert_eq!(body["object"], "chat.completion");
     let journal = state.journal();
     assert_eq!(journal.len(), 1, "journaled once, as its InvokeModel call");
     assert_eq!(
@@ -66,6 +69,20 @@ fn errors_take_openais_shape() {
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (404, Some("model_not_found"))
+    );
+    assert_eq!(
+        body["error"]["message"],
+        "The model doesn't exist or doesn't support this API"
+    );
+    let (status, body) = call(
+        &state,
+        json!({"model": "openai.gpt-oss-20b-1:0", "temperature": 5,
+               "messages": [{"role": "user", "content": "Hi"}]}),
+    );
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("validation_error"))
     );
     let (status, body) = call(&state, json!({"messages": []}));
     let body: Value = serde_json::from_slice(&body).unwrap();

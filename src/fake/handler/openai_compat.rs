@@ -4,17 +4,22 @@
 //! its `model`), so the call runs as that model's InvokeModel (or, with
 //! `"stream": true`, InvokeModelWithResponseStream), and its answer is
 //! handed back in the Chat Completions API's forms: the `chat.completion`
-//! object with the reasoning as the message's `reasoning_content` (not the
-//! `<reasoning>` tags of InvokeModel's text; BerriAI/litellm#40775), a
-//! stream as server-sent events (`data: {chunk}` lines, then `data:
-//! [DONE]`), and errors as OpenAI's `{"error": {"message", "type", "param",
-//! "code"}}` with the same status.
+//! object as InvokeModel gives it (gpt-oss's reasoning inline in
+//! `<reasoning>` tags, as public reports of this path show:
+//! CherryHQ/cherry-studio#10225, ren8k/aws-gpt-oss-samples), a stream as
+//! server-sent events (`data: {chunk}` lines, then `data: [DONE]`, as AWS's
+//! samples read it), and errors in OpenAI's envelope (`{"error":
+//! {"message", "type", "param", "code"}}`, with `invalid_request_error` and
+//! `validation_error` as an AWS sample's captured refusal of this API
+//! shows) with Bedrock's status and message. An authentication failure
+//! keeps Bedrock's own body, as public reports of API-key refusals show.
 //!
-//! The path serves the models of the chat-completions family (AWS's
-//! Endpoints page names gpt-oss; the others of the family are inferred); a
-//! model of another family answers 404 `model_not_found`, as Claude does
-//! (third-party traffic). The call is journaled as the InvokeModel call it
-//! runs as.
+//! The path serves the models of the chat-completions family (AWS's page
+//! names the OpenAI models; AWS's 2026 samples call gpt-5.6, Grok, Qwen and
+//! GLM on it); another model answers 404 `The model doesn't exist or
+//! doesn't support this API` (aws-samples/sample-per-model-bedrock), with
+//! the code `model_not_found` (third-party traffic with Claude). The call
+//! is journaled as the InvokeModel call it runs as.
 
 use super::{FakeRequest, FakeResponse, FakeState};
 use crate::eventstream::{Frame, FrameDecoder};
@@ -30,8 +35,7 @@ const FAMILY: &str = "openai_chat";
 /// Answers a Chat Completions call.
 pub(super) fn chat_completions(state: &FakeState, req: &FakeRequest) -> FakeResponse {
     if let Err(refusal) = crate::fake::auth::check(state, req) {
-        let kind = "authentication_error";
-        return error(refusal.status, kind, None, &refusal.message);
+        return refusal.to_response("00000000-0000-0000-0000-000000000000");
     }
     let body: Value = match serde_json::from_slice(&req.body) {
         Ok(body) => body,
@@ -40,7 +44,7 @@ pub(super) fn chat_completions(state: &FakeState, req: &FakeRequest) -> FakeResp
                 400,
                 "invalid_request_error",
                 None,
-                &format!("We could not parse the JSON body of your request: {e}"),
+                &format!("bedrock-harness: the body is not JSON: {e}"),
             )
         }
     };
@@ -49,7 +53,7 @@ pub(super) fn chat_completions(state: &FakeState, req: &FakeRequest) -> FakeResp
             400,
             "invalid_request_error",
             Some("model"),
-            "you must provide a model parameter",
+            "bedrock-harness: the body names no `model` (Bedrock's words for this are not published)",
         );
     };
     let served = ModelId::parse(model)
@@ -57,7 +61,7 @@ pub(super) fn chat_completions(state: &FakeState, req: &FakeRequest) -> FakeResp
         .and_then(|id| state.catalog.resolve(&id).ok())
         .is_some_and(|resolved| resolved.family.name() == FAMILY);
     if !served {
-        return model_not_found(model);
+        return model_not_found();
     }
     let streaming = body.get("stream") == Some(&Value::Bool(true));
     let operation = if streaming {
@@ -74,52 +78,35 @@ pub(super) fn chat_completions(state: &FakeState, req: &FakeRequest) -> FakeResp
             .ok()
             .and_then(|v| v.get("message").and_then(Value::as_str).map(str::to_string))
             .unwrap_or_default();
-        let kind = match answer.status {
-            401 | 403 => "authentication_error",
-            429 => "rate_limit_error",
-            status if status >= 500 => "server_error",
-            _ => "invalid_request_error",
+        let (kind, code) = match answer.status {
+            429 => ("rate_limit_error", None),
+            status if status >= 500 => ("server_error", None),
+            _ => ("invalid_request_error", Some("validation_error")),
         };
-        return error(answer.status, kind, None, &message);
+        let mut refused = error(answer.status, kind, None, &message);
+        if let Some(code) = code {
+            set_code(&mut refused, code);
+        }
+        return refused;
     }
     match streaming {
-        false => completion(answer),
+        false => answer,
         true => events(answer),
     }
 }
 
-/// The `chat.completion` object, its reasoning moved out of the text.
-fn completion(mut answer: FakeResponse) -> FakeResponse {
-    if let Ok(mut body) = serde_json::from_slice::<Value>(&answer.body) {
-        if let Some(choices) = body.get_mut("choices").and_then(Value::as_array_mut) {
-            for choice in choices {
-                let message = &mut choice["message"];
-                let text = message["content"].as_str().unwrap_or_default().to_string();
-                if let Some((reasoning, rest)) = split_reasoning(&text) {
-                    message["content"] = json!(rest);
-                    message["reasoning_content"] = json!(reasoning);
-                }
-            }
-        }
-        answer.body = serde_json::to_vec(&body).unwrap_or_default();
+fn set_code(response: &mut FakeResponse, code: &str) {
+    if let Ok(mut body) = serde_json::from_slice::<Value>(&response.body) {
+        body["error"]["code"] = json!(code);
+        response.body = serde_json::to_vec(&body).unwrap_or_default();
     }
-    answer
-}
-
-/// `<reasoning>...</reasoning>` at the start of `text`, and the rest.
-fn split_reasoning(text: &str) -> Option<(String, String)> {
-    let inner = text.strip_prefix("<reasoning>")?;
-    let (reasoning, rest) = inner.split_once("</reasoning>")?;
-    Some((reasoning.to_string(), rest.to_string()))
 }
 
 /// The stream's chunks as server-sent events, then `[DONE]`: Bedrock's own
-/// metrics stay out of the chunks, and the reasoning's tags become
-/// `reasoning_content` deltas.
+/// metrics stay out of the chunks.
 fn events(answer: FakeResponse) -> FakeResponse {
     let frames = FrameDecoder::new().feed(&answer.body).unwrap_or_default();
     let mut out = String::new();
-    let mut in_reasoning = false;
     for frame in frames {
         let Frame::Chunk(bytes) = frame else { continue };
         let Ok(mut chunk) = serde_json::from_slice::<Value>(&bytes) else {
@@ -127,26 +114,6 @@ fn events(answer: FakeResponse) -> FakeResponse {
         };
         if let Some(object) = chunk.as_object_mut() {
             object.remove("amazon-bedrock-invocationMetrics");
-        }
-        if let Some(delta) = chunk.pointer_mut("/choices/0/delta") {
-            let piece = delta["content"].as_str().map(str::to_string);
-            match piece.as_deref() {
-                Some("<reasoning>") => {
-                    in_reasoning = true;
-                    continue;
-                }
-                Some("</reasoning>") => {
-                    in_reasoning = false;
-                    continue;
-                }
-                Some(text) if in_reasoning => {
-                    delta["reasoning_content"] = json!(text);
-                    if let Some(d) = delta.as_object_mut() {
-                        d.remove("content");
-                    }
-                }
-                _ => {}
-            }
         }
         out.push_str("data: ");
         out.push_str(&chunk.to_string());
@@ -170,17 +137,12 @@ fn events(answer: FakeResponse) -> FakeResponse {
     }
 }
 
-fn model_not_found(model: &str) -> FakeResponse {
-    let mut response = error(
-        404,
-        "invalid_request_error",
-        Some("model"),
-        &format!("The model `{model}` does not exist or you do not have access to it."),
-    );
-    if let Ok(mut body) = serde_json::from_slice::<Value>(&response.body) {
-        body["error"]["code"] = json!("model_not_found");
-        response.body = serde_json::to_vec(&body).unwrap_or_default();
-    }
+/// Bedrock's refusal of a model this API does not serve.
+pub const NOT_SERVED: &str = "The model doesn't exist or doesn't support this API";
+
+fn model_not_found() -> FakeResponse {
+    let mut response = error(404, "invalid_request_error", Some("model"), NOT_SERVED);
+    set_code(&mut response, "model_not_found");
     response
 }
 
