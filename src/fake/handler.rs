@@ -13,6 +13,7 @@ use super::rules::{Action, Operation, Rule};
 use super::synth::input_tokens;
 use super::FakeState;
 
+mod anthropic_messages;
 mod async_invoke;
 pub(crate) mod bidirectional;
 mod converse;
@@ -54,9 +55,13 @@ pub(crate) fn handle(state: &FakeState, req: &FakeRequest) -> FakeResponse {
 /// Answers one request, its caller already authenticated when
 /// `authenticated` (a call another API runs as a model operation).
 fn answer(state: &FakeState, req: &FakeRequest, authenticated: bool) -> FakeResponse {
-    // Chat Completions runs as InvokeModel, which journals it.
+    // Chat Completions and the Messages API run as InvokeModel, which
+    // journals them.
     if req.method == "POST" && req.path == openai_compat::CHAT_COMPLETIONS {
         return openai_compat::chat_completions(state, req);
+    }
+    if req.method == "POST" && req.path == anthropic_messages::MESSAGES {
+        return anthropic_messages::messages(state, req);
     }
     if req.path.starts_with(super::control::PREFIX) {
         return super::control::handle(state, req);

@@ -91,3 +91,45 @@ fn errors_take_openais_shape() {
         (400, Some("model"))
     );
 }
+
+/// The Anthropic Messages API (`/anthropic/v1/messages`, bedrock-mantle's
+/// path): Claude's message, its stream as named server-sent events, and
+/// errors in the API's shape.
+#[test]
+fn the_messages_api_runs_as_claudes_invoke_model() {
+    let state = FakeState::new(crate::support::pinned()).unwrap();
+    let send = |body: Value| {
+        let answer = state.handle(&FakeRequest::post(
+            "/anthropic/v1/messages",
+            body.to_string().into_bytes(),
+        ));
+        (answer.status, answer.body)
+    };
+    let hello = json!([{"role": "user", "content": "Hi"}]);
+    let (status, body) =
+        send(json!({"model": "us.anthropic.claude-opus-5", "max_tokens": 64, "messages": hello}));
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!((status, body["type"].as_str()), (200, Some("message")));
+
+    let (_, body) = send(
+        json!({"model": "us.anthropic.claude-opus-5", "max_tokens": 64,
+                                "messages": hello, "stream": true}),
+    );
+    let text = String::from_utf8(body).unwrap();
+    let first = text.split("\n\n").next().unwrap();
+    assert!(
+        first.starts_with("event: message_start\ndata: {"),
+        "{first}"
+    );
+    assert!(text.trim_end().ends_with("}"));
+    assert!(text.contains("event: message_stop"));
+    assert!(!text.contains("amazon-bedrock-invocationMetrics"));
+
+    let (status, body) =
+        send(json!({"model": "openai.gpt-oss-20b-1:0", "max_tokens": 64, "messages": hello}));
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(
+        (status, body["error"]["type"].as_str()),
+        (404, Some("not_found_error"))
+    );
+}

@@ -102,24 +102,39 @@ fn set_code(response: &mut FakeResponse, code: &str) {
     }
 }
 
-/// The stream's chunks as server-sent events, then `[DONE]`: Bedrock's own
-/// metrics stay out of the chunks.
-fn events(answer: FakeResponse) -> FakeResponse {
+/// The native chunks of an InvokeModelWithResponseStream answer, without
+/// Bedrock's own metrics (the APIs that hand them on have none).
+pub(super) fn native_chunks(answer: &FakeResponse) -> Vec<Value> {
     let frames = FrameDecoder::new().feed(&answer.body).unwrap_or_default();
+    frames
+        .into_iter()
+        .filter_map(|frame| match frame {
+            Frame::Chunk(bytes) => serde_json::from_slice::<Value>(&bytes).ok(),
+            _ => None,
+        })
+        .map(|mut chunk| {
+            if let Some(object) = chunk.as_object_mut() {
+                object.remove("amazon-bedrock-invocationMetrics");
+            }
+            chunk
+        })
+        .collect()
+}
+
+/// The stream's chunks as server-sent events, then `[DONE]`.
+fn events(answer: FakeResponse) -> FakeResponse {
     let mut out = String::new();
-    for frame in frames {
-        let Frame::Chunk(bytes) = frame else { continue };
-        let Ok(mut chunk) = serde_json::from_slice::<Value>(&bytes) else {
-            continue;
-        };
-        if let Some(object) = chunk.as_object_mut() {
-            object.remove("amazon-bedrock-invocationMetrics");
-        }
+    for chunk in native_chunks(&answer) {
         out.push_str("data: ");
         out.push_str(&chunk.to_string());
         out.push_str("\n\n");
     }
     out.push_str("data: [DONE]\n\n");
+    server_sent(answer, out)
+}
+
+/// `answer`'s head with `events` as a `text/event-stream` body.
+pub(super) fn server_sent(answer: FakeResponse, events: String) -> FakeResponse {
     FakeResponse {
         status: 200,
         headers: answer
@@ -131,7 +146,7 @@ fn events(answer: FakeResponse) -> FakeResponse {
                 "text/event-stream".to_string(),
             )))
             .collect(),
-        body: out.into_bytes(),
+        body: events.into_bytes(),
         delay: answer.delay,
         pacing: None,
     }
