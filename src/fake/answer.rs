@@ -429,16 +429,7 @@ pub(crate) fn scripted_answer(
             name,
             message,
             extra,
-        } => {
-            let mut err = BedrockError::new(
-                name,
-                message
-                    .clone()
-                    .unwrap_or_else(|| super::errors::default_message(name).to_string()),
-            );
-            err.extra = Box::new(extra.clone());
-            return Err(err);
-        }
+        } => return Err(BedrockError::scripted(name, message.clone(), extra.clone())),
         Action::StreamError { .. }
         | Action::TruncateStream { .. }
         | Action::BadCrc { .. }

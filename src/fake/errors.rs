@@ -71,6 +71,26 @@ impl BedrockError {
         }
     }
 
+    /// The error a rule scripts: `name`, its message or Bedrock's usual
+    /// text for the name, and extra members.
+    ///
+    /// ```
+    /// use bedrock_harness::fake::BedrockError;
+    ///
+    /// let err = BedrockError::scripted("ThrottlingException", None, Default::default());
+    /// assert_eq!((err.status, err.message.as_str()), (429, "Too many requests, please wait before trying again."));
+    /// ```
+    pub fn scripted(
+        name: &str,
+        message: Option<String>,
+        extra: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        let message = message.unwrap_or_else(|| default_message(name).to_string());
+        let mut err = BedrockError::new(name, message);
+        err.extra = Box::new(extra);
+        err
+    }
+
     /// A ValidationException.
     pub fn validation(message: impl Into<String>) -> Self {
         Self::new("ValidationException", message)

@@ -32,6 +32,18 @@ fn question(citations: bool) -> Message {
         .unwrap()
 }
 
+/// The answer's `citationsContent` block.
+fn citations_block(
+    out: &aws_sdk_bedrockruntime::operation::converse::ConverseOutput,
+) -> aws_sdk_bedrockruntime::types::CitationsContentBlock {
+    let content = out.output().unwrap().as_message().unwrap().content();
+    content
+        .iter()
+        .find_map(|b| b.as_citations_content().ok())
+        .cloned()
+        .expect("a citationsContent block")
+}
+
 #[tokio::test]
 async fn a_cited_document_is_quoted_by_character() {
     let fake = FakeBedrock::start_with(crate::support::pinned())
@@ -45,11 +57,7 @@ async fn a_cited_document_is_quoted_by_character() {
         .send()
         .await
         .unwrap();
-    let content = out.output().unwrap().as_message().unwrap().content();
-    let cited = content
-        .iter()
-        .find_map(|b| b.as_citations_content().ok())
-        .expect("a citationsContent block");
+    let cited = citations_block(&out);
     assert_eq!(
         cited.content()[0].as_text().unwrap(),
         "Refunds take five days."
@@ -175,11 +183,7 @@ async fn a_search_result_in_a_tool_result_is_cited_with_its_source() {
         .send()
         .await
         .unwrap();
-    let content = out.output().unwrap().as_message().unwrap().content();
-    let cited = content
-        .iter()
-        .find_map(|b| b.as_citations_content().ok())
-        .expect("a citationsContent block");
+    let cited = citations_block(&out);
     let citation = &cited.citations()[0];
     assert_eq!(citation.source(), Some("https://example.com/refunds"));
     let Some(CitationLocation::SearchResultLocation(place)) = citation.location() else {
@@ -221,11 +225,7 @@ async fn web_grounding_cites_a_web_page_and_other_models_refuse_it() {
         .send()
         .await
         .unwrap();
-    let content = out.output().unwrap().as_message().unwrap().content();
-    let cited = content
-        .iter()
-        .find_map(|b| b.as_citations_content().ok())
-        .expect("a citationsContent block");
+    let cited = citations_block(&out);
     let Some(CitationLocation::Web(page)) = cited.citations()[0].location() else {
         panic!("{cited:?}")
     };

@@ -50,22 +50,13 @@ pub(super) fn messages(state: &FakeState, req: &FakeRequest) -> FakeResponse {
         let version = rules.versions.first().cloned().unwrap_or_default();
         object.insert("anthropic_version".into(), json!(version));
     }
-    let operation = if streaming {
-        "invoke-with-response-stream"
-    } else {
-        "invoke"
-    };
-    let label = percent_encoding::utf8_percent_encode(&model, percent_encoding::NON_ALPHANUMERIC);
-    let mut inner = req.clone();
-    inner.path = format!("/model/{label}/{operation}");
-    inner.body = serde_json::to_vec(&body).unwrap_or_default();
-    let answer = super::answer(state, &inner, true);
+    let native = serde_json::to_vec(&body).unwrap_or_default();
+    let answer = super::openai_compat::run_as_invoke(state, req, &model, streaming, native);
     if answer.status != 200 {
-        let message = serde_json::from_slice::<Value>(&answer.body)
-            .ok()
-            .and_then(|v| v.get("message").and_then(Value::as_str).map(str::to_string))
-            .unwrap_or_default();
-        return error(answer.status, &message);
+        return error(
+            answer.status,
+            &super::openai_compat::refusal_message(&answer),
+        );
     }
     if !streaming {
         return answer;

@@ -85,14 +85,7 @@ pub(super) fn start(
             name,
             message,
             extra,
-        }) => {
-            let mut err = BedrockError::new(
-                &name,
-                message.unwrap_or_else(|| crate::fake::errors::default_message(&name).into()),
-            );
-            err.extra = Box::new(extra);
-            return Err(err);
-        }
+        }) => return Err(BedrockError::scripted(&name, message, extra)),
         Some(Action::JobFailure { message }) => {
             Some(message.unwrap_or_else(|| DEFAULT_JOB_FAILURE.into()))
         }

@@ -58,14 +58,7 @@ pub(crate) fn open(
             name,
             message,
             extra,
-        }) => {
-            let mut err = BedrockError::new(
-                &name,
-                message.unwrap_or_else(|| crate::fake::errors::default_message(&name).into()),
-            );
-            err.extra = Box::new(extra);
-            return Err(err);
-        }
+        }) => return Err(BedrockError::scripted(&name, message, extra)),
         Some(Action::Text { text, .. }) => vec![text],
         _ => Vec::new(),
     };

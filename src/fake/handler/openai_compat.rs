@@ -64,20 +64,9 @@ pub(super) fn chat_completions(state: &FakeState, req: &FakeRequest) -> FakeResp
         return model_not_found();
     }
     let streaming = body.get("stream") == Some(&Value::Bool(true));
-    let operation = if streaming {
-        "invoke-with-response-stream"
-    } else {
-        "invoke"
-    };
-    let label = percent_encoding::utf8_percent_encode(model, percent_encoding::NON_ALPHANUMERIC);
-    let mut inner = req.clone();
-    inner.path = format!("/model/{label}/{operation}");
-    let answer = super::answer(state, &inner, true);
+    let answer = run_as_invoke(state, req, model, streaming, req.body.clone());
     if answer.status != 200 {
-        let message = serde_json::from_slice::<Value>(&answer.body)
-            .ok()
-            .and_then(|v| v.get("message").and_then(Value::as_str).map(str::to_string))
-            .unwrap_or_default();
+        let message = refusal_message(&answer);
         let (kind, code) = match answer.status {
             429 => ("rate_limit_error", None),
             status if status >= 500 => ("server_error", None),
@@ -100,6 +89,34 @@ fn set_code(response: &mut FakeResponse, code: &str) {
         body["error"]["code"] = json!(code);
         response.body = serde_json::to_vec(&body).unwrap_or_default();
     }
+}
+
+/// Runs a call of another API as `model`'s InvokeModel (or, `streaming`,
+/// InvokeModelWithResponseStream) with `body`, its caller authenticated.
+pub(super) fn run_as_invoke(
+    state: &FakeState,
+    req: &FakeRequest,
+    model: &str,
+    streaming: bool,
+    body: Vec<u8>,
+) -> FakeResponse {
+    let operation = match streaming {
+        true => "invoke-with-response-stream",
+        false => "invoke",
+    };
+    let label = percent_encoding::utf8_percent_encode(model, percent_encoding::NON_ALPHANUMERIC);
+    let mut inner = req.clone();
+    inner.path = format!("/model/{label}/{operation}");
+    inner.body = body;
+    super::answer(state, &inner, true)
+}
+
+/// The `message` of a refusal the fake answered in Bedrock's shape.
+pub(super) fn refusal_message(answer: &FakeResponse) -> String {
+    serde_json::from_slice::<Value>(&answer.body)
+        .ok()
+        .and_then(|v| v.get("message").and_then(Value::as_str).map(str::to_string))
+        .unwrap_or_default()
 }
 
 /// The native chunks of an InvokeModelWithResponseStream answer, without
