@@ -41,6 +41,29 @@ fn checked_body(operation: &str, body: &[u8]) -> Result<Value, BedrockError> {
     Ok(body)
 }
 
+/// A Claude stream's `message_start` with the call's cache use in its
+/// message's `usage`.
+fn with_claude_cache_usage(frames: &mut [Vec<u8>], cache: &super::prompt_cache::CacheUsage) {
+    use crate::eventstream::{chunk_message, decode, encode, padding, Frame};
+    for (i, frame) in frames.iter_mut().enumerate() {
+        let Ok(Frame::Chunk(bytes)) = decode(frame) else {
+            continue;
+        };
+        let Ok(mut chunk) = serde_json::from_slice::<Value>(&bytes) else {
+            continue;
+        };
+        if chunk["type"] != "message_start" {
+            continue;
+        }
+        cache.apply_claude(&mut chunk["message"]["usage"]);
+        let json = serde_json::to_vec(&chunk).unwrap_or_default();
+        if let Ok(encoded) = encode(&chunk_message(&json, &padding(i))) {
+            *frame = encoded;
+        }
+        return;
+    }
+}
+
 /// Bedrock's text for an id that names no model.
 const INVALID_MODEL: &str = "The provided model identifier is invalid.";
 
@@ -505,8 +528,13 @@ impl Call<'_> {
             .validate_value(self.model(), value)
             .map_err(|r| BedrockError::validation(r.message()))?;
         let family = self.resolved.family;
+        let checkpoints = match self.model().family.as_str() {
+            "anthropic" => super::prompt_cache::claude_checkpoints(value, self.model())?,
+            _ => None,
+        };
         let req = self.read_request(value);
         let (answer, guarded) = self.guard_invoke(&req, asynchronous, || self.answer(&req))?;
+        let cache = checkpoints.and_then(|points| self.cache_usage(&points));
         let response_id = hex_id(self.seed);
         let ctx = RenderContext {
             model: self.model(),
@@ -522,10 +550,19 @@ impl Call<'_> {
             if let Some(paced) = paced_metrics(metrics, pacing, frames.len()) {
                 frames = native_frames(&answer, family, &ctx, paced, &extra)?;
             }
+            if let Some(cache) = &cache {
+                with_claude_cache_usage(&mut frames, cache);
+            }
             let frames = apply_stream_fault(frames, self.stream_fault());
             return Ok(self.stream_response(frames, pacing));
         }
         let mut native = native_body(&answer, family, &ctx)?;
+        if let Some(cache) = &cache {
+            if let Ok(mut body) = serde_json::from_slice::<Value>(&native) {
+                cache.apply_claude(&mut body["usage"]);
+                native = serde_json::to_vec(&body).unwrap_or(native);
+            }
+        }
         if let Some(fields) = guarded {
             native = with_fields(native, fields);
         }

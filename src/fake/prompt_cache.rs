@@ -98,6 +98,18 @@ pub struct CacheUsage {
 }
 
 impl CacheUsage {
+    /// Rewrites a Claude answer's `usage` (InvokeModel's body, or a
+    /// stream's `message_start` message): `input_tokens` without the
+    /// cached tokens, and `cache_creation_input_tokens` and
+    /// `cache_read_input_tokens`, as Claude's API reports them.
+    pub fn apply_claude(&self, usage: &mut Value) {
+        let input = usage["input_tokens"].as_u64().unwrap_or(0) as u32;
+        let total_input = input.max(self.covered);
+        usage["input_tokens"] = json!(total_input - self.read - self.written);
+        usage["cache_creation_input_tokens"] = json!(self.written);
+        usage["cache_read_input_tokens"] = json!(self.read);
+    }
+
     /// Rewrites a Converse `usage` object: `inputTokens` without the
     /// cached tokens, and the cache fields.
     pub fn apply(&self, usage: &mut Value) {
@@ -148,6 +160,41 @@ pub fn checkpoints(body: &Value, model: &ModelInfo) -> Result<Option<Checkpoints
     }))
 }
 
+/// The checkpoints of a Claude InvokeModel body: each block (a tool, a
+/// system block, a message's content block) with a `cache_control` ends a
+/// cached prefix, in the order `tools`, `system`, `messages`; refused as
+/// [`checkpoints`] refuses Converse's. `Ok(None)`: the body has none.
+pub fn claude_checkpoints(
+    body: &Value,
+    model: &ModelInfo,
+) -> Result<Option<Checkpoints>, BedrockError> {
+    let mut walk = Walk {
+        found: Vec::new(),
+        tokens: 0,
+        prefix: stable_hash(&[model.id.as_bytes()]),
+        after_reasoning: false,
+    };
+    walk.marked(list(body.get("tools")), "tools", "tools");
+    match body.get("system") {
+        Some(Value::String(text)) => walk.count(&json!({ "text": text })),
+        system => walk.marked(list(system), "system", "system"),
+    }
+    for (m, message) in list(body.get("messages")).iter().enumerate() {
+        match message.get("content") {
+            Some(Value::String(text)) => walk.count(&json!({ "text": text })),
+            content => walk.marked(list(content), "messages", &format!("messages.{m}.content")),
+        }
+    }
+    if walk.found.is_empty() {
+        return Ok(None);
+    }
+    check(&walk.found, model)?;
+    Ok(Some(Checkpoints {
+        total_tokens: walk.tokens,
+        points: walk.found.into_iter().map(|(_, c)| c).collect(),
+    }))
+}
+
 /// A request's checkpoints, and the tokens of all its blocks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Checkpoints {
@@ -174,6 +221,43 @@ struct Walk {
 }
 
 impl Walk {
+    /// Counts one block into the prefix.
+    fn count(&mut self, block: &Value) {
+        let text = block.to_string();
+        self.tokens += match block.get("text").and_then(Value::as_str) {
+            Some(words) => count_tokens(words),
+            None => count_tokens(&text),
+        };
+        self.prefix = stable_hash(&[&self.prefix.to_be_bytes(), text.as_bytes()]);
+    }
+
+    /// Native blocks: a block with `cache_control` ends a checkpoint after
+    /// itself (`path.N`).
+    fn marked(&mut self, blocks: &[Value], section: &'static str, path: &str) {
+        for (index, block) in blocks.iter().enumerate() {
+            let mut content = block.clone();
+            let control = content
+                .as_object_mut()
+                .and_then(|b| b.remove("cache_control"));
+            self.count(&content);
+            if let Some(control) = control {
+                let ttl = match control.get("ttl").and_then(Value::as_str) {
+                    Some("1h") => "1h",
+                    _ => "5m",
+                };
+                let checkpoint = Checkpoint {
+                    tokens: self.tokens,
+                    ttl,
+                    prefix: self.prefix,
+                    native_path: format!("{path}.{index}"),
+                    section,
+                    index,
+                };
+                self.found.push((false, checkpoint));
+            }
+        }
+    }
+
     /// The blocks of one section; a checkpoint's native path is that of
     /// the block before it (`path.N`).
     fn section(&mut self, blocks: &[Value], section: &'static str, path: &str) {
@@ -197,12 +281,7 @@ impl Walk {
             }
             native += 1;
             self.after_reasoning = block.get("reasoningContent").is_some();
-            let text = block.to_string();
-            self.tokens += match block.get("text").and_then(Value::as_str) {
-                Some(words) => count_tokens(words),
-                None => count_tokens(&text),
-            };
-            self.prefix = stable_hash(&[&self.prefix.to_be_bytes(), text.as_bytes()]);
+            self.count(block);
         }
     }
 }

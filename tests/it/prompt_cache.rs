@@ -187,3 +187,60 @@ async fn checkpoints_a_model_does_not_take_are_refused_in_bedrocks_words() {
         )
     );
 }
+
+/// Claude's own `cache_control` in an InvokeModel body: the usage reports
+/// `cache_creation_input_tokens` then `cache_read_input_tokens`, in the
+/// body and in a stream's `message_start`.
+#[tokio::test]
+async fn claudes_cache_control_is_counted_in_invoke_model() {
+    use aws_sdk_bedrockruntime::primitives::Blob;
+    use aws_sdk_bedrockruntime::types::ResponseStream;
+    let fake = FakeBedrock::start_with(crate::support::pinned())
+        .await
+        .unwrap();
+    let body = serde_json::json!({
+        "anthropic_version": "bedrock-2023-05-31",
+        "max_tokens": 64,
+        "system": [{"type": "text", "text": "abc ".repeat(1500),
+                    "cache_control": {"type": "ephemeral"}}],
+        "messages": [{"role": "user", "content": "Summarize."}]
+    });
+    let invoke = || {
+        fake.client()
+            .invoke_model()
+            .model_id(SONNET)
+            .body(Blob::new(body.to_string()))
+            .send()
+    };
+    let usage = |out: aws_sdk_bedrockruntime::operation::invoke_model::InvokeModelOutput| {
+        let body: serde_json::Value = serde_json::from_slice(out.body().as_ref()).unwrap();
+        body["usage"].clone()
+    };
+    let first = usage(invoke().await.unwrap());
+    assert_eq!(first["cache_creation_input_tokens"], 1500);
+    assert_eq!(first["cache_read_input_tokens"], 0);
+    let second = usage(invoke().await.unwrap());
+    assert_eq!(second["cache_read_input_tokens"], 1500);
+    assert_eq!(second["input_tokens"], first["input_tokens"]);
+
+    let mut stream = fake
+        .client()
+        .invoke_model_with_response_stream()
+        .model_id(SONNET)
+        .body(Blob::new(body.to_string()))
+        .send()
+        .await
+        .unwrap()
+        .body;
+    let mut read = None;
+    while let Some(event) = stream.recv().await.unwrap() {
+        if let ResponseStream::Chunk(part) = event {
+            let chunk: serde_json::Value =
+                serde_json::from_slice(part.bytes().unwrap().as_ref()).unwrap();
+            if chunk["type"] == "message_start" {
+                read = chunk["message"]["usage"]["cache_read_input_tokens"].as_u64();
+            }
+        }
+    }
+    assert_eq!(read, Some(1500));
+}

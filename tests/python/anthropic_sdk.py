@@ -139,4 +139,16 @@ except anthropic.BadRequestError as err:
     message = err.body.get("message", "") if isinstance(err.body, dict) else ""
     check("Opus 4.7 refuses a system message between turns", "messages.1.role" in message, str(err))
 
+# Prompt caching with Claude's own cache_control (Opus 5 caches from 512 tokens).
+cached = dict(
+    model=OPUS_5,
+    max_tokens=64,
+    system=[{"type": "text", "text": "policy " * 400, "cache_control": {"type": "ephemeral"}}],
+    messages=[{"role": "user", "content": "Summarize."}],
+)
+first = client.messages.create(**cached).usage
+again = client.messages.create(**cached).usage
+check("cache_control writes its prefix once", first.cache_creation_input_tokens > 512 and first.cache_read_input_tokens == 0, first)
+check("and reads it after", again.cache_read_input_tokens == first.cache_creation_input_tokens, again)
+
 finish()

@@ -274,7 +274,7 @@ impl Call<'_> {
     /// What the call's checkpoints read from and write to the fake's
     /// prompt cache; `None` for a model no source gives a minimum for (its
     /// checkpoints are accepted, and noted in the journal).
-    fn cache_usage(
+    pub(super) fn cache_usage(
         &self,
         points: &crate::fake::prompt_cache::Checkpoints,
     ) -> Option<crate::fake::prompt_cache::CacheUsage> {
