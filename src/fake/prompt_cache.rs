@@ -231,6 +231,23 @@ impl Walk {
         self.prefix = stable_hash(&[&self.prefix.to_be_bytes(), text.as_bytes()]);
     }
 
+    /// A checkpoint here, its TTL from `point` (`5m` unless `1h`).
+    fn mark(&mut self, point: &Value, native_path: String, section: &'static str, index: usize) {
+        let ttl = match point.get("ttl").and_then(Value::as_str) {
+            Some("1h") => "1h",
+            _ => "5m",
+        };
+        let checkpoint = Checkpoint {
+            tokens: self.tokens,
+            ttl,
+            prefix: self.prefix,
+            native_path,
+            section,
+            index,
+        };
+        self.found.push((self.after_reasoning, checkpoint));
+    }
+
     /// Native blocks: a block with `cache_control` ends a checkpoint after
     /// itself (`path.N`).
     fn marked(&mut self, blocks: &[Value], section: &'static str, path: &str) {
@@ -241,19 +258,7 @@ impl Walk {
                 .and_then(|b| b.remove("cache_control"));
             self.count(&content);
             if let Some(control) = control {
-                let ttl = match control.get("ttl").and_then(Value::as_str) {
-                    Some("1h") => "1h",
-                    _ => "5m",
-                };
-                let checkpoint = Checkpoint {
-                    tokens: self.tokens,
-                    ttl,
-                    prefix: self.prefix,
-                    native_path: format!("{path}.{index}"),
-                    section,
-                    index,
-                };
-                self.found.push((false, checkpoint));
+                self.mark(&control, format!("{path}.{index}"), section, index);
             }
         }
     }
@@ -264,19 +269,8 @@ impl Walk {
         let mut native = 0usize;
         for (index, block) in blocks.iter().enumerate() {
             if let Some(point) = block.get("cachePoint") {
-                let ttl = match point.get("ttl").and_then(Value::as_str) {
-                    Some("1h") => "1h",
-                    _ => "5m",
-                };
-                let checkpoint = Checkpoint {
-                    tokens: self.tokens,
-                    ttl,
-                    prefix: self.prefix,
-                    native_path: format!("{path}.{}", native.saturating_sub(1)),
-                    section,
-                    index,
-                };
-                self.found.push((self.after_reasoning, checkpoint));
+                let native_path = format!("{path}.{}", native.saturating_sub(1));
+                self.mark(point, native_path, section, index);
                 continue;
             }
             native += 1;
