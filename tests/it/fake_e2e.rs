@@ -690,43 +690,6 @@ async fn bad_requests_to_the_fake_get_aws_shaped_errors() {
 }
 
 #[tokio::test]
-async fn guardrail_headers_need_an_identifier_and_a_version() {
-    let fake = crate::support::start().await;
-    let mut req = bedrock_harness::fake::FakeRequest::post(
-        "/model/amazon.titan-text-express-v1/invoke",
-        br#"{"inputText":"Hi"}"#.to_vec(),
-    );
-    req.headers.push((
-        "x-amzn-bedrock-guardrailidentifier".into(),
-        "gr0abc123".into(),
-    ));
-    let resp = fake.state().handle(&req);
-    assert_eq!(resp.status, 400);
-    assert!(String::from_utf8_lossy(&resp.body).contains("Guardrail version is required"));
-
-    req.headers
-        .push(("x-amzn-bedrock-guardrailversion".into(), "latest".into()));
-    let resp = fake.state().handle(&req);
-    assert_eq!(resp.status, 400);
-    assert!(
-        String::from_utf8_lossy(&resp.body).contains(
-            "Value 'latest' at 'guardrailVersion' failed to satisfy constraint: Member must satisfy regular expression pattern: (|([1-9][0-9]{0,7})|(DRAFT))"
-        ),
-        "{}",
-        String::from_utf8_lossy(&resp.body)
-    );
-
-    // Well formed, but the fake has no such guardrail.
-    req.headers.pop();
-    req.headers
-        .push(("x-amzn-bedrock-guardrailversion".into(), "DRAFT".into()));
-    let resp = fake.state().handle(&req);
-    assert_eq!(resp.status, 400);
-    assert!(String::from_utf8_lossy(&resp.body)
-        .contains("The guardrail identifier or version provided in the request does not exist."));
-}
-
-#[tokio::test]
 async fn the_socketless_client_streams_and_refuses_like_the_served_fake() {
     use bedrock_harness::fake::{socketless_client, FakeState};
     let state = std::sync::Arc::new(FakeState::new(crate::support::pinned()).unwrap());

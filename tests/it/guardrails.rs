@@ -407,3 +407,42 @@ async fn a_converse_stream_in_async_mode_sends_the_answer_up_to_the_finding() {
     let (text, _) = streamed(Mode::Async).await;
     assert_eq!(text, "Mail ana@example.com", "async mode masks nothing");
 }
+
+/// InvokeModel's guardrail headers: an identifier needs a version, in the
+/// service model's pattern, of a guardrail the fake has.
+#[tokio::test]
+async fn guardrail_headers_need_an_identifier_and_a_version() {
+    let fake = crate::support::start().await;
+    let mut req = bedrock_harness::fake::FakeRequest::post(
+        "/model/amazon.titan-text-express-v1/invoke",
+        br#"{"inputText":"Hi"}"#.to_vec(),
+    );
+    req.headers.push((
+        "x-amzn-bedrock-guardrailidentifier".into(),
+        "gr0abc123".into(),
+    ));
+    let resp = fake.state().handle(&req);
+    assert_eq!(resp.status, 400);
+    assert!(String::from_utf8_lossy(&resp.body).contains("Guardrail version is required"));
+
+    req.headers
+        .push(("x-amzn-bedrock-guardrailversion".into(), "latest".into()));
+    let resp = fake.state().handle(&req);
+    assert_eq!(resp.status, 400);
+    assert!(
+        String::from_utf8_lossy(&resp.body).contains(
+            "Value 'latest' at 'guardrailVersion' failed to satisfy constraint: Member must satisfy regular expression pattern: (|([1-9][0-9]{0,7})|(DRAFT))"
+        ),
+        "{}",
+        String::from_utf8_lossy(&resp.body)
+    );
+
+    // Well formed, but the fake has no such guardrail.
+    req.headers.pop();
+    req.headers
+        .push(("x-amzn-bedrock-guardrailversion".into(), "DRAFT".into()));
+    let resp = fake.state().handle(&req);
+    assert_eq!(resp.status, 400);
+    assert!(String::from_utf8_lossy(&resp.body)
+        .contains("The guardrail identifier or version provided in the request does not exist."));
+}
