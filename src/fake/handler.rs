@@ -19,6 +19,7 @@ pub(crate) mod bidirectional;
 mod converse;
 mod guardrail;
 mod openai_compat;
+mod responses_api;
 use crate::catalog::Resolved;
 use crate::error::Error;
 use crate::family::RenderContext;
@@ -85,6 +86,9 @@ fn answer(state: &FakeState, req: &FakeRequest, authenticated: bool) -> FakeResp
     }
     if req.method == "POST" && req.path == anthropic_messages::MESSAGES {
         return anthropic_messages::messages(state, req);
+    }
+    if req.method == "POST" && req.path == responses_api::RESPONSES {
+        return responses_api::responses(state, req);
     }
     if req.path.starts_with(super::control::PREFIX) {
         return super::control::handle(state, req);

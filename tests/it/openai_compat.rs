@@ -133,3 +133,34 @@ fn the_messages_api_runs_as_claudes_invoke_model() {
         (404, Some("not_found_error"))
     );
 }
+
+/// The Responses API (`/openai/v1/responses`) for OpenAI's models: a
+/// `response` whose items are gpt-oss's reasoning and its message.
+#[test]
+fn the_responses_api_answers_items() {
+    let state = FakeState::new(crate::support::pinned()).unwrap();
+    let send = |body: Value| {
+        let answer = state.handle(&FakeRequest::post(
+            "/openai/v1/responses",
+            body.to_string().into_bytes(),
+        ));
+        let json: Value = serde_json::from_slice(&answer.body).unwrap();
+        (answer.status, json)
+    };
+    let (status, body) = send(json!({"model": "openai.gpt-oss-20b-1:0", "input": "Hi"}));
+    assert_eq!((status, body["object"].as_str()), (200, Some("response")));
+    let kinds: Vec<&str> = body["output"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["reasoning", "message"]);
+    assert!(body["id"].as_str().unwrap().starts_with("resp_"));
+    let (status, body) = send(json!({"model": "google.gemma-3-4b-it", "input": "Hi"}));
+    assert_eq!(status, 400);
+    assert_eq!(
+        body["error"]["message"],
+        "The model 'google.gemma-3-4b-it' does not support the '/openai/v1/responses' API"
+    );
+}

@@ -59,4 +59,25 @@ except openai.BadRequestError as err:
         err.body,
     )
 
+# The Responses API, for OpenAI's models.
+r = client.responses.create(model=GPT_OSS, input="What is Amazon S3?", instructions="Be brief.")
+check("responses.create answers a completed response", r.object == "response" and r.status == "completed", r)
+check("with gpt-oss's reasoning as a reasoning item, then the message", [o.type for o in r.output] == ["reasoning", "message"] and bool(r.output_text), r.output)
+called = client.responses.create(
+    model=GPT_OSS,
+    input="What's the weather in Oslo?",
+    tools=[{"type": "function", "name": "get_weather", "description": "Weather for a city",
+            "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}],
+)
+check("a tool is called as a function_call item", any(o.type == "function_call" and o.name == "get_weather" for o in called.output), called.output)
+try:
+    client.responses.create(model="qwen.qwen3-32b-v1:0", input="Hi")
+    check("a model without the Responses API is refused", False, "no error")
+except openai.BadRequestError as err:
+    check(
+        "a model without the Responses API is refused in Bedrock's words",
+        err.body["message"] == "The model 'qwen.qwen3-32b-v1:0' does not support the '/openai/v1/responses' API",
+        err.body,
+    )
+
 finish()
