@@ -216,6 +216,10 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Error> {
     }
     println!("export AWS_ENDPOINT_URL_BEDROCK_RUNTIME={uri}");
     println!("export AWS_ENDPOINT_URL_BEDROCK={uri}");
+    // The openai SDK reads OPENAI_BASE_URL; the anthropic SDK's Bedrock
+    // Mantle client, ANTHROPIC_BEDROCK_MANTLE_BASE_URL.
+    println!("export OPENAI_BASE_URL={uri}/openai/v1");
+    println!("export ANTHROPIC_BEDROCK_MANTLE_BASE_URL={uri}/anthropic");
     if let Some(path) = &trust {
         let path = path.display();
         println!("export AWS_CA_BUNDLE={path}");

@@ -395,6 +395,14 @@ async fn serve_prints_its_url_answers_and_stops_on_sigterm() {
         control_plane,
         format!("export AWS_ENDPOINT_URL_BEDROCK={uri}")
     );
+    let compatible: Vec<String> = (0..2).map(|_| lines.next().unwrap().unwrap()).collect();
+    assert_eq!(
+        compatible,
+        [
+            format!("export OPENAI_BASE_URL={uri}/openai/v1"),
+            format!("export ANTHROPIC_BEDROCK_MANTLE_BASE_URL={uri}/anthropic")
+        ]
+    );
 
     let invoker = bedrock_harness::Invoker::for_endpoint(&uri);
     let body = serde_json::json!({"inputText": "Hi"});

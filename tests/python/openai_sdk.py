@@ -1,17 +1,13 @@
 """The official `openai` SDK against `bedrock-harness serve`'s
-OpenAI-compatible Chat Completions, pointed at it as a user points it at
-Bedrock Runtime: base_url `{endpoint}/openai/v1` and a Bedrock API key."""
-
-import os
+OpenAI-compatible Chat Completions and Responses, pointed at it as a user
+points it at Bedrock Runtime: OPENAI_BASE_URL (`{endpoint}/openai/v1`, as
+`serve` prints it) and a Bedrock API key."""
 
 import openai
 
 from checks import check, finish
 
-client = openai.OpenAI(
-    base_url=os.environ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME"] + "/openai/v1",
-    api_key="ABSKYmVkcm9jay1oYXJuZXNzLXRlc3Q=",
-)
+client = openai.OpenAI(api_key="ABSKYmVkcm9jay1oYXJuZXNzLXRlc3Q=")
 GPT_OSS = "openai.gpt-oss-120b-1:0"
 messages = [{"role": "user", "content": "What is Amazon S3?"}]
 

@@ -17,7 +17,7 @@ trap 'rm -rf "$s3_dir"' EXIT
     python3 "$here/boto3_operations.py"
   AWS_ENDPOINT_URL_BEDROCK="$url" python3 "$here/boto3_control_plane.py"
   AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$url" python3 "$here/anthropic_sdk.py"
-  AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$url" python3 "$here/openai_sdk.py"
+  OPENAI_BASE_URL="$url/openai/v1" python3 "$here/openai_sdk.py"
   ANTHROPIC_BEDROCK_MANTLE_BASE_URL="$url/anthropic" python3 "$here/anthropic_mantle.py"
 )
 # SigV4 checked: boto3's signatures, presigned URLs, the control token.
