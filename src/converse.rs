@@ -121,7 +121,11 @@ pub fn to_portable(
             return refuse(messages::NO_STREAMING_TOOLS);
         }
         let (tools, choice) = tools(tool_config)?;
-        req.tools = tools;
+        let removed = removed_tools(array(obj, "messages")?)?;
+        req.tools = tools
+            .into_iter()
+            .filter(|t| !removed.contains(&t.name))
+            .collect();
         req.tool_choice = choice;
     } else if req.has_tool_blocks() {
         return refuse("The toolConfig field must be defined when using toolUse and toolResult content blocks.");
@@ -461,6 +465,46 @@ fn inference(cfg: &Value) -> Result<InferenceParams, ConverseRefusal> {
             })
             .unwrap_or_default(),
     })
+}
+
+/// The tools the conversation's `toolRemoval` blocks have taken out of the
+/// available set and no later `toolAddition` has put back, in message
+/// order (AWS's `ToolRemovalBlock` and `ToolAdditionBlock`: "Use within a
+/// system role message"); such a block in another role is refused in the
+/// fake's words, as no source gives Bedrock's.
+fn removed_tools(messages: &[Value]) -> Result<Vec<String>, ConverseRefusal> {
+    let mut removed: Vec<String> = Vec::new();
+    for (i, m) in messages.iter().enumerate() {
+        let system = m.get("role").and_then(Value::as_str) == Some("system");
+        for block in m
+            .get("content")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let (change, adds) = match (block.get("toolAddition"), block.get("toolRemoval")) {
+                (Some(change), _) => (change, true),
+                (_, Some(change)) => (change, false),
+                _ => continue,
+            };
+            if !system {
+                return refuse(format!(
+                    "bedrock-harness: messages.{}: toolAddition and toolRemoval blocks belong in a system-role message",
+                    i + 1
+                ));
+            }
+            let name = change
+                .pointer("/tool/name")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            removed.retain(|r| *r != name);
+            if !adds {
+                removed.push(name);
+            }
+        }
+    }
+    Ok(removed)
 }
 
 fn tools(cfg: &Value) -> Result<(Vec<ToolSpec>, Option<ToolChoice>), ConverseRefusal> {

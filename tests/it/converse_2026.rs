@@ -200,3 +200,52 @@ async fn a_rule_scripts_the_newer_stop_reasons() {
     assert_eq!(posted.status, 400);
     assert!(String::from_utf8_lossy(&posted.body).contains("must be one of Converse's"));
 }
+
+/// `toolRemoval` in a system message takes a tool out of the set the
+/// model may call; a later `toolAddition` puts it back.
+#[tokio::test]
+async fn tool_removal_and_addition_change_the_tools_the_model_may_call() {
+    use bedrock_harness::fake::FakeRequest;
+    let fake = crate::support::start().await;
+    let body = |changes: serde_json::Value| {
+        let mut messages = vec![
+            serde_json::json!({"role": "user", "content": [{"text": "What's the weather in Oslo?"}]}),
+        ];
+        if let Some(changes) = changes.as_array() {
+            messages.push(serde_json::json!({"role": "system", "content": changes}));
+        }
+        serde_json::json!({
+            "messages": messages,
+            "toolConfig": {"tools": [{"toolSpec": {"name": "get_weather",
+                "description": "The weather in a city",
+                "inputSchema": {"json": {"type": "object", "properties": {"city": {"type": "string"}}}}}}],
+                "toolChoice": {"any": {}}}
+        })
+    };
+    let called = |changes: serde_json::Value| {
+        let req = FakeRequest::post(
+            "/model/us.anthropic.claude-opus-5/converse",
+            body(changes).to_string().into_bytes(),
+        );
+        let answer = fake.state().handle(&req);
+        let json: serde_json::Value = serde_json::from_slice(&answer.body).unwrap();
+        (
+            answer.status,
+            json["stopReason"].as_str().unwrap_or_default().to_string(),
+        )
+    };
+    assert_eq!(
+        called(serde_json::json!(null)),
+        (200, "tool_use".to_string())
+    );
+    let removal = serde_json::json!({"toolRemoval": {"tool": {"name": "get_weather"}}});
+    let addition = serde_json::json!({"toolAddition": {"tool": {"name": "get_weather"}}});
+    assert_eq!(
+        called(serde_json::json!([removal])),
+        (200, "end_turn".to_string())
+    );
+    assert_eq!(
+        called(serde_json::json!([removal, addition])),
+        (200, "tool_use".to_string())
+    );
+}
