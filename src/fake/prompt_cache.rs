@@ -136,12 +136,7 @@ impl CacheUsage {
 /// (tools, system, messages), or the refusal of a body whose checkpoints
 /// the model does not take. `Ok(None)`: the body has none.
 pub fn checkpoints(body: &Value, model: &ModelInfo) -> Result<Option<Checkpoints>, BedrockError> {
-    let mut walk = Walk {
-        found: Vec::new(),
-        tokens: 0,
-        prefix: stable_hash(&[model.id.as_bytes()]),
-        after_reasoning: false,
-    };
+    let mut walk = Walk::new(model);
     walk.section(list(body.pointer("/toolConfig/tools")), "tools", "tools");
     walk.section(list(body.get("system")), "system", "system");
     for (m, message) in list(body.get("messages")).iter().enumerate() {
@@ -150,14 +145,7 @@ pub fn checkpoints(body: &Value, model: &ModelInfo) -> Result<Option<Checkpoints
         let path = format!("messages.{m}.content");
         walk.section(list(message.get("content")), "messages", &path);
     }
-    if walk.found.is_empty() {
-        return Ok(None);
-    }
-    check(&walk.found, model)?;
-    Ok(Some(Checkpoints {
-        total_tokens: walk.tokens,
-        points: walk.found.into_iter().map(|(_, c)| c).collect(),
-    }))
+    walk.finish(model)
 }
 
 /// The checkpoints of a Claude InvokeModel body: each block (a tool, a
@@ -168,12 +156,7 @@ pub fn claude_checkpoints(
     body: &Value,
     model: &ModelInfo,
 ) -> Result<Option<Checkpoints>, BedrockError> {
-    let mut walk = Walk {
-        found: Vec::new(),
-        tokens: 0,
-        prefix: stable_hash(&[model.id.as_bytes()]),
-        after_reasoning: false,
-    };
+    let mut walk = Walk::new(model);
     walk.marked(list(body.get("tools")), "tools", "tools");
     match body.get("system") {
         Some(Value::String(text)) => walk.count(&json!({ "text": text })),
@@ -185,14 +168,7 @@ pub fn claude_checkpoints(
             content => walk.marked(list(content), "messages", &format!("messages.{m}.content")),
         }
     }
-    if walk.found.is_empty() {
-        return Ok(None);
-    }
-    check(&walk.found, model)?;
-    Ok(Some(Checkpoints {
-        total_tokens: walk.tokens,
-        points: walk.found.into_iter().map(|(_, c)| c).collect(),
-    }))
+    walk.finish(model)
 }
 
 /// A request's checkpoints, and the tokens of all its blocks.
@@ -221,6 +197,29 @@ struct Walk {
 }
 
 impl Walk {
+    /// A walk from the start of `model`'s prompt.
+    fn new(model: &ModelInfo) -> Self {
+        Walk {
+            found: Vec::new(),
+            tokens: 0,
+            prefix: stable_hash(&[model.id.as_bytes()]),
+            after_reasoning: false,
+        }
+    }
+
+    /// The checkpoints found, checked against what the model takes;
+    /// `Ok(None)` when there are none.
+    fn finish(self, model: &ModelInfo) -> Result<Option<Checkpoints>, BedrockError> {
+        if self.found.is_empty() {
+            return Ok(None);
+        }
+        check(&self.found, model)?;
+        Ok(Some(Checkpoints {
+            total_tokens: self.tokens,
+            points: self.found.into_iter().map(|(_, c)| c).collect(),
+        }))
+    }
+
     /// Counts one block into the prefix.
     fn count(&mut self, block: &Value) {
         let text = block.to_string();

@@ -7,9 +7,14 @@ use serde_json::{json, Value};
 
 const PATH: &str = "/openai/v1/chat/completions";
 
-fn call(state: &FakeState, body: Value) -> (u16, Vec<u8>) {
-    let answer = state.handle(&FakeRequest::post(PATH, body.to_string().into_bytes()));
+/// A POST of `body` to `path`: its status and body.
+fn post(state: &FakeState, path: &str, body: Value) -> (u16, Vec<u8>) {
+    let answer = state.handle(&FakeRequest::post(path, body.to_string().into_bytes()));
     (answer.status, answer.body)
+}
+
+fn call(state: &FakeState, body: Value) -> (u16, Vec<u8>) {
+    post(state, PATH, body)
 }
 
 #[test]
@@ -98,13 +103,7 @@ fn errors_take_openais_shape() {
 #[test]
 fn the_messages_api_runs_as_claudes_invoke_model() {
     let state = FakeState::new(crate::support::pinned()).unwrap();
-    let send = |body: Value| {
-        let answer = state.handle(&FakeRequest::post(
-            "/anthropic/v1/messages",
-            body.to_string().into_bytes(),
-        ));
-        (answer.status, answer.body)
-    };
+    let send = |body: Value| post(&state, "/anthropic/v1/messages", body);
     let hello = json!([{"role": "user", "content": "Hi"}]);
     let (status, body) =
         send(json!({"model": "us.anthropic.claude-opus-5", "max_tokens": 64, "messages": hello}));
@@ -140,12 +139,8 @@ fn the_messages_api_runs_as_claudes_invoke_model() {
 fn the_responses_api_answers_items() {
     let state = FakeState::new(crate::support::pinned()).unwrap();
     let send = |body: Value| {
-        let answer = state.handle(&FakeRequest::post(
-            "/openai/v1/responses",
-            body.to_string().into_bytes(),
-        ));
-        let json: Value = serde_json::from_slice(&answer.body).unwrap();
-        (answer.status, json)
+        let (status, body) = post(&state, "/openai/v1/responses", body);
+        (status, serde_json::from_slice::<Value>(&body).unwrap())
     };
     let (status, body) = send(json!({"model": "openai.gpt-oss-20b-1:0", "input": "Hi"}));
     assert_eq!((status, body["object"].as_str()), (200, Some("response")));
