@@ -4,11 +4,18 @@
 //! HTTP/2, for InvokeModel and for a streamed InvokeModelWithResponseStream.
 //! It reports server CPU µs per call (the server process's own CPU time,
 //! summed over its threads from `/proc/PID/task/*/schedstat`), req/s,
-//! p50/p99, errors and peak RSS for both, and the ratio.
+//! p50/p99, errors and peak RSS for both, and the ratio; and serve's RSS
+//! after each measurement with the calls it has answered so far, which
+//! shows whether its memory stays flat over millions of calls.
 //!
-//! Run: `cargo bench --bench serve_cpu` (32 connections, 5 s a run; set
-//! `BH_CPU_CONNECTIONS` and `BH_CPU_SECONDS`). Without `--bench` (under
-//! `cargo test --benches`) it runs a short smoke version.
+//! Two processes sharing a 2-core machine with their clients vary by about
+//! 20% from one run to the next, so each measurement is taken in rounds,
+//! serve and stub one after the other, and the median round of each is
+//! reported (with the spread of the ratios).
+//!
+//! Run: `cargo bench --bench serve_cpu` (32 connections, 3 rounds of 4 s;
+//! set `BH_CPU_CONNECTIONS`, `BH_CPU_ROUNDS` and `BH_CPU_SECONDS`). Without
+//! `--bench` (under `cargo test --benches`) it runs a short smoke version.
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -47,10 +54,20 @@ fn cpu_time(pid: u32) -> Duration {
 
 /// Peak resident set size of `pid` in MiB.
 fn peak_rss_mib(pid: u32) -> f64 {
+    status_mib(pid, "VmHWM:")
+}
+
+/// Resident set size of `pid` now, in MiB.
+fn rss_mib(pid: u32) -> f64 {
+    status_mib(pid, "VmRSS:")
+}
+
+/// A size line (`VmHWM:`, `VmRSS:`) of `/proc/PID/status`, in MiB.
+fn status_mib(pid: u32, key: &str) -> f64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     let kib: f64 = status
         .lines()
-        .find(|l| l.starts_with("VmHWM:"))
+        .find(|l| l.starts_with(key))
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|v| v.parse().ok())
         .unwrap_or_default();
@@ -202,6 +219,21 @@ async fn drive(
     }
 }
 
+/// Serve's CPU per call over the stub's.
+fn ratio(fake: &Run, bare: &Run) -> f64 {
+    fake.cpu_per_call.as_secs_f64() / bare.cpu_per_call.as_secs_f64().max(1e-9)
+}
+
+/// The run of median CPU per call; errors are summed over all runs, so
+/// that one failed call in any round is seen.
+fn median(mut runs: Vec<Run>) -> Run {
+    let errors = runs.iter().map(|r| r.errors).sum();
+    runs.sort_by_key(|r| r.cpu_per_call);
+    let mut middle = runs.swap_remove(runs.len() / 2);
+    middle.errors = errors;
+    middle
+}
+
 fn report(label: &str, run: &Run) {
     println!(
         "  {label:<34} {:>7.1} µs CPU/call  {:>7.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  {} calls, {} errors",
@@ -259,7 +291,8 @@ fn main() {
     }
     let full = args.iter().any(|a| a == "--bench");
     let connections = env_or("BH_CPU_CONNECTIONS", if full { 32 } else { 4 }) as usize;
-    let seconds = env_or("BH_CPU_SECONDS", if full { 5 } else { 1 });
+    let seconds = env_or("BH_CPU_SECONDS", if full { 4 } else { 1 });
+    let rounds = env_or("BH_CPU_ROUNDS", if full { 3 } else { 1 }).max(1) as usize;
     let rt = tokio::runtime::Runtime::new().unwrap();
 
     let mut serve_command = Command::new(env!("CARGO_BIN_EXE_bedrock-harness"));
@@ -274,7 +307,10 @@ fn main() {
     ]);
     let serve = Server::start(serve_command);
 
-    println!("serve vs a bare hyper stub: {connections} connections, {seconds} s a run");
+    println!(
+        "serve vs a bare hyper stub: {connections} connections, median of {rounds} rounds of {seconds} s"
+    );
+    let mut served = 0u64;
     for (label, path, content_type) in [
         ("InvokeModel", INVOKE, "application/json"),
         (
@@ -299,14 +335,27 @@ fn main() {
         let stub = Server::start(stub_command);
         for h2 in [false, true] {
             let version = if h2 { "HTTP/2" } else { "HTTP/1.1" };
-            let fake = rt.block_on(drive(&serve, path, h2, connections, seconds));
-            let bare = rt.block_on(drive(&stub, path, h2, connections, seconds));
+            let (mut fakes, mut bares) = (Vec::new(), Vec::new());
+            for _ in 0..rounds {
+                fakes.push(rt.block_on(drive(&serve, path, h2, connections, seconds)));
+                bares.push(rt.block_on(drive(&stub, path, h2, connections, seconds)));
+            }
+            let mut ratios: Vec<f64> = fakes.iter().zip(&bares).map(|(f, b)| ratio(f, b)).collect();
+            ratios.sort_by(f64::total_cmp);
+            served += fakes.iter().map(|r| r.calls).sum::<u64>();
+            let (fake, bare) = (median(fakes), median(bares));
             println!("{label} over {version}:");
             report("serve", &fake);
             report("stub", &bare);
             println!(
-                "  ratio: {:.2}× the stub's CPU per call",
-                fake.cpu_per_call.as_secs_f64() / bare.cpu_per_call.as_secs_f64().max(1e-9)
+                "  ratio: {:.2}× the stub's CPU per call (medians; rounds {:.2}–{:.2}×)",
+                ratio(&fake, &bare),
+                ratios[0],
+                ratios[ratios.len() - 1]
+            );
+            println!(
+                "  serve RSS {:.1} MiB after {served} calls",
+                rss_mib(serve.pid())
             );
             assert_eq!(fake.errors, 0, "serve must answer every call");
         }
