@@ -89,6 +89,12 @@ pub struct ServeArgs {
     /// written (the jobs still complete).
     #[arg(long, value_name = "DIR")]
     s3_dir: Option<PathBuf>,
+    /// How long answers take: fast (at once, unless a rule paces them) or
+    /// realistic (Bedrock's published time to first token and output rate
+    /// for the model or its family, from fixtures/latency.json; models
+    /// with no published figure answer at once). A rule's pacing wins.
+    #[arg(long, value_name = "PROFILE", default_value = "fast")]
+    latency: bedrock_harness::fake::LatencyMode,
     /// How long an asynchronous invocation stays InProgress.
     #[arg(long, value_name = "SECONDS", default_value_t = 1.0)]
     async_seconds: f64,
@@ -180,6 +186,7 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Error> {
             }
         },
         s3_dir: args.s3_dir.clone(),
+        latency: args.latency,
     };
     let made_token = config
         .control_token

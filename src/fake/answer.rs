@@ -562,9 +562,9 @@ pub(crate) fn native_frames(
             identify(chunk, &fresh, family.identity_fields(), &answer.renamed);
         }
         if let Some(last) = chunks.iter_mut().rev().find(|c| c.is_object()) {
-            if last.get(INVOCATION_METRICS).is_none() {
-                last[INVOCATION_METRICS] = json!(metrics);
-            }
+            // The call's own metrics, as the other paths write them: they
+            // agree with its pacing and its token counts.
+            last[INVOCATION_METRICS] = json!(metrics);
             merge_into(last, extra);
         }
         return chunk_frames(&chunks);

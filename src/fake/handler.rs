@@ -272,7 +272,8 @@ fn route(
         .filter(|_| response.pacing.is_none())
         .map(Duration::from_millis);
     response.delay = match (delay, first_byte) {
-        (None, None) => None,
+        // Under `--latency realistic`, the published latency.
+        (None, None) => response.delay,
         (a, b) => Some(a.unwrap_or_default() + b.unwrap_or_default()),
     };
     Ok(response)
@@ -489,13 +490,60 @@ impl Call<'_> {
 
     fn metrics(&self, answer: &Answer) -> InvocationMetrics {
         let usage = answer.portable.usage.unwrap_or_default();
-        let latency = latency_ms(self.seed, usage.output_tokens);
+        let (invocation_latency, first_byte_latency) = match self.published_latency() {
+            Some(figures) => (
+                figures.whole(usage.output_tokens).as_millis() as u64,
+                figures.first_byte_ms,
+            ),
+            None => {
+                let latency = latency_ms(self.seed, usage.output_tokens);
+                (latency, latency / 3)
+            }
+        };
         InvocationMetrics {
             input_token_count: usage.input_tokens,
             output_token_count: usage.output_tokens,
-            invocation_latency: latency,
-            first_byte_latency: latency / 3,
+            invocation_latency,
+            first_byte_latency,
         }
+    }
+
+    /// Under `--latency realistic`, the model's published latency figures,
+    /// unless a rule paces the call (the rule's pacing wins).
+    fn published_latency(&self) -> Option<&super::latency::Figures> {
+        if self.state.config.latency != super::latency::LatencyMode::Realistic {
+            return None;
+        }
+        if self.rule.is_some_and(Rule::paces) {
+            return None;
+        }
+        self.state
+            .latency
+            .figures(self.model(), self.latency_optimized())
+    }
+
+    /// Whether the call asks for latency-optimized inference: InvokeModel's
+    /// `X-Amzn-Bedrock-PerformanceConfig-Latency` header, or Converse's
+    /// `performanceConfig.latency`.
+    fn latency_optimized(&self) -> bool {
+        let header = self
+            .request
+            .header("x-amzn-bedrock-performanceconfig-latency");
+        let body = || {
+            self.parsed
+                .as_ref()
+                .ok()
+                .and_then(|v| v.pointer("/performanceConfig/latency"))
+                .and_then(Value::as_str)
+        };
+        header.or_else(body) == Some("optimized")
+    }
+
+    /// How long an answer that is not streamed waits under `--latency
+    /// realistic`: the whole call, which its metrics report.
+    fn whole_answer_delay(&self, metrics: InvocationMetrics) -> Option<Duration> {
+        self.published_latency()
+            .map(|_| Duration::from_millis(metrics.invocation_latency))
     }
 
     /// A scripted error is answered before the body is read, as throttling
@@ -588,6 +636,7 @@ impl Call<'_> {
                 metrics.output_token_count.to_string(),
             );
         }
+        response.delay = self.whole_answer_delay(metrics);
         Ok(response)
     }
 
@@ -640,6 +689,13 @@ impl Call<'_> {
     /// between two frames (`tokens_per_second` spreads the tokens evenly
     /// over the gaps).
     fn pacing(&self, output_tokens: u32, frames: usize) -> Option<(Duration, Duration)> {
+        if let Some(figures) = self.published_latency() {
+            let gaps = frames.saturating_sub(1).max(1) as u32;
+            return Some((
+                figures.first_byte(),
+                figures.generating(output_tokens) / gaps,
+            ));
+        }
         let rule = self.rule?;
         let ms = |v: Option<u64>| Duration::from_millis(v.unwrap_or_default());
         let interval = match (rule.chunk_interval_ms, rule.tokens_per_second) {

@@ -21,6 +21,7 @@ mod handler;
 mod http;
 mod ids;
 mod journal;
+mod latency;
 mod limits;
 pub mod prompt_cache;
 mod random_token;
@@ -52,6 +53,7 @@ pub use http::{FakeRequest, FakeResponse, Pacing};
 pub use journal::{
     JournalEntry, DEFAULT_JOURNAL_CAPACITY, JOURNAL_BODY_LIMIT, JOURNAL_TOTAL_LIMIT,
 };
+pub use latency::{Figures, LatencyMode, LatencyProfile, LATENCY_FILE};
 pub use limits::ConnectionLimits;
 pub use random_token::random_token;
 pub use record::{AwsUpstream, Recorder, Upstream};

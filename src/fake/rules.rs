@@ -361,6 +361,21 @@ impl Rule {
         self.chunk_interval_ms = Some(interval_ms);
         self
     }
+
+    /// Whether the rule sets the pacing of its calls (`first_byte_ms`,
+    /// `chunk_interval_ms` or `tokens_per_second`), which then takes the
+    /// place of `--latency realistic`'s figures.
+    ///
+    /// ```
+    /// use bedrock_harness::fake::Rule;
+    /// assert!(Rule::text("slowly").paced(200, 50).paces());
+    /// assert!(!Rule::text("at once").paces());
+    /// ```
+    pub fn paces(&self) -> bool {
+        self.first_byte_ms.is_some()
+            || self.chunk_interval_ms.is_some()
+            || self.tokens_per_second.is_some()
+    }
 }
 
 /// The longest wait a rule may ask for (`delay_ms`, `first_byte_ms`,

@@ -68,6 +68,9 @@ pub struct FakeConfig {
     /// is `s3_dir/bucket/key`. `None` writes nothing (the jobs still
     /// complete).
     pub s3_dir: Option<std::path::PathBuf>,
+    /// How long answers take: at once, or as Bedrock's published latencies
+    /// say (`fixtures/latency.json`, see [`LatencyProfile`](super::LatencyProfile)).
+    pub latency: super::LatencyMode,
 }
 
 /// How long an asynchronous invocation runs unless told otherwise.
@@ -104,6 +107,7 @@ impl Default for FakeConfig {
             check_scores: Vec::new(),
             async_duration: DEFAULT_ASYNC_DURATION,
             s3_dir: None,
+            latency: super::LatencyMode::Fast,
         }
     }
 }
@@ -125,6 +129,8 @@ pub struct FakeState {
     pub(super) async_jobs: Mutex<super::async_jobs::AsyncJobs>,
     /// The prompt prefixes cached by `cachePoint` blocks.
     pub(super) prompt_cache: Mutex<super::prompt_cache::PromptCache>,
+    /// The published latencies `--latency realistic` answers with.
+    pub(super) latency: super::LatencyProfile,
 }
 
 impl FakeState {
@@ -143,6 +149,7 @@ impl FakeState {
             })?;
         }
         let store = config.fixtures.clone();
+        let store_for_latency = store.clone();
         Ok(FakeState {
             catalog: Catalog::load(&store)?,
             validator: SchemaValidator::new(store.clone()),
@@ -157,6 +164,7 @@ impl FakeState {
             calls: std::sync::atomic::AtomicU64::new(0),
             async_jobs: Mutex::new(Default::default()),
             prompt_cache: Mutex::new(Default::default()),
+            latency: super::LatencyProfile::load(&store_for_latency)?,
             config,
         })
     }

@@ -18,6 +18,7 @@ mod hardening;
 mod hostile_bodies;
 mod identity;
 mod invoke_e2e;
+mod latency_profile;
 mod leniency;
 mod lifecycle;
 mod live;

@@ -184,7 +184,10 @@ impl Call<'_> {
         {
             content.extend(cited.iter().map(|doc| doc.block()));
         }
-        Ok(FakeResponse::json(200, &with_extras(body)).with_header("x-amzn-RequestId", self.rid))
+        let mut response =
+            FakeResponse::json(200, &with_extras(body)).with_header("x-amzn-RequestId", self.rid);
+        response.delay = self.whole_answer_delay(metrics);
+        Ok(response)
     }
 }
 
