@@ -39,8 +39,8 @@ pub use lifecycle::{Lifecycle, LifecycleState};
 pub use media::{AwsMedia, AwsS3Location, AwsSource, Media, MediaKind, MediaSource};
 pub use model_id::{ModelId, ModelIdKind, ARN_RESOURCE_TYPES, GEO_PREFIXES, MAX_MODEL_ID_LEN};
 pub use model_info::{
-    ChatRules, ClaudeRules, ConverseSupport, Endpoint, ImageLimits, ImageService, ModelInfo,
-    Output, OutputSize, PendingModel, PromptCacheRules, RefusalStyle, Sampling,
+    ChatRules, ClaudeRules, ConverseSupport, Endpoint, ImageLimits, ImageService, MantleApi,
+    ModelInfo, Output, OutputSize, PendingModel, PromptCacheRules, RefusalStyle, Sampling,
 };
 pub use native::{build_body, parse_response};
 pub use output_schema::OutputSchema;

@@ -144,6 +144,67 @@ pub struct ModelInfo {
     /// The model always reasons before it answers (DeepSeek-R1).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub reasons_by_default: bool,
+    /// The APIs the bedrock-mantle endpoint serves the model on (AWS's
+    /// "Endpoint availability by models"); empty for a model it does not
+    /// serve. There the model goes by its [`mantle_id`](Self::mantle_id).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mantle: Vec<MantleApi>,
+}
+
+/// An API of the bedrock-mantle endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MantleApi {
+    /// OpenAI's Chat Completions, `POST /v1/chat/completions`.
+    ChatCompletions,
+    /// OpenAI's Responses, `POST /v1/responses`.
+    Responses,
+    /// Anthropic's Messages, `POST /anthropic/v1/messages`.
+    Messages,
+}
+
+impl ModelInfo {
+    /// The id bedrock-mantle knows the model by: the base id without its
+    /// version suffix (`-1:0`, `-v1:0`; "no version suffix (-v1:0)", the
+    /// Bifrost gateway's Mantle docs) and without a Claude model's date
+    /// stamp (`anthropic.claude-haiku-4-5` in a public capture of Mantle's
+    /// `GET /v1/models`, next to `openai.gpt-oss-120b`).
+    ///
+    /// ```
+    /// use bedrock_harness::Catalog;
+    ///
+    /// let catalog = Catalog::embedded();
+    /// let id = |model: &str| catalog.model(model).unwrap().mantle_id();
+    /// assert_eq!(id("openai.gpt-oss-120b-1:0"), "openai.gpt-oss-120b");
+    /// assert_eq!(id("anthropic.claude-haiku-4-5-20251001-v1:0"), "anthropic.claude-haiku-4-5");
+    /// assert_eq!(id("anthropic.claude-opus-4-7"), "anthropic.claude-opus-4-7");
+    /// ```
+    pub fn mantle_id(&self) -> String {
+        let id = self.id.as_str();
+        let unversioned = match id.rsplit_once('-') {
+            Some((head, tail))
+                if tail.contains(':')
+                    && tail
+                        .trim_start_matches('v')
+                        .split(':')
+                        .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())) =>
+            {
+                head
+            }
+            _ => id,
+        };
+        match unversioned.rsplit_once('-') {
+            Some((head, date)) if date.len() == 8 && date.bytes().all(|b| b.is_ascii_digit()) => {
+                head.to_string()
+            }
+            _ => unversioned.to_string(),
+        }
+    }
+
+    /// Whether bedrock-mantle serves the model on `api`.
+    pub fn on_mantle(&self, api: MantleApi) -> bool {
+        self.mantle.contains(&api)
+    }
 }
 
 /// What one of Stability's image services takes and makes: its line's

@@ -95,6 +95,14 @@ pub struct ServeArgs {
     /// with no published figure answer at once). A rule's pacing wins.
     #[arg(long, value_name = "PROFILE", default_value = "fast")]
     latency: bedrock_harness::fake::LatencyMode,
+    /// Stand for the bedrock-mantle endpoint instead of bedrock-runtime:
+    /// OpenAI's Chat Completions and Responses under /v1, the models list
+    /// at GET /v1/models and Anthropic's Messages API under /anthropic/v1,
+    /// models by their Mantle ids (openai.gpt-oss-120b,
+    /// anthropic.claude-haiku-4-5); Bedrock Runtime's operations are not
+    /// served. SigV4 scopes name bedrock-mantle.
+    #[arg(long)]
+    mantle: bool,
     /// How long an asynchronous invocation stays InProgress.
     #[arg(long, value_name = "SECONDS", default_value_t = 1.0)]
     async_seconds: f64,
@@ -187,6 +195,10 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Error> {
         },
         s3_dir: args.s3_dir.clone(),
         latency: args.latency,
+        endpoint: match args.mantle {
+            true => bedrock_harness::Endpoint::Mantle,
+            false => bedrock_harness::Endpoint::Runtime,
+        },
     };
     let made_token = config
         .control_token
@@ -217,15 +229,26 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Error> {
         fake.rule(rule);
     }
     let uri = fake.uri();
-    println!("bedrock-harness: fake Bedrock Runtime listening on {uri}");
+    let endpoint = match args.mantle {
+        true => "bedrock-mantle",
+        false => "Bedrock Runtime",
+    };
+    println!("bedrock-harness: fake {endpoint} listening on {uri}");
     if loaded > 0 {
         println!("bedrock-harness: {loaded} rule(s) loaded from the scenario");
     }
-    println!("export AWS_ENDPOINT_URL_BEDROCK_RUNTIME={uri}");
-    println!("export AWS_ENDPOINT_URL_BEDROCK={uri}");
+    if !args.mantle {
+        println!("export AWS_ENDPOINT_URL_BEDROCK_RUNTIME={uri}");
+        println!("export AWS_ENDPOINT_URL_BEDROCK={uri}");
+    }
     // The openai SDK reads OPENAI_BASE_URL; the anthropic SDK's Bedrock
-    // Mantle client, ANTHROPIC_BEDROCK_MANTLE_BASE_URL.
-    println!("export OPENAI_BASE_URL={uri}/openai/v1");
+    // Mantle client, ANTHROPIC_BEDROCK_MANTLE_BASE_URL. bedrock-runtime's
+    // OpenAI root is /openai/v1, bedrock-mantle's /v1.
+    let openai_root = match args.mantle {
+        true => "v1",
+        false => "openai/v1",
+    };
+    println!("export OPENAI_BASE_URL={uri}/{openai_root}");
     println!("export ANTHROPIC_BEDROCK_MANTLE_BASE_URL={uri}/anthropic");
     if let Some(path) = &trust {
         let path = path.display();

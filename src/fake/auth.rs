@@ -33,10 +33,24 @@ pub(crate) fn check(state: &FakeState, req: &FakeRequest) -> Result<(), BedrockE
     if !state.config.require_auth {
         return Ok(());
     }
+    // The anthropic SDK's Mantle client sent its API key as `X-Api-Key`
+    // before it moved to `Authorization: Bearer` (anthropic-sdk-python
+    // v0.91.0 to v0.94.x); the fake takes both on the Messages API.
+    let api_key = req
+        .header("x-api-key")
+        .filter(|_| req.path.starts_with("/anthropic/"));
+    if let (None, Some(key)) = (req.header("authorization"), api_key) {
+        return check_api_key(state, key);
+    }
     let Some(authorization) = req.header("authorization") else {
         if super::sigv4::is_presigned(&req.query) {
             return match &state.config.sigv4 {
-                Some(credentials) => super::sigv4::verify(credentials, &state.config.region, req),
+                Some(credentials) => super::sigv4::verify(
+                    credentials,
+                    &state.config.region,
+                    signing_service(state, req),
+                    req,
+                ),
                 None => Ok(()),
             };
         }
@@ -54,8 +68,27 @@ pub(crate) fn check(state: &FakeState, req: &FakeRequest) -> Result<(), BedrockE
         });
     }
     match &state.config.sigv4 {
-        Some(credentials) => super::sigv4::verify(credentials, &state.config.region, req),
+        Some(credentials) => super::sigv4::verify(
+            credentials,
+            &state.config.region,
+            signing_service(state, req),
+            req,
+        ),
         None => Ok(()),
+    }
+}
+
+/// The service a request's SigV4 scope names: `bedrock-mantle` for
+/// bedrock-mantle and the Messages API (which only Mantle serves),
+/// `bedrock` for bedrock-runtime (its Chat Completions path included: "Runtime
+/// requests are signed for the `bedrock` service", the openai SDKs' Bedrock
+/// docs).
+fn signing_service(state: &FakeState, req: &FakeRequest) -> &'static str {
+    let mantle =
+        state.config.endpoint == crate::Endpoint::Mantle || req.path.starts_with("/anthropic/");
+    match mantle {
+        true => super::sigv4::MANTLE_SERVICE,
+        false => super::sigv4::SERVICE,
     }
 }
 

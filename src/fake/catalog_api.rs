@@ -318,7 +318,7 @@ fn provider_name(id: &str) -> &str {
 }
 
 /// The geographic prefix of a region's system-defined profiles.
-fn geography(region: &str) -> &'static str {
+pub(crate) fn geography(region: &str) -> &'static str {
     match region.split('-').next().unwrap_or_default() {
         _ if region.starts_with("us-gov-") => "us-gov",
         "us" => "us",

@@ -18,6 +18,7 @@ mod async_invoke;
 pub(crate) mod bidirectional;
 mod converse;
 mod guardrail;
+mod mantle;
 mod openai_compat;
 mod responses_api;
 use crate::catalog::Resolved;
@@ -79,6 +80,11 @@ pub(crate) fn handle(state: &FakeState, req: &FakeRequest) -> FakeResponse {
 /// Answers one request, its caller already authenticated when
 /// `authenticated` (a call another API runs as a model operation).
 fn answer(state: &FakeState, req: &FakeRequest, authenticated: bool) -> FakeResponse {
+    // bedrock-mantle serves its own paths; a call it runs as a model's
+    // InvokeModel comes back here authenticated.
+    if mantle::is_mantle(state) && !authenticated && !req.path.starts_with(super::control::PREFIX) {
+        return mantle::answer(state, req);
+    }
     // Chat Completions and the Messages API run as InvokeModel, which
     // journals them.
     if req.method == "POST" && req.path == openai_compat::CHAT_COMPLETIONS {
@@ -93,6 +99,7 @@ fn answer(state: &FakeState, req: &FakeRequest, authenticated: bool) -> FakeResp
     if req.path.starts_with(super::control::PREFIX) {
         return super::control::handle(state, req);
     }
+
     let seed = state.call_seed(&[req.method.as_bytes(), req.path.as_bytes(), &req.body]);
     let rid = request_id(seed);
     if super::catalog_api::serves(&req.path) {

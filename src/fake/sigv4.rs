@@ -60,7 +60,12 @@ const MAX_PRESIGNED_EXPIRY: u64 = 7 * 24 * 3600;
 
 /// The service name Bedrock's credential scopes carry (both the runtime
 /// and the control plane sign as `bedrock`).
-const SERVICE: &str = "bedrock";
+pub(crate) const SERVICE: &str = "bedrock";
+
+/// The service name bedrock-mantle's scopes carry (the openai SDKs'
+/// Bedrock docs: "Mantle requests are signed for `bedrock-mantle`"; the
+/// anthropic SDK's `AnthropicBedrockMantle` signs so too).
+pub(crate) const MANTLE_SERVICE: &str = "bedrock-mantle";
 
 /// An access key and its secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -288,13 +293,15 @@ fn check_date(
 
 /// The credential scope's region and service, checked against the
 /// fake's.
-fn check_scope(signature: &Signature<'_>, region: &str) -> Result<(), BedrockError> {
+fn check_scope(signature: &Signature<'_>, region: &str, service: &str) -> Result<(), BedrockError> {
     let mut message = String::new();
     if signature.region != region {
         message.push_str("Credential should be scoped to a valid region. ");
     }
-    if signature.service != SERVICE {
-        message.push_str("Credential should be scoped to correct service: 'bedrock'. ");
+    if signature.service != service {
+        message.push_str(&format!(
+            "Credential should be scoped to correct service: '{service}'. "
+        ));
     }
     if message.is_empty() {
         Ok(())
@@ -308,6 +315,7 @@ fn check_scope(signature: &Signature<'_>, region: &str) -> Result<(), BedrockErr
 pub(crate) fn verify(
     credentials: &SigV4Credentials,
     region: &str,
+    service: &str,
     req: &FakeRequest,
 ) -> Result<(), BedrockError> {
     let header = req.header("authorization");
@@ -336,7 +344,7 @@ pub(crate) fn verify(
             "The security token included in the request is invalid.",
         ));
     }
-    check_scope(&signature, region)?;
+    check_scope(&signature, region, service)?;
     let date = parse_amz_date(&signature.date).ok_or_else(|| {
         refused(
             "IncompleteSignatureException",

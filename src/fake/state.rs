@@ -71,6 +71,11 @@ pub struct FakeConfig {
     /// How long answers take: at once, or as Bedrock's published latencies
     /// say (`fixtures/latency.json`, see [`LatencyProfile`](super::LatencyProfile)).
     pub latency: super::LatencyMode,
+    /// The endpoint the fake stands for: bedrock-runtime (its operations,
+    /// with the compatible APIs beside them), or bedrock-mantle (only the
+    /// Chat Completions, Responses, models list and Messages APIs, its
+    /// models by their Mantle ids).
+    pub endpoint: crate::Endpoint,
 }
 
 /// How long an asynchronous invocation runs unless told otherwise.
@@ -108,6 +113,7 @@ impl Default for FakeConfig {
             async_duration: DEFAULT_ASYNC_DURATION,
             s3_dir: None,
             latency: super::LatencyMode::Fast,
+            endpoint: crate::Endpoint::Runtime,
         }
     }
 }
