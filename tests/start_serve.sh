@@ -10,11 +10,19 @@ start_serve() {
   "$bin" serve --port 0 "$@" >"$serve_log" 2>&1 &
   serve_pid=$!
   trap 'kill "$serve_pid" 2>/dev/null || true; rm -f "$serve_log"' EXIT
+  # The lifecycle line comes after the export lines (a made control token's
+  # line follows it).
   for _ in $(seq 1 100); do
-    grep -q '^export AWS_ENDPOINT_URL_BEDROCK_RUNTIME=' "$serve_log" && break
+    grep -q '^bedrock-harness: model lifecycle read' "$serve_log" && break
     sleep 0.1
   done
-  url="$(sed -n 's/^export AWS_ENDPOINT_URL_BEDROCK_RUNTIME=//p' "$serve_log")"
+  for _ in $(seq 1 10); do
+    grep -q 'control API needs this token' "$serve_log" || break
+    grep -q '^export BEDROCK_HARNESS_CONTROL_TOKEN=' "$serve_log" && break
+    sleep 0.1
+  done
+  # bedrock-runtime and bedrock-mantle both print the Mantle base URL.
+  url="$(sed -n 's|^export ANTHROPIC_BEDROCK_MANTLE_BASE_URL=\(.*\)/anthropic$|\1|p' "$serve_log")"
   ca_bundle="$(sed -n 's/^export AWS_CA_BUNDLE=//p' "$serve_log")"
   control_token="$(sed -n 's/^export BEDROCK_HARNESS_CONTROL_TOKEN=//p' "$serve_log")"
   if [ -z "$url" ]; then

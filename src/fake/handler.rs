@@ -21,6 +21,7 @@ mod guardrail;
 mod mantle;
 mod openai_compat;
 mod responses_api;
+mod responses_stream;
 use crate::catalog::Resolved;
 use crate::error::Error;
 use crate::family::RenderContext;

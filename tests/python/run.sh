@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the boto3 and anthropic SDK tests (bedrock-runtime, the bedrock control plane, SigV4
-# checked, and an API key over TLS) against `bedrock-harness serve`.
+# Runs the boto3, anthropic and openai SDK tests (bedrock-runtime, the bedrock control plane,
+# bedrock-mantle, SigV4 checked, and an API key over TLS) against `bedrock-harness serve`.
 # Usage: tests/python/run.sh PATH_TO_BINARY
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -25,6 +25,14 @@ trap 'rm -rf "$s3_dir"' EXIT
   start_serve "$1" --as-of 2026-12-02 --verify-sigv4 AKIDHARNESS:harness-secret
   AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$url" AWS_ENDPOINT_URL_BEDROCK="$url" \
     BEDROCK_HARNESS_CONTROL_TOKEN="$control_token" python3 "$here/boto3_sigv4.py"
+)
+# bedrock-mantle: the openai SDK with an API key, the anthropic SDK's Mantle
+# client with SigV4 for bedrock-mantle.
+(
+  start_serve "$1" --as-of 2026-12-02 --mantle --verify-sigv4 AKIDHARNESS:harness-secret \
+    --api-key ABSKYmVkcm9jay1oYXJuZXNzLXRlc3Q=
+  OPENAI_BASE_URL="$url/v1" ANTHROPIC_BEDROCK_MANTLE_BASE_URL="$url/anthropic" \
+    python3 "$here/mantle_sdks.py"
 )
 # A Bedrock API key over HTTPS, the only way boto3 sends one.
 key="ABSKYmVkcm9jay1oYXJuZXNzLXRlc3Q="

@@ -25,6 +25,11 @@ pub(super) fn messages(state: &FakeState, req: &FakeRequest) -> FakeResponse {
     if let Err(refusal) = crate::fake::auth::check(state, req) {
         return error(refusal.status, &refusal.message);
     }
+    authenticated_messages(state, req)
+}
+
+/// Answers a Messages API call whose caller is authenticated.
+pub(super) fn authenticated_messages(state: &FakeState, req: &FakeRequest) -> FakeResponse {
     let mut body: Value = match serde_json::from_slice(&req.body) {
         Ok(Value::Object(body)) => Value::Object(body),
         _ => return error(400, "bedrock-harness: the body is not a JSON object"),
@@ -61,12 +66,14 @@ pub(super) fn messages(state: &FakeState, req: &FakeRequest) -> FakeResponse {
     if !streaming {
         return answer;
     }
-    let mut events = String::new();
-    for chunk in super::openai_compat::native_chunks(&answer) {
-        let kind = chunk["type"].as_str().unwrap_or("message").to_string();
-        events.push_str(&format!("event: {kind}\ndata: {chunk}\n\n"));
-    }
-    super::openai_compat::server_sent(answer, events)
+    let events = super::openai_compat::native_chunks(&answer)
+        .iter()
+        .map(|chunk| {
+            let kind = chunk["type"].as_str().unwrap_or("message");
+            format!("event: {kind}\ndata: {chunk}\n\n")
+        })
+        .collect();
+    super::openai_compat::server_sent_groups(answer, events)
 }
 
 /// An error in the Messages API's shape, its type the one Anthropic's

@@ -126,10 +126,13 @@ pub(super) fn answer(state: &FakeState, req: &FakeRequest) -> FakeResponse {
         MantleApi::Messages => super::anthropic_messages::MESSAGES,
     }
     .to_string();
+    // Authenticated above: the signature was over the body as sent.
     let mut response = match api {
-        MantleApi::ChatCompletions => super::openai_compat::chat_completions(state, &inner),
-        MantleApi::Responses => super::responses_api::responses(state, &inner),
-        MantleApi::Messages => super::anthropic_messages::messages(state, &inner),
+        MantleApi::ChatCompletions => {
+            super::openai_compat::authenticated_chat_completions(state, &inner)
+        }
+        MantleApi::Responses => super::responses_api::authenticated_responses(state, &inner),
+        MantleApi::Messages => super::anthropic_messages::authenticated_messages(state, &inner),
     };
     response.body = renamed(&response.body, &runtime_id, &asked);
     response

@@ -37,6 +37,11 @@ pub(super) fn chat_completions(state: &FakeState, req: &FakeRequest) -> FakeResp
     if let Err(refusal) = crate::fake::auth::check(state, req) {
         return refusal.to_response("00000000-0000-0000-0000-000000000000");
     }
+    authenticated_chat_completions(state, req)
+}
+
+/// Answers a Chat Completions call whose caller is authenticated.
+pub(super) fn authenticated_chat_completions(state: &FakeState, req: &FakeRequest) -> FakeResponse {
     let body: Value = match serde_json::from_slice(&req.body) {
         Ok(body) => body,
         Err(e) => {
@@ -138,20 +143,51 @@ pub(super) fn native_chunks(answer: &FakeResponse) -> Vec<Value> {
         .collect()
 }
 
-/// The stream's chunks as server-sent events, then `[DONE]`.
+/// The stream's chunks as server-sent events, then `[DONE]` with the last.
 fn events(answer: FakeResponse) -> FakeResponse {
-    let mut out = String::new();
-    for chunk in native_chunks(&answer) {
-        out.push_str("data: ");
-        out.push_str(&chunk.to_string());
-        out.push_str("\n\n");
+    let mut groups: Vec<String> = native_chunks(&answer)
+        .iter()
+        .map(|chunk| format!("data: {chunk}\n\n"))
+        .collect();
+    match groups.last_mut() {
+        Some(last) => last.push_str("data: [DONE]\n\n"),
+        None => groups.push("data: [DONE]\n\n".into()),
     }
-    out.push_str("data: [DONE]\n\n");
-    server_sent(answer, out)
+    server_sent_groups(answer, groups)
+}
+
+/// `answer`'s head with `groups` as a `text/event-stream` body, one group
+/// of events for each frame of the event stream `answer` was, each written
+/// when its frame would have been (a paced stream stays paced). When the
+/// groups do not match the frames one to one, the body comes whole, as
+/// late as the last frame would have.
+pub(super) fn server_sent_groups(answer: FakeResponse, groups: Vec<String>) -> FakeResponse {
+    let mut body = String::with_capacity(groups.iter().map(String::len).sum());
+    let mut ends = Vec::with_capacity(groups.len());
+    for group in &groups {
+        body.push_str(group);
+        ends.push(body.len());
+    }
+    let mut delay = answer.delay;
+    let pacing = match answer.pacing.clone() {
+        Some(mut pacing) if pacing.frame_ends.len() == ends.len() => {
+            pacing.frame_ends = ends;
+            Some(pacing)
+        }
+        Some(pacing) => {
+            delay = Some(delay.unwrap_or_default() + pacing.total());
+            None
+        }
+        None => None,
+    };
+    let mut response = server_sent(answer, body);
+    response.delay = delay;
+    response.pacing = pacing;
+    response
 }
 
 /// `answer`'s head with `events` as a `text/event-stream` body.
-pub(super) fn server_sent(answer: FakeResponse, events: String) -> FakeResponse {
+fn server_sent(answer: FakeResponse, events: String) -> FakeResponse {
     FakeResponse {
         status: 200,
         headers: answer

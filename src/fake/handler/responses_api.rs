@@ -8,8 +8,8 @@
 //! is written back as a `response` object in the Responses API's shape
 //! (OpenAI's API reference): a `reasoning` item for gpt-oss's reasoning, a
 //! `message` item with `output_text`, a `function_call` item per tool call,
-//! and `usage`. Streaming is not served yet: a streamed call is refused in
-//! the fake's words.
+//! and `usage`. A streamed call is answered as events (see
+//! `responses_stream`).
 
 use super::openai_compat::{refusal_message, run_as_invoke};
 use super::{FakeRequest, FakeResponse, FakeState};
@@ -23,6 +23,11 @@ pub(super) fn responses(state: &FakeState, req: &FakeRequest) -> FakeResponse {
     if let Err(refusal) = crate::fake::auth::check(state, req) {
         return refusal.to_response("00000000-0000-0000-0000-000000000000");
     }
+    authenticated_responses(state, req)
+}
+
+/// Answers a Responses API call whose caller is authenticated.
+pub(super) fn authenticated_responses(state: &FakeState, req: &FakeRequest) -> FakeResponse {
     let Ok(body) = serde_json::from_slice::<Value>(&req.body) else {
         return error(400, None, "bedrock-harness: the body is not JSON");
     };
@@ -44,23 +49,20 @@ pub(super) fn responses(state: &FakeState, req: &FakeRequest) -> FakeResponse {
             &format!("The model '{model}' does not support the '/openai/v1/responses' API"),
         );
     }
-    if body.get("stream") == Some(&Value::Bool(true)) {
-        return error(
-            400,
-            Some("stream"),
-            "bedrock-harness: streamed Responses API calls are not served yet",
-        );
-    }
+    let streaming = body.get("stream") == Some(&Value::Bool(true));
     let chat = chat_body(&body);
     let answer = run_as_invoke(
         state,
         req,
         model,
-        false,
+        streaming,
         serde_json::to_vec(&chat).unwrap_or_default(),
     );
     if answer.status != 200 {
         return error(answer.status, None, &refusal_message(&answer));
+    }
+    if streaming {
+        return super::responses_stream::events(&body, answer);
     }
     let Ok(completion) = serde_json::from_slice::<Value>(&answer.body) else {
         return answer;
@@ -134,7 +136,7 @@ fn chat_body(body: &Value) -> Value {
 }
 
 /// The `response` object of a `chat.completion`.
-fn response_object(request: &Value, completion: &Value) -> Value {
+pub(super) fn response_object(request: &Value, completion: &Value) -> Value {
     let id = completion["id"]
         .as_str()
         .unwrap_or_default()
