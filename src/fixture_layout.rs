@@ -10,6 +10,8 @@
 //! <family>/responses/<name>.json recordings: default, or a model's own
 //! pending.json                   models whose wire format is missing
 //! sources.json                   the sources the facts cite
+//! latency.json                   published latencies (serve --latency realistic)
+//! compatible/refusals/<name>.json  refusals of the compatible APIs
 //! ```
 //!
 //! ```
@@ -67,3 +69,9 @@ pub const PENDING: &str = "pending.json";
 
 /// `sources.json`.
 pub const SOURCES: &str = "sources.json";
+
+/// `compatible/refusals`: the compatible APIs' refusals (Chat Completions,
+/// Responses, Messages, on bedrock-runtime or bedrock-mantle), one case a
+/// file: the endpoint, path and body, and the status and error body
+/// expected, with where they come from.
+pub const COMPATIBLE_REFUSALS: &str = "compatible/refusals";
