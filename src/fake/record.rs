@@ -16,7 +16,7 @@
 
 use super::errors::BedrockError;
 use super::http::{FakeRequest, FakeResponse};
-use super::record_entry::{entry, Entry};
+use super::record_entry::{compatible_call, compatible_entry, entry, Entry};
 use super::rules::Operation;
 use super::scrub::{self, Scrubber};
 use crate::catalog::Catalog;
@@ -41,6 +41,9 @@ use std::time::{Duration, SystemTime};
 
 /// The SigV4 signing name of Bedrock Runtime.
 const SIGNING_NAME: &str = "bedrock";
+
+/// The service bedrock-mantle's calls are signed for.
+const MANTLE_SIGNING_NAME: &str = super::sigv4::MANTLE_SERVICE;
 
 /// Headers that belong to one connection, never forwarded.
 const HOP_BY_HOP: &[&str] = &[
@@ -188,11 +191,16 @@ impl AwsUpstream {
             .and_then(|rest| rest.split('/').next())
             .unwrap_or_default()
             .to_string();
+        // bedrock-mantle signs for its own service name.
+        let name = match host.starts_with("bedrock-mantle.") {
+            true => MANTLE_SIGNING_NAME,
+            false => SIGNING_NAME,
+        };
         headers.push(("host".into(), host));
         let params = v4::SigningParams::builder()
             .identity(&identity)
             .region(&self.region)
-            .name(SIGNING_NAME)
+            .name(name)
             .time(SystemTime::now())
             .settings(SigningSettings::default())
             .build()
@@ -434,6 +442,18 @@ impl Recorder {
         response: &FakeResponse,
         scrubber: Scrubber,
     ) -> Result<Option<PathBuf>, Error> {
+        if let Some((operation, model)) = compatible_call(&req.path, &req.body) {
+            let Some(model) = self.recorded_model(&model) else {
+                tracing::info!(path = %scrub::text(&req.path), "a model the catalog does not know: not recorded");
+                return Ok(None);
+            };
+            let Some(entry) = compatible_entry(operation, response, &scrubber) else {
+                return Ok(None);
+            };
+            let path = self.recording_path(model);
+            self.write(&path, entry).await?;
+            return Ok(Some(path));
+        }
         let segments: Vec<&str> = req.path.trim_start_matches('/').split('/').collect();
         let ["model", label, op] = segments[..] else {
             return Ok(None);
@@ -455,13 +475,32 @@ impl Recorder {
         let Some(entry) = entry(operation, response, &scrubber)? else {
             return Ok(None);
         };
-        let path = self
-            .dir
-            .join(resolved.family.name())
-            .join("responses")
-            .join(format!("{}.json", recording_name(&resolved.model.id)));
+        let path = self.recording_path(resolved.model);
         self.write(&path, entry).await?;
         Ok(Some(path))
+    }
+
+    /// Where `model`'s recording goes.
+    fn recording_path(&self, model: &crate::ModelInfo) -> PathBuf {
+        self.dir
+            .join(&model.family)
+            .join("responses")
+            .join(format!("{}.json", recording_name(&model.id)))
+    }
+
+    /// The catalog's model a compatible API's call names: by its
+    /// bedrock-runtime id (or inference profile), or by its Mantle id.
+    fn recorded_model(&self, named: &str) -> Option<&crate::ModelInfo> {
+        if let Some(resolved) = ModelId::parse(named)
+            .ok()
+            .and_then(|id| self.catalog.resolve(&id).ok())
+        {
+            return Some(resolved.model);
+        }
+        self.catalog
+            .models()
+            .iter()
+            .find(|m| !m.mantle.is_empty() && m.mantle_id() == named)
     }
 
     async fn write(&self, path: &Path, entry: Entry) -> Result<(), Error> {

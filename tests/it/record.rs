@@ -359,3 +359,78 @@ async fn a_stream_only_recording_answers_streams_and_leaves_invoke_to_the_defaul
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A blocking HTTP/1.1 POST of `body` to `path` at `uri`: the answer's
+/// body.
+fn raw_post(uri: &str, path: &str, body: &Value) -> String {
+    use std::io::{Read, Write};
+    let addr = uri.trim_start_matches("http://");
+    let body = body.to_string();
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer ABSKdGVzdA==\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer.split_once("\r\n\r\n").unwrap().1.to_string()
+}
+
+#[tokio::test]
+async fn chat_completions_through_record_mode_become_the_models_recording() {
+    let upstream = crate::support::start().await;
+    // With reasoning, as gpt-oss always answers (an answer without it does
+    // not fit a gpt-oss request, and would not be replayed).
+    upstream.rule(Rule::text(
+        "<reasoning>Mine.</reasoning>The upstream's own words.",
+    ));
+    let dir = temp_dir("record-compatible");
+    let proxy = recording_proxy(Upstream::Url(upstream.uri()), &dir).await;
+    let uri = proxy.uri();
+    let chat = json!({"model": GPT_OSS, "messages": [{"role": "user", "content": "Hi"}]});
+    let mut streamed = chat.clone();
+    streamed["stream"] = json!(true);
+    let (plain, sse) = tokio::task::spawn_blocking(move || {
+        (
+            raw_post(&uri, "/openai/v1/chat/completions", &chat),
+            raw_post(&uri, "/openai/v1/chat/completions", &streamed),
+        )
+    })
+    .await
+    .unwrap();
+    let plain: Value = serde_json::from_str(&plain).unwrap();
+    assert_eq!(plain["object"], "chat.completion");
+    assert!(sse.contains("data: [DONE]"), "{sse}");
+
+    let recorded = recording(&dir, "openai_chat", GPT_OSS).expect("a recording");
+    assert_eq!(
+        recorded["invoke"]["choices"][0]["message"]["content"],
+        plain["choices"][0]["message"]["content"]
+    );
+    let chunks = recorded["stream"].as_array().expect("the stream's chunks");
+    assert!(chunks.len() > 1, "{chunks:?}");
+    assert!(chunks
+        .iter()
+        .all(|c| c["object"] == "chat.completion.chunk"));
+
+    // Replayed, the recording answers InvokeModel with what Chat
+    // Completions answered.
+    let replay = FakeBedrock::start_with(FakeConfig {
+        fixtures: FixtureStore::with_overlay(&dir).unwrap(),
+        ..crate::support::pinned()
+    })
+    .await
+    .unwrap();
+    let body = documented("openai_chat");
+    let bytes = invoke_bytes(&replay.client(), GPT_OSS, &body).await;
+    let replayed: Value = serde_json::from_slice(&bytes).unwrap();
+    let content = replayed["choices"][0]["message"]["content"]
+        .as_str()
+        .unwrap();
+    assert!(
+        content.ends_with("The upstream's own words."),
+        "{content} / {plain}"
+    );
+    assert_eq!(content, plain["choices"][0]["message"]["content"]);
+}
