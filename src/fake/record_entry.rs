@@ -111,6 +111,66 @@ fn error_entry(response: &FakeResponse, scrubber: &Scrubber) -> Option<RecordedE
     })
 }
 
+/// The model operation a call of a compatible API records as, with the
+/// model it names: Chat Completions (on bedrock-runtime's
+/// `/openai/v1/chat/completions` or bedrock-mantle's `/v1/chat/completions`)
+/// and the Messages API answer with their model's own InvokeModel bodies,
+/// and stream its chunks, so their answers are that model's recording,
+/// which replays on every path. The Responses API's answers are of another
+/// shape, and are forwarded without being recorded.
+pub(super) fn compatible_call(path: &str, body: &[u8]) -> Option<(Operation, String)> {
+    let compatible = matches!(
+        path,
+        "/openai/v1/chat/completions" | "/v1/chat/completions" | "/anthropic/v1/messages"
+    );
+    if !compatible {
+        return None;
+    }
+    let body: Value = serde_json::from_slice(body).ok()?;
+    let model = body.get("model")?.as_str()?.to_string();
+    let operation = match body.get("stream") == Some(&Value::Bool(true)) {
+        true => Operation::InvokeWithResponseStream,
+        false => Operation::Invoke,
+    };
+    Some((operation, model))
+}
+
+/// What a compatible API's answer adds to its model's recording: the body
+/// of a plain answer, the `data:` events of a server-sent stream as its
+/// chunks (`[DONE]` left out); `None` for a refusal, whose body is in the
+/// API's shape rather than Bedrock's.
+pub(super) fn compatible_entry(
+    operation: Operation,
+    response: &FakeResponse,
+    scrubber: &Scrubber,
+) -> Option<Entry> {
+    if response.status != 200 {
+        tracing::info!(
+            status = response.status,
+            "a compatible API's refusal: forwarded, not recorded"
+        );
+        return None;
+    }
+    if operation == Operation::Invoke {
+        let mut body: Value = serde_json::from_slice(&response.body).ok()?;
+        scrubber.value(&mut body);
+        return Some(Entry::Invoke(body));
+    }
+    let text = String::from_utf8_lossy(&response.body);
+    let chunks = text
+        .lines()
+        .filter_map(|line| line.strip_prefix("data:"))
+        .map(str::trim)
+        .filter(|data| *data != "[DONE]")
+        .filter_map(|data| serde_json::from_str::<Value>(data).ok())
+        .map(|mut chunk| {
+            scrubber.value(&mut chunk);
+            chunk
+        })
+        .collect::<Vec<_>>();
+    (!chunks.is_empty()).then_some(Entry::Stream(chunks))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,64 +269,4 @@ mod tests {
         )
         .is_err());
     }
-}
-
-/// The model operation a call of a compatible API records as, with the
-/// model it names: Chat Completions (on bedrock-runtime's
-/// `/openai/v1/chat/completions` or bedrock-mantle's `/v1/chat/completions`)
-/// and the Messages API answer with their model's own InvokeModel bodies,
-/// and stream its chunks, so their answers are that model's recording,
-/// which replays on every path. The Responses API's answers are of another
-/// shape, and are forwarded without being recorded.
-pub(super) fn compatible_call(path: &str, body: &[u8]) -> Option<(Operation, String)> {
-    let compatible = matches!(
-        path,
-        "/openai/v1/chat/completions" | "/v1/chat/completions" | "/anthropic/v1/messages"
-    );
-    if !compatible {
-        return None;
-    }
-    let body: Value = serde_json::from_slice(body).ok()?;
-    let model = body.get("model")?.as_str()?.to_string();
-    let operation = match body.get("stream") == Some(&Value::Bool(true)) {
-        true => Operation::InvokeWithResponseStream,
-        false => Operation::Invoke,
-    };
-    Some((operation, model))
-}
-
-/// What a compatible API's answer adds to its model's recording: the body
-/// of a plain answer, the `data:` events of a server-sent stream as its
-/// chunks (`[DONE]` left out); `None` for a refusal, whose body is in the
-/// API's shape rather than Bedrock's.
-pub(super) fn compatible_entry(
-    operation: Operation,
-    response: &FakeResponse,
-    scrubber: &Scrubber,
-) -> Option<Entry> {
-    if response.status != 200 {
-        tracing::info!(
-            status = response.status,
-            "a compatible API's refusal: forwarded, not recorded"
-        );
-        return None;
-    }
-    if operation == Operation::Invoke {
-        let mut body: Value = serde_json::from_slice(&response.body).ok()?;
-        scrubber.value(&mut body);
-        return Some(Entry::Invoke(body));
-    }
-    let text = String::from_utf8_lossy(&response.body);
-    let chunks = text
-        .lines()
-        .filter_map(|line| line.strip_prefix("data:"))
-        .map(str::trim)
-        .filter(|data| *data != "[DONE]")
-        .filter_map(|data| serde_json::from_str::<Value>(data).ok())
-        .map(|mut chunk| {
-            scrubber.value(&mut chunk);
-            chunk
-        })
-        .collect::<Vec<_>>();
-    (!chunks.is_empty()).then_some(Entry::Stream(chunks))
 }
