@@ -55,6 +55,29 @@ except openai.BadRequestError as err:
         err.body,
     )
 
+schema = {"type": "object", "properties": {"name": {"type": "string"}, "population": {"type": "integer"}},
+          "required": ["name", "population"], "additionalProperties": False}
+shaped = client.chat.completions.create(
+    model=GPT_OSS, messages=[{"role": "user", "content": "Give me a city"}],
+    response_format={"type": "json_schema", "json_schema": {"name": "city", "strict": True, "schema": schema}},
+)
+answer = shaped.choices[0].message.content.split("</reasoning>")[-1]
+import json
+parsed = json.loads(answer)
+check("response_format's JSON schema shapes the answer", set(parsed) == {"name", "population"} and isinstance(parsed["population"], int), answer)
+
+pieces = {}
+for chunk in client.chat.completions.create(
+    model=GPT_OSS, messages=[{"role": "user", "content": "What's the weather in Oslo?"}], tools=tools,
+    tool_choice={"type": "function", "function": {"name": "get_weather"}}, stream=True,
+):
+    for call in (chunk.choices[0].delta.tool_calls or []) if chunk.choices else []:
+        entry = pieces.setdefault(call.index, {"name": "", "arguments": ""})
+        entry["name"] += (call.function.name or "") if call.function else ""
+        entry["arguments"] += (call.function.arguments or "") if call.function else ""
+check("a streamed tool call arrives in pieces that add up to a call",
+      [p["name"] for p in pieces.values()] == ["get_weather"] and isinstance(json.loads(pieces[0]["arguments"]), dict), pieces)
+
 # The Responses API, for OpenAI's models.
 r = client.responses.create(model=GPT_OSS, input="What is Amazon S3?", instructions="Be brief.")
 check("responses.create answers a completed response", r.object == "response" and r.status == "completed", r)
