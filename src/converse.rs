@@ -3,7 +3,7 @@
 //! portable request → the family's native body → native response →
 //! portable response → Converse response.
 
-use crate::media::{AwsMedia, MediaKind};
+use crate::media::{AwsMedia, MediaKind, MediaSource};
 use crate::model_info::ModelInfo;
 use crate::portable::{
     ContentBlock, ImageFormat, InferenceParams, Message, PortableRequest, PortableResponse, Role,
@@ -327,6 +327,23 @@ fn content_block(b: &Value, model: &ModelInfo) -> Result<Option<ContentBlock>, C
             .ok_or_else(|| {
                 ConverseRefusal("The image format must be one of png, jpeg, gif or webp.".into())
             })?;
+        // An image in S3 is named, not read: the model's family takes it
+        // (Nova) or refuses it.
+        if let Some(uri) = image
+            .pointer("/source/s3Location/uri")
+            .and_then(Value::as_str)
+        {
+            let owner = image
+                .pointer("/source/s3Location/bucketOwner")
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            let source = MediaSource::S3 {
+                uri: uri.to_string(),
+                bucket_owner: owner,
+            };
+            let media = crate::Media::new(MediaKind::Image, format.as_str(), source);
+            return Ok(Some(ContentBlock::Media(media)));
+        }
         let data = image
             .pointer("/source/bytes")
             .and_then(Value::as_str)
@@ -649,139 +666,4 @@ pub fn stream_events(resp: &PortableResponse, latency_ms: u64) -> Vec<(&'static 
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::Catalog;
-
-    fn opus() -> &'static ModelInfo {
-        Catalog::embedded()
-            .model("anthropic.claude-opus-5")
-            .unwrap()
-    }
-
-    #[test]
-    fn an_image_to_a_text_only_model_is_refused_in_bedrocks_words() {
-        let micro = Catalog::embedded().model("amazon.nova-micro-v1:0").unwrap();
-        let body = json!({"messages": [{"role": "user", "content": [
-            {"image": {"format": "png", "source": {"bytes": "iVBORw0KGgo="}}}
-        ]}]});
-        assert_eq!(
-            to_portable(&body, micro, false).unwrap_err().0,
-            "This model doesn't support the image content block that you provided. Update the content block and try again."
-        );
-    }
-
-    #[test]
-    fn video_and_audio_blocks_are_read_for_the_models_that_take_them() {
-        let catalog = Catalog::embedded();
-        let video = json!({"messages": [{"role": "user", "content": [
-            {"video": {"format": "mp4", "source": {"s3Location": {"uri": "s3://amzn-s3-demo-bucket/clip.mp4"}}}},
-            {"text": "What happens?"}
-        ]}]});
-        let nova = catalog.model("amazon.nova-lite-v1:0").unwrap();
-        let req = to_portable(&video, nova, false).unwrap();
-        assert_eq!(
-            req.messages[0].content[0],
-            ContentBlock::Media(crate::Media::new(
-                MediaKind::Video,
-                "mp4",
-                crate::MediaSource::s3("s3://amzn-s3-demo-bucket/clip.mp4")
-            ))
-        );
-        let err = to_portable(&video, opus(), false).unwrap_err();
-        assert_eq!(err.0, messages::NO_VIDEO);
-        let audio = json!({"messages": [{"role": "user", "content": [
-            {"audio": {"format": "wav", "source": {"bytes": "UklGRg=="}}}
-        ]}]});
-        let voxtral = catalog.model("mistral.voxtral-mini-3b-2507").unwrap();
-        let req = to_portable(&audio, voxtral, false).unwrap();
-        assert_eq!(req.media().next().map(|m| m.kind), Some(MediaKind::Audio));
-        assert_eq!(
-            to_portable(&audio, nova, false).unwrap_err().0,
-            messages::NO_AUDIO
-        );
-        let both = json!({"messages": [{"role": "user", "content": [
-            {"video": {"format": "mp4", "source": {"bytes": "AA==", "s3Location": {"uri": "s3://amzn-s3-demo-bucket/c"}}}}
-        ]}]});
-        let err = to_portable(&both, nova, false).unwrap_err();
-        assert!(
-            err.0.contains("exactly one of bytes and s3Location"),
-            "{}",
-            err.0
-        );
-    }
-
-    #[test]
-    fn reasoning_blocks_and_settings_are_read_for_a_reasoning_family() {
-        let redacted = base64::engine::general_purpose::STANDARD.encode("EmwKAhgB");
-        let body = json!({
-            "messages": [
-                {"role": "user", "content": [{"text": "Hi"}]},
-                {"role": "assistant", "content": [
-                    {"reasoningContent": {"reasoningText": {"text": "A greeting.", "signature": "c2ln"}}},
-                    {"reasoningContent": {"redactedContent": redacted}},
-                    {"text": "Hello!"}
-                ]},
-                {"role": "user", "content": [{"text": "And?"}]}
-            ],
-            "additionalModelRequestFields": {"thinking": {"type": "adaptive"}},
-            "outputConfig": {"effort": "max"}
-        });
-        let req = to_portable(&body, opus(), false).unwrap();
-        assert_eq!(req.thinking, Some(Thinking::Adaptive));
-        assert_eq!(req.effort, Some(Effort::Max));
-        assert_eq!(
-            req.messages[1].content[..2],
-            [
-                ContentBlock::Reasoning(Reasoning::text("A greeting.", Some("c2ln".into()))),
-                ContentBlock::Reasoning(Reasoning::Redacted {
-                    data: "EmwKAhgB".into()
-                }),
-            ]
-        );
-        let rendered = response_body(
-            &PortableResponse {
-                reasoning: vec![Reasoning::Redacted {
-                    data: "EmwKAhgB".into(),
-                }],
-                text: "Hi".into(),
-                ..Default::default()
-            },
-            1,
-        );
-        assert_eq!(
-            rendered["output"]["message"]["content"][0]["reasoningContent"]["redactedContent"],
-            redacted
-        );
-    }
-
-    #[test]
-    fn bad_reasoning_settings_are_refused_in_the_models_words() {
-        let body = |fields: Value| {
-            json!({"messages": [{"role": "user", "content": [{"text": "Hi"}]}],
-                   "additionalModelRequestFields": fields})
-        };
-        let err = to_portable(
-            &body(json!({"thinking": {"type": "sometimes"}})),
-            opus(),
-            false,
-        )
-        .unwrap_err();
-        assert_eq!(
-            err.0,
-            "The model returned the following errors: thinking: Input tag 'sometimes' found using 'type' does not match any of the expected tags: 'adaptive', 'disabled'"
-        );
-        let err = to_portable(
-            &body(json!({"thinking": {"type": "enabled"}})),
-            opus(),
-            false,
-        )
-        .unwrap_err();
-        assert!(
-            err.0
-                .ends_with("thinking.enabled.budget_tokens: Field required"),
-            "{}",
-            err.0
-        );
-    }
-}
+mod tests;

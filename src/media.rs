@@ -11,7 +11,9 @@
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
-/// Whether a [`Media`] block is sound or moving pictures.
+/// Whether a [`Media`] block is sound, moving pictures, or a still image
+/// that the request names by its S3 location (an image given as bytes is a
+/// [`ContentBlock::Image`](crate::ContentBlock::Image)).
 ///
 /// ```
 /// use bedrock_harness::MediaKind;
@@ -24,14 +26,18 @@ pub enum MediaKind {
     Audio,
     /// Moving pictures, perhaps with sound.
     Video,
+    /// A still image in S3 (Converse's and Nova's `image` block with an
+    /// `s3Location` source).
+    Image,
 }
 
 impl MediaKind {
-    /// The lower-case name (`audio`, `video`).
+    /// The lower-case name (`audio`, `video`, `image`).
     pub fn as_str(self) -> &'static str {
         match self {
             MediaKind::Audio => "audio",
             MediaKind::Video => "video",
+            MediaKind::Image => "image",
         }
     }
 }

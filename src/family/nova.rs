@@ -22,7 +22,6 @@ use crate::portable::{
     ToolResultContent, ToolSpec, Usage,
 };
 use crate::reasoning::Reasoning;
-use base64::Engine as _;
 use serde_json::Value;
 
 mod reasoning;
@@ -30,11 +29,11 @@ mod types;
 
 pub use types::{
     NovaBlockStart, NovaChunk, NovaContentBlock, NovaContentBlockDelta, NovaContentBlockStart,
-    NovaContentBlockStop, NovaDelta, NovaImage, NovaImageSource, NovaInferenceConfig,
-    NovaInputSchema, NovaMessage, NovaMessageStart, NovaMessageStop, NovaMetadata, NovaOutput,
-    NovaReasoningText, NovaRequest, NovaResponse, NovaSystemBlock, NovaTool, NovaToolChoice,
-    NovaToolConfig, NovaToolResult, NovaToolResultContent, NovaToolSpec, NovaToolUse,
-    NovaToolUseDelta, NovaToolUseStart, NovaUsage,
+    NovaContentBlockStop, NovaDelta, NovaImage, NovaInferenceConfig, NovaInputSchema, NovaMessage,
+    NovaMessageStart, NovaMessageStop, NovaMetadata, NovaOutput, NovaReasoningText, NovaRequest,
+    NovaResponse, NovaSystemBlock, NovaTool, NovaToolChoice, NovaToolConfig, NovaToolResult,
+    NovaToolResultContent, NovaToolSpec, NovaToolUse, NovaToolUseDelta, NovaToolUseStart,
+    NovaUsage,
 };
 
 const NAME: &str = "nova";
@@ -110,10 +109,14 @@ fn block(b: &ContentBlock) -> Result<NovaContentBlock, Error> {
         ContentBlock::Text(text) => NovaContentBlock::Text(text.clone()),
         ContentBlock::Image { format, data } => NovaContentBlock::Image(NovaImage {
             format: format.as_str().to_string(),
-            source: NovaImageSource {
-                bytes: base64::engine::general_purpose::STANDARD.encode(data),
-            },
+            source: crate::media::AwsSource::from(&crate::media::MediaSource::Bytes(data.clone())),
         }),
+        ContentBlock::Media(media) if media.kind == MediaKind::Image => {
+            NovaContentBlock::Image(NovaImage {
+                format: media.format.clone(),
+                source: crate::media::AwsSource::from(&media.source),
+            })
+        }
         ContentBlock::ToolUse { id, name, input } => NovaContentBlock::ToolUse(NovaToolUse {
             tool_use_id: id.clone(),
             name: name.clone(),
@@ -204,10 +207,15 @@ fn portable_image(image: &NovaImage) -> Result<ContentBlock, Error> {
             format!("unknown image format {:?}", image.format),
         )
     })?;
-    let data = base64::engine::general_purpose::STANDARD
-        .decode(&image.source.bytes)
-        .map_err(|e| Error::parse(NAME, "request", format!("image bytes: {e}")))?;
-    Ok(ContentBlock::Image { format, data })
+    match image.source.clone().portable() {
+        Ok(crate::media::MediaSource::Bytes(data)) => Ok(ContentBlock::Image { format, data }),
+        Ok(source) => Ok(ContentBlock::Media(crate::Media::new(
+            MediaKind::Image,
+            format.as_str(),
+            source,
+        ))),
+        Err(why) => Err(Error::parse(NAME, "request", format!("image: {why}"))),
+    }
 }
 
 /// Nova's stop reason for a portable one (Converse's names).
@@ -248,7 +256,7 @@ impl Codec for Nova {
     const TITLE: &'static str = "Amazon Nova";
     type Request = NovaRequest;
     type Response = NovaResponse;
-    const MEDIA: &'static [MediaKind] = &[MediaKind::Video];
+    const MEDIA: &'static [MediaKind] = &[MediaKind::Video, MediaKind::Image];
     /// Nova 2's `reasoningConfig` and `reasoningContent` blocks.
     const REASONING: bool = true;
     type Chunk = NovaChunk;

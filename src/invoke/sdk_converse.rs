@@ -219,7 +219,7 @@ fn block(b: &ContentBlock) -> Result<sdk::ContentBlock, Error> {
     })
 }
 
-/// An audio or video block, its bytes inline or in S3.
+/// An audio, video or image block, its bytes inline or in S3.
 fn media_block(media: &Media) -> Result<sdk::ContentBlock, Error> {
     let s3 = |uri: &String, owner: &Option<String>| {
         sdk::S3Location::builder()
@@ -248,6 +248,18 @@ fn media_block(media: &Media) -> Result<sdk::ContentBlock, Error> {
                     MediaSource::Bytes(data) => sdk::VideoSource::Bytes(Blob::new(data.clone())),
                     MediaSource::S3 { uri, bucket_owner } => {
                         sdk::VideoSource::S3Location(s3(uri, bucket_owner)?)
+                    }
+                })
+                .build()
+                .map_err(build_error)?,
+        ),
+        (MediaKind::Image, source) => sdk::ContentBlock::Image(
+            sdk::ImageBlock::builder()
+                .format(sdk::ImageFormat::from(media.format.as_str()))
+                .source(match source {
+                    MediaSource::Bytes(data) => sdk::ImageSource::Bytes(Blob::new(data.clone())),
+                    MediaSource::S3 { uri, bucket_owner } => {
+                        sdk::ImageSource::S3Location(s3(uri, bucket_owner)?)
                     }
                 })
                 .build()

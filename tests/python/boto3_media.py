@@ -177,6 +177,23 @@ try:
 except ClientError as err:
     check("Claude refuses a video block", "video content block" in err.response["Error"]["Message"], err.response["Error"])
 
+# An image in S3: Nova takes it (its image block's s3Location); the fake
+# names the object without reading it, and Claude refuses it.
+s3_image = {"image": {"format": "png", "source": {"s3Location": {"uri": "s3://amzn-s3-demo-bucket/cat.png"}}}}
+resp = client.converse(
+    modelId="amazon.nova-lite-v1:0",
+    messages=[{"role": "user", "content": [s3_image, {"text": "What is in this picture?"}]}],
+)
+check("Nova Lite converses about an image in S3", resp["output"]["message"]["content"][0]["text"], resp)
+try:
+    client.converse(
+        modelId="us.anthropic.claude-haiku-4-5-20251001-v1:0",
+        messages=[{"role": "user", "content": [s3_image, {"text": "What is in this picture?"}]}],
+    )
+    check("Claude refuses an image in S3", False, "no error")
+except ClientError as err:
+    check("Claude refuses an image in S3 as a ValidationException", err.response["Error"]["Code"] == "ValidationException", err.response["Error"])
+
 # TwelveLabs: Marengo embeds text as 512 values, Pegasus answers about a video.
 answer = invoke("us.twelvelabs.marengo-embed-3-0-v1:0", {"inputType": "text", "text": {"inputText": "man walking a dog"}})
 check("Marengo answers one vector of 512 values", len(answer["data"]) == 1 and len(answer["data"][0]["embedding"]) == 512, answer.keys())

@@ -369,7 +369,7 @@ fn read_request_refuses_odd_bodies() {
         ),
         (
             json!({"messages": [{"role": "user", "content": [{"image": {"format": "png", "source": {"bytes": "%%"}}}]}]}),
-            "image bytes",
+            "image: media bytes",
         ),
         (
             json!({"messages": [{"role": "user", "content": [{"sound": 1}]}]}),

@@ -103,15 +103,9 @@ pub enum NovaContentBlock {
 pub struct NovaImage {
     /// `png`, `jpeg`, `gif` or `webp`.
     pub format: String,
-    /// `{"bytes":"<base64>"}`.
-    pub source: NovaImageSource,
-}
-
-/// `image.source`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NovaImageSource {
-    /// The image, base64.
-    pub bytes: String,
+    /// `{"bytes": "<base64>"}` or `{"s3Location": {"uri", "bucketOwner"}}`
+    /// (the Nova user guide's image block takes either).
+    pub source: crate::media::AwsSource,
 }
 
 /// `toolUse`.
