@@ -67,6 +67,7 @@ pub struct Catalog {
     models: Vec<ModelInfo>,
     by_id: HashMap<String, usize>,
     pending: Vec<PendingModel>,
+    mantle_only: Vec<ModelInfo>,
 }
 
 impl Catalog {
@@ -87,6 +88,7 @@ impl Catalog {
     /// Reads every family's `models.json` from `store`.
     pub fn load(store: &FixtureStore) -> Result<Catalog, Error> {
         let mut models = Vec::new();
+        let mut mantle_only: Vec<ModelInfo> = Vec::new();
         let mut by_id = HashMap::new();
         for family in families() {
             let path = crate::fixture_layout::models(family.name());
@@ -96,7 +98,17 @@ impl Catalog {
             })?;
             for mut model in file.models {
                 model.family = family.name().to_string();
-                if by_id.insert(model.id.clone(), models.len()).is_some() {
+                if model.endpoint == Endpoint::Mantle {
+                    if by_id.contains_key(&model.id) || mantle_only.iter().any(|m| m.id == model.id)
+                    {
+                        return Err(listed_twice(&path, &model.id));
+                    }
+                    mantle_only.push(model);
+                    continue;
+                }
+                if by_id.insert(model.id.clone(), models.len()).is_some()
+                    || mantle_only.iter().any(|m| m.id == model.id)
+                {
                     return Err(listed_twice(&path, &model.id));
                 }
                 models.push(model);
@@ -108,7 +120,9 @@ impl Catalog {
         };
         let mut pending_ids = std::collections::HashSet::new();
         for model in &pending {
-            if by_id.contains_key(&model.id) || !pending_ids.insert(model.id.as_str()) {
+            let served =
+                by_id.contains_key(&model.id) || mantle_only.iter().any(|m| m.id == model.id);
+            if served || !pending_ids.insert(model.id.as_str()) {
                 return Err(listed_twice(PENDING_PATH, &model.id));
             }
         }
@@ -116,7 +130,31 @@ impl Catalog {
             models,
             by_id,
             pending,
+            mantle_only,
         })
+    }
+
+    /// The models only bedrock-mantle serves (their lines say `"endpoint":
+    /// "mantle"`): not among [`models`](Self::models), and unknown to
+    /// [`resolve`](Self::resolve), as bedrock-runtime does not know them.
+    ///
+    /// ```
+    /// use bedrock_harness::Catalog;
+    ///
+    /// let catalog = Catalog::embedded();
+    /// assert!(catalog.mantle_only().iter().any(|m| m.id == "openai.gpt-5.5"));
+    /// assert!(catalog.resolve_str("openai.gpt-5.5").is_err());
+    /// assert!(catalog.resolve_mantle_only("openai.gpt-5.5").is_some());
+    /// ```
+    pub fn mantle_only(&self) -> &[ModelInfo] {
+        &self.mantle_only
+    }
+
+    /// A bedrock-mantle-only model with its family, by base id.
+    pub fn resolve_mantle_only(&self, id: &str) -> Option<Resolved<'_>> {
+        let model = self.mantle_only.iter().find(|m| m.id == id)?;
+        let family = family_by_name(&model.family)?;
+        Some(Resolved { family, model })
     }
 
     /// Every model, in family order.

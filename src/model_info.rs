@@ -149,6 +149,17 @@ pub struct ModelInfo {
     /// serve. There the model goes by its [`mantle_id`](Self::mantle_id).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mantle: Vec<MantleApi>,
+    /// `mantle` for a model only bedrock-mantle serves: bedrock-runtime
+    /// answers that its identifier is invalid, and the catalog keeps it
+    /// apart ([`Catalog::mantle_only`](crate::Catalog::mantle_only)).
+    #[serde(default, skip_serializing_if = "Endpoint::is_runtime")]
+    pub endpoint: Endpoint,
+    /// bedrock-mantle serves the model's OpenAI APIs under `/openai/v1`
+    /// rather than `/v1` (GPT-5.x, Gemma 4, Grok: "the path prefix varies by
+    /// model. Most models are served under /v1 … some are served under
+    /// /openai/v1", AWS's Responses API page).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub mantle_openai_root: bool,
 }
 
 /// An API of the bedrock-mantle endpoint.
@@ -418,6 +429,13 @@ pub enum Endpoint {
     /// `bedrock-mantle` only (Responses, Chat Completions, Messages APIs);
     /// bedrock-runtime answers that the identifier is invalid.
     Mantle,
+}
+
+impl Endpoint {
+    /// Whether this is bedrock-runtime.
+    pub fn is_runtime(&self) -> bool {
+        *self == Endpoint::Runtime
+    }
 }
 
 /// A model Bedrock lists whose wire format no family of this crate speaks

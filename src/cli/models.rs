@@ -126,6 +126,7 @@ fn list(args: &ListArgs) -> Result<ExitCode, Error> {
     let known = catalog
         .models()
         .iter()
+        .chain(catalog.mantle_only())
         .filter(|m| args.family.as_deref().is_none_or(|f| m.family == f))
         .map(Row::Known);
     let pending = catalog
@@ -230,6 +231,9 @@ fn lifecycle_notes(lifecycle: &bedrock_harness::Lifecycle) -> Vec<String> {
 
 fn known_notes(m: &ModelInfo, region: &str) -> String {
     let mut notes = lifecycle_notes(&m.lifecycle);
+    if m.endpoint == Endpoint::Mantle {
+        notes.push("bedrock-mantle only (serve --mantle)".into());
+    }
     if m.requires_profile(region) {
         notes.push(format!("inference profile only in {region}"));
     }

@@ -209,10 +209,19 @@ fn route(
         let mut session = bidirectional::open(state, &id, seed, rid)?;
         return bidirectional::answer_whole(&mut session, &req.body, rid);
     }
-    let resolved = state.catalog.resolve(&id).map_err(|err| match err {
-        Error::UnimplementedWireFormat { .. } => unimplemented_wire(state, &id, &err),
-        _ => BedrockError::validation(INVALID_MODEL),
-    })?;
+    let resolved = match state.catalog.resolve(&id) {
+        Ok(resolved) => resolved,
+        // A model only bedrock-mantle serves, called through one of its
+        // APIs.
+        Err(_) if mantle::is_mantle(state) && id.base_id().is_some() => state
+            .catalog
+            .resolve_mantle_only(id.base_id().unwrap_or_default())
+            .ok_or_else(|| BedrockError::validation(INVALID_MODEL))?,
+        Err(err @ Error::UnimplementedWireFormat { .. }) => {
+            return Err(unimplemented_wire(state, &id, &err))
+        }
+        Err(_) => return Err(BedrockError::validation(INVALID_MODEL)),
+    };
     check_model_status(state, &id, resolved.model, operation)?;
     check_headers(req, operation)?;
     if req.body.len() > MAX_BODY_BYTES {

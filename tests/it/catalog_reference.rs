@@ -203,7 +203,11 @@ fn every_bedrock_model_is_listed_with_its_state() {
         let state = match (catalog.model(id), catalog.pending_model(id)) {
             (Some(model), _) => Some((model.state(day), Endpoint::Runtime)),
             (None, Some(pending)) => Some((pending.lifecycle.state(day), pending.endpoint)),
-            (None, None) => None,
+            (None, None) => catalog
+                .mantle_only()
+                .iter()
+                .find(|m| m.id == id)
+                .map(|m| (m.state(day), m.endpoint)),
         };
         let ok = matches!(
             (expect, state),
@@ -243,6 +247,12 @@ fn every_model_cites_known_sources() {
         .chain(
             catalog
                 .pending()
+                .iter()
+                .map(|m| (m.id.as_str(), m.source.as_str())),
+        )
+        .chain(
+            catalog
+                .mantle_only()
                 .iter()
                 .map(|m| (m.id.as_str(), m.source.as_str())),
         );

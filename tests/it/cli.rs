@@ -26,8 +26,11 @@ fn models_json_lists_the_whole_catalog() {
     let catalog = Catalog::embedded();
     assert_eq!(
         listed.len(),
-        catalog.models().len() + catalog.pending().len()
+        catalog.models().len() + catalog.mantle_only().len() + catalog.pending().len()
     );
+    assert!(listed
+        .iter()
+        .any(|m| m["id"] == "openai.gpt-5.5" && m["endpoint"] == "mantle"));
     assert!(listed
         .iter()
         .any(|m| m["id"] == "amazon.titan-text-express-v1" && m["family"] == "titan_text"));

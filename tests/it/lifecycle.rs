@@ -178,9 +178,13 @@ fn speech_models_refuse_every_operation_but_their_stream() {
 #[test]
 fn mantle_only_models_are_invalid_identifiers_on_runtime() {
     let state = fake(AS_OF, "us-east-1", false);
-    let (status, _, message) = call(&state, "anthropic.claude-mythos-5-1", "converse");
-    assert_eq!(
-        (status, message.as_str()),
-        (400, "The provided model identifier is invalid.")
-    );
+    // A pending one, and one the catalog serves on bedrock-mantle only.
+    for model in ["anthropic.claude-mythos-5-1", "openai.gpt-5.5"] {
+        let (status, _, message) = call(&state, model, "converse");
+        assert_eq!(
+            (status, message.as_str()),
+            (400, "The provided model identifier is invalid."),
+            "{model}"
+        );
+    }
 }

@@ -245,3 +245,56 @@ fn server_sent_events_keep_the_streams_pacing_a_group_per_frame() {
     assert!(answer.body.ends_with(b"data: [DONE]\n\n"));
     assert!(pacing.frame_ends.len() > 2, "{:?}", pacing.frame_ends);
 }
+
+#[test]
+fn models_only_mantle_serves_answer_under_openai_v1_on_their_api() {
+    let state = mantle();
+    let (status, body) = post(
+        &state,
+        "/openai/v1/responses",
+        json!({"model": "openai.gpt-5.5", "input": "Hi"}),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["object"], "response");
+    assert_eq!(body["model"], "openai.gpt-5.5");
+    // Under /v1, the route refuses it; on Chat Completions, the API does.
+    let (status, body) = post(
+        &state,
+        "/v1/responses",
+        json!({"model": "openai.gpt-5.5", "input": "Hi"}),
+    );
+    assert_eq!(status, 400);
+    assert_eq!(
+        body["error"]["message"],
+        "model openai.gpt-5.5 isn't supported on this route"
+    );
+    let (status, body) = post(
+        &state,
+        "/openai/v1/chat/completions",
+        hello("openai.gpt-5.5"),
+    );
+    assert_eq!(status, 400);
+    assert_eq!(
+        body["error"]["message"],
+        "The model 'openai.gpt-5.5' does not support the '/openai/v1/chat/completions' API"
+    );
+    let (status, body) = post(
+        &state,
+        "/openai/v1/chat/completions",
+        hello("google.gemma-4-31b"),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["model"], "google.gemma-4-31b");
+    let listed = state.handle(&FakeRequest::get("/v1/models"));
+    let listed = String::from_utf8_lossy(&listed.body).to_string();
+    assert!(listed.contains("\"openai.gpt-5.5\""), "{listed}");
+
+    // bedrock-runtime does not know it.
+    let runtime = FakeState::new(crate::support::pinned()).unwrap();
+    let (status, body) = post(
+        &runtime,
+        "/openai/v1/responses",
+        json!({"model": "openai.gpt-5.5", "input": "Hi"}),
+    );
+    assert_eq!(status, 400, "{body}");
+}

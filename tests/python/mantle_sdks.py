@@ -70,6 +70,16 @@ except openai.BadRequestError as err:
     check("gpt-oss-safeguard takes no Responses, in Mantle's words",
           err.body["message"] == "The model 'openai.gpt-oss-safeguard-20b' does not support the '/v1/responses' API", err.body)
 
+# GPT-5.5, which only Mantle serves, takes the Responses API under /openai/v1.
+frontier = openai.OpenAI(api_key=KEY, max_retries=0, base_url=os.environ["OPENAI_BASE_URL"].removesuffix("/v1") + "/openai/v1")
+r = frontier.responses.create(model="openai.gpt-5.5", input="What is Amazon S3?")
+check("GPT-5.5 answers a Responses call under /openai/v1", r.status == "completed" and bool(r.output_text), r)
+try:
+    client.responses.create(model="openai.gpt-5.5", input="Hi")
+    check("GPT-5.5 is refused under /v1", False, "no error")
+except openai.BadRequestError as err:
+    check("GPT-5.5 is refused under /v1 in AWS's words", err.body["message"] == "model openai.gpt-5.5 isn't supported on this route", err.body)
+
 # The anthropic SDK's Mantle client, signing for bedrock-mantle.
 signed = AnthropicBedrockMantle(aws_access_key=ACCESS, aws_secret_key=SECRET, aws_region="us-east-1", max_retries=0)
 hello = [{"role": "user", "content": "Hello, Claude"}]

@@ -28,7 +28,7 @@ use serde_json::{json, Value};
 const V1: &str = "/v1";
 
 /// The root of the OpenAI models bedrock-mantle serves under `/openai/v1`
-/// (GPT-5.x, Gemma 4, Grok: none of them on bedrock-runtime).
+/// (GPT-5.x, Gemma 4, Grok: [`ModelInfo::mantle_openai_root`]).
 const OPENAI_V1: &str = "/openai/v1";
 
 /// Whether `state` stands for bedrock-mantle.
@@ -99,7 +99,11 @@ pub(super) fn answer(state: &FakeState, req: &FakeRequest) -> FakeResponse {
             &format!("The model '{asked}' does not support the '{api_path}' API"),
         );
     }
-    if api != MantleApi::Messages && prefix != V1 {
+    let root = match model.mantle_openai_root {
+        true => OPENAI_V1,
+        false => V1,
+    };
+    if api != MantleApi::Messages && prefix != root {
         return refusal(
             api,
             400,
@@ -151,11 +155,15 @@ impl MantleApi {
 
 /// The catalog's model that bedrock-mantle calls `id`.
 fn mantle_model<'a>(state: &'a FakeState, id: &str) -> Option<&'a ModelInfo> {
-    state
-        .catalog
-        .models()
-        .iter()
-        .find(|m| !m.mantle.is_empty() && m.mantle_id() == id)
+    mantle_models(state).find(|m| m.mantle_id() == id)
+}
+
+/// The models bedrock-mantle serves: bedrock-runtime's that it serves
+/// too, then its own.
+fn mantle_models(state: &FakeState) -> impl Iterator<Item = &ModelInfo> {
+    let catalog = &state.catalog;
+    let shared = catalog.models().iter().filter(|m| !m.mantle.is_empty());
+    shared.chain(catalog.mantle_only())
 }
 
 /// `body` with the model's runtime id, where the answer names it, replaced
@@ -174,11 +182,7 @@ fn renamed(body: &[u8], runtime: &str, mantle: &str) -> Vec<u8> {
 /// would have to invent.
 fn models(state: &FakeState) -> FakeResponse {
     let today = state.config.today();
-    let data: Vec<Value> = state
-        .catalog
-        .models()
-        .iter()
-        .filter(|m| !m.mantle.is_empty())
+    let data: Vec<Value> = mantle_models(state)
         .filter(|m| m.state(today) != crate::LifecycleState::EndOfLife)
         .map(|m| json!({"id": m.mantle_id(), "object": "model"}))
         .collect();

@@ -61,9 +61,16 @@ pub(super) fn authenticated_chat_completions(state: &FakeState, req: &FakeReques
             "bedrock-harness: the body names no `model` (Bedrock's words for this are not published)",
         );
     };
+    // On bedrock-mantle, its own models too (checked by the caller).
     let served = ModelId::parse(model)
         .ok()
-        .and_then(|id| state.catalog.resolve(&id).ok())
+        .and_then(|id| {
+            let mantle_only = || match super::mantle::is_mantle(state) {
+                true => state.catalog.resolve_mantle_only(id.base_id()?),
+                false => None,
+            };
+            state.catalog.resolve(&id).ok().or_else(mantle_only)
+        })
         .is_some_and(|resolved| resolved.family.name() == FAMILY);
     if !served {
         return model_not_found();
