@@ -29,6 +29,10 @@ pub mod messages {
     pub const NO_TOOLS: &str = "This model doesn't support tool use.";
     /// Tools sent to ConverseStream for a model without streaming tool use.
     pub const NO_STREAMING_TOOLS: &str = "This model doesn't support tool use in streaming mode.";
+    /// A reasoning signature sent back to a model whose reasoning has none
+    /// (quoted for gpt-oss in strands-agents/sdk-python#682 and
+    /// laravel/ai#785).
+    pub const NO_SIGNATURE: &str = "This model doesn't support the reasoningContent.reasoningText.signature field. Remove reasoningContent.reasoningText.signature and try again.";
     /// Images sent to a model without vision, as Bedrock answers it
     /// (quoted whole in aws-samples' Converse troubleshooting table and in
     /// public logs of Converse calls to text-only models).
@@ -434,6 +438,17 @@ fn content_block(b: &Value, model: &ModelInfo) -> Result<Option<ContentBlock>, C
         }));
     }
     if let Some(r) = b.get("reasoningContent") {
+        // The chat-completions models' reasoning carries no signature, and
+        // one sent back is refused (Bedrock's words, quoted for gpt-oss in
+        // strands-agents/sdk-python#682 and laravel/ai#785; pi-mono: "Other
+        // models (OpenAI, Qwen, Minimax, Moonshot, etc.) reject it"); their
+        // bodies have no place for the reasoning itself.
+        if model.family == "openai_chat" {
+            return match r.pointer("/reasoningText/signature") {
+                Some(_) => refuse(messages::NO_SIGNATURE),
+                None => Ok(None),
+            };
+        }
         if takes_reasoning(model) {
             return Ok(Some(ContentBlock::Reasoning(reasoning_block(r)?)));
         }

@@ -169,3 +169,29 @@ fn an_image_in_s3_reaches_nova_and_other_models_refuse_it() {
         crate::build_body("us.anthropic.claude-sonnet-4-5-20250929-v1:0", &req).unwrap_err();
     assert!(refused.to_string().contains("image"), "{refused}");
 }
+
+#[test]
+fn a_chat_completions_models_reasoning_comes_back_unsigned_or_is_refused() {
+    let gpt_oss = crate::Catalog::embedded()
+        .model("openai.gpt-oss-120b-1:0")
+        .unwrap()
+        .clone();
+    let turns = |reasoning: Value| {
+        json!({"messages": [
+            {"role": "user", "content": [{"text": "Hi"}]},
+            {"role": "assistant", "content": [{"reasoningContent": {"reasoningText": reasoning}}, {"text": "Hello"}]},
+            {"role": "user", "content": [{"text": "Again"}]}
+        ]})
+    };
+    let unsigned = to_portable(&turns(json!({"text": "hm"})), &gpt_oss, false).unwrap();
+    assert_eq!(
+        unsigned.messages[1].content,
+        vec![ContentBlock::text("Hello")]
+    );
+    let signed = to_portable(
+        &turns(json!({"text": "hm", "signature": ""})),
+        &gpt_oss,
+        false,
+    );
+    assert_eq!(signed.unwrap_err().0, messages::NO_SIGNATURE);
+}

@@ -192,8 +192,18 @@ async fn an_openai_model_answers_with_its_reasoning_in_tags() {
     let journal = fake.journal();
     assert_eq!(journal.last().unwrap().body["reasoning_effort"], "low");
 
-    // Converse shows no reasoning for a model whose Converse answers have none.
+    // gpt-oss's Converse answers carry its reasoning, unsigned, as a
+    // recorded answer shows; GPT-5.6's show none.
     let conversed = invoker.converse(GPT_OSS, &req).await.unwrap();
+    let [Reasoning::Text { signature, .. }] = conversed.reasoning.as_slice() else {
+        panic!("expected one thought, got {:?}", conversed.reasoning);
+    };
+    assert_eq!(signature, &None);
+    assert!(!conversed.text.contains("reasoning>"), "{}", conversed.text);
+    let conversed = invoker
+        .converse("us.openai.gpt-5.6-sol", &req)
+        .await
+        .unwrap();
     assert!(conversed.reasoning.is_empty(), "{:?}", conversed.reasoning);
     assert!(!conversed.text.is_empty());
 }
@@ -294,4 +304,31 @@ async fn deepseek_r1_shows_its_reasoning_as_converse_reasoning_content() {
         assert!(!resp.text.contains("</think>"), "{how}: {}", resp.text);
         assert!(!resp.text.is_empty(), "{how}");
     }
+}
+
+/// Kimi K2 Thinking reasons unasked: its InvokeModel answer opens with
+/// `<reasoning>` tags (client code), and ConverseStream sends the reasoning
+/// as unsigned `reasoningContent` deltas (a recorded stream).
+#[tokio::test]
+async fn kimi_k2_thinking_streams_its_reasoning_unsigned_in_converse() {
+    let fake = crate::support::start().await;
+    let question = serde_json::json!({"messages": [{"role": "user", "content": "Hi"}]});
+    let content = raw_content(&fake, "moonshot.kimi-k2-thinking", question).await;
+    assert!(content.starts_with("<reasoning>"), "{content}");
+    let invoker = Invoker::new(fake.client());
+    let req = PortableRequest::prompt("Plan a weekend in Lisbon");
+    let streamed = collect(
+        invoker
+            .converse_stream("moonshot.kimi-k2-thinking", &req)
+            .await
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    let [Reasoning::Text { text, signature }] = streamed.reasoning.as_slice() else {
+        panic!("expected one thought, got {:?}", streamed.reasoning);
+    };
+    assert!(!text.is_empty());
+    assert_eq!(signature, &None);
+    assert!(!streamed.text.contains("reasoning>"), "{}", streamed.text);
 }
