@@ -78,7 +78,7 @@ pub fn to_portable(
     streaming: bool,
 ) -> Result<PortableRequest, ConverseRefusal> {
     let Some(obj) = body.as_object() else {
-        return refuse("The request body must be a JSON object.");
+        return refuse("bedrock-harness: the request body must be a JSON object.");
     };
     let operation = match streaming {
         true => "ConverseStream",
@@ -158,12 +158,12 @@ fn text_format(format: &Value) -> Result<crate::OutputSchema, ConverseRefusal> {
         .and_then(Value::as_str);
     let (Some(definition), Some(text)) = (definition, text) else {
         return refuse(
-            "outputConfig.textFormat needs structure.jsonSchema.schema, a JSON schema as a string.",
+            "bedrock-harness: outputConfig.textFormat needs structure.jsonSchema.schema, a JSON schema as a string.",
         );
     };
     let schema: Value = serde_json::from_str(text).map_err(|e| {
         ConverseRefusal(format!(
-            "The JSON schema in outputConfig.textFormat is not valid JSON: {e}"
+            "bedrock-harness: the JSON schema in outputConfig.textFormat is not valid JSON: {e}"
         ))
     })?;
     let string = |key: &str| {
@@ -329,7 +329,10 @@ fn content_block(b: &Value, model: &ModelInfo) -> Result<Option<ContentBlock>, C
             .and_then(Value::as_str)
             .and_then(ImageFormat::from_name)
             .ok_or_else(|| {
-                ConverseRefusal("The image format must be one of png, jpeg, gif or webp.".into())
+                ConverseRefusal(
+                    "bedrock-harness: the image format must be one of png, jpeg, gif or webp."
+                        .into(),
+                )
             })?;
         // An image in S3 is named, not read: the model's family takes it
         // (Nova) or refuses it.
@@ -352,7 +355,12 @@ fn content_block(b: &Value, model: &ModelInfo) -> Result<Option<ContentBlock>, C
             .pointer("/source/bytes")
             .and_then(Value::as_str)
             .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
-            .ok_or_else(|| ConverseRefusal("The image source must carry base64 bytes.".into()))?;
+            .ok_or_else(|| {
+                ConverseRefusal(
+                    "bedrock-harness: the image source must carry base64 bytes or an s3Location."
+                        .into(),
+                )
+            })?;
         return Ok(Some(ContentBlock::Image { format, data }));
     }
     for (key, kind, takes, refusal) in [
@@ -378,7 +386,11 @@ fn content_block(b: &Value, model: &ModelInfo) -> Result<Option<ContentBlock>, C
         let media = serde_json::from_value::<AwsMedia>(block.clone())
             .map_err(|e| e.to_string())
             .and_then(|m| m.portable(kind))
-            .map_err(|e| ConverseRefusal(format!("The {key} block is malformed: {e}")))?;
+            .map_err(|e| {
+                ConverseRefusal(format!(
+                    "bedrock-harness: the {key} block is malformed: {e}"
+                ))
+            })?;
         return Ok(Some(ContentBlock::Media(media)));
     }
     if let Some(doc) = b.get("document") {
@@ -569,7 +581,11 @@ fn tools(cfg: &Value) -> Result<(Vec<ToolSpec>, Option<ToolChoice>), ConverseRef
         Some(c) if c.get("any").is_some() => Some(ToolChoice::Any),
         Some(c) => match c.pointer("/tool/name").and_then(Value::as_str) {
             Some(name) => Some(ToolChoice::Tool(name.to_string())),
-            None => return refuse("The toolChoice field must be one of auto, any or tool."),
+            None => {
+                return refuse(
+                    "bedrock-harness: the toolChoice field must be one of auto, any or tool.",
+                )
+            }
         },
     };
     Ok((specs, choice))

@@ -396,10 +396,10 @@ fn check_headers(req: &FakeRequest, operation: Operation) -> Result<(), BedrockE
     let version = req.header("x-amzn-bedrock-guardrailversion");
     match (id, version) {
         (Some(_), None) => Err(BedrockError::validation(
-            "Guardrail version is required when a guardrail identifier is provided.",
+            "bedrock-harness: a guardrail version is required when a guardrail identifier is provided (Bedrock's words for this are not published).",
         )),
         (None, Some(_)) => Err(BedrockError::validation(
-            "Guardrail identifier is required when a guardrail version is provided.",
+            "bedrock-harness: a guardrail identifier is required when a guardrail version is provided (Bedrock's words for this are not published).",
         )),
         _ => Ok(()),
     }
@@ -671,7 +671,7 @@ impl Call<'_> {
                 .decode(encoded)
                 .map_err(|_| {
                     BedrockError::validation(
-                        "The input.invokeModel.body field must be base64-encoded JSON.",
+                        "bedrock-harness: the input.invokeModel.body field must be base64-encoded JSON.",
                     )
                 })?;
             let parsed = parse_body(&native).map_err(|r| BedrockError::validation(r.message()))?;
@@ -694,7 +694,7 @@ impl Call<'_> {
             input_tokens(&req)
         } else {
             return Err(BedrockError::validation(
-                "The input field must hold exactly one of invokeModel and converse.",
+                "bedrock-harness: the input field must hold exactly one of invokeModel and converse.",
             ));
         };
         Ok(FakeResponse::json(200, &json!({"inputTokens": tokens}))

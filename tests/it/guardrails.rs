@@ -423,7 +423,7 @@ async fn guardrail_headers_need_an_identifier_and_a_version() {
     ));
     let resp = fake.state().handle(&req);
     assert_eq!(resp.status, 400);
-    assert!(String::from_utf8_lossy(&resp.body).contains("Guardrail version is required"));
+    assert!(String::from_utf8_lossy(&resp.body).contains("a guardrail version is required"));
 
     req.headers
         .push(("x-amzn-bedrock-guardrailversion".into(), "latest".into()));
