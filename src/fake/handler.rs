@@ -19,6 +19,7 @@ pub(crate) mod bidirectional;
 mod converse;
 mod guardrail;
 mod mantle;
+mod mantle_bridge;
 mod openai_compat;
 mod responses_api;
 mod responses_stream;

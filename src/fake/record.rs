@@ -447,6 +447,12 @@ impl Recorder {
                 tracing::info!(path = %scrub::text(&req.path), "a model the catalog does not know: not recorded");
                 return Ok(None);
             };
+            // Only where the API's answer is the model's own InvokeModel
+            // body: not Mantle's Chat Completions for DeepSeek or Palmyra.
+            if !matches!(model.family.as_str(), "openai_chat" | "anthropic") {
+                tracing::info!(path = %scrub::text(&req.path), "an answer in another model's wire: not recorded");
+                return Ok(None);
+            }
             let Some(entry) = compatible_entry(operation, response, &scrubber) else {
                 return Ok(None);
             };

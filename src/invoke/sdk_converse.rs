@@ -228,43 +228,28 @@ fn media_block(media: &Media) -> Result<sdk::ContentBlock, Error> {
             .build()
             .map_err(build_error)
     };
-    Ok(match (media.kind, &media.source) {
-        (MediaKind::Audio, source) => sdk::ContentBlock::Audio(
-            sdk::AudioBlock::builder()
-                .format(sdk::AudioFormat::from(media.format.as_str()))
-                .source(match source {
-                    MediaSource::Bytes(data) => sdk::AudioSource::Bytes(Blob::new(data.clone())),
-                    MediaSource::S3 { uri, bucket_owner } => {
-                        sdk::AudioSource::S3Location(s3(uri, bucket_owner)?)
-                    }
-                })
-                .build()
-                .map_err(build_error)?,
-        ),
-        (MediaKind::Video, source) => sdk::ContentBlock::Video(
-            sdk::VideoBlock::builder()
-                .format(sdk::VideoFormat::from(media.format.as_str()))
-                .source(match source {
-                    MediaSource::Bytes(data) => sdk::VideoSource::Bytes(Blob::new(data.clone())),
-                    MediaSource::S3 { uri, bucket_owner } => {
-                        sdk::VideoSource::S3Location(s3(uri, bucket_owner)?)
-                    }
-                })
-                .build()
-                .map_err(build_error)?,
-        ),
-        (MediaKind::Image, source) => sdk::ContentBlock::Image(
-            sdk::ImageBlock::builder()
-                .format(sdk::ImageFormat::from(media.format.as_str()))
-                .source(match source {
-                    MediaSource::Bytes(data) => sdk::ImageSource::Bytes(Blob::new(data.clone())),
-                    MediaSource::S3 { uri, bucket_owner } => {
-                        sdk::ImageSource::S3Location(s3(uri, bucket_owner)?)
-                    }
-                })
-                .build()
-                .map_err(build_error)?,
-        ),
+    // The SDK has a block, format and source type per kind, alike but for
+    // their names.
+    macro_rules! block {
+        ($variant:ident, $block:ident, $format:ident, $source:ident) => {
+            sdk::ContentBlock::$variant(
+                sdk::$block::builder()
+                    .format(sdk::$format::from(media.format.as_str()))
+                    .source(match &media.source {
+                        MediaSource::Bytes(data) => sdk::$source::Bytes(Blob::new(data.clone())),
+                        MediaSource::S3 { uri, bucket_owner } => {
+                            sdk::$source::S3Location(s3(uri, bucket_owner)?)
+                        }
+                    })
+                    .build()
+                    .map_err(build_error)?,
+            )
+        };
+    }
+    Ok(match media.kind {
+        MediaKind::Audio => block!(Audio, AudioBlock, AudioFormat, AudioSource),
+        MediaKind::Video => block!(Video, VideoBlock, VideoFormat, VideoSource),
+        MediaKind::Image => block!(Image, ImageBlock, ImageFormat, ImageSource),
     })
 }
 

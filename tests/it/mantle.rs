@@ -298,3 +298,47 @@ fn models_only_mantle_serves_answer_under_openai_v1_on_their_api() {
     );
     assert_eq!(status, 400, "{body}");
 }
+
+#[test]
+fn a_model_of_another_wire_takes_openais_body_on_mantle() {
+    let state = mantle();
+    let body = json!({"model": "deepseek.v3.2", "max_tokens": 64,
+        "messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}]});
+    let (status, answer) = post(&state, "/v1/chat/completions", body.clone());
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["object"], "chat.completion");
+    assert_eq!(answer["model"], "deepseek.v3.2");
+    let text = answer["choices"][0]["message"]["content"].as_str().unwrap();
+    assert!(!text.is_empty());
+    // It ran as DeepSeek's own InvokeModel, with a prompt.
+    let journal = state.journal();
+    let call = journal.last().unwrap();
+    assert_eq!(call.model.as_deref(), Some("deepseek.v3.2"));
+    assert!(
+        call.body["prompt"].as_str().unwrap().contains("Be brief."),
+        "{}",
+        call.body
+    );
+
+    let mut streamed = body;
+    streamed["stream"] = json!(true);
+    let answer = state.handle(&FakeRequest::post(
+        "/v1/chat/completions",
+        streamed.to_string().into_bytes(),
+    ));
+    assert_eq!(answer.status, 200);
+    let sse = String::from_utf8(answer.body).unwrap();
+    assert!(sse.ends_with("data: [DONE]\n\n"), "{sse}");
+    let pieces: String = sse
+        .split("\n\n")
+        .filter_map(|e| e.strip_prefix("data: "))
+        .filter(|e| *e != "[DONE]")
+        .map(|e| serde_json::from_str::<Value>(e).unwrap())
+        .filter_map(|c| {
+            c["choices"][0]["delta"]["content"]
+                .as_str()
+                .map(str::to_string)
+        })
+        .collect();
+    assert_eq!(pieces, text);
+}

@@ -122,6 +122,17 @@ pub(super) fn answer(state: &FakeState, req: &FakeRequest) -> FakeResponse {
         false => model.id.clone(),
     };
     body.insert("model".into(), json!(runtime_id));
+    if api == MantleApi::ChatCompletions && model.family != "openai_chat" {
+        let body = Value::Object(body);
+        return super::mantle_bridge::chat_completions(
+            state,
+            req,
+            model,
+            &runtime_id,
+            &asked,
+            &body,
+        );
+    }
     let mut inner = req.clone();
     inner.body = serde_json::to_vec(&body).unwrap_or_default();
     inner.path = match api {
