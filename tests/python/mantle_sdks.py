@@ -34,6 +34,9 @@ check("chat.completions answers under the Mantle id", done.object == "chat.compl
 text = "".join(c.choices[0].delta.content or "" for c in client.chat.completions.create(model=GPT_OSS, messages=messages, stream=True) if c.choices)
 check("a chat stream carries the same text", text == done.choices[0].message.content, text)
 
+deepseek = client.chat.completions.create(model="deepseek.v3.2", messages=messages)
+check("DeepSeek V3.2 takes OpenAI's body on Mantle", deepseek.model == "deepseek.v3.2" and bool(deepseek.choices[0].message.content), deepseek)
+
 try:
     client.chat.completions.create(model="openai.gpt-oss-120b-1:0", messages=messages)
     check("a bedrock-runtime id does not exist on Mantle", False, "no error")
