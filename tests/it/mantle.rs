@@ -342,3 +342,72 @@ fn a_model_of_another_wire_takes_openais_body_on_mantle() {
         .collect();
     assert_eq!(pieces, text);
 }
+
+/// A blocking HTTP/1.1 call of `method` to `path` at `uri` with an API
+/// key (and `body`, if any): the status line and the body.
+fn http(uri: &str, method: &str, path: &str, body: Option<&Value>) -> (String, String) {
+    use std::io::{Read, Write};
+    let addr = uri.trim_start_matches("http://");
+    let body = body.map(Value::to_string).unwrap_or_default();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer ABSKdGVzdA==\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+    (head.lines().next().unwrap().to_string(), body.to_string())
+}
+
+#[tokio::test]
+async fn every_mantle_path_answers_over_http() {
+    let fake = bedrock_harness::fake::FakeBedrock::start_with(FakeConfig {
+        endpoint: Endpoint::Mantle,
+        ..crate::support::pinned()
+    })
+    .await
+    .unwrap();
+    let uri = fake.uri();
+    let answers = tokio::task::spawn_blocking(move || {
+        [
+            ("/v1/chat/completions", hello("openai.gpt-oss-120b")),
+            (
+                "/v1/responses",
+                json!({"model": "openai.gpt-oss-20b", "input": "Hi", "stream": true}),
+            ),
+            (
+                "/anthropic/v1/messages",
+                json!({"model": "anthropic.claude-haiku-4-5", "max_tokens": 64, "stream": true,
+                       "messages": [{"role": "user", "content": "Hi"}]}),
+            ),
+            ("/v1/chat/completions", hello("nobody.model")),
+        ]
+        .map(|(path, body)| http(&uri, "POST", path, Some(&body)))
+    })
+    .await
+    .unwrap();
+    let [chat, responses, messages, unknown] = answers;
+    assert!(chat.0.ends_with("200 OK"), "{chat:?}");
+    assert!(chat.1.contains("\"chat.completion\""), "{chat:?}");
+    assert!(responses.0.ends_with("200 OK"), "{responses:?}");
+    assert!(
+        responses.1.contains("event: response.completed"),
+        "{responses:?}"
+    );
+    assert!(messages.0.ends_with("200 OK"), "{messages:?}");
+    assert!(messages.1.contains("event: message_stop"), "{messages:?}");
+    assert!(unknown.0.contains(" 404 "), "{unknown:?}");
+    assert!(
+        unknown
+            .1
+            .contains("The model 'nobody.model' does not exist"),
+        "{unknown:?}"
+    );
+    let uri = fake.uri();
+    let listed = tokio::task::spawn_blocking(move || http(&uri, "GET", "/v1/models", None))
+        .await
+        .unwrap();
+    assert!(listed.1.contains("\"object\":\"list\""), "{listed:?}");
+}
