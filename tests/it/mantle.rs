@@ -343,24 +343,6 @@ fn a_model_of_another_wire_takes_openais_body_on_mantle() {
     assert_eq!(pieces, text);
 }
 
-/// A blocking HTTP/1.1 call of `method` to `path` at `uri` with an API
-/// key (and `body`, if any): the status line and the body.
-fn http(uri: &str, method: &str, path: &str, body: Option<&Value>) -> (String, String) {
-    use std::io::{Read, Write};
-    let addr = uri.trim_start_matches("http://");
-    let body = body.map(Value::to_string).unwrap_or_default();
-    let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer ABSKdGVzdA==\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    let mut stream = std::net::TcpStream::connect(addr).unwrap();
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    let (head, body) = answer.split_once("\r\n\r\n").unwrap();
-    (head.lines().next().unwrap().to_string(), body.to_string())
-}
-
 #[tokio::test]
 async fn every_mantle_path_answers_over_http() {
     let fake = bedrock_harness::fake::FakeBedrock::start_with(FakeConfig {
@@ -384,7 +366,7 @@ async fn every_mantle_path_answers_over_http() {
             ),
             ("/v1/chat/completions", hello("nobody.model")),
         ]
-        .map(|(path, body)| http(&uri, "POST", path, Some(&body)))
+        .map(|(path, body)| crate::support::http(&uri, "POST", path, Some(&body)))
     })
     .await
     .unwrap();
@@ -406,8 +388,9 @@ async fn every_mantle_path_answers_over_http() {
         "{unknown:?}"
     );
     let uri = fake.uri();
-    let listed = tokio::task::spawn_blocking(move || http(&uri, "GET", "/v1/models", None))
-        .await
-        .unwrap();
+    let listed =
+        tokio::task::spawn_blocking(move || crate::support::http(&uri, "GET", "/v1/models", None))
+            .await
+            .unwrap();
     assert!(listed.1.contains("\"object\":\"list\""), "{listed:?}");
 }

@@ -360,23 +360,6 @@ async fn a_stream_only_recording_answers_streams_and_leaves_invoke_to_the_defaul
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// A blocking HTTP/1.1 POST of `body` to `path` at `uri`: the answer's
-/// body.
-fn raw_post(uri: &str, path: &str, body: &Value) -> String {
-    use std::io::{Read, Write};
-    let addr = uri.trim_start_matches("http://");
-    let body = body.to_string();
-    let request = format!(
-        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer ABSKdGVzdA==\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    let mut stream = std::net::TcpStream::connect(addr).unwrap();
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    answer.split_once("\r\n\r\n").unwrap().1.to_string()
-}
-
 #[tokio::test]
 async fn chat_completions_through_record_mode_become_the_models_recording() {
     let upstream = crate::support::start().await;
@@ -393,8 +376,8 @@ async fn chat_completions_through_record_mode_become_the_models_recording() {
     streamed["stream"] = json!(true);
     let (plain, sse) = tokio::task::spawn_blocking(move || {
         (
-            raw_post(&uri, "/openai/v1/chat/completions", &chat),
-            raw_post(&uri, "/openai/v1/chat/completions", &streamed),
+            crate::support::http(&uri, "POST", "/openai/v1/chat/completions", Some(&chat)).1,
+            crate::support::http(&uri, "POST", "/openai/v1/chat/completions", Some(&streamed)).1,
         )
     })
     .await
