@@ -86,19 +86,22 @@ pub(crate) fn handle(state: &FakeState, req: &FakeRequest) -> FakeResponse {
 fn answer(state: &FakeState, req: &FakeRequest, authenticated: bool) -> FakeResponse {
     // bedrock-mantle serves its own paths; a call it runs as a model's
     // InvokeModel comes back here authenticated.
+    let journaled = |api: fn(&FakeState, &FakeRequest) -> FakeResponse| {
+        openai_compat::journaled(state, req, || api(state, req))
+    };
     if mantle::is_mantle(state) && !authenticated && !req.path.starts_with(super::control::PREFIX) {
-        return mantle::answer(state, req);
+        return journaled(mantle::answer);
     }
     // Chat Completions and the Messages API run as InvokeModel, which
-    // journals them.
+    // journals them (and a refusal before that, `journaled`).
     if req.method == "POST" && req.path == openai_compat::CHAT_COMPLETIONS {
-        return openai_compat::chat_completions(state, req);
+        return journaled(openai_compat::chat_completions);
     }
     if req.method == "POST" && req.path == anthropic_messages::MESSAGES {
-        return anthropic_messages::messages(state, req);
+        return journaled(anthropic_messages::messages);
     }
     if req.method == "POST" && req.path == responses_api::RESPONSES {
-        return responses_api::responses(state, req);
+        return journaled(responses_api::responses);
     }
     if req.path.starts_with(super::control::PREFIX) {
         return super::control::handle(state, req);

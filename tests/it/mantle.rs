@@ -394,3 +394,47 @@ async fn every_mantle_path_answers_over_http() {
             .unwrap();
     assert!(listed.1.contains("\"object\":\"list\""), "{listed:?}");
 }
+
+#[test]
+fn every_call_is_journaled_once_refused_or_run() {
+    let state = mantle();
+    post(&state, "/v1/chat/completions", hello("nobody.model"));
+    post(&state, "/v1/chat/completions", hello("openai.gpt-oss-120b"));
+    let journal = state.journal();
+    assert_eq!(journal.len(), 2, "{journal:?}");
+    let refused = &journal[0];
+    assert_eq!(refused.operation, None);
+    assert_eq!(refused.model.as_deref(), Some("nobody.model"));
+    assert_eq!(refused.status, 404);
+    assert_eq!(refused.error.as_deref(), Some("not_found_error"));
+    assert_eq!(
+        refused.note.as_deref(),
+        Some("POST /v1/chat/completions: refused before any model ran")
+    );
+    assert_eq!(refused.body["model"], "nobody.model");
+    let ran = &journal[1];
+    assert_eq!(
+        ran.operation,
+        Some(bedrock_harness::fake::Operation::Invoke)
+    );
+    assert_eq!(ran.status, 200);
+
+    // Without credentials: journaled, its body not kept.
+    let keyed = FakeState::new(FakeConfig {
+        endpoint: Endpoint::Mantle,
+        api_keys: vec!["ABSKa2V5".into()],
+        ..crate::support::pinned()
+    })
+    .unwrap();
+    let mut unkeyed = FakeRequest::post(
+        "/v1/chat/completions",
+        hello("openai.gpt-oss-120b").to_string().into_bytes(),
+    );
+    unkeyed.headers[0].1 = "Bearer ABSKb3RoZXI=".into();
+    let answer = keyed.handle(&unkeyed);
+    assert_eq!(answer.status, 403);
+    let journal = keyed.journal();
+    assert_eq!(journal.len(), 1);
+    assert_eq!(journal[0].model, None);
+    assert_eq!(journal[0].body_bytes, 0);
+}

@@ -103,6 +103,50 @@ fn set_code(response: &mut FakeResponse, code: &str) {
     }
 }
 
+thread_local! {
+    /// Whether the compatible-API call this thread is answering ran a
+    /// model (and was journaled as that model operation).
+    static RAN_A_MODEL: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Answers a call of a compatible API with `api`, and journals it when it
+/// was refused before any model ran: a call that runs is journaled as the
+/// model operation it runs as, so every call is in the journal once.
+pub(super) fn journaled(
+    state: &FakeState,
+    req: &FakeRequest,
+    api: impl FnOnce() -> FakeResponse,
+) -> FakeResponse {
+    RAN_A_MODEL.with(|ran| ran.set(false));
+    let response = api();
+    if RAN_A_MODEL.with(std::cell::Cell::get) {
+        return response;
+    }
+    let field = |body: &[u8], pointers: &[&str]| {
+        let value: Value = serde_json::from_slice(body).ok()?;
+        pointers
+            .iter()
+            .find_map(|p| value.pointer(p).and_then(Value::as_str).map(str::to_string))
+    };
+    // Only an authentication failure answers 401 or 403 before a model runs.
+    let authenticated = !matches!(response.status, 401 | 403);
+    let call = crate::fake::journal::CallRecord {
+        operation: None,
+        model: field(&req.body, &["/model"]).filter(|_| authenticated),
+        status: response.status,
+        error: field(&response.body, &["/error/code", "/error/type"]),
+        note: Some(format!(
+            "{} {}: refused before any model ran",
+            req.method, req.path
+        )),
+        authenticated,
+    };
+    if let Ok(mut journal) = state.journal.lock() {
+        journal.record(call, if authenticated { &req.body } else { &[] });
+    }
+    response
+}
+
 /// Runs a call of another API as `model`'s InvokeModel (or, `streaming`,
 /// InvokeModelWithResponseStream) with `body`, its caller authenticated.
 pub(super) fn run_as_invoke(
@@ -120,6 +164,7 @@ pub(super) fn run_as_invoke(
     let mut inner = req.clone();
     inner.path = format!("/model/{label}/{operation}");
     inner.body = body;
+    RAN_A_MODEL.with(|ran| ran.set(true));
     super::answer(state, &inner, true)
 }
 
