@@ -150,6 +150,28 @@ impl Catalog {
         &self.mantle_only
     }
 
+    /// Every model bedrock-mantle serves: bedrock-runtime's that it serves
+    /// too ([`ModelInfo::mantle`] not empty), then its own.
+    pub fn mantle_models(&self) -> impl Iterator<Item = &ModelInfo> {
+        let shared = self.models.iter().filter(|m| !m.mantle.is_empty());
+        shared.chain(&self.mantle_only)
+    }
+
+    /// The model bedrock-mantle calls `id` ([`ModelInfo::mantle_id`]).
+    ///
+    /// ```
+    /// use bedrock_harness::Catalog;
+    ///
+    /// let catalog = Catalog::embedded();
+    /// let id = |m: &str| catalog.by_mantle_id(m).map(|m| m.id.as_str());
+    /// assert_eq!(id("openai.gpt-oss-120b"), Some("openai.gpt-oss-120b-1:0"));
+    /// assert_eq!(id("openai.gpt-5.5"), Some("openai.gpt-5.5"));
+    /// assert_eq!(id("amazon.nova-micro"), None);
+    /// ```
+    pub fn by_mantle_id(&self, id: &str) -> Option<&ModelInfo> {
+        self.mantle_models().find(|m| m.mantle_id() == id)
+    }
+
     /// A bedrock-mantle-only model with its family, by base id.
     pub fn resolve_mantle_only(&self, id: &str) -> Option<Resolved<'_>> {
         let model = self.mantle_only.iter().find(|m| m.id == id)?;

@@ -219,9 +219,7 @@ fn route(
         Ok(resolved) => resolved,
         // A model only bedrock-mantle serves, called through one of its
         // APIs.
-        Err(_) if mantle::is_mantle(state) && id.base_id().is_some() => state
-            .catalog
-            .resolve_mantle_only(id.base_id().unwrap_or_default())
+        Err(_) if mantle::is_mantle(state) => mantle::resolve_own(state, &id)
             .ok_or_else(|| BedrockError::validation(INVALID_MODEL))?,
         Err(err @ Error::UnimplementedWireFormat { .. }) => {
             return Err(unimplemented_wire(state, &id, &err))

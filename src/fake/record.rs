@@ -503,10 +503,7 @@ impl Recorder {
         {
             return Some(resolved.model);
         }
-        self.catalog
-            .models()
-            .iter()
-            .find(|m| !m.mantle.is_empty() && m.mantle_id() == named)
+        self.catalog.by_mantle_id(named)
     }
 
     async fn write(&self, path: &Path, entry: Entry) -> Result<(), Error> {

@@ -21,7 +21,9 @@
 //! Mantle id.
 
 use super::{FakeRequest, FakeResponse, FakeState};
-use crate::model_info::{Endpoint, MantleApi, ModelInfo};
+use crate::catalog::Resolved;
+use crate::model_id::ModelId;
+use crate::model_info::{Endpoint, MantleApi};
 use serde_json::{json, Value};
 
 /// The OpenAI API's root on bedrock-mantle.
@@ -78,7 +80,7 @@ pub(super) fn answer(state: &FakeState, req: &FakeRequest) -> FakeResponse {
             "bedrock-harness: the body names no `model` (Mantle's words for this are not published)",
         );
     };
-    let Some(model) = mantle_model(state, &asked) else {
+    let Some(model) = state.catalog.by_mantle_id(&asked) else {
         return refusal(
             api,
             404,
@@ -164,17 +166,13 @@ impl MantleApi {
     }
 }
 
-/// The catalog's model that bedrock-mantle calls `id`.
-fn mantle_model<'a>(state: &'a FakeState, id: &str) -> Option<&'a ModelInfo> {
-    mantle_models(state).find(|m| m.mantle_id() == id)
-}
-
-/// The models bedrock-mantle serves: bedrock-runtime's that it serves
-/// too, then its own.
-fn mantle_models(state: &FakeState) -> impl Iterator<Item = &ModelInfo> {
-    let catalog = &state.catalog;
-    let shared = catalog.models().iter().filter(|m| !m.mantle.is_empty());
-    shared.chain(catalog.mantle_only())
+/// On bedrock-mantle, a model only it serves, which bedrock-runtime's
+/// resolution does not know (its calls run as InvokeModel too).
+pub(super) fn resolve_own<'a>(state: &'a FakeState, id: &ModelId) -> Option<Resolved<'a>> {
+    match is_mantle(state) {
+        true => state.catalog.resolve_mantle_only(id.base_id()?),
+        false => None,
+    }
 }
 
 /// `body` with the model's runtime id, where the answer names it, replaced
@@ -193,7 +191,9 @@ fn renamed(body: &[u8], runtime: &str, mantle: &str) -> Vec<u8> {
 /// would have to invent.
 fn models(state: &FakeState) -> FakeResponse {
     let today = state.config.today();
-    let data: Vec<Value> = mantle_models(state)
+    let data: Vec<Value> = state
+        .catalog
+        .mantle_models()
         .filter(|m| m.state(today) != crate::LifecycleState::EndOfLife)
         .map(|m| json!({"id": m.mantle_id(), "object": "model"}))
         .collect();
@@ -201,7 +201,7 @@ fn models(state: &FakeState) -> FakeResponse {
 }
 
 /// A refusal in the API's own shape: OpenAI's envelope, or Anthropic's.
-fn refusal(api: MantleApi, status: u16, code: &str, message: &str) -> FakeResponse {
+pub(super) fn refusal(api: MantleApi, status: u16, code: &str, message: &str) -> FakeResponse {
     let body = match api {
         MantleApi::Messages => {
             json!({"type": "error", "error": {"type": code, "message": message}})

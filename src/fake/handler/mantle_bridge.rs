@@ -112,14 +112,16 @@ fn request_id(answer: &FakeResponse) -> Vec<(String, String)> {
         .collect()
 }
 
-/// An error in OpenAI's envelope, as Mantle sends them.
+/// An error in Mantle's OpenAI envelope.
 fn error(status: u16, message: &str) -> FakeResponse {
     let code = match status {
         400 => "validation_error",
         _ => "server_error",
     };
-    FakeResponse::json(
+    super::mantle::refusal(
+        crate::model_info::MantleApi::ChatCompletions,
         status,
-        &json!({"error": {"code": code, "type": "invalid_request_error", "message": message}}),
+        code,
+        message,
     )
 }

@@ -65,11 +65,8 @@ pub(super) fn authenticated_chat_completions(state: &FakeState, req: &FakeReques
     let served = ModelId::parse(model)
         .ok()
         .and_then(|id| {
-            let mantle_only = || match super::mantle::is_mantle(state) {
-                true => state.catalog.resolve_mantle_only(id.base_id()?),
-                false => None,
-            };
-            state.catalog.resolve(&id).ok().or_else(mantle_only)
+            let own = || super::mantle::resolve_own(state, &id);
+            state.catalog.resolve(&id).ok().or_else(own)
         })
         .is_some_and(|resolved| resolved.family.name() == FAMILY);
     if !served {
