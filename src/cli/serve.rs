@@ -240,6 +240,9 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Error> {
     if !args.mantle {
         println!("export AWS_ENDPOINT_URL_BEDROCK_RUNTIME={uri}");
         println!("export AWS_ENDPOINT_URL_BEDROCK={uri}");
+        // The anthropic SDK's `AnthropicBedrock` client reads this
+        // (anthropic-sdk-python's `lib/bedrock/_client.py`).
+        println!("export ANTHROPIC_BEDROCK_BASE_URL={uri}");
     }
     // The openai SDK reads OPENAI_BASE_URL; the anthropic SDK's Bedrock
     // Mantle client, ANTHROPIC_BEDROCK_MANTLE_BASE_URL. bedrock-runtime's

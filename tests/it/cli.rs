@@ -398,6 +398,11 @@ async fn serve_prints_its_url_answers_and_stops_on_sigterm() {
         control_plane,
         format!("export AWS_ENDPOINT_URL_BEDROCK={uri}")
     );
+    let anthropic_bedrock = lines.next().unwrap().unwrap();
+    assert_eq!(
+        anthropic_bedrock,
+        format!("export ANTHROPIC_BEDROCK_BASE_URL={uri}")
+    );
     let compatible: Vec<String> = (0..2).map(|_| lines.next().unwrap().unwrap()).collect();
     assert_eq!(
         compatible,
