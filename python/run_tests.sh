@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the wheel (maturin, release profile), installs it in a fresh
 # virtual environment with pytest, pytest-xdist, boto3 and the anthropic
-# SDK, and runs the package's suite (two workers) and its doctests.
+# SDK, and runs the package's suite (two workers) and its doctests; ruff
+# checks the Python code first.
 # Usage: python/run_tests.sh
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -13,7 +14,9 @@ pip_install() {
 }
 
 python3 -m venv "$work/build"
-pip_install "$work/build" 'maturin>=1.9,<2'
+pip_install "$work/build" 'maturin>=1.9,<2' ruff
+"$work/build/bin/ruff" check "$root/python"
+"$work/build/bin/ruff" format --check "$root/python"
 started=$SECONDS
 (cd "$root" && "$work/build/bin/maturin" build --release --locked --out "$work/wheels")
 echo "python/run_tests.sh: the wheel took $((SECONDS - started)) s to build"

@@ -19,8 +19,9 @@ fixture.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any, Iterator, Optional
+from typing import Any
 
 from . import rules
 from ._binary import ENV_VAR, BinaryNotFound, find_binary
@@ -46,8 +47,9 @@ except PackageNotFoundError:  # run from a source tree
 
 
 @contextlib.contextmanager
-def serve(binary: Optional[str] = None, set_env: bool = True, timeout: float = 30.0,
-          **options: Any) -> Iterator[Fake]:
+def serve(
+    binary: str | None = None, set_env: bool = True, timeout: float = 30.0, **options: Any
+) -> Iterator[Fake]:
     """Runs `bedrock-harness serve` for the ``with`` block and yields its
     :class:`Fake`.
 

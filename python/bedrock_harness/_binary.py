@@ -6,7 +6,6 @@ import os
 import shutil
 import sys
 import sysconfig
-from typing import List, Optional
 
 ENV_VAR = "BEDROCK_HARNESS_BIN"
 """The environment variable that names the binary to run, before any search."""
@@ -18,7 +17,7 @@ class BinaryNotFound(RuntimeError):
     """The `bedrock-harness` binary is not where it was looked for."""
 
 
-def _scripts_dirs() -> List[str]:
+def _scripts_dirs() -> list[str]:
     """Where pip puts the wheel's binary for this interpreter: the
     environment's scripts folder, then the user scheme's (`pip install --user`)."""
     dirs = [sysconfig.get_path("scripts")]
@@ -30,7 +29,7 @@ def _scripts_dirs() -> List[str]:
     return [d for d in dirs if d]
 
 
-def find_binary(explicit: Optional[str] = None) -> str:
+def find_binary(explicit: str | None = None) -> str:
     """The path of the `bedrock-harness` binary to run.
 
     Looked for, in order: ``explicit``; the ``BEDROCK_HARNESS_BIN``
@@ -49,9 +48,7 @@ def find_binary(explicit: Optional[str] = None) -> str:
         if os.path.isfile(named) and os.access(named, os.X_OK):
             return named
         origin = "the path given" if explicit else ENV_VAR
-        raise BinaryNotFound(
-            f"bedrock-harness: {origin} names {named!r}, which is not an executable file"
-        )
+        raise BinaryNotFound(f"bedrock-harness: {origin} names {named!r}, which is not an executable file")
     looked = []
     for folder in _scripts_dirs():
         candidate = os.path.join(folder, _NAME)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, List, Mapping, Sequence, Tuple
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-Options = Dict[str, Any]
+Options = dict[str, Any]
 """`serve` options by name: ``as_of="2026-12-02"``, ``verify_sigv4="KEY:SECRET"``..."""
 
 # Options the package itself decides; a caller may not pass them.
@@ -43,7 +44,7 @@ def options_from_args(args: Sequence[str]) -> Options:
     return options
 
 
-def serve_args(options: Mapping[str, Any], scratch: str) -> Tuple[List[str], List[str]]:
+def serve_args(options: Mapping[str, Any], scratch: str) -> tuple[list[str], list[str]]:
     """The flags for ``serve`` from ``options``, and the files written for
     them in ``scratch`` (a ``scenario`` given as a dict or list).
 
@@ -54,8 +55,8 @@ def serve_args(options: Mapping[str, Any], scratch: str) -> Tuple[List[str], Lis
     >>> serve_args({"as_of": "2026-12-02", "serve_end_of_life": True, "tls": False}, "/tmp")[0]
     ['--as-of', '2026-12-02', '--serve-end-of-life']
     """
-    flags: List[str] = []
-    written: List[str] = []
+    flags: list[str] = []
+    written: list[str] = []
     for key, value in options.items():
         if key in _OWN:
             raise ValueError(f"bedrock-harness: the {key!r} option is chosen by the package")
@@ -83,7 +84,7 @@ def serve_args(options: Mapping[str, Any], scratch: str) -> Tuple[List[str], Lis
     return flags, written
 
 
-def credentials(options: Mapping[str, Any]) -> Tuple[str, str]:
+def credentials(options: Mapping[str, Any]) -> tuple[str, str]:
     """The access key pair clients should sign with: the pair the fake
     checks under ``verify_sigv4``, a dummy pair otherwise.
 
@@ -101,7 +102,7 @@ def credentials(options: Mapping[str, Any]) -> Tuple[str, str]:
     return "testing", "testing"
 
 
-def api_keys(options: Mapping[str, Any]) -> List[str]:
+def api_keys(options: Mapping[str, Any]) -> list[str]:
     """The Bedrock API keys the fake accepts (``api_key``), in order.
 
     >>> api_keys({"api_key": "ABSKone"})

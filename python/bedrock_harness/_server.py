@@ -13,13 +13,14 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from typing import Any, Dict, Iterable, List, Mapping, Optional
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from ._binary import find_binary
 from ._options import Options, api_keys, credentials, serve_args
 
 _LISTENING = re.compile(r"listening on (https?://\S+)")
-_EXPORT = re.compile(r"^export ([A-Z0-9_]+)=(.*)$", re.M)
+_EXPORT = re.compile(r"^export ([A-Z0-9_]+)=(.*)$", re.MULTILINE)
 _STARTED = "model lifecycle read"
 
 # Variables that would point clients elsewhere or at real accounts: unset
@@ -54,13 +55,20 @@ class Fake:
     []
     """
 
-    def __init__(self, process: subprocess.Popen, scratch: str, log_path: str,
-                 options: Options, token: str, timeout: float) -> None:
+    def __init__(
+        self,
+        process: subprocess.Popen,
+        scratch: str,
+        log_path: str,
+        options: Options,
+        token: str,
+        timeout: float,
+    ) -> None:
         self._process = process
         self._scratch = scratch
         self._log_path = log_path
         self._token = token
-        self._final_log: Optional[str] = None
+        self._final_log: str | None = None
         self.options: Options = dict(options)
         """The options it was started with."""
         self.region: str = str(options.get("region") or "us-east-1")
@@ -70,9 +78,9 @@ class Fake:
         assert listening is not None  # _wait_for_start found the line
         self.url: str = listening.group(1)
         """Its endpoint, ``http://127.0.0.1:PORT`` (``https`` under ``tls``)."""
-        self.ca_bundle: Optional[str] = exports.get("AWS_CA_BUNDLE")
+        self.ca_bundle: str | None = exports.get("AWS_CA_BUNDLE")
         """The CA certificate file clients must trust under ``tls``."""
-        self.env: Dict[str, Optional[str]] = self._environment(exports)
+        self.env: dict[str, str | None] = self._environment(exports)
         """The environment for clients: `serve`'s export lines, credentials
         and region; ``None`` marks a variable to unset."""
         self._wait_for_health(timeout)
@@ -80,7 +88,7 @@ class Fake:
 
     # Start-up -----------------------------------------------------------
 
-    def _wait_for_start(self, timeout: float) -> Dict[str, str]:
+    def _wait_for_start(self, timeout: float) -> dict[str, str]:
         deadline = time.monotonic() + timeout
         while True:
             text = self.log()
@@ -107,21 +115,24 @@ class Fake:
             time.sleep(0.02)
 
     def _fail(self, why: str) -> None:
-        command = " ".join(self._process.args) if isinstance(self._process.args, list) else self._process.args
+        args = self._process.args
+        command = " ".join(map(str, args)) if isinstance(args, list) else str(args)
         self.stop()
         raise ServeError(f"bedrock-harness serve {why}.\ncommand: {command}\noutput:\n{self.log()}")
 
-    def _environment(self, exports: Mapping[str, str]) -> Dict[str, Optional[str]]:
-        env: Dict[str, Optional[str]] = {name: None for name in _CLEARED}
+    def _environment(self, exports: Mapping[str, str]) -> dict[str, str | None]:
+        env: dict[str, str | None] = {name: None for name in _CLEARED}
         env.update(exports)
         key, secret = credentials(self.options)
-        env.update({
-            "AWS_ACCESS_KEY_ID": key,
-            "AWS_SECRET_ACCESS_KEY": secret,
-            "AWS_REGION": self.region,
-            "AWS_DEFAULT_REGION": self.region,
-            "BEDROCK_HARNESS_CONTROL_TOKEN": self._token,
-        })
+        env.update(
+            {
+                "AWS_ACCESS_KEY_ID": key,
+                "AWS_SECRET_ACCESS_KEY": secret,
+                "AWS_REGION": self.region,
+                "AWS_DEFAULT_REGION": self.region,
+                "BEDROCK_HARNESS_CONTROL_TOKEN": self._token,
+            }
+        )
         keys = api_keys(self.options)
         if keys and self.url.startswith("https://"):
             # SDKs send a bearer token only over HTTPS.
@@ -145,12 +156,14 @@ class Fake:
                 raw = answer.read()
         except urllib.error.HTTPError as refused:
             detail = refused.read().decode(errors="replace")
-            raise HarnessError(f"bedrock-harness: {method} {path} answered {refused.code}: {detail}") from None
+            raise HarnessError(
+                f"bedrock-harness: {method} {path} answered {refused.code}: {detail}"
+            ) from None
         except (urllib.error.URLError, OSError) as unreachable:
             raise HarnessError(f"bedrock-harness: {method} {path} failed: {unreachable}") from None
         return json.loads(raw) if raw else None
 
-    def rule(self, rule: Optional[Mapping[str, Any]] = None, **fields: Any) -> None:
+    def rule(self, rule: Mapping[str, Any] | None = None, **fields: Any) -> None:
         """Adds one rule: a dict (see :mod:`bedrock_harness.rules`), or its
         members as keyword arguments (``action={...}, times=1``).
 
@@ -164,11 +177,11 @@ class Fake:
         """Adds rules in order (several ``times=1`` rules form a sequence)."""
         self._control("POST", "/_harness/rules", [dict(rule) for rule in rules])
 
-    def active_rules(self) -> List[Dict[str, Any]]:
+    def active_rules(self) -> list[dict[str, Any]]:
         """The rules with their remaining counts."""
         return self._control("GET", "/_harness/rules")
 
-    def journal(self) -> List[Dict[str, Any]]:
+    def journal(self) -> list[dict[str, Any]]:
         """The calls received, oldest first: ``operation``, ``model``,
         the decoded ``body``, ``status`` and, for refusals, ``error``."""
         return self._control("GET", "/_harness/journal")
@@ -199,7 +212,7 @@ class Fake:
         except ImportError:
             raise HarnessError("bedrock-harness: Fake.client() needs boto3 (pip install boto3)") from None
         key, secret = credentials(self.options)
-        settings: Dict[str, Any] = {
+        settings: dict[str, Any] = {
             "endpoint_url": self.url,
             "region_name": self.region,
             "aws_access_key_id": key,
@@ -235,7 +248,7 @@ class Fake:
         """Whether the process is still running."""
         return self._process.poll() is None
 
-    def stop(self, timeout: float = 10.0) -> Optional[int]:
+    def stop(self, timeout: float = 10.0) -> int | None:
         """Stops the process (SIGTERM, then SIGKILL after ``timeout``) and
         returns its exit status; the log stays readable."""
         if self._process.poll() is None:
@@ -250,10 +263,10 @@ class Fake:
             shutil.rmtree(self._scratch, ignore_errors=True)
         return self._process.returncode
 
-    def __enter__(self) -> "Fake":
+    def __enter__(self) -> Fake:  # noqa: PYI034 (typing.Self needs Python 3.11)
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
     def __repr__(self) -> str:
@@ -261,7 +274,7 @@ class Fake:
         return f"<bedrock_harness.Fake {self.url} {state}>"
 
 
-def start(binary: Optional[str] = None, timeout: float = 30.0, **options: Any) -> Fake:
+def start(binary: str | None = None, timeout: float = 30.0, **options: Any) -> Fake:
     """Starts `bedrock-harness serve` on a free loopback port with
     ``options`` (``as_of``, ``verify_sigv4``, ``fixtures``, ``scenario``,
     ``api_key``, ``tls``, ``mantle``, ``region``, ``args=[...]``: any
@@ -294,15 +307,16 @@ def start(binary: Optional[str] = None, timeout: float = 30.0, **options: Any) -
         command += ["--tls-ca-out", os.path.join(scratch, "ca.pem")]
     with open(log_path, "wb") as log:
         try:
-            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log,
-                                       stderr=subprocess.STDOUT)
+            process = subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
+            )
         except OSError as cannot:
             shutil.rmtree(scratch, ignore_errors=True)
             raise ServeError(f"bedrock-harness serve could not run {program}: {cannot}") from None
     return Fake(process, scratch, log_path, options, token, timeout)
 
 
-def apply_env(env: Mapping[str, Optional[str]], target: Optional[Dict[str, str]] = None) -> Dict[str, Optional[str]]:
+def apply_env(env: Mapping[str, str | None], target: dict[str, str] | None = None) -> dict[str, str | None]:
     """Sets ``env`` in ``os.environ`` (``None`` unsets) and returns what was
     there before, for :func:`restore_env`."""
     environ: Any = os.environ if target is None else target
@@ -315,7 +329,6 @@ def apply_env(env: Mapping[str, Optional[str]], target: Optional[Dict[str, str]]
     return saved
 
 
-def restore_env(saved: Mapping[str, Optional[str]], target: Optional[Dict[str, str]] = None) -> None:
+def restore_env(saved: Mapping[str, str | None], target: dict[str, str] | None = None) -> None:
     """Puts back what :func:`apply_env` replaced."""
     apply_env(saved, target)
-

@@ -23,14 +23,15 @@ A failed test that used the fake shows the server's log for that test.
 from __future__ import annotations
 
 import shlex
-from typing import Any, Dict, Iterator, Optional, Tuple
+from collections.abc import Generator, Iterator
+from typing import Any
 
 import pytest
 
 from ._options import options_from_args
 from ._server import Fake, apply_env, restore_env, start
 
-_FAKE = pytest.StashKey[Tuple[Fake, int]]()
+_FAKE = pytest.StashKey[tuple[Fake, int]]()
 _MARKER = "bedrock_fake"
 
 
@@ -59,13 +60,13 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
-def _ini_options(config: pytest.Config) -> Dict[str, Any]:
+def _ini_options(config: pytest.Config) -> dict[str, Any]:
     raw = config.getini("bedrock_harness_args")
     args = shlex.split(raw) if isinstance(raw, str) else list(raw)
     return options_from_args(args)
 
 
-def _binary(config: pytest.Config) -> Optional[str]:
+def _binary(config: pytest.Config) -> str | None:
     return config.getoption("bedrock_harness_bin")
 
 
@@ -81,8 +82,8 @@ def bedrock_fake_server(pytestconfig: pytest.Config) -> Iterator[Fake]:
         fake.stop()
 
 
-def _test_options(request: pytest.FixtureRequest) -> Dict[str, Any]:
-    options: Dict[str, Any] = {}
+def _test_options(request: pytest.FixtureRequest) -> dict[str, Any]:
+    options: dict[str, Any] = {}
     for marker in reversed(list(request.node.iter_markers(_MARKER))):
         if marker.args:
             raise TypeError(f"@pytest.mark.{_MARKER} takes keyword options only, got {marker.args!r}")
@@ -120,7 +121,7 @@ def bedrock_fake(request: pytest.FixtureRequest) -> Iterator[Fake]:
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Generator[None, Any, None]:
     outcome = yield
     report = outcome.get_result()
     used = item.stash.get(_FAKE, None)
@@ -130,4 +131,3 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     state = "" if fake.running else f" (exited with status {fake.stop()})"
     log = fake.log(since).rstrip() or "(nothing)"
     report.sections.append((f"bedrock-harness serve {fake.url}{state}", log))
-

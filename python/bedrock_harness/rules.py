@@ -21,9 +21,9 @@ arguments every helper takes narrow or pace the rule:
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Any
 
-Rule = Dict[str, Any]
+Rule = dict[str, Any]
 """One rule, as the fake's control API takes it."""
 
 _MATCH_AND_PACE = (
@@ -37,7 +37,7 @@ _MATCH_AND_PACE = (
 )
 
 
-def rule(action: Dict[str, Any], **fields: Any) -> Rule:
+def rule(action: dict[str, Any], **fields: Any) -> Rule:
     """A rule doing ``action`` (a dict with its ``type``), narrowed and paced
     by ``fields`` (``model``, ``operation``, ``times``, ``delay_ms``,
     ``first_byte_ms``, ``chunk_interval_ms``, ``tokens_per_second``).
@@ -58,13 +58,13 @@ def rule(action: Dict[str, Any], **fields: Any) -> Rule:
     return made
 
 
-def _action(kind: str, **members: Any) -> Dict[str, Any]:
-    action: Dict[str, Any] = {"type": kind}
+def _action(kind: str, **members: Any) -> dict[str, Any]:
+    action: dict[str, Any] = {"type": kind}
     action.update({key: value for key, value in members.items() if value is not None})
     return action
 
 
-def text(text: str, *, stop_reason: Optional[str] = None, **fields: Any) -> Rule:
+def text(text: str, *, stop_reason: str | None = None, **fields: Any) -> Rule:
     """Answer with ``text`` in the model's own wire shape (a Converse stop
     reason such as ``"max_tokens"`` in ``stop_reason``).
 
@@ -74,7 +74,7 @@ def text(text: str, *, stop_reason: Optional[str] = None, **fields: Any) -> Rule
     return rule(_action("text", text=text, stop_reason=stop_reason), **fields)
 
 
-def tool_call(name: str, input: Dict[str, Any], **fields: Any) -> Rule:
+def tool_call(name: str, input: dict[str, Any], **fields: Any) -> Rule:
     """Answer with a call of tool ``name`` with arguments ``input``.
 
     >>> tool_call("get_weather", {"city": "Oslo"})["action"]["input"]
@@ -95,8 +95,8 @@ def fixture(name: str, **fields: Any) -> Rule:
 def error(
     name: str,
     *,
-    message: Optional[str] = None,
-    extra: Optional[Dict[str, Any]] = None,
+    message: str | None = None,
+    extra: dict[str, Any] | None = None,
     **fields: Any,
 ) -> Rule:
     """Refuse with Bedrock's error ``name`` (its status is Bedrock's for the
@@ -113,7 +113,7 @@ def stream_error(
     after: int = 2,
     name: str = "ModelStreamErrorException",
     *,
-    message: Optional[str] = None,
+    message: str | None = None,
     **fields: Any,
 ) -> Rule:
     """Stream ``after`` events, then an exception frame named ``name``.
@@ -152,7 +152,7 @@ def tool_policy(policy: str, **fields: Any) -> Rule:
     return rule(_action("tool_policy", policy=policy), **fields)
 
 
-def job_failure(message: Optional[str] = None, **fields: Any) -> Rule:
+def job_failure(message: str | None = None, **fields: Any) -> Rule:
     """Start an asynchronous job (StartAsyncInvoke), then let it end
     ``Failed`` with ``message``.
 

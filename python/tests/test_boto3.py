@@ -16,9 +16,7 @@ NO_RETRIES = Config(retries={"total_max_attempts": 1})
 
 
 def converse(client, words="Hi", model=NOVA, **extra):
-    return client.converse(
-        modelId=model, messages=[{"role": "user", "content": [{"text": words}]}], **extra
-    )
+    return client.converse(modelId=model, messages=[{"role": "user", "content": [{"text": words}]}], **extra)
 
 
 def test_the_environment_points_boto3_at_the_fake(bedrock_fake):
@@ -47,9 +45,7 @@ def test_invoke_model_answers_in_the_models_own_shape(bedrock_fake):
 def test_invoke_model_with_response_stream_sends_chunks(bedrock_fake):
     bedrock_fake.rule(text("Streamed words arrive in pieces", times=1))
     body = {"messages": [{"role": "user", "content": [{"text": "Hi"}]}]}
-    stream = bedrock_fake.client().invoke_model_with_response_stream(
-        modelId=NOVA, body=json.dumps(body)
-    )
+    stream = bedrock_fake.client().invoke_model_with_response_stream(modelId=NOVA, body=json.dumps(body))
     chunks = [json.loads(event["chunk"]["bytes"]) for event in stream["body"]]
     said = "".join(
         chunk["contentBlockDelta"]["delta"]["text"] for chunk in chunks if "contentBlockDelta" in chunk
@@ -71,8 +67,7 @@ def test_converse_stream_and_a_scripted_tool_call(bedrock_fake):
         ]
     }
     events = list(
-        bedrock_fake.client()
-        .converse_stream(
+        bedrock_fake.client().converse_stream(
             modelId=NOVA, messages=[{"role": "user", "content": [{"text": "Weather?"}]}], toolConfig=tools
         )["stream"]
     )
@@ -105,7 +100,7 @@ def test_a_stream_error_after_two_events(bedrock_fake):
     seen = []
     with pytest.raises(EventStreamError) as broken:
         for event in stream:
-            seen.append(event)
+            seen.append(event)  # noqa: PERF402 (the events before the error are kept)
     assert len(seen) == 2
     assert broken.value.response["Error"]["Code"] == "modelStreamErrorException"
 

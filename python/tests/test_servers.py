@@ -1,6 +1,7 @@
 """Server options by marker and parameter, `serve()` outside pytest, and
 what a user sees when the binary is missing or cannot start."""
 
+import json
 import os
 import subprocess
 import sysconfig
@@ -109,3 +110,26 @@ def test_a_server_that_cannot_start_shows_its_own_words():
     message = str(failed.value)
     assert "exited with status" in message
     assert "the day after tomorrow" in message
+
+
+def test_a_fixtures_overlay_is_replayed(tmp_path):
+    # A recording in the layout `serve --record-to` writes (per model, under
+    # the family's folder); its words are this test's own.
+    recording = {
+        "source": "bedrock-harness's Python suite: a recording written by the test",
+        "invoke": {
+            "output": {"message": {"role": "assistant", "content": [{"text": "From the overlay."}]}},
+            "stopReason": "end_turn",
+            "usage": {"inputTokens": 3, "outputTokens": 4, "totalTokens": 7},
+        },
+    }
+    folder = tmp_path / "nova" / "responses"
+    folder.mkdir(parents=True)
+    (folder / "amazon.nova-micro-v1_0.json").write_text(json.dumps(recording))
+    with bedrock_harness.serve(fixtures=tmp_path, as_of="2026-12-02", set_env=False) as fake:
+        body = {"messages": [{"role": "user", "content": [{"text": "Hi"}]}]}
+        raw = fake.client().invoke_model(modelId=NOVA, body=json.dumps(body))
+        assert json.loads(raw["body"].read()) == recording["invoke"]
+        assert "AWS_ENDPOINT_URL_BEDROCK_RUNTIME" not in os.environ or (
+            os.environ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME"] != fake.url
+        )
