@@ -9,6 +9,7 @@ import secrets
 import shutil
 import ssl
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -316,19 +317,26 @@ def start(binary: str | None = None, timeout: float = 30.0, **options: Any) -> F
     return Fake(process, scratch, log_path, options, token, timeout)
 
 
-def apply_env(env: Mapping[str, str | None], target: dict[str, str] | None = None) -> dict[str, str | None]:
+def apply_env(env: Mapping[str, str | None]) -> dict[str, str | None]:
     """Sets ``env`` in ``os.environ`` (``None`` unsets) and returns what was
-    there before, for :func:`restore_env`."""
-    environ: Any = os.environ if target is None else target
-    saved = {name: environ.get(name) for name in env}
+    there before, for :func:`restore_env`.
+
+    boto3's default session keeps the credentials it first resolved, so it
+    is dropped here (when boto3 is loaded): ``boto3.client()`` then reads
+    the credentials just set.
+    """
+    saved = {name: os.environ.get(name) for name in env}
     for name, value in env.items():
         if value is None:
-            environ.pop(name, None)
+            os.environ.pop(name, None)
         else:
-            environ[name] = value
+            os.environ[name] = value
+    boto3 = sys.modules.get("boto3")
+    if boto3 is not None:
+        boto3.DEFAULT_SESSION = None
     return saved
 
 
-def restore_env(saved: Mapping[str, str | None], target: dict[str, str] | None = None) -> None:
+def restore_env(saved: Mapping[str, str | None]) -> None:
     """Puts back what :func:`apply_env` replaced."""
-    apply_env(saved, target)
+    apply_env(saved)

@@ -133,3 +133,13 @@ def test_a_fixtures_overlay_is_replayed(tmp_path):
         assert "AWS_ENDPOINT_URL_BEDROCK_RUNTIME" not in os.environ or (
             os.environ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME"] != fake.url
         )
+
+
+def test_boto3s_default_session_takes_the_credentials_of_each_fake():
+    # boto3.client() keeps the credentials its default session first
+    # resolved; a second fake that checks another key pair still works.
+    with bedrock_harness.serve(as_of="2026-12-02"):
+        assert said(boto3.client("bedrock-runtime").converse(modelId=NOVA, messages=HI))
+    with bedrock_harness.serve(as_of="2026-12-02", verify_sigv4="AKIDSECOND:second-secret") as fake:
+        assert said(boto3.client("bedrock-runtime").converse(modelId=NOVA, messages=HI))
+        assert [call["status"] for call in fake.journal()] == [200]
