@@ -165,6 +165,13 @@ impl SchemaValidator {
 
     /// Checks a parsed body for `model` against its schema.
     pub fn validate_value(&self, model: &ModelInfo, body: &Value) -> Result<(), Rejection> {
+        // The common case: compiled already, checked under the read lock
+        // (no path built, no reference count touched).
+        if let Ok(compiled) = self.compiled.read() {
+            if let Some(validator) = compiled.get(model.id.as_str()) {
+                return self.check_against(validator, model, body);
+            }
+        }
         let validator = self.validator(model).map_err(|e| {
             Rejection::Unreadable(format!("The schema of {} cannot be used: {e}", model.id))
         })?;

@@ -151,14 +151,41 @@ const MAX_CACHED_RECORDINGS: usize = 4096;
 pub(crate) struct Recordings {
     store: FixtureStore,
     parsed: RwLock<HashMap<String, Option<Arc<Prepared>>>>,
+    /// Each model's own recording and its family's default, by model id:
+    /// what every call without a rule answers from, found with one lookup.
+    by_model: RwLock<HashMap<String, ModelRecordings>>,
 }
+
+/// A model's own recording and its family's `default`, either absent.
+type ModelRecordings = [Option<Arc<Prepared>>; 2];
 
 impl Recordings {
     pub(crate) fn new(store: FixtureStore) -> Self {
         Recordings {
             store,
             parsed: RwLock::default(),
+            by_model: RwLock::default(),
         }
+    }
+
+    /// `model`'s own recording, then `family`'s default.
+    fn for_model(&self, family: &dyn ModelFamily, model: &ModelInfo) -> ModelRecordings {
+        if let Some(hit) = self
+            .by_model
+            .read()
+            .ok()
+            .and_then(|m| m.get(&model.id).cloned())
+        {
+            return hit;
+        }
+        let found = [recording_name(&model.id), "default".to_string()]
+            .map(|name| self.get(&crate::fixture_layout::recording(family.name(), &name)));
+        if let Ok(mut map) = self.by_model.write() {
+            if map.len() < MAX_CACHED_RECORDINGS {
+                map.insert(model.id.clone(), found.clone());
+            }
+        }
+        found
     }
 
     /// Reads every recording of every family once: a file that is not a
@@ -228,7 +255,10 @@ impl Recordings {
 
 /// The file name of a model's own recording: the id with `:` as `_`.
 pub fn recording_name(model_id: &str) -> String {
-    model_id.replace([':', '/'], "_")
+    model_id
+        .chars()
+        .map(|c| if matches!(c, ':' | '/') { '_' } else { c })
+        .collect()
 }
 
 /// Recording `name` of `family`, when it has what `operation` answers
@@ -241,7 +271,15 @@ fn load(
     operation: Operation,
 ) -> Option<Result<Answer, BedrockError>> {
     let path = crate::fixture_layout::recording(family.name(), name);
-    let prepared = recordings.get(&path)?;
+    answer_from(recordings.get(&path)?, family, operation)
+}
+
+/// What `prepared` answers `operation` with, if it holds that.
+fn answer_from(
+    prepared: Arc<Prepared>,
+    family: &dyn ModelFamily,
+    operation: Operation,
+) -> Option<Result<Answer, BedrockError>> {
     let recording = &prepared.recording;
     if let Some(error) = &recording.error {
         return Some(Err(BedrockError {
@@ -351,8 +389,8 @@ pub(crate) fn default_answer(
     operation: Operation,
     policy: ToolPolicy,
 ) -> Result<Answer, BedrockError> {
-    for name in [recording_name(&model.id), "default".to_string()] {
-        match load(recordings, family, &name, operation) {
+    for prepared in recordings.for_model(family, model).into_iter().flatten() {
+        match answer_from(prepared, family, operation) {
             Some(Ok(answer)) if fits(&answer.portable, req, model, policy) => {
                 return Ok(with_usage(answer, req))
             }
@@ -372,9 +410,11 @@ pub(crate) fn recorded_answer(
     model: &ModelInfo,
     operation: Operation,
 ) -> Option<Result<Answer, BedrockError>> {
-    [recording_name(&model.id), "default".to_string()]
+    recordings
+        .for_model(family, model)
         .into_iter()
-        .find_map(|name| load(recordings, family, &name, operation))
+        .flatten()
+        .find_map(|prepared| answer_from(prepared, family, operation))
 }
 
 /// The answer a rule scripts, or `Err` with the error it scripts.

@@ -63,6 +63,11 @@ struct BoundMember {
     member: String,
     /// The member's shape.
     shape: String,
+    /// Whether the shape is an integer (the text is read as a number).
+    integer: bool,
+    /// Whether the shape constrains its value at all (a plain string does
+    /// not, and is not walked).
+    constrained: bool,
 }
 
 /// The model's `metadata`.
@@ -183,6 +188,7 @@ impl ServiceModel {
                     .filter_map(|(name, m)| {
                         let location = m.location.clone()?;
                         let bound = m.location_name.as_deref()?;
+                        let shape = self.shape(&m.shape);
                         Some(BoundMember {
                             header: match location.as_str() {
                                 "header" => bound.to_ascii_lowercase(),
@@ -191,6 +197,14 @@ impl ServiceModel {
                             location,
                             member: name.clone(),
                             shape: m.shape.clone(),
+                            integer: shape.is_some_and(|s| s.kind == "integer"),
+                            constrained: shape.is_none_or(|s| {
+                                s.kind != "string"
+                                    || s.values.is_some()
+                                    || s.min.is_some()
+                                    || s.max.is_some()
+                                    || s.pattern.is_some()
+                            }),
                         })
                     })
                     .collect()
@@ -304,11 +318,13 @@ impl ServiceModel {
             return Ok(());
         };
         let mut found = Vec::new();
-        for m in members.iter().filter(|m| m.location == location) {
+        for m in members
+            .iter()
+            .filter(|m| m.constrained && m.location == location)
+        {
             if let Some(value) = header(&m.header) {
-                let integer = self.shape(&m.shape).is_some_and(|s| s.kind == "integer");
                 let value = match value.parse::<i64>() {
-                    Ok(n) if integer => serde_json::Value::from(n),
+                    Ok(n) if m.integer => serde_json::Value::from(n),
                     _ => serde_json::Value::String(value.to_string()),
                 };
                 if let Err(Violations(more)) =
