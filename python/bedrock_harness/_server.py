@@ -14,8 +14,8 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, NoReturn, TypeVar
 
 from ._binary import find_binary
 from ._options import Options, api_keys, credentials, serve_args
@@ -23,6 +23,7 @@ from ._options import Options, api_keys, credentials, serve_args
 _LISTENING = re.compile(r"listening on (https?://\S+)")
 _EXPORT = re.compile(r"^export ([A-Z0-9_]+)=(.*)$", re.MULTILINE)
 _STARTED = "model lifecycle read"
+_T = TypeVar("_T")
 
 # Variables that would point clients elsewhere or at real accounts: unset
 # while the fake's environment is applied.
@@ -90,32 +91,38 @@ class Fake:
     # Start-up -----------------------------------------------------------
 
     def _wait_for_start(self, timeout: float) -> dict[str, str]:
-        deadline = time.monotonic() + timeout
-        while True:
+        def started() -> dict[str, str] | None:
             text = self.log()
             if _STARTED in text and _LISTENING.search(text):
                 return dict(_EXPORT.findall(text))
-            if self._process.poll() is not None:
-                self._fail(f"exited with status {self._process.returncode} before it served")
-            if time.monotonic() > deadline:
-                self._fail(f"did not start within {timeout:g} s")
-            time.sleep(0.02)
+            return None
+
+        return self._poll(started, "did not start", timeout)
 
     def _wait_for_health(self, timeout: float) -> None:
+        def healthy() -> bool | None:
+            try:
+                return self._control("GET", "/_harness/health") == {"status": "ok"} or None
+            except HarnessError:
+                return None
+
+        self._poll(healthy, "did not answer /_harness/health", timeout)
+
+    def _poll(self, ready: Callable[[], _T | None], late: str, timeout: float) -> _T:
+        """``ready()``'s first answer that is not ``None``; a process that
+        exits first, or a ``timeout``, is a :class:`ServeError`."""
         deadline = time.monotonic() + timeout
         while True:
-            try:
-                if self._control("GET", "/_harness/health") == {"status": "ok"}:
-                    return
-            except HarnessError:
-                pass
+            found = ready()
+            if found is not None:
+                return found
             if self._process.poll() is not None:
                 self._fail(f"exited with status {self._process.returncode} before it served")
             if time.monotonic() > deadline:
-                self._fail(f"did not answer /_harness/health within {timeout:g} s")
+                self._fail(f"{late} within {timeout:g} s")
             time.sleep(0.02)
 
-    def _fail(self, why: str) -> None:
+    def _fail(self, why: str) -> NoReturn:
         args = self._process.args
         command = " ".join(map(str, args)) if isinstance(args, list) else str(args)
         self.stop()
@@ -331,7 +338,7 @@ def apply_env(env: Mapping[str, str | None]) -> dict[str, str | None]:
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
-    boto3 = sys.modules.get("boto3")
+    boto3: Any = sys.modules.get("boto3")
     if boto3 is not None:
         boto3.DEFAULT_SESSION = None
     return saved
