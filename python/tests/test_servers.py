@@ -143,3 +143,13 @@ def test_boto3s_default_session_takes_the_credentials_of_each_fake():
     with bedrock_harness.serve(as_of="2026-12-02", verify_sigv4="AKIDSECOND:second-secret") as fake:
         assert said(boto3.client("bedrock-runtime").converse(modelId=NOVA, messages=HI))
         assert [call["status"] for call in fake.journal()] == [200]
+
+
+def test_without_boto3_the_fake_works_and_client_says_what_is_missing(bedrock_fake, monkeypatch):
+    # The package needs only the standard library; boto3 is optional.
+    monkeypatch.setitem(__import__("sys").modules, "boto3", None)
+    bedrock_fake.rule(text("no SDK needed", times=1))
+    assert len(bedrock_fake.active_rules()) == 1
+    with pytest.raises(bedrock_harness.HarnessError) as missing:
+        bedrock_fake.client()
+    assert "needs boto3 (pip install boto3)" in str(missing.value)
