@@ -4,7 +4,7 @@
 //! Run: `cargo bench --bench families`.
 
 use bedrock_harness::{
-    families, parse_body, Catalog, FixtureStore, ModelInfo, Output, PortableRequest,
+    families, parse_body, Catalog, FixtureStore, ModelInfo, Output, PortableRequest, Recording,
     SchemaValidator, StreamAccumulator,
 };
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
@@ -30,14 +30,11 @@ fn request_for(model: &ModelInfo) -> PortableRequest {
     }
 }
 
-fn recording(family: &str) -> Value {
-    FixtureStore::embedded()
-        .read_json(&bedrock_harness::fixture_layout::recording(
-            family, "default",
-        ))
+fn recording(family: &str) -> Recording {
+    Recording::read(&FixtureStore::embedded(), family, "default")
         .ok()
         .flatten()
-        .unwrap_or(Value::Null)
+        .unwrap_or_default()
 }
 
 fn build(c: &mut Criterion) {
@@ -66,7 +63,7 @@ fn parse(c: &mut Criterion) {
     let mut group = c.benchmark_group("parse");
     for family in families() {
         let rec = recording(family.name());
-        let Some(invoke) = rec.get("invoke") else {
+        let Some(invoke) = rec.invoke.as_ref() else {
             continue;
         };
         let bytes = serde_json::to_vec(invoke).unwrap();
@@ -85,7 +82,7 @@ fn parse_stream(c: &mut Criterion) {
     let mut group = c.benchmark_group("parse_stream");
     for family in families() {
         let rec = recording(family.name());
-        let Some(chunks) = rec.get("stream").and_then(Value::as_array) else {
+        let Some(chunks) = rec.stream.as_ref() else {
             continue;
         };
         let chunks: Vec<Vec<u8>> = chunks

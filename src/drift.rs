@@ -404,9 +404,11 @@ pub enum RequestSelection {
 /// The model's recording, else the family's `default.json`, with its path.
 fn recording_for(store: &FixtureStore, model: &ModelInfo) -> Result<(String, Recording), Error> {
     for name in [recording_name(&model.id), "default".to_string()] {
-        let path = crate::fixture_layout::recording(&model.family, &name);
-        if let Some(recording) = store.read_json::<Recording>(&path)? {
-            return Ok((path, recording));
+        if let Some(recording) = Recording::read(store, &model.family, &name)? {
+            return Ok((
+                crate::fixture_layout::recording(&model.family, &name),
+                recording,
+            ));
         }
     }
     Err(Error::Fixture {

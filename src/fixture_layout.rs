@@ -64,6 +64,21 @@ pub fn recording(family: &str, name: &str) -> String {
     format!("{family}/responses/{name}.json")
 }
 
+/// `<family>/responses/<model id with : and / as _>.json`: the model's own
+/// recording, where record mode writes it.
+///
+/// ```
+/// use bedrock_harness::fixture_layout;
+///
+/// assert_eq!(
+///     fixture_layout::model_recording("nova", "amazon.nova-micro-v1:0"),
+///     "nova/responses/amazon.nova-micro-v1_0.json"
+/// );
+/// ```
+pub fn model_recording(family: &str, model_id: &str) -> String {
+    recording(family, &crate::fake::recording_name(model_id))
+}
+
 /// `pending.json`.
 pub const PENDING: &str = "pending.json";
 

@@ -52,6 +52,7 @@ pub use portable::{
 };
 pub use ranking::{Ranking, RerankOptions};
 pub use reasoning::{Effort, Reasoning, Thinking};
+pub use recording::{RecordedError, Recording};
 pub use schema::{
     parse_body, validate_body, Rejection, SchemaValidator, Violation, MAX_BODY_BYTES,
 };

@@ -21,7 +21,6 @@ use super::rules::Operation;
 use super::scrub::{self, Scrubber};
 use crate::catalog::Catalog;
 use crate::error::Error;
-use crate::fake::recording_name;
 use crate::fixtures::FixtureStore;
 use crate::model_id::ModelId;
 use crate::recording::Recording;
@@ -488,10 +487,10 @@ impl Recorder {
 
     /// Where `model`'s recording goes.
     fn recording_path(&self, model: &crate::ModelInfo) -> PathBuf {
-        self.dir
-            .join(&model.family)
-            .join("responses")
-            .join(format!("{}.json", recording_name(&model.id)))
+        self.dir.join(crate::fixture_layout::model_recording(
+            &model.family,
+            &model.id,
+        ))
     }
 
     /// The catalog's model a compatible API's call names: by its

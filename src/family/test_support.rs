@@ -33,11 +33,9 @@ pub(crate) fn documented_request(family: &str) -> Value {
 
 /// `fixtures/<family>/responses/<name>.json`, read as the fake reads it.
 fn recording(family: &str, name: &str) -> Recording {
-    let path = crate::fixture_layout::recording(family, name);
-    FixtureStore::embedded()
-        .read_json(&path)
+    Recording::read(&FixtureStore::embedded(), family, name)
         .unwrap_or_else(|e| panic!("{e}"))
-        .unwrap_or_else(|| panic!("{path} is missing"))
+        .unwrap_or_else(|| panic!("{family}'s recording {name} is missing"))
 }
 
 /// The `invoke` body of `fixtures/<family>/responses/default.json`, as bytes.

@@ -197,7 +197,13 @@ fn models_with_an_unknown_family_is_a_usage_error() {
 #[tokio::test]
 async fn invoke_prints_the_answer_text() {
     let server = MockServer::start().await;
-    stub_json(&server, "invoke", 200, &recording("titan_text")["invoke"]).await;
+    stub_json(
+        &server,
+        "invoke",
+        200,
+        &recording("titan_text").invoke.expect("an invoke body"),
+    )
+    .await;
     let uri = server.uri();
 
     let out = tokio::task::spawn_blocking(move || {
@@ -230,10 +236,7 @@ async fn invoke_prints_the_answer_text() {
 #[tokio::test]
 async fn invoke_stream_prints_text_as_it_arrives() {
     let server = MockServer::start().await;
-    let chunks = recording("titan_text")["stream"]
-        .as_array()
-        .unwrap()
-        .clone();
+    let chunks = recording("titan_text").stream.expect("a stream");
     stub_invoke_stream(&server, &chunks).await;
     let uri = server.uri();
 

@@ -34,7 +34,7 @@ fn request_for(model: &ModelInfo) -> PortableRequest {
 async fn every_family_invokes_through_the_sdk() {
     for family in families() {
         let model = first_model(family.name());
-        let recorded = recording(family.name())["invoke"].clone();
+        let recorded = recording(family.name()).invoke.expect("an invoke body");
         let server = MockServer::start().await;
         stub_json(&server, "invoke", 200, &recorded).await;
         let req = request_for(model);
@@ -71,7 +71,7 @@ async fn every_streaming_family_streams_real_event_stream_frames() {
     for family in families() {
         let model = first_model(family.name());
         let recording = recording(family.name());
-        let Some(chunks) = recording["stream"].as_array() else {
+        let Some(chunks) = recording.stream.as_ref() else {
             assert!(
                 !model.streaming,
                 "{} streams but has no recorded stream",

@@ -8,7 +8,7 @@ use aws_sdk_bedrockruntime::Client;
 use bedrock_harness::fake::{
     AwsUpstream, FakeBedrock, FakeConfig, Recorder, Rule, SigV4Credentials, Upstream,
 };
-use bedrock_harness::{endpoint_client, Error, FixtureStore, Invoker, PortableRequest};
+use bedrock_harness::{endpoint_client, Error, FixtureStore, Invoker, PortableRequest, Recording};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -78,14 +78,8 @@ async fn stream_chunks(client: &Client, model: &str, body: &Value) -> Vec<Vec<u8
     chunks
 }
 
-fn recording(dir: &Path, family: &str, model: &str) -> Option<Value> {
-    let path = dir.join(format!(
-        "{family}/responses/{}.json",
-        bedrock_harness::fake::recording_name(model)
-    ));
-    std::fs::read(path)
-        .ok()
-        .map(|b| serde_json::from_slice(&b).unwrap())
+fn recording(dir: &Path, family: &str, model: &str) -> Option<Recording> {
+    Recording::read_recorded(dir, family, model).unwrap()
 }
 
 async fn recording_proxy(upstream: Upstream, dir: &Path) -> FakeBedrock {
@@ -153,20 +147,20 @@ async fn replayed_recordings_answer_what_the_upstream_answered() {
 
     // Assert: the recordings' layout and contents.
     let titan_recording = recording(&dir, "titan_text", TITAN).unwrap();
-    assert!(titan_recording["source"]
+    assert!(titan_recording
+        .source
+        .as_ref()
+        .unwrap()
         .as_str()
         .unwrap()
         .starts_with(&format!(
             "Recorded by bedrock-harness serve --record-to from {}",
             upstream.uri()
         )));
-    assert!(titan_recording["invoke"]["results"].is_array());
+    assert!(titan_recording.invoke.unwrap()["results"].is_array());
+    assert_eq!(titan_recording.stream.unwrap().len(), streams[0].2.len());
     assert_eq!(
-        titan_recording["stream"].as_array().unwrap().len(),
-        streams[0].2.len()
-    );
-    assert_eq!(
-        recording(&dir, "llama", LLAMA).unwrap()["error"],
+        serde_json::to_value(recording(&dir, "llama", LLAMA).unwrap().error).unwrap(),
         json!({"status": 429, "name": "ThrottlingException", "message": "Too many requests, please wait before trying again."})
     );
     assert!(
@@ -178,7 +172,10 @@ async fn replayed_recordings_answer_what_the_upstream_answered() {
         "nor a ValidationException"
     );
     assert_eq!(
-        recording(&dir, "openai_chat", GPT_OSS).unwrap()["invoke"]["created"],
+        recording(&dir, "openai_chat", GPT_OSS)
+            .unwrap()
+            .invoke
+            .unwrap()["created"],
         0,
         "dates are scrubbed"
     );
@@ -248,7 +245,9 @@ async fn aws_upstreams_are_called_with_calls_signed_again_for_bedrock() {
         "{unsigned}"
     );
     let recorded = recording(&dir, "anthropic", CLAUDE).unwrap();
-    assert!(recorded["source"]
+    assert!(recorded
+        .source
+        .unwrap()
         .as_str()
         .unwrap()
         .contains("Amazon Bedrock Runtime (us-east-1)"));
@@ -388,10 +387,10 @@ async fn chat_completions_through_record_mode_become_the_models_recording() {
 
     let recorded = recording(&dir, "openai_chat", GPT_OSS).expect("a recording");
     assert_eq!(
-        recorded["invoke"]["choices"][0]["message"]["content"],
+        recorded.invoke.as_ref().unwrap()["choices"][0]["message"]["content"],
         plain["choices"][0]["message"]["content"]
     );
-    let chunks = recorded["stream"].as_array().expect("the stream's chunks");
+    let chunks = recorded.stream.as_ref().expect("the stream's chunks");
     assert!(chunks.len() > 1, "{chunks:?}");
     assert!(chunks
         .iter()

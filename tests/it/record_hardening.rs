@@ -6,7 +6,7 @@ use aws_sdk_bedrockruntime::primitives::Blob;
 use bedrock_harness::fake::{
     AwsUpstream, FakeBedrock, FakeConfig, Recorder, Rule, SigV4Credentials, Upstream,
 };
-use bedrock_harness::{FixtureStore, Invoker};
+use bedrock_harness::{FixtureStore, Invoker, Recording};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
@@ -74,10 +74,10 @@ fn files(dir: &Path) -> Vec<String> {
     out
 }
 
-fn recording(dir: &Path, family: &str, model: &str) -> Value {
-    let name = format!("{}.json", bedrock_harness::fake::recording_name(model));
-    let path = dir.join(family).join("responses").join(name);
-    serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap()
+fn recording(dir: &Path, family: &str, model: &str) -> Recording {
+    Recording::read_recorded(dir, family, model)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no recording of {model}"))
 }
 
 #[tokio::test]
@@ -139,8 +139,11 @@ async fn two_recorders_on_one_directory_lose_nothing() {
 
     for (family, model, _) in MODELS {
         let recorded = recording(&dir, family, model);
-        assert!(recorded["invoke"].is_object(), "{model}: {recorded}");
-        assert!(recorded["stream"].is_array(), "{model}: {recorded}");
+        assert!(
+            recorded.invoke.as_ref().is_some_and(Value::is_object),
+            "{model}: {recorded:?}"
+        );
+        assert!(recorded.stream.is_some(), "{model}: {recorded:?}");
     }
     let left = files(&dir);
     assert_eq!(left.len(), MODELS.len(), "no temporary files: {left:?}");
@@ -211,14 +214,15 @@ async fn secrets_ids_and_accounts_in_answers_are_scrubbed_and_calls_journalled()
         .await
         .unwrap_err();
 
-    let text = recording(&dir, "titan_text", TITAN)["invoke"]["results"][0]["outputText"].clone();
+    let text =
+        recording(&dir, "titan_text", TITAN).invoke.unwrap()["results"][0]["outputText"].clone();
     assert_eq!(
         text,
         "Your key REDACTED and secret REDACTED in account 000000000000."
     );
-    let error = recording(&dir, "llama", llama)["error"].clone();
+    let error = recording(&dir, "llama", llama).error.unwrap();
     assert_eq!(
-        error["extra"]["detail"],
+        error.extra["detail"],
         "request 00000000-0000-0000-0000-000000000000 of 000000000000"
     );
     let journal = fake.journal();

@@ -4,7 +4,7 @@
 use bedrock_harness::eventstream::{chunk_message, encode, event_message, padding};
 use bedrock_harness::fake::{FakeBedrock, FakeConfig};
 use bedrock_harness::lifecycle::{parse_date, Date};
-use bedrock_harness::{Catalog, FixtureStore, LifecycleState, ModelInfo};
+use bedrock_harness::{Catalog, FixtureStore, LifecycleState, ModelInfo, Recording};
 use serde_json::Value;
 use std::collections::HashMap;
 use wiremock::matchers::{method, path_regex};
@@ -43,12 +43,10 @@ pub fn in_service(model: &ModelInfo) -> bool {
 }
 
 /// `fixtures/<family>/responses/default.json`.
-pub fn recording(family: &str) -> Value {
-    let path = bedrock_harness::fixture_layout::recording(family, "default");
-    FixtureStore::embedded()
-        .read_json(&path)
+pub fn recording(family: &str) -> Recording {
+    Recording::read(&FixtureStore::embedded(), family, "default")
         .unwrap_or_else(|e| panic!("{e}"))
-        .unwrap_or_else(|| panic!("{path} is missing"))
+        .unwrap_or_else(|| panic!("{family} has no default recording"))
 }
 
 /// The first model of `family` in the catalog, preferring one that is
