@@ -44,15 +44,7 @@ pub(crate) fn check(state: &FakeState, req: &FakeRequest) -> Result<(), BedrockE
     }
     let Some(authorization) = req.header("authorization") else {
         if super::sigv4::is_presigned(&req.query) {
-            return match &state.config.sigv4 {
-                Some(credentials) => super::sigv4::verify(
-                    credentials,
-                    &state.config.region,
-                    signing_service(state, req),
-                    req,
-                ),
-                None => Ok(()),
-            };
+            return verify_signature(state, req);
         }
         return Err(missing_token());
     };
@@ -67,6 +59,12 @@ pub(crate) fn check(state: &FakeState, req: &FakeRequest) -> Result<(), BedrockE
             extra: Default::default(),
         });
     }
+    verify_signature(state, req)
+}
+
+/// The SigV4 signature (header or presigned query) checked against the
+/// credentials of `--verify-sigv4`; any signature passes without them.
+fn verify_signature(state: &FakeState, req: &FakeRequest) -> Result<(), BedrockError> {
     match &state.config.sigv4 {
         Some(credentials) => super::sigv4::verify(
             credentials,
