@@ -168,6 +168,11 @@ class Fake:
                 f"bedrock-harness: {method} {path} answered {refused.code}: {detail}"
             ) from None
         except (urllib.error.URLError, OSError) as unreachable:
+            if self._process.poll() is not None:
+                raise HarnessError(
+                    f"bedrock-harness: {method} {path} failed: serve exited with status "
+                    f"{self._process.returncode}; its output:\n{self.log()[-4000:]}"
+                ) from None
             raise HarnessError(f"bedrock-harness: {method} {path} failed: {unreachable}") from None
         return json.loads(raw) if raw else None
 

@@ -153,3 +153,16 @@ def test_without_boto3_the_fake_works_and_client_says_what_is_missing(bedrock_fa
     with pytest.raises(bedrock_harness.HarnessError) as missing:
         bedrock_fake.client()
     assert "needs boto3 (pip install boto3)" in str(missing.value)
+
+
+def test_a_server_that_died_is_named_in_the_next_control_call():
+    fake = bedrock_harness.start(as_of="2026-12-02")
+    try:
+        fake._process.kill()
+        fake._process.wait()
+        with pytest.raises(bedrock_harness.HarnessError) as dead:
+            fake.journal()
+        assert "serve exited with status -9" in str(dead.value)
+        assert "listening on" in str(dead.value)
+    finally:
+        fake.stop()
