@@ -8,6 +8,7 @@ import sys
 import pytest
 
 README = pathlib.Path(__file__).resolve().parents[2] / "README.md"
+PACKAGE_README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
 
 
 def python_blocks():
@@ -42,3 +43,12 @@ def test_the_script_example_prints_the_stop_reason(tmp_path):
     )
     assert ran.returncode == 0, ran.stderr
     assert ran.stdout.strip() == "tool_use"
+
+
+def test_the_package_readme_example_passes(pytester):
+    text = PACKAGE_README.read_text(encoding="utf-8")
+    (block,) = re.findall(r"```python\n(.*?)```", text, re.DOTALL)
+    pytester.makeini("[pytest]\nbedrock_harness_args = --as-of 2026-12-02\n")
+    pytester.makepyfile(test_example=block)
+    result = pytester.runpytest_subprocess("-p", "no:xdist")
+    result.assert_outcomes(passed=1)
