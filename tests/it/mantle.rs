@@ -22,6 +22,13 @@ fn post(state: &FakeState, path: &str, body: Value) -> (u16, Value) {
     (answer.status, parsed)
 }
 
+/// A 400 whose error message is `message`.
+fn assert_refused_with(state: &FakeState, path: &str, body: Value, message: &str) {
+    let (status, answer) = post(state, path, body);
+    assert_eq!(status, 400, "{answer}");
+    assert_eq!(answer["error"]["message"], message, "{answer}");
+}
+
 fn hello(model: &str) -> Value {
     json!({"model": model, "max_tokens": 64, "messages": [{"role": "user", "content": "Hi"}]})
 }
@@ -86,15 +93,11 @@ fn each_api_serves_only_the_models_that_take_it() {
         "The model 'anthropic.claude-haiku-4-5' does not support the '/v1/chat/completions' API"
     );
 
-    let (status, body) = post(
+    assert_refused_with(
         &state,
         "/v1/responses",
         json!({"model": "openai.gpt-oss-safeguard-20b", "input": "Hi"}),
-    );
-    assert_eq!(status, 400);
-    assert_eq!(
-        body["error"]["message"],
-        "The model 'openai.gpt-oss-safeguard-20b' does not support the '/v1/responses' API"
+        "The model 'openai.gpt-oss-safeguard-20b' does not support the '/v1/responses' API",
     );
 
     let (status, body) = post(
@@ -119,15 +122,11 @@ fn each_api_serves_only_the_models_that_take_it() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["type"], "message");
 
-    let (status, body) = post(
+    assert_refused_with(
         &state,
         "/openai/v1/chat/completions",
         hello("openai.gpt-oss-120b"),
-    );
-    assert_eq!(status, 400);
-    assert_eq!(
-        body["error"]["message"],
-        "model openai.gpt-oss-120b isn't supported on this route"
+        "model openai.gpt-oss-120b isn't supported on this route",
     );
 }
 
@@ -258,25 +257,17 @@ fn models_only_mantle_serves_answer_under_openai_v1_on_their_api() {
     assert_eq!(body["object"], "response");
     assert_eq!(body["model"], "openai.gpt-5.5");
     // Under /v1, the route refuses it; on Chat Completions, the API does.
-    let (status, body) = post(
+    assert_refused_with(
         &state,
         "/v1/responses",
         json!({"model": "openai.gpt-5.5", "input": "Hi"}),
+        "model openai.gpt-5.5 isn't supported on this route",
     );
-    assert_eq!(status, 400);
-    assert_eq!(
-        body["error"]["message"],
-        "model openai.gpt-5.5 isn't supported on this route"
-    );
-    let (status, body) = post(
+    assert_refused_with(
         &state,
         "/openai/v1/chat/completions",
         hello("openai.gpt-5.5"),
-    );
-    assert_eq!(status, 400);
-    assert_eq!(
-        body["error"]["message"],
-        "The model 'openai.gpt-5.5' does not support the '/openai/v1/chat/completions' API"
+        "The model 'openai.gpt-5.5' does not support the '/openai/v1/chat/completions' API",
     );
     let (status, body) = post(
         &state,
