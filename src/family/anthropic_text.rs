@@ -296,11 +296,11 @@ impl Codec for AnthropicText {
 mod tests {
     use super::*;
     use crate::family::test_support::{
-        accumulate, assert_reads_back, assert_refuses, assert_unreadable_requests, keys, model,
-        recorded, recorded_chunks,
+        accumulate, answer, assert_reads_back, assert_refuses, assert_streams_back_with_metrics,
+        assert_unreadable_requests, chunk_error, keys, model, recorded, recorded_chunks, usage,
     };
     use crate::family::ModelFamily;
-    use crate::portable::{ImageFormat, InvocationMetrics, Message, ToolSpec, Usage};
+    use crate::portable::{ImageFormat, Message, ToolSpec, Usage};
     use serde_json::json;
     use serde_json::Value;
 
@@ -417,9 +417,8 @@ mod tests {
         assert!(err
             .to_string()
             .starts_with("anthropic_text: cannot parse response"));
-        assert!(AnthropicText
-            .parse_chunk(b"not json", &mut StreamAccumulator::new())
-            .is_err());
+        let err = chunk_error(&AnthropicText, b"not json");
+        assert!(err.starts_with("anthropic_text: "), "{err}");
     }
 
     #[test]
@@ -499,72 +498,36 @@ mod tests {
     /// through the metrics merged into the last chunk.
     #[test]
     fn rendered_responses_and_chunks_parse_back() {
-        let ctx = ctx();
-        for (resp, wire_reason, wire_stop) in [
-            (
-                PortableResponse {
-                    text: " A black hole is a place where gravity pulls so hard.".into(),
-                    stop_reason: Some(StopReason::EndTurn),
-                    ..Default::default()
-                },
-                json!("stop_sequence"),
-                json!("\n\nHuman:"),
+        let answers = [
+            answer(
+                " A black hole is a place where gravity pulls so hard.",
+                StopReason::EndTurn,
+                None,
             ),
-            (
-                PortableResponse {
-                    text: " One, two, three, four".into(),
-                    stop_reason: Some(StopReason::MaxTokens),
-                    ..Default::default()
-                },
-                json!("max_tokens"),
-                Value::Null,
+            answer(" One, two, three, four", StopReason::MaxTokens, None),
+            answer(
+                " Up to the very last word of it",
+                StopReason::StopSequence,
+                None,
             ),
-            (
-                PortableResponse {
-                    text: " Up to the very last word of it".into(),
-                    stop_reason: Some(StopReason::StopSequence),
-                    ..Default::default()
-                },
-                json!("stop_sequence"),
-                json!(""),
-            ),
-        ] {
-            let body = AnthropicText.render_response(&resp, &ctx).unwrap();
+        ];
+        let mut wire = [
+            (json!("stop_sequence"), json!("\n\nHuman:")),
+            (json!("max_tokens"), Value::Null),
+            (json!("stop_sequence"), json!("")),
+        ]
+        .into_iter();
+        let tokens = usage(19, 24).unwrap();
+        let check = |_: &PortableResponse, body: &Value, chunks: &[Value]| {
+            let (wire_reason, wire_stop) = wire.next().unwrap();
             assert_eq!(body["stop_reason"], wire_reason);
             assert_eq!(body["stop"], wire_stop);
-            assert_eq!(
-                AnthropicText.parse(body.to_string().as_bytes()).unwrap(),
-                resp
-            );
-
-            let mut chunks = AnthropicText.render_chunks(&resp, &ctx).unwrap();
             assert!(chunks.len() > 1);
             assert!(chunks[..chunks.len() - 1]
                 .iter()
                 .all(|c| c["stop_reason"].is_null() && c["stop"].is_null()));
-            let metrics = InvocationMetrics {
-                input_token_count: 19,
-                output_token_count: 24,
-                invocation_latency: 100,
-                first_byte_latency: 40,
-            };
-            chunks.last_mut().unwrap()["amazon-bedrock-invocationMetrics"] =
-                serde_json::to_value(metrics).unwrap();
-            let mut acc = StreamAccumulator::new();
-            for chunk in &chunks {
-                acc.feed(&AnthropicText, chunk.to_string().as_bytes())
-                    .unwrap();
-            }
-            let expected = PortableResponse {
-                usage: Some(Usage {
-                    input_tokens: 19,
-                    output_tokens: 24,
-                }),
-                metrics: Some(metrics),
-                ..resp.clone()
-            };
-            assert_eq!(acc.finish().unwrap(), expected);
-        }
+        };
+        assert_streams_back_with_metrics(&AnthropicText, &ctx(), answers, (tokens, 0), check);
     }
 
     #[test]

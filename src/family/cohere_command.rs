@@ -287,8 +287,8 @@ impl Codec for CohereCommand {
 mod tests {
     use super::*;
     use crate::family::test_support::{
-        accumulate, any_tool, assert_reads_back, assert_refuses, keys, model, recorded,
-        recorded_chunk_values, recorded_chunks, recorded_chunks_in,
+        accumulate, any_tool, assert_reads_back, assert_refuses, assert_streams_back, keys, model,
+        recorded, recorded_chunk_values, recorded_chunks, recorded_chunks_in, text_answers,
     };
     use crate::family::ModelFamily;
     use crate::portable::Message;
@@ -412,31 +412,15 @@ mod tests {
     fn rendered_responses_and_chunks_parse_back() {
         // The body carries no token counts (the stream's come from Bedrock's
         // metrics, which the caller adds), so the answers have no usage.
-        for resp in [
-            PortableResponse {
-                text: " A hello world program proves a language's tools are set up.".into(),
-                stop_reason: Some(StopReason::EndTurn),
-                ..Default::default()
-            },
-            PortableResponse {
-                text: " A hello world".into(),
-                stop_reason: Some(StopReason::MaxTokens),
-                ..Default::default()
-            },
-        ] {
-            let body = CohereCommand.render_response(&resp, &ctx()).unwrap();
+        let answers = text_answers(
+            " A hello world program proves a language's tools are set up.",
+            " A hello world",
+            None,
+        );
+        assert_streams_back(&CohereCommand, &ctx(), answers, |_, body, chunks| {
             assert_eq!(body["id"], "01234567-89ab-cdef-0123-456789abcdef");
-            assert_eq!(
-                CohereCommand.parse(body.to_string().as_bytes()).unwrap(),
-                resp
-            );
-            let chunks = CohereCommand.render_chunks(&resp, &ctx()).unwrap();
             assert!(chunks.len() > 1);
-            assert_eq!(
-                accumulate(&CohereCommand, chunks.iter().map(|c| c.to_string())),
-                resp
-            );
-        }
+        });
     }
 
     #[test]

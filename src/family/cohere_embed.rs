@@ -476,10 +476,9 @@ impl Codec for CohereEmbed {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::accumulator::StreamAccumulator;
     use crate::family::test_support::{
-        assert_reads_back_by_id, assert_refuses, documented_request, keys, model, recorded,
-        recorded_in, request_fixture,
+        assert_reads_back_by_id, assert_refuses, assert_streaming_refused, ctx, documented_request,
+        keys, model, recorded, recorded_in, request_fixture,
     };
     use crate::family::ModelFamily;
     use crate::portable::{EmbeddingOptions, ToolSpec};
@@ -703,11 +702,7 @@ mod tests {
         ] {
             let recorded_body: Value = serde_json::from_slice(&recorded_in(NAME, file)).unwrap();
             let resp = CohereEmbed.parse(&recorded_in(NAME, file)).unwrap();
-            let ctx = RenderContext {
-                model: model(id),
-                response_id: "0123456789abcdef0123456789abcdef",
-                request: None,
-            };
+            let ctx = ctx(id);
             let body = CohereEmbed.render_response(&resp, &ctx).unwrap();
             assert_eq!(keys(&body), keys(&recorded_body), "{file}");
             assert_eq!(body["response_type"], response_type);
@@ -744,10 +739,7 @@ mod tests {
             err.starts_with("cohere_embed: cannot parse response"),
             "{err}"
         );
-        let err = CohereEmbed
-            .parse_chunk(b"{}", &mut StreamAccumulator::new())
-            .unwrap_err();
-        assert!(err.to_string().contains("response streaming"));
+        assert_streaming_refused(&CohereEmbed);
     }
 
     #[test]
@@ -761,9 +753,8 @@ mod tests {
             ..Default::default()
         };
         let ctx = RenderContext {
-            model: model(V3),
-            response_id: "0123456789abcdef0123456789abcdef",
             request: Some(&req),
+            ..ctx(V3)
         };
         let rendered = CohereEmbed.render_response(&resp, &ctx).unwrap();
         assert_eq!(rendered["texts"], json!(["hello world", "a test"]));

@@ -263,7 +263,7 @@ mod tests {
     use crate::family::prompt_completion::PromptCompletion;
     use crate::family::prompt_template::stop_or_length;
     use crate::family::test_support::{
-        accumulate, any_tool, assert_reads_back_by_id, assert_refuses, assert_renders_back,
+        accumulate, answer, any_tool, assert_reads_back_by_id, assert_refuses, assert_renders_back,
         assert_renders_recording, conversation, documented_request, model, recorded,
         recorded_chunks,
     };
@@ -443,11 +443,11 @@ mod tests {
         assert_renders_back(
             &FAMILY,
             &ctx(),
-            [PortableResponse {
-                text: "The user wants one line on why".into(),
-                stop_reason: Some(StopReason::MaxTokens),
-                ..Default::default()
-            }],
+            [answer(
+                "The user wants one line on why",
+                StopReason::MaxTokens,
+                None,
+            )],
         );
     }
 

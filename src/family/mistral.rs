@@ -81,14 +81,15 @@ mod tests {
     use crate::family::prompt_completion::PromptCompletion;
     use crate::family::prompt_template::stop_or_length;
     use crate::family::test_support::{
-        accumulate, assert_reads_back, assert_refuses, assert_renders_back,
+        accumulate, answer, assert_reads_back, assert_refuses, assert_renders_back,
         assert_renders_recording, documented_request, model, recorded, recorded_chunks,
+        text_answers, usage,
     };
     use crate::family::ModelFamily;
     use crate::family::RenderContext;
+    use crate::portable::Role;
     use crate::portable::StopReason;
     use crate::portable::{ContentBlock, ImageFormat, Message, ToolChoice, Usage};
-    use crate::portable::{PortableResponse, Role};
     use serde_json::json;
     use serde_json::Value;
 
@@ -241,28 +242,13 @@ mod tests {
         assert_renders_back(
             &FAMILY,
             &ctx(),
-            [
-                PortableResponse {
-                    text: " A 'hello world' program shows the minimal code needed to print output."
-                        .into(),
-                    stop_reason: Some(StopReason::EndTurn),
-                    ..Default::default()
-                },
-                PortableResponse {
-                    text: " A 'hello world' program shows".into(),
-                    stop_reason: Some(StopReason::MaxTokens),
-                    ..Default::default()
-                },
-            ],
+            text_answers(
+                " A 'hello world' program shows the minimal code needed to print output.",
+                " A 'hello world' program shows",
+                None,
+            ),
         );
-        let with_usage = PortableResponse {
-            usage: Some(Usage {
-                input_tokens: 1,
-                output_tokens: 2,
-            }),
-            stop_reason: Some(StopReason::StopSequence),
-            ..Default::default()
-        };
+        let with_usage = answer("", StopReason::StopSequence, usage(1, 2));
         let body = FAMILY.render_response(&with_usage, &ctx()).unwrap();
         assert_eq!(
             body,

@@ -124,14 +124,13 @@ mod tests {
     use super::*;
     use crate::accumulator::StreamAccumulator;
     use crate::family::test_support::{
-        assert_reads_back, assert_refuses, assert_unreadable_requests, keys, model, recorded,
-        recorded_chunk_values, recorded_chunks,
+        assert_reads_back, assert_refuses, assert_streams_back_with_metrics,
+        assert_unreadable_requests, call, keys, model, recorded, recorded_chunk_values,
+        recorded_chunks, text_answers, tool_answer,
     };
     use crate::family::ModelFamily;
     use crate::portable::PortableResponse;
-    use crate::portable::{
-        ContentBlock, InvocationMetrics, Message, Role, StopReason, ToolCall, ToolChoice, Usage,
-    };
+    use crate::portable::{ContentBlock, Message, Role, StopReason, ToolChoice, Usage};
     use serde_json::json;
     use serde_json::Value;
 
@@ -314,61 +313,24 @@ mod tests {
     /// invocation metrics, which ride on the chunk before `[DONE]`.
     #[test]
     fn rendered_responses_and_chunks_parse_back() {
-        let ctx = ctx();
-        let usage = Usage {
+        let tokens = Usage {
             input_tokens: 11,
             output_tokens: 16,
         };
-        for resp in [
-            PortableResponse {
-                text: "Quantum computers use qubits, which can be 0 and 1 at once.".into(),
-                stop_reason: Some(StopReason::EndTurn),
-                usage: Some(usage),
-                ..Default::default()
-            },
-            PortableResponse {
-                text: "Quantum computers use qubits, which".into(),
-                stop_reason: Some(StopReason::MaxTokens),
-                usage: Some(usage),
-                ..Default::default()
-            },
-            PortableResponse {
-                tool_calls: vec![ToolCall {
-                    id: "call_1".into(),
-                    name: "search".into(),
-                    input: json!({"q": "qubits"}),
-                }],
-                stop_reason: Some(StopReason::ToolUse),
-                usage: Some(usage),
-                ..Default::default()
-            },
-        ] {
-            let body = Palmyra.render_response(&resp, &ctx).unwrap();
+        let [whole, cut] = text_answers(
+            "Quantum computers use qubits, which can be 0 and 1 at once.",
+            "Quantum computers use qubits, which",
+            Some(tokens),
+        );
+        let search = call("call_1", "search", json!({"q": "qubits"}));
+        let answers = [whole, cut, tool_answer("", vec![search], Some(tokens))];
+        let check = |_: &PortableResponse, body: &Value, chunks: &[Value]| {
             assert_eq!(body["id"], "chatcmpl-0123456789abcdef0123456789abcdef");
             assert_eq!(body["model"], X5);
-            assert_eq!(Palmyra.parse(body.to_string().as_bytes()).unwrap(), resp);
-
-            let mut chunks = Palmyra.render_chunks(&resp, &ctx).unwrap();
             assert_eq!(chunks.last(), Some(&json!("[DONE]")));
-            let metrics = InvocationMetrics {
-                input_token_count: usage.input_tokens,
-                output_token_count: usage.output_tokens,
-                invocation_latency: 913,
-                first_byte_latency: 402,
-            };
-            let before_done = chunks.len() - 2;
-            chunks[before_done]["amazon-bedrock-invocationMetrics"] =
-                serde_json::to_value(metrics).unwrap();
-            let mut acc = StreamAccumulator::new();
-            for chunk in &chunks {
-                acc.feed(&Palmyra, chunk.to_string().as_bytes()).unwrap();
-            }
-            let expected = PortableResponse {
-                metrics: Some(metrics),
-                ..resp.clone()
-            };
-            assert_eq!(acc.finish().unwrap(), expected);
-        }
+        };
+        // The metrics go on the last chunk before `[DONE]`.
+        assert_streams_back_with_metrics(&Palmyra, &ctx(), answers, (tokens, 1), check);
     }
 
     #[test]

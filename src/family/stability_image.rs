@@ -210,8 +210,8 @@ mod tests {
     use super::*;
     use crate::family::stability_envelope::{stop_reason, MAX_SEED};
     use crate::family::test_support::{
-        assert_reads_back, assert_refuses, assert_renders_back, keys, model, recorded, recorded_in,
-        request_fixture,
+        assert_reads_back, assert_refuses, assert_renders_back, assert_streaming_refused, keys,
+        model, recorded, recorded_in, request_fixture,
     };
     use crate::family::ModelFamily;
     use crate::portable::StopReason;
@@ -319,10 +319,7 @@ mod tests {
         assert!(err
             .to_string()
             .starts_with("stability_image: cannot parse response"));
-        let err = StabilityImage
-            .parse_chunk(b"{}", &mut crate::accumulator::StreamAccumulator::new())
-            .unwrap_err();
-        assert!(err.to_string().contains("response streaming"));
+        assert_streaming_refused(&StabilityImage);
     }
 
     #[test]

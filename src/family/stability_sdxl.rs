@@ -277,8 +277,8 @@ impl Codec for StabilitySdxl {
 mod tests {
     use super::*;
     use crate::family::test_support::{
-        assert_reads_back, assert_refuses, assert_renders_back, assert_unreadable_requests,
-        documented_request, keys, model, recorded,
+        assert_reads_back, assert_refuses, assert_renders_back, assert_streaming_refused,
+        assert_unreadable_requests, documented_request, keys, model, recorded,
     };
     use crate::family::ModelFamily;
     use crate::portable::{ContentBlock, ImageFormat, Message, Role};
@@ -379,10 +379,7 @@ mod tests {
         assert!(err
             .to_string()
             .starts_with("stability_sdxl: cannot parse response"));
-        let err = StabilitySdxl
-            .parse_chunk(b"{}", &mut crate::accumulator::StreamAccumulator::new())
-            .unwrap_err();
-        assert!(err.to_string().contains("response streaming"));
+        assert_streaming_refused(&StabilitySdxl);
     }
 
     #[test]

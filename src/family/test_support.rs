@@ -5,7 +5,9 @@ use crate::accumulator::StreamAccumulator;
 use crate::catalog::Catalog;
 use crate::fixtures::FixtureStore;
 use crate::model_info::ModelInfo;
-use crate::portable::{PortableRequest, PortableResponse};
+use crate::portable::{
+    InvocationMetrics, PortableRequest, PortableResponse, StopReason, ToolCall, Usage,
+};
 use crate::recording::Recording;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -255,6 +257,167 @@ pub(crate) fn assert_renders_back(
             assert_eq!(accumulate(family, bytes), resp);
         }
     }
+}
+
+/// The body and the chunks `family` renders for `resp`, asserting that the
+/// body parses back to it (the family must stream).
+fn render_back(
+    family: &dyn ModelFamily,
+    ctx: &RenderContext<'_>,
+    resp: &PortableResponse,
+) -> (Value, Vec<Value>) {
+    let body = family.render_response(resp, ctx).unwrap();
+    assert_eq!(&family.parse(body.to_string().as_bytes()).unwrap(), resp);
+    (body, family.render_chunks(resp, ctx).unwrap())
+}
+
+/// Asserts that each answer renders to a body that parses back to it and
+/// to chunks that accumulate to it, then hands the answer, its body and
+/// its chunks to `check` for the family's own expectations.
+pub(crate) fn assert_streams_back(
+    family: &dyn ModelFamily,
+    ctx: &RenderContext<'_>,
+    answers: impl IntoIterator<Item = PortableResponse>,
+    mut check: impl FnMut(&PortableResponse, &Value, &[Value]),
+) {
+    for resp in answers {
+        let (body, chunks) = render_back(family, ctx, &resp);
+        assert_eq!(
+            accumulate(family, chunks.iter().map(|c| c.to_string())),
+            resp
+        );
+        check(&resp, &body, &chunks);
+    }
+}
+
+/// [`assert_streams_back`] for a family whose stream counts tokens only in
+/// Bedrock's invocation metrics: the metrics of `tokens`, added to the
+/// chunk `from_end` places before the last (as the fake adds them), make
+/// each answer accumulate with those metrics and that usage.
+pub(crate) fn assert_streams_back_with_metrics(
+    family: &dyn ModelFamily,
+    ctx: &RenderContext<'_>,
+    answers: impl IntoIterator<Item = PortableResponse>,
+    (tokens, from_end): (Usage, usize),
+    mut check: impl FnMut(&PortableResponse, &Value, &[Value]),
+) {
+    let metrics = InvocationMetrics {
+        input_token_count: tokens.input_tokens,
+        output_token_count: tokens.output_tokens,
+        invocation_latency: 800,
+        first_byte_latency: 300,
+    };
+    for resp in answers {
+        let (body, chunks) = render_back(family, ctx, &resp);
+        check(&resp, &body, &chunks);
+        let mut chunks = chunks;
+        let at = chunks.len() - 1 - from_end;
+        chunks[at]["amazon-bedrock-invocationMetrics"] = serde_json::to_value(metrics).unwrap();
+        let want = PortableResponse {
+            usage: Some(tokens),
+            metrics: Some(metrics),
+            ..resp
+        };
+        assert_eq!(
+            accumulate(family, chunks.iter().map(|c| c.to_string())),
+            want
+        );
+    }
+}
+
+/// The top-level keys of a JSON object in their order (none for any other
+/// value).
+pub(crate) fn key_order(value: &Value) -> Vec<String> {
+    value
+        .as_object()
+        .map(|object| object.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// Asserts that each answer of a family that does not stream renders to a
+/// body with the top-level keys of `recorded`, in order, that parses back
+/// to it, and that rendering it as chunks is refused; then hands the
+/// answer's body to `check` for the family's own expectations.
+pub(crate) fn assert_renders_back_unstreamed(
+    family: &dyn ModelFamily,
+    ctx: &RenderContext<'_>,
+    recorded: &Value,
+    answers: impl IntoIterator<Item = PortableResponse>,
+    mut check: impl FnMut(&Value),
+) {
+    for resp in answers {
+        let body = family.render_response(&resp, ctx).unwrap();
+        assert_eq!(key_order(&body), key_order(recorded), "{}", ctx.model.id);
+        assert_eq!(family.parse(body.to_string().as_bytes()).unwrap(), resp);
+        let err = family.render_chunks(&resp, ctx).unwrap_err().to_string();
+        assert!(err.contains("response streaming"), "{err}");
+        check(&body);
+    }
+}
+
+/// Token counts of `input` and `output` tokens.
+pub(crate) fn usage(input: u32, output: u32) -> Option<Usage> {
+    Some(Usage {
+        input_tokens: input,
+        output_tokens: output,
+    })
+}
+
+/// An answer of `text` that ended for `stop`, with `usage`.
+pub(crate) fn answer(text: &str, stop: StopReason, usage: Option<Usage>) -> PortableResponse {
+    PortableResponse {
+        text: text.into(),
+        stop_reason: Some(stop),
+        usage,
+        ..Default::default()
+    }
+}
+
+/// The two text answers every text family renders: `whole` ending the
+/// turn and `cut` stopped at the token limit, each with `usage`.
+pub(crate) fn text_answers(whole: &str, cut: &str, usage: Option<Usage>) -> [PortableResponse; 2] {
+    [
+        answer(whole, StopReason::EndTurn, usage),
+        answer(cut, StopReason::MaxTokens, usage),
+    ]
+}
+
+/// A call, under `id`, of the tool `name` with `input`.
+pub(crate) fn call(id: &str, name: &str, input: Value) -> ToolCall {
+    ToolCall {
+        id: id.into(),
+        name: name.into(),
+        input,
+    }
+}
+
+/// An answer of `text` (may be empty) that stopped to make `calls`, with
+/// `usage`.
+pub(crate) fn tool_answer(
+    text: &str,
+    calls: Vec<ToolCall>,
+    usage: Option<Usage>,
+) -> PortableResponse {
+    PortableResponse {
+        tool_calls: calls,
+        ..answer(text, StopReason::ToolUse, usage)
+    }
+}
+
+/// The error `family` gives for the stream chunk `bytes`, as text.
+pub(crate) fn chunk_error(family: &dyn ModelFamily, bytes: &[u8]) -> String {
+    family
+        .parse_chunk(bytes, &mut StreamAccumulator::new())
+        .unwrap_err()
+        .to_string()
+}
+
+/// Asserts that `family`, which does not stream, refuses a stream chunk
+/// with its own error naming response streaming.
+pub(crate) fn assert_streaming_refused(family: &dyn ModelFamily) {
+    let err = chunk_error(family, b"{}");
+    assert!(err.starts_with(&format!("{}: ", family.name())), "{err}");
+    assert!(err.contains("response streaming"), "{err}");
 }
 
 /// A tool with no description that takes any object.

@@ -238,10 +238,10 @@ impl Codec for TitanEmbed {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::accumulator::StreamAccumulator;
     use crate::family::test_support::{
-        assert_reads_back_by_id, assert_refuses_on, assert_unreadable_requests, documented_request,
-        model, recorded, recorded_in, request_fixture,
+        assert_reads_back_by_id, assert_refuses_on, assert_renders_back_unstreamed,
+        assert_streaming_refused, assert_unreadable_requests, ctx, documented_request, key_order,
+        model, recorded, recorded_in, request_fixture, usage,
     };
     use crate::family::ModelFamily;
     use crate::portable::{Message, ToolSpec};
@@ -415,47 +415,28 @@ mod tests {
         // Titan Embeddings reports input tokens only: output_tokens is always 0.
         let resp = PortableResponse {
             embeddings: vec![vec![-0.0321, 0.0412, 0.0087, -0.0735, 1.0e-7, 0.0]],
-            usage: Some(Usage {
-                input_tokens: 14,
-                output_tokens: 0,
-            }),
+            usage: usage(14, 0),
             ..Default::default()
         };
         for (id, fixture) in [(V2, "default"), (V1_MODEL_ID, "amazon.titan-embed-text-v1")] {
-            let ctx = RenderContext {
-                model: model(id),
-                response_id: "0123456789abcdef0123456789abcdef",
-                request: None,
-            };
-            let body = TitanEmbed.render_response(&resp, &ctx).unwrap();
             let recorded: Value = serde_json::from_slice(&recorded_in(NAME, fixture)).unwrap();
-            let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
-            assert_eq!(keys(&body), keys(&recorded), "{id}");
-            assert_eq!(body["embedding"][1].to_string(), "0.0412");
-            assert_eq!(
-                TitanEmbed.parse(body.to_string().as_bytes()).unwrap(),
-                resp,
-                "{id}"
-            );
-            if id == V2 {
-                assert_eq!(body["embeddingsByType"]["float"], body["embedding"]);
-                assert_eq!(
-                    keys(&body["embeddingsByType"]),
-                    keys(&recorded["embeddingsByType"])
-                );
-            }
-            let err = TitanEmbed.render_chunks(&resp, &ctx).unwrap_err();
-            assert!(err.to_string().contains("response streaming"), "{err}");
+            let answers = [resp.clone()];
+            assert_renders_back_unstreamed(&TitanEmbed, &ctx(id), &recorded, answers, |body| {
+                assert_eq!(body["embedding"][1].to_string(), "0.0412");
+                if id == V2 {
+                    assert_eq!(body["embeddingsByType"]["float"], body["embedding"]);
+                    assert_eq!(
+                        key_order(&body["embeddingsByType"]),
+                        key_order(&recorded["embeddingsByType"])
+                    );
+                }
+            });
         }
     }
 
     #[test]
     fn rendering_needs_exactly_one_finite_vector() {
-        let ctx = RenderContext {
-            model: model(V2),
-            response_id: "0123456789abcdef0123456789abcdef",
-            request: None,
-        };
+        let ctx = ctx(V2);
         for (embeddings, expect) in [
             (vec![], "0 embeddings"),
             (vec![vec![0.1], vec![0.2]], "2 embeddings"),
@@ -472,10 +453,7 @@ mod tests {
 
     #[test]
     fn streaming_is_refused() {
-        let err = TitanEmbed
-            .parse_chunk(b"{}", &mut StreamAccumulator::new())
-            .unwrap_err();
-        assert!(err.to_string().starts_with("titan_embed: "), "{err}");
+        assert_streaming_refused(&TitanEmbed);
     }
 
     #[test]
@@ -495,9 +473,8 @@ mod tests {
             ..Default::default()
         };
         let ctx = RenderContext {
-            model: model(V2),
-            response_id: "0123456789abcdef0123456789abcdef",
             request: Some(&req),
+            ..ctx(V2)
         };
         let rendered = TitanEmbed.render_response(&resp, &ctx).unwrap();
         assert_eq!(rendered["embeddingsByType"]["binary"], json!([1, 0, 1]));

@@ -305,9 +305,9 @@ impl Codec for TitanImage {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::accumulator::StreamAccumulator;
     use crate::family::test_support::{
-        assert_refuses, documented_request, model, recorded, request_fixture,
+        assert_refuses, assert_renders_back_unstreamed, assert_streaming_refused, ctx,
+        documented_request, model, recorded, request_fixture,
     };
     use crate::family::ModelFamily;
     use crate::portable::{ContentBlock, ImageFormat, Message, Role};
@@ -522,21 +522,11 @@ mod tests {
             images: vec![resp.images[0].clone(), "AQID".into()],
             ..Default::default()
         };
-        let ctx = RenderContext {
-            model: model(CANVAS),
-            response_id: "0123456789abcdef0123456789abcdef",
-            request: None,
-        };
+        let ctx = ctx(CANVAS);
         let recorded_body: Value = serde_json::from_slice(&recorded(NAME)).unwrap();
-        for resp in [resp, two] {
-            let body = TitanImage.render_response(&resp, &ctx).unwrap();
-            let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
-            assert_eq!(keys(&body), keys(&recorded_body));
+        assert_renders_back_unstreamed(&TitanImage, &ctx, &recorded_body, [resp, two], |body| {
             assert_eq!(body["error"], Value::Null);
-            assert_eq!(TitanImage.parse(body.to_string().as_bytes()).unwrap(), resp);
-            let err = TitanImage.render_chunks(&resp, &ctx).unwrap_err();
-            assert!(err.to_string().contains("response streaming"), "{err}");
-        }
+        });
         let err = TitanImage
             .render_response(&PortableResponse::default(), &ctx)
             .unwrap_err();
@@ -545,9 +535,6 @@ mod tests {
 
     #[test]
     fn streaming_is_refused() {
-        let err = TitanImage
-            .parse_chunk(b"{}", &mut StreamAccumulator::new())
-            .unwrap_err();
-        assert!(err.to_string().contains("response streaming"), "{err}");
+        assert_streaming_refused(&TitanImage);
     }
 }

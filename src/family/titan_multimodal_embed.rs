@@ -246,9 +246,9 @@ impl Codec for TitanMultimodalEmbed {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::accumulator::StreamAccumulator;
     use crate::family::test_support::{
-        assert_reads_back, assert_refuses, documented_request, model, recorded, request_fixture,
+        assert_reads_back, assert_refuses, assert_renders_back_unstreamed,
+        assert_streaming_refused, ctx, documented_request, model, recorded, request_fixture, usage,
     };
     use crate::family::ModelFamily;
     use crate::portable::ImageFormat;
@@ -411,42 +411,23 @@ mod tests {
         // The body carries input tokens only: output_tokens is always 0.
         let resp = PortableResponse {
             embeddings: vec![vec![0.0183, -0.0271, 0.0452, 0.0098]],
-            usage: Some(Usage {
-                input_tokens: 11,
-                output_tokens: 0,
-            }),
+            usage: usage(11, 0),
             ..Default::default()
         };
-        let ctx = RenderContext {
-            model: model(ID),
-            response_id: "0123456789abcdef0123456789abcdef",
-            request: None,
-        };
-        let body = TitanMultimodalEmbed.render_response(&resp, &ctx).unwrap();
+        let ctx = ctx(ID);
         let recorded: Value = serde_json::from_slice(&recorded(NAME)).unwrap();
-        let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
-        assert_eq!(keys(&body), keys(&recorded));
-        assert_eq!(body["embedding"][2].to_string(), "0.0452");
-        assert_eq!(
-            TitanMultimodalEmbed
-                .parse(body.to_string().as_bytes())
-                .unwrap(),
-            resp
-        );
+        assert_renders_back_unstreamed(&TitanMultimodalEmbed, &ctx, &recorded, [resp], |body| {
+            assert_eq!(body["embedding"][2].to_string(), "0.0452");
+        });
         let none = PortableResponse::default();
         let err = TitanMultimodalEmbed
             .render_response(&none, &ctx)
             .unwrap_err();
         assert!(err.to_string().contains("0 embeddings"), "{err}");
-        let err = TitanMultimodalEmbed.render_chunks(&resp, &ctx).unwrap_err();
-        assert!(err.to_string().contains("response streaming"), "{err}");
     }
 
     #[test]
     fn streaming_is_refused() {
-        let err = TitanMultimodalEmbed
-            .parse_chunk(b"{}", &mut StreamAccumulator::new())
-            .unwrap_err();
-        assert!(err.to_string().contains("response streaming"), "{err}");
+        assert_streaming_refused(&TitanMultimodalEmbed);
     }
 }

@@ -303,7 +303,7 @@ impl Codec for TitanText {
 mod tests {
     use super::*;
     use crate::family::test_support::{
-        accumulate, assert_reads_back, assert_refuses, model, recorded,
+        answer, assert_reads_back, assert_refuses, assert_streams_back, ctx, model, recorded, usage,
     };
     use crate::family::ModelFamily;
     use crate::portable::Message;
@@ -400,30 +400,16 @@ mod tests {
 
     #[test]
     fn rendered_responses_and_chunks_parse_back() {
-        let resp = PortableResponse {
-            text: "Quantum physics is the study of the very small.".into(),
-            stop_reason: Some(StopReason::MaxTokens),
-            usage: Some(Usage {
-                input_tokens: 7,
-                output_tokens: 11,
-            }),
-            ..Default::default()
-        };
-        let ctx = RenderContext {
-            model: model("amazon.titan-text-lite-v1"),
-            response_id: "0123456789abcdef0123456789abcdef",
-            request: None,
-        };
-        let body = TitanText.render_response(&resp, &ctx).unwrap();
-        assert_eq!(body["results"][0]["completionReason"], "LENGTH");
-        assert_eq!(TitanText.parse(body.to_string().as_bytes()).unwrap(), resp);
-
-        let chunks = TitanText.render_chunks(&resp, &ctx).unwrap();
-        assert!(chunks.len() > 1);
-        assert_eq!(
-            accumulate(&TitanText, chunks.iter().map(|c| c.to_string())),
-            resp
+        let resp = answer(
+            "Quantum physics is the study of the very small.",
+            StopReason::MaxTokens,
+            usage(7, 11),
         );
+        let ctx = ctx("amazon.titan-text-lite-v1");
+        assert_streams_back(&TitanText, &ctx, [resp], |_, body, chunks| {
+            assert_eq!(body["results"][0]["completionReason"], "LENGTH");
+            assert!(chunks.len() > 1);
+        });
     }
 
     #[test]

@@ -1,7 +1,10 @@
 //! Unit tests of the `anthropic` family.
 
 use super::*;
-use crate::family::test_support::{accumulate, model, recorded, recorded_chunks_in, recorded_in};
+use crate::family::test_support::{
+    accumulate, answer, assert_renders_back, assert_streams_back, call, ctx, model, recorded,
+    recorded_chunks_in, recorded_in, tool_answer, usage,
+};
 use crate::family::ModelFamily;
 use crate::portable::{ImageFormat, Message, ToolSpec};
 use serde_json::json;
@@ -145,57 +148,26 @@ fn read_request_inverts_build() {
 
 #[test]
 fn rendered_responses_and_chunks_parse_back() {
-    let ctx = RenderContext {
-        model: model(HAIKU),
-        response_id: "0123456789abcdef0123456789abcdef",
-        request: None,
-    };
-    for resp in [
-        PortableResponse {
-            text: "Hello there, how are you today?".into(),
-            stop_reason: Some(StopReason::EndTurn),
-            usage: Some(Usage {
-                input_tokens: 12,
-                output_tokens: 8,
-            }),
-            ..Default::default()
-        },
-        PortableResponse {
-            text: "Let me look.".into(),
-            tool_calls: vec![ToolCall {
-                id: "toolu_bdrk_1".into(),
-                name: "get_weather".into(),
-                input: json!({"city": "Paris"}),
-            }],
-            stop_reason: Some(StopReason::ToolUse),
-            usage: Some(Usage {
-                input_tokens: 40,
-                output_tokens: 20,
-            }),
-            ..Default::default()
-        },
-    ] {
-        let body = AnthropicMessages.render_response(&resp, &ctx).unwrap();
+    let answers = [
+        answer(
+            "Hello there, how are you today?",
+            StopReason::EndTurn,
+            usage(12, 8),
+        ),
+        tool_answer(
+            "Let me look.",
+            vec![call(
+                "toolu_bdrk_1",
+                "get_weather",
+                json!({"city": "Paris"}),
+            )],
+            usage(40, 20),
+        ),
+    ];
+    assert_streams_back(&AnthropicMessages, &ctx(HAIKU), answers, |_, body, _| {
         assert_eq!(body["model"], "claude-3-haiku-20240307");
         assert!(body["id"].as_str().unwrap().starts_with("msg_bdrk_"));
-        assert_eq!(
-            AnthropicMessages
-                .parse(body.to_string().as_bytes())
-                .unwrap(),
-            resp
-        );
-        assert_eq!(
-            accumulate(
-                &AnthropicMessages,
-                AnthropicMessages
-                    .render_chunks(&resp, &ctx)
-                    .unwrap()
-                    .into_iter()
-                    .map(|c| c.to_string())
-            ),
-            resp
-        );
-    }
+    });
 }
 
 #[test]
@@ -307,7 +279,7 @@ fn reasoning_renders_before_the_text_and_streams_as_thinking_and_signature_delta
         .collect();
     assert!(deltas.starts_with(&["thinking_delta"]), "{deltas:?}");
     assert!(deltas.contains(&"signature_delta"), "{deltas:?}");
-    crate::family::test_support::assert_renders_back(&AnthropicMessages, &ctx, [resp]);
+    assert_renders_back(&AnthropicMessages, &ctx, [resp]);
 }
 
 #[test]

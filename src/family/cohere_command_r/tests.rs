@@ -2,8 +2,9 @@
 
 use super::*;
 use crate::family::test_support::{
-    accumulate, assert_reads_back, assert_refuses, assert_unreadable_requests, keys, model,
-    recorded, recorded_chunk_values, recorded_chunks_in, recorded_in, request_fixture,
+    accumulate, assert_reads_back, assert_refuses, assert_streams_back, assert_unreadable_requests,
+    call, keys, model, recorded, recorded_chunk_values, recorded_chunks_in, recorded_in,
+    request_fixture, text_answers, tool_answer, usage,
 };
 use crate::family::ModelFamily;
 use crate::portable::Usage;
@@ -312,70 +313,28 @@ fn read_request_takes_foreign_bodies_and_refuses_bad_ones() {
 
 #[test]
 fn rendered_responses_and_chunks_parse_back() {
-    let usage = Some(Usage {
-        input_tokens: 14,
-        output_tokens: 29,
-    });
+    let usage = usage(14, 29);
+    let [whole, cut] = text_answers(
+        "A hello world program prints a greeting to show the toolchain works.",
+        "A hello world program prints",
+        usage,
+    );
     // Cohere sends no call ids; `call_0`, ... are what parsing gives.
-    for resp in [
-        PortableResponse {
-            text: "A hello world program prints a greeting to show the toolchain works.".into(),
-            stop_reason: Some(StopReason::EndTurn),
-            usage,
-            ..Default::default()
-        },
-        PortableResponse {
-            text: "A hello world program prints".into(),
-            stop_reason: Some(StopReason::MaxTokens),
-            usage,
-            ..Default::default()
-        },
-        PortableResponse {
-            text: "I will look up the weather.".into(),
-            tool_calls: vec![
-                ToolCall {
-                    id: "call_0".into(),
-                    name: "get_weather".into(),
-                    input: json!({"location": "Seattle, WA"}),
-                },
-                ToolCall {
-                    id: "call_1".into(),
-                    name: "get_time".into(),
-                    input: json!({}),
-                },
-            ],
-            stop_reason: Some(StopReason::ToolUse),
-            usage,
-            ..Default::default()
-        },
-    ] {
-        let body = CohereCommandR.render_response(&resp, &ctx()).unwrap();
+    let calls = vec![
+        call("call_0", "get_weather", json!({"location": "Seattle, WA"})),
+        call("call_1", "get_time", json!({})),
+    ];
+    let answers = [
+        whole,
+        cut,
+        tool_answer("I will look up the weather.", calls, usage),
+    ];
+    assert_streams_back(&CohereCommandR, &ctx(), answers, |resp, body, chunks| {
         assert_eq!(body["response_id"], "01234567-89ab-cdef-0123-456789abcdef");
-        assert_eq!(
-            CohereCommandR.parse(body.to_string().as_bytes()).unwrap(),
-            resp
-        );
-        let chunks = CohereCommandR.render_chunks(&resp, &ctx()).unwrap();
-        assert_eq!(
-            accumulate(&CohereCommandR, chunks.iter().map(|c| c.to_string())),
-            resp
-        );
         if resp.tool_calls.is_empty() {
             assert!(chunks.len() > 3, "{chunks:?}");
         }
-    }
-    let body = CohereCommandR
-        .render_response(
-            &PortableResponse {
-                text: "x".into(),
-                stop_reason: Some(StopReason::StopSequence),
-                ..Default::default()
-            },
-            &ctx(),
-        )
-        .unwrap();
-    assert_eq!(body["finish_reason"], "STOP_SEQUENCE");
-    assert_eq!(body["meta"]["billed_units"]["input_tokens"], 0);
+    });
 }
 
 #[test]

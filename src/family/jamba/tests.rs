@@ -5,8 +5,9 @@ use crate::accumulator::StreamAccumulator;
 use crate::family::chat_completions::stop_reason;
 use crate::family::model_family::RenderContext;
 use crate::family::test_support::{
-    accumulate, assert_reads_back_by_id, assert_refuses_on, keys, model, recorded,
-    recorded_chunk_values, recorded_chunks, recorded_in, request_fixture,
+    accumulate, assert_reads_back_by_id, assert_refuses_on, assert_streams_back, call, keys, model,
+    recorded, recorded_chunk_values, recorded_chunks, recorded_in, request_fixture, text_answers,
+    tool_answer, usage,
 };
 use crate::family::ModelFamily;
 use crate::portable::*;
@@ -252,53 +253,26 @@ fn read_request_refuses_bad_bodies() {
 
 #[test]
 fn rendered_responses_and_chunks_parse_back() {
-    let usage = Some(Usage {
-        input_tokens: 15,
-        output_tokens: 14,
-    });
-    for resp in [
-        PortableResponse {
-            text: "I am Jamba, a large language model built by AI21 Labs.".into(),
-            stop_reason: Some(StopReason::EndTurn),
-            usage,
-            ..Default::default()
-        },
-        PortableResponse {
-            text: "I am Jamba, a large".into(),
-            stop_reason: Some(StopReason::MaxTokens),
-            usage,
-            ..Default::default()
-        },
-        PortableResponse {
-            text: "Let me check.".into(),
-            tool_calls: vec![
-                ToolCall {
-                    id: "call_4f2a9c1e".into(),
-                    name: "get_weather".into(),
-                    input: json!({"location": "Seattle, WA"}),
-                },
-                ToolCall {
-                    id: "call_5".into(),
-                    name: "get_time".into(),
-                    input: json!({}),
-                },
-            ],
-            stop_reason: Some(StopReason::ToolUse),
-            usage,
-            ..Default::default()
-        },
-    ] {
-        let body = Jamba.render_response(&resp, &ctx()).unwrap();
+    let usage = usage(15, 14);
+    let [whole, cut] = text_answers(
+        "I am Jamba, a large language model built by AI21 Labs.",
+        "I am Jamba, a large",
+        usage,
+    );
+    let calls = vec![
+        call(
+            "call_4f2a9c1e",
+            "get_weather",
+            json!({"location": "Seattle, WA"}),
+        ),
+        call("call_5", "get_time", json!({})),
+    ];
+    let answers = [whole, cut, tool_answer("Let me check.", calls, usage)];
+    assert_streams_back(&Jamba, &ctx(), answers, |_, body, chunks| {
         assert_eq!(body["id"], "chatcmpl-01234567-89ab-cdef-0123-456789abcdef");
         assert_eq!(body["usage"]["total_tokens"], 29);
-        assert_eq!(Jamba.parse(body.to_string().as_bytes()).unwrap(), resp);
-        let chunks = Jamba.render_chunks(&resp, &ctx()).unwrap();
         assert!(chunks.len() > 2);
-        assert_eq!(
-            accumulate(&Jamba, chunks.iter().map(|c| c.to_string())),
-            resp
-        );
-    }
+    });
 }
 
 #[test]

@@ -2,9 +2,9 @@
 
 use super::*;
 use crate::family::test_support::{
-    accumulate, any_tool, assert_reads_back_by_id, assert_refuses_on, assert_renders_back,
-    assert_renders_recording, assert_unreadable_requests, conversation, documented_request, model,
-    recorded, recorded_chunks, recorded_in,
+    accumulate, answer, any_tool, assert_reads_back_by_id, assert_refuses_on, assert_renders_back,
+    assert_renders_recording, assert_unreadable_requests, chunk_error, conversation,
+    documented_request, model, recorded, recorded_chunks, recorded_in, usage,
 };
 use crate::family::ModelFamily;
 use crate::portable::{ContentBlock, ImageFormat, Message};
@@ -291,25 +291,16 @@ fn rendered_responses_and_chunks_parse_back() {
         &Llama,
         &ctx(),
         [
-            PortableResponse {
-                text: "A 'hello world' program prints a greeting to show the toolchain works."
-                    .into(),
-                stop_reason: Some(StopReason::EndTurn),
-                usage: Some(Usage {
-                    input_tokens: 27,
-                    output_tokens: 21,
-                }),
-                ..Default::default()
-            },
-            PortableResponse {
-                text: "A 'hello world' program is the first".into(),
-                stop_reason: Some(StopReason::MaxTokens),
-                usage: Some(Usage {
-                    input_tokens: 27,
-                    output_tokens: 16,
-                }),
-                ..Default::default()
-            },
+            answer(
+                "A 'hello world' program prints a greeting to show the toolchain works.",
+                StopReason::EndTurn,
+                usage(27, 21),
+            ),
+            answer(
+                "A 'hello world' program is the first",
+                StopReason::MaxTokens,
+                usage(27, 16),
+            ),
         ],
     );
     // What Llama cannot name is sent as `stop`.
@@ -333,10 +324,6 @@ fn rendered_bodies_have_the_recorded_shape() {
 fn a_malformed_body_is_an_error() {
     let err = Llama.parse(br#"{"generation": 5}"#).unwrap_err();
     assert!(err.to_string().starts_with("llama: cannot parse response"));
-    let err = Llama
-        .parse_chunk(b"not json", &mut StreamAccumulator::new())
-        .unwrap_err();
-    assert!(err
-        .to_string()
-        .starts_with("llama: cannot parse stream chunk"));
+    let err = chunk_error(&Llama, b"not json");
+    assert!(err.starts_with("llama: cannot parse stream chunk"), "{err}");
 }

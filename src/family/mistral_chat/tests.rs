@@ -5,8 +5,9 @@ use crate::accumulator::StreamAccumulator;
 use crate::family::model_family::RenderContext;
 use crate::family::test_support::{
     accumulate, assert_chunks_shaped_like, assert_reads_back_by_id, assert_refuses,
-    assert_renders_back, documented_request, key_paths, model, recorded, recorded_chunk_values,
-    recorded_chunks_in, recorded_in, request_fixture,
+    assert_renders_back, call, documented_request, key_paths, model, recorded,
+    recorded_chunk_values, recorded_chunks_in, recorded_in, request_fixture, text_answers,
+    tool_answer,
 };
 use crate::family::ModelFamily;
 use crate::portable::*;
@@ -293,47 +294,33 @@ fn rendered_responses_and_chunks_parse_back() {
     // The body carries text, tool calls (ids included) and the stop
     // reason, not usage: these responses have none (a stream's usage
     // comes from the invocation metrics the caller adds).
+    let seattle = call(
+        "Xk2pQ7vLm",
+        "get_weather",
+        json!({"location": "Seattle, WA"}),
+    );
+    let paris = call(
+        "Ab3dE5fGh",
+        "get_weather",
+        json!({"location": "Paris", "units": ["C"]}),
+    );
+    let [whole, cut] = text_answers(
+        "A 'hello world' program prints a greeting to show the toolchain works.",
+        "A 'hello world' program prints",
+        None,
+    );
     assert_renders_back(
         &MistralChat,
         &ctx(),
         [
-            PortableResponse {
-                text: "A 'hello world' program prints a greeting to show the toolchain works."
-                    .into(),
-                stop_reason: Some(StopReason::EndTurn),
-                ..Default::default()
-            },
-            PortableResponse {
-                text: "A 'hello world' program prints".into(),
-                stop_reason: Some(StopReason::MaxTokens),
-                ..Default::default()
-            },
-            PortableResponse {
-                tool_calls: vec![ToolCall {
-                    id: "Xk2pQ7vLm".into(),
-                    name: "get_weather".into(),
-                    input: json!({"location": "Seattle, WA"}),
-                }],
-                stop_reason: Some(StopReason::ToolUse),
-                ..Default::default()
-            },
-            PortableResponse {
-                text: "I will check both cities for you now.".into(),
-                tool_calls: vec![
-                    ToolCall {
-                        id: "Xk2pQ7vLm".into(),
-                        name: "get_weather".into(),
-                        input: json!({"location": "Seattle, WA"}),
-                    },
-                    ToolCall {
-                        id: "Ab3dE5fGh".into(),
-                        name: "get_weather".into(),
-                        input: json!({"location": "Paris", "units": ["C"]}),
-                    },
-                ],
-                stop_reason: Some(StopReason::ToolUse),
-                ..Default::default()
-            },
+            whole,
+            cut,
+            tool_answer("", vec![seattle.clone()], None),
+            tool_answer(
+                "I will check both cities for you now.",
+                vec![seattle, paris],
+                None,
+            ),
         ],
     );
 }

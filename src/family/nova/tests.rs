@@ -2,8 +2,9 @@
 
 use super::*;
 use crate::family::test_support::{
-    accumulate, assert_reads_back, assert_refuses, documented_request, model, recorded,
-    recorded_chunk_values, recorded_chunks, recorded_chunks_in, recorded_in, request_fixture,
+    answer, assert_reads_back, assert_refuses, assert_renders_back, assert_streams_back, call, ctx,
+    documented_request, model, recorded, recorded_chunk_values, recorded_chunks,
+    recorded_chunks_in, recorded_in, request_fixture, text_answers, tool_answer, usage,
 };
 use crate::family::ModelFamily;
 use crate::portable::{ImageFormat, ToolSpec};
@@ -407,78 +408,41 @@ fn event_keys(chunks: &[Value]) -> Vec<String> {
 
 #[test]
 fn rendered_responses_and_chunks_parse_back() {
-    let ctx = RenderContext {
-        model: model(LITE),
-        response_id: "0123456789abcdef0123456789abcdef",
-        request: None,
-    };
-    let usage = Some(Usage {
-        input_tokens: 31,
-        output_tokens: 52,
-    });
-    let call = ToolCall {
-        id: SONG_ID.into(),
-        name: "top_song".into(),
-        input: json!({"sign": "WZPZ", "nested": {"list": [1, 2.5, "ünïcode"]}}),
-    };
-    for resp in [
-        PortableResponse {
-            text: "The tent went up just as the sun slipped behind the pines.".into(),
-            stop_reason: Some(StopReason::EndTurn),
+    let usage = usage(31, 52);
+    let song = call(
+        SONG_ID,
+        "top_song",
+        json!({"sign": "WZPZ", "nested": {"list": [1, 2.5, "ünïcode"]}}),
+    );
+    let [whole, cut] = text_answers(
+        "The tent went up just as the sun slipped behind the pines.",
+        "The tent went",
+        usage,
+    );
+    let answers = [
+        whole,
+        cut,
+        tool_answer(
+            "<thinking>I will call top_song.</thinking>",
+            vec![song.clone()],
             usage,
-            ..Default::default()
-        },
-        PortableResponse {
-            text: "The tent went".into(),
-            stop_reason: Some(StopReason::MaxTokens),
+        ),
+        tool_answer("", vec![song, call("tooluse_2", "now", json!({}))], usage),
+        answer(
+            "",
+            StopReason::Other("malformed_model_output".into()),
             usage,
-            ..Default::default()
-        },
-        PortableResponse {
-            text: "<thinking>I will call top_song.</thinking>".into(),
-            tool_calls: vec![call.clone()],
-            stop_reason: Some(StopReason::ToolUse),
-            usage,
-            ..Default::default()
-        },
-        PortableResponse {
-            tool_calls: vec![
-                call.clone(),
-                ToolCall {
-                    id: "tooluse_2".into(),
-                    name: "now".into(),
-                    input: json!({}),
-                },
-            ],
-            stop_reason: Some(StopReason::ToolUse),
-            usage,
-            ..Default::default()
-        },
-        PortableResponse {
-            stop_reason: Some(StopReason::Other("malformed_model_output".into())),
-            usage,
-            ..Default::default()
-        },
-    ] {
-        let body = Nova.render_response(&resp, &ctx).unwrap();
-        assert_eq!(Nova.parse(body.to_string().as_bytes()).unwrap(), resp);
+        ),
+    ];
+    assert_streams_back(&Nova, &ctx(LITE), answers, |_, body, chunks| {
         assert_eq!(body["usage"]["totalTokens"], 83);
-        let chunks = Nova.render_chunks(&resp, &ctx).unwrap();
-        assert_eq!(
-            accumulate(&Nova, chunks.iter().map(|c| c.to_string())),
-            resp
-        );
         assert_eq!(chunks[0], json!({"messageStart": {"role": "assistant"}}));
-    }
+    });
 }
 
 #[test]
 fn rendered_bodies_and_streams_have_the_recorded_shape() {
-    let ctx = RenderContext {
-        model: model(LITE),
-        response_id: "0123456789abcdef0123456789abcdef",
-        request: None,
-    };
+    let ctx = ctx(LITE);
     for file in ["default", "tool_use"] {
         let recorded_body: Value = serde_json::from_slice(&recorded_in(NAME, file)).unwrap();
         let resp = Nova.parse(&recorded_in(NAME, file)).unwrap();
@@ -555,7 +519,7 @@ fn nova_2_reasoning_is_built_read_and_rendered_back() {
         .unwrap_err();
     assert!(err.to_string().contains("effort max"), "{err}");
 
-    let ctx = crate::family::test_support::ctx("amazon.nova-2-lite-v1:0");
+    let ctx = ctx("amazon.nova-2-lite-v1:0");
     let resp = PortableResponse {
         text: "Yes.".into(),
         reasoning: vec![Reasoning::text("[REDACTED]", None)],
@@ -571,5 +535,5 @@ fn nova_2_reasoning_is_built_read_and_rendered_back() {
         rendered["output"]["message"]["content"][0],
         json!({"reasoningContent": {"reasoningText": {"text": "[REDACTED]"}}})
     );
-    crate::family::test_support::assert_renders_back(&Nova, &ctx, [resp]);
+    assert_renders_back(&Nova, &ctx, [resp]);
 }

@@ -5,14 +5,15 @@ use crate::accumulator::StreamAccumulator;
 use crate::family::chat_completions::stop_reason;
 use crate::family::model_family::RenderContext;
 use crate::family::test_support::{
-    accumulate, assert_reads_back, assert_refuses, keys, model, recorded, recorded_chunk_values,
-    recorded_chunks_in, recorded_in, request_fixture,
+    accumulate, assert_reads_back, assert_refuses, assert_streams_back_with_metrics, call, keys,
+    model, recorded, recorded_chunk_values, recorded_chunks_in, recorded_in, request_fixture,
+    text_answers, tool_answer,
 };
 use crate::family::ModelFamily;
 use crate::portable::*;
 use crate::portable::{
-    ContentBlock, ImageFormat, InvocationMetrics, Message, Role, StopReason, StreamEvent, ToolCall,
-    ToolChoice, ToolResultContent, ToolSpec, Usage,
+    ContentBlock, ImageFormat, Message, Role, StopReason, StreamEvent, ToolChoice,
+    ToolResultContent, ToolSpec, Usage,
 };
 use crate::reasoning::Reasoning;
 use serde_json::{json, Value};
@@ -307,80 +308,46 @@ fn reads_bodies_the_builder_did_not_write() {
 /// usage comes back from the metrics merged into the last chunk.
 #[test]
 fn rendered_responses_and_chunks_parse_back() {
-    let ctx = ctx();
-    let usage = Usage {
+    let tokens = Usage {
         input_tokens: 23,
         output_tokens: 31,
     };
-    for resp in [
+    let [whole, cut] = text_answers(
+        "Hello! I'm doing well, thank you.",
+        "Once upon a time there was a",
+        Some(tokens),
+    );
+    let answers = [
         PortableResponse {
-            text: "Hello! I'm doing well, thank you.".into(),
             reasoning: vec![Reasoning::text("Greet back.", None)],
-            stop_reason: Some(StopReason::EndTurn),
-            usage: Some(usage),
-            ..Default::default()
+            ..whole
         },
-        PortableResponse {
-            text: "Once upon a time there was a".into(),
-            stop_reason: Some(StopReason::MaxTokens),
-            usage: Some(usage),
-            ..Default::default()
-        },
-        PortableResponse {
-            tool_calls: vec![ToolCall {
-                id: "call_7c1f0e2a9b3d4e5f".into(),
-                name: "get_weather".into(),
-                input: json!({"location": "Seattle, WA", "unit": "°F"}),
-            }],
-            stop_reason: Some(StopReason::ToolUse),
-            usage: Some(usage),
-            ..Default::default()
-        },
-        PortableResponse {
-            text: "Let me check two cities.".into(),
-            tool_calls: vec![
-                ToolCall {
-                    id: "call_a".into(),
-                    name: "get_weather".into(),
-                    input: json!({"location": "Paris"}),
-                },
-                ToolCall {
-                    id: "call_b".into(),
-                    name: "get_time".into(),
-                    input: json!({}),
-                },
+        cut,
+        tool_answer(
+            "",
+            vec![call(
+                "call_7c1f0e2a9b3d4e5f",
+                "get_weather",
+                json!({"location": "Seattle, WA", "unit": "°F"}),
+            )],
+            Some(tokens),
+        ),
+        tool_answer(
+            "Let me check two cities.",
+            vec![
+                call("call_a", "get_weather", json!({"location": "Paris"})),
+                call("call_b", "get_time", json!({})),
             ],
-            stop_reason: Some(StopReason::ToolUse),
-            usage: Some(usage),
-            ..Default::default()
-        },
-    ] {
-        let body = OpenAiChat.render_response(&resp, &ctx).unwrap();
+            Some(tokens),
+        ),
+    ];
+    let check = |_: &PortableResponse, body: &Value, chunks: &[Value]| {
         assert_eq!(body["id"], "chatcmpl-0123456789abcdef");
         assert_eq!(body["model"], GPT_OSS);
-        assert_eq!(OpenAiChat.parse(body.to_string().as_bytes()).unwrap(), resp);
-
-        let mut chunks = OpenAiChat.render_chunks(&resp, &ctx).unwrap();
         assert!(chunks.len() > 2);
         assert!(chunks.iter().all(|c| c["id"] == body["id"]));
-        let metrics = InvocationMetrics {
-            input_token_count: usage.input_tokens,
-            output_token_count: usage.output_tokens,
-            invocation_latency: 800,
-            first_byte_latency: 300,
-        };
-        chunks.last_mut().unwrap()["amazon-bedrock-invocationMetrics"] =
-            serde_json::to_value(metrics).unwrap();
-        let mut acc = StreamAccumulator::new();
-        for chunk in &chunks {
-            acc.feed(&OpenAiChat, chunk.to_string().as_bytes()).unwrap();
-        }
-        let expected = PortableResponse {
-            metrics: Some(metrics),
-            ..resp.clone()
-        };
-        assert_eq!(acc.finish().unwrap(), expected);
-    }
+    };
+    assert_streams_back_with_metrics(&OpenAiChat, &ctx(), answers, (tokens, 0), check);
 }
 
 #[test]
