@@ -420,6 +420,31 @@ pub(crate) fn assert_streaming_refused(family: &dyn ModelFamily) {
     assert!(err.contains("response streaming"), "{err}");
 }
 
+/// `req` with an assistant turn that calls the tool `name` with `input`
+/// under `id`, then a user turn that answers the call with the JSON
+/// `result`.
+pub(crate) fn with_tool_exchange(
+    req: PortableRequest,
+    id: &str,
+    name: &str,
+    input: Value,
+    result: Value,
+) -> PortableRequest {
+    use crate::portable::{ContentBlock, Message, Role, ToolResultContent};
+    req.message(Message::new(
+        Role::Assistant,
+        vec![ContentBlock::tool_use(id, name, input)],
+    ))
+    .message(Message::new(
+        Role::User,
+        vec![ContentBlock::ToolResult {
+            tool_use_id: id.into(),
+            content: vec![ToolResultContent::Json(result)],
+            is_error: false,
+        }],
+    ))
+}
+
 /// A tool with no description that takes any object.
 pub(crate) fn any_tool() -> crate::portable::ToolSpec {
     crate::portable::ToolSpec::new("t", serde_json::json!({"type": "object"}))

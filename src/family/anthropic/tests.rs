@@ -3,7 +3,7 @@
 use super::*;
 use crate::family::test_support::{
     accumulate, answer, assert_renders_back, assert_streams_back, call, ctx, model, recorded,
-    recorded_chunks_in, recorded_in, tool_answer, usage,
+    recorded_chunks_in, recorded_in, tool_answer, usage, with_tool_exchange,
 };
 use crate::family::ModelFamily;
 use crate::portable::{ImageFormat, Message, ToolSpec};
@@ -22,32 +22,22 @@ fn max_tokens_defaults_to_the_models_limit() {
 
 #[test]
 fn tools_images_and_results_become_typed_blocks() {
-    let req = PortableRequest::default()
-        .message(Message {
-            role: Role::User,
-            content: vec![
-                ContentBlock::Text("What is this?".into()),
-                ContentBlock::image(ImageFormat::Png, vec![1, 2, 3]),
-            ],
-        })
-        .message(Message::new(
-            Role::Assistant,
-            vec![ContentBlock::tool_use(
-                "toolu_1",
-                "lookup",
-                json!({"q": "x"}),
-            )],
-        ))
-        .message(Message {
-            role: Role::User,
-            content: vec![ContentBlock::ToolResult {
-                tool_use_id: "toolu_1".into(),
-                content: vec![ToolResultContent::Json(json!({"a": 1}))],
-                is_error: false,
-            }],
-        })
-        .tool(ToolSpec::new("lookup", json!({"type": "object"})))
-        .tool_choice(ToolChoice::Tool("lookup".into()));
+    let question = PortableRequest::default().message(Message {
+        role: Role::User,
+        content: vec![
+            ContentBlock::Text("What is this?".into()),
+            ContentBlock::image(ImageFormat::Png, vec![1, 2, 3]),
+        ],
+    });
+    let req = with_tool_exchange(
+        question,
+        "toolu_1",
+        "lookup",
+        json!({"q": "x"}),
+        json!({"a": 1}),
+    )
+    .tool(ToolSpec::new("lookup", json!({"type": "object"})))
+    .tool_choice(ToolChoice::Tool("lookup".into()));
     let body = AnthropicMessages.build(&req, model(HAIKU)).unwrap();
     assert_eq!(
         body["messages"][0]["content"][1]["source"]["media_type"],

@@ -7,7 +7,7 @@ use crate::family::model_family::RenderContext;
 use crate::family::test_support::{
     accumulate, assert_reads_back_by_id, assert_refuses_on, assert_streams_back, call, keys, model,
     recorded, recorded_chunk_values, recorded_chunks, recorded_in, request_fixture, text_answers,
-    tool_answer, usage,
+    tool_answer, usage, with_tool_exchange,
 };
 use crate::family::ModelFamily;
 use crate::portable::*;
@@ -36,24 +36,13 @@ fn a_conversation_keeps_its_roles_with_the_system_prompt_first() {
 
 #[test]
 fn tools_calls_and_results_use_the_openai_form() {
-    let req = PortableRequest::prompt("Weather in Seattle?")
-        .tool(weather_tool())
-        .message(Message::new(
-            Role::Assistant,
-            vec![ContentBlock::tool_use(
-                "call_1",
-                "get_weather",
-                json!({"location": "Seattle, WA"}),
-            )],
-        ))
-        .message(Message {
-            role: Role::User,
-            content: vec![ContentBlock::ToolResult {
-                tool_use_id: "call_1".into(),
-                content: vec![ToolResultContent::Json(json!({"temperature_f": 54}))],
-                is_error: false,
-            }],
-        });
+    let req = with_tool_exchange(
+        PortableRequest::prompt("Weather in Seattle?").tool(weather_tool()),
+        "call_1",
+        "get_weather",
+        json!({"location": "Seattle, WA"}),
+        json!({"temperature_f": 54}),
+    );
     let body = Jamba.build(&req, model(MINI)).unwrap();
     assert_eq!(
         body["tools"][0],

@@ -7,7 +7,7 @@ use crate::family::test_support::{
     accumulate, assert_chunks_shaped_like, assert_reads_back_by_id, assert_refuses,
     assert_renders_back, call, documented_request, key_paths, model, recorded,
     recorded_chunk_values, recorded_chunks_in, recorded_in, request_fixture, text_answers,
-    tool_answer,
+    tool_answer, with_tool_exchange,
 };
 use crate::family::ModelFamily;
 use crate::portable::*;
@@ -40,26 +40,16 @@ fn image_request() -> PortableRequest {
 
 #[test]
 fn builds_a_tool_round_trip() {
-    let req = PortableRequest::prompt("What is the weather in Seattle?")
-        .message(Message::new(
-            Role::Assistant,
-            vec![ContentBlock::tool_use(
-                "Xk2pQ7vLm",
-                "get_weather",
-                json!({"location": "Seattle, WA"}),
-            )],
-        ))
-        .message(Message {
-            role: Role::User,
-            content: vec![ContentBlock::ToolResult {
-                tool_use_id: "Xk2pQ7vLm".into(),
-                content: vec![ToolResultContent::Json(json!({"temperature_f": 54}))],
-                is_error: false,
-            }],
-        })
-        .tool(weather_tool())
-        .tool_choice(ToolChoice::Auto)
-        .max_tokens(512);
+    let req = with_tool_exchange(
+        PortableRequest::prompt("What is the weather in Seattle?"),
+        "Xk2pQ7vLm",
+        "get_weather",
+        json!({"location": "Seattle, WA"}),
+        json!({"temperature_f": 54}),
+    )
+    .tool(weather_tool())
+    .tool_choice(ToolChoice::Auto)
+    .max_tokens(512);
     let body = MistralChat.build(&req, model(LARGE_2)).unwrap();
     assert_eq!(body, request_fixture(NAME, "tool_use"));
 }

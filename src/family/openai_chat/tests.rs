@@ -7,13 +7,12 @@ use crate::family::model_family::RenderContext;
 use crate::family::test_support::{
     accumulate, assert_reads_back, assert_refuses, assert_streams_back_with_metrics, call, keys,
     model, recorded, recorded_chunk_values, recorded_chunks_in, recorded_in, request_fixture,
-    text_answers, tool_answer,
+    text_answers, tool_answer, with_tool_exchange,
 };
 use crate::family::ModelFamily;
 use crate::portable::*;
 use crate::portable::{
-    ContentBlock, ImageFormat, Message, Role, StopReason, StreamEvent, ToolChoice,
-    ToolResultContent, ToolSpec, Usage,
+    ContentBlock, ImageFormat, Message, Role, StopReason, StreamEvent, ToolChoice, ToolSpec, Usage,
 };
 use crate::reasoning::Reasoning;
 use serde_json::{json, Value};
@@ -58,17 +57,14 @@ fn tool_conversation() -> PortableRequest {
 
 #[test]
 fn tool_calls_and_results_become_chat_messages() {
-    let req = PortableRequest::prompt("What's the weather in Seattle?")
-        .message(Message::new(Role::Assistant, vec![ContentBlock::tool_use("call_1", "get_weather", json!({"location": "Seattle, WA"}))]))
-        .message(Message {
-            role: Role::User,
-            content: vec![ContentBlock::ToolResult {
-                tool_use_id: "call_1".into(),
-                content: vec![ToolResultContent::Json(json!({"temp_f": 58}))],
-                is_error: false,
-            }],
-        })
-        .tool(ToolSpec::new("get_weather", json!({"type": "object", "properties": {"location": {"type": "string"}}, "required": ["location"]})).description("Current weather for a city"))
+    let req = with_tool_exchange(
+        PortableRequest::prompt("What's the weather in Seattle?"),
+        "call_1",
+        "get_weather",
+        json!({"location": "Seattle, WA"}),
+        json!({"temp_f": 58}),
+    )
+    .tool(ToolSpec::new("get_weather", json!({"type": "object", "properties": {"location": {"type": "string"}}, "required": ["location"]})).description("Current weather for a city"))
         .tool_choice(ToolChoice::Any)
         .stop_sequence("###");
     let body = OpenAiChat.build(&req, model(QWEN)).unwrap();
