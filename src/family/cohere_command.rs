@@ -287,8 +287,9 @@ impl Codec for CohereCommand {
 mod tests {
     use super::*;
     use crate::family::test_support::{
-        accumulate, any_tool, assert_reads_back, assert_refuses, assert_streams_back, keys, model,
-        recorded, recorded_chunk_values, recorded_chunks, recorded_chunks_in, text_answers,
+        accumulate, any_tool, assert_reads_back, assert_refuses, assert_streams_back,
+        assert_unreadable_requests, keys, model, recorded, recorded_chunk_values, recorded_chunks,
+        recorded_chunks_in, text_answers,
     };
     use crate::family::ModelFamily;
     use crate::portable::Message;
@@ -400,12 +401,7 @@ mod tests {
             CohereCommand.read_request(body, model).unwrap(),
             PortableRequest::prompt("x")
         );
-        let err = CohereCommand
-            .read_request(br#"{"prompt": "x", "nope": 1}"#, model)
-            .unwrap_err();
-        assert!(err
-            .to_string()
-            .starts_with("cohere_command: cannot parse request"));
+        assert_unreadable_requests(&CohereCommand, model, [br#"{"prompt": "x", "nope": 1}"#]);
     }
 
     #[test]

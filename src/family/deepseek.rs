@@ -264,8 +264,8 @@ mod tests {
     use crate::family::prompt_template::stop_or_length;
     use crate::family::test_support::{
         accumulate, answer, any_tool, assert_reads_back_by_id, assert_refuses, assert_renders_back,
-        assert_renders_recording, conversation, documented_request, model, recorded,
-        recorded_chunks,
+        assert_renders_recording, assert_unreadable_requests, conversation, documented_request,
+        model, recorded, recorded_chunks,
     };
     use crate::family::ModelFamily;
     use crate::family::RenderContext;
@@ -421,14 +421,8 @@ mod tests {
                 .message(Message::assistant("Yo"))
                 .message(Message::user("Joke?"))
         );
-        for bad in [json!({"prompt": null}), json!({"prompt": "x", "top_k": 5})] {
-            let err = read(bad).unwrap_err();
-            assert!(
-                err.to_string()
-                    .starts_with("deepseek: cannot parse request"),
-                "{err}"
-            );
-        }
+        let bad = [json!({"prompt": null}), json!({"prompt": "x", "top_k": 5})];
+        assert_unreadable_requests(&FAMILY, model, bad.map(|body| body.to_string()));
     }
 
     fn ctx() -> RenderContext<'static> {

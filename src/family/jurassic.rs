@@ -267,7 +267,8 @@ impl Codec for Jurassic {
 mod tests {
     use super::*;
     use crate::family::test_support::{
-        assert_reads_back, assert_refuses, assert_streaming_refused, keys, model, recorded,
+        assert_reads_back, assert_refuses, assert_streaming_refused, assert_unreadable_requests,
+        keys, model, recorded,
     };
     use crate::family::ModelFamily;
     use crate::portable::Message;
@@ -347,12 +348,7 @@ mod tests {
             Jurassic.read_request(body, model).unwrap(),
             PortableRequest::prompt("x")
         );
-        let err = Jurassic
-            .read_request(br#"{"prompt": "x", "top_k": 1}"#, model)
-            .unwrap_err();
-        assert!(err
-            .to_string()
-            .starts_with("jurassic: cannot parse request"));
+        assert_unreadable_requests(&Jurassic, model, [br#"{"prompt": "x", "top_k": 1}"#]);
     }
 
     #[test]

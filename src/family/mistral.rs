@@ -82,8 +82,8 @@ mod tests {
     use crate::family::prompt_template::stop_or_length;
     use crate::family::test_support::{
         accumulate, answer, assert_reads_back, assert_refuses, assert_renders_back,
-        assert_renders_recording, documented_request, model, recorded, recorded_chunks,
-        text_answers, usage,
+        assert_renders_recording, assert_unreadable_requests, documented_request, model, recorded,
+        recorded_chunks, text_answers, usage,
     };
     use crate::family::ModelFamily;
     use crate::family::RenderContext;
@@ -217,17 +217,12 @@ mod tests {
                 .message(Message::assistant(" b "))
                 .message(Message::user("c"))
         );
-        for bad in [
+        let bad = [
             json!({"prompt": ["x"]}),
             json!({"prompt": "x", "seed": 1}),
             json!([]),
-        ] {
-            let err = read(bad).unwrap_err();
-            assert!(
-                err.to_string().starts_with("mistral: cannot parse request"),
-                "{err}"
-            );
-        }
+        ];
+        assert_unreadable_requests(&FAMILY, model, bad.map(|body| body.to_string()));
     }
 
     fn ctx() -> RenderContext<'static> {

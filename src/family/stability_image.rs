@@ -210,8 +210,8 @@ mod tests {
     use super::*;
     use crate::family::stability_envelope::{stop_reason, MAX_SEED};
     use crate::family::test_support::{
-        assert_reads_back, assert_refuses, assert_renders_back, assert_streaming_refused, keys,
-        model, recorded, recorded_in, request_fixture,
+        assert_reads_back, assert_refuses, assert_renders_back, assert_streaming_refused,
+        assert_unparsed_requests, keys, model, recorded, recorded_in, request_fixture,
     };
     use crate::family::ModelFamily;
     use crate::portable::StopReason;
@@ -383,7 +383,7 @@ mod tests {
             &req.messages[0].content[1],
             ContentBlock::Image { format: ImageFormat::Png, data } if data.starts_with(b"\x89PNG")
         ));
-        for (bad, why) in [
+        let cases = [
             (
                 json!({"prompt": "x", "aspect_ratio": "7:3"}),
                 "aspect_ratio \"7:3\"",
@@ -391,17 +391,8 @@ mod tests {
             (json!({"prompt": "x", "image": "%%%"}), "the input image"),
             (json!({"negative_prompt": "x"}), "prompt"),
             (json!({"prompt": "x", "seed": -1}), "expected u32"),
-        ] {
-            let err = StabilityImage
-                .read_request(bad.to_string().as_bytes(), model)
-                .unwrap_err()
-                .to_string();
-            assert!(
-                err.starts_with("stability_image: cannot parse request"),
-                "{err}"
-            );
-            assert!(err.contains(why), "{err}");
-        }
+        ];
+        assert_unparsed_requests(&StabilityImage, model, cases);
     }
 
     /// Seeds are not portable: they are derived from the response id.

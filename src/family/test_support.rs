@@ -213,6 +213,45 @@ pub(crate) fn assert_unreadable_requests<B: AsRef<[u8]>>(
     }
 }
 
+/// Asserts that each body is a request `family` refuses for `model` with
+/// an error of its own that contains the case's text.
+pub(crate) fn assert_request_errors<'a>(
+    family: &dyn ModelFamily,
+    model: &ModelInfo,
+    cases: impl IntoIterator<Item = (Value, &'a str)>,
+) {
+    refuses_bodies(family, model, cases, &format!("{}: ", family.name()));
+}
+
+/// [`assert_request_errors`] for bodies `family` cannot parse: each error
+/// is its parse error of the request.
+pub(crate) fn assert_unparsed_requests<'a>(
+    family: &dyn ModelFamily,
+    model: &ModelInfo,
+    cases: impl IntoIterator<Item = (Value, &'a str)>,
+) {
+    let want = format!("{}: cannot parse request", family.name());
+    refuses_bodies(family, model, cases, &want);
+}
+
+/// Asserts that reading each body fails with an error that starts with
+/// `prefix` and contains the case's text.
+fn refuses_bodies<'a>(
+    family: &dyn ModelFamily,
+    model: &ModelInfo,
+    cases: impl IntoIterator<Item = (Value, &'a str)>,
+    prefix: &str,
+) {
+    for (body, why) in cases {
+        let err = family
+            .read_request(body.to_string().as_bytes(), model)
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with(prefix), "{err}");
+        assert!(err.contains(why), "{err}");
+    }
+}
+
 /// Asserts that building each request for `model` fails with an error of
 /// `family` that names the feature.
 pub(crate) fn assert_refuses<'a>(

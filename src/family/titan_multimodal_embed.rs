@@ -247,12 +247,12 @@ impl Codec for TitanMultimodalEmbed {
 mod tests {
     use super::*;
     use crate::family::test_support::{
-        assert_reads_back, assert_refuses, assert_renders_back_unstreamed,
+        assert_reads_back, assert_refuses, assert_renders_back_unstreamed, assert_request_errors,
         assert_streaming_refused, ctx, documented_request, model, recorded, request_fixture, usage,
     };
     use crate::family::ModelFamily;
     use crate::portable::ImageFormat;
-    use serde_json::Value;
+    use serde_json::{json, Value};
 
     const ID: &str = "amazon.titan-embed-image-v1";
     /// A real 1x1 PNG.
@@ -374,25 +374,19 @@ mod tests {
     fn read_request_refuses_odd_bodies() {
         let empty = TitanMultimodalEmbed.read_request(b"{}", model(ID)).unwrap();
         assert!(empty.messages.is_empty());
-        for (bad, expect) in [
+        let cases = [
             (
-                &br#"{"inputImage":"AQID"}"#[..],
+                json!({"inputImage": "AQID"}),
                 "not a PNG, JPEG, GIF or WebP",
             ),
-            (br#"{"inputImage":"***"}"#, "inputImage: "),
+            (json!({"inputImage": "***"}), "inputImage: "),
             (
-                br#"{"inputText":"x","dimensions":256}"#,
+                json!({"inputText": "x", "dimensions": 256}),
                 "cannot parse request",
             ),
-            (br#"{"embeddingConfig":{}}"#, "cannot parse request"),
-        ] {
-            let err = TitanMultimodalEmbed
-                .read_request(bad, model(ID))
-                .unwrap_err()
-                .to_string();
-            assert!(err.starts_with("titan_multimodal_embed: "), "{err}");
-            assert!(err.contains(expect), "{err}");
-        }
+            (json!({"embeddingConfig": {}}), "cannot parse request"),
+        ];
+        assert_request_errors(&TitanMultimodalEmbed, model(ID), cases);
     }
 
     #[test]

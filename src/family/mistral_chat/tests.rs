@@ -5,9 +5,9 @@ use crate::accumulator::StreamAccumulator;
 use crate::family::model_family::RenderContext;
 use crate::family::test_support::{
     accumulate, assert_chunks_shaped_like, assert_reads_back_by_id, assert_refuses,
-    assert_renders_back, call, documented_request, key_paths, model, recorded,
-    recorded_chunk_values, recorded_chunks_in, recorded_in, request_fixture, text_answers,
-    tool_answer, with_tool_exchange,
+    assert_renders_back, assert_unparsed_requests, call, documented_request, key_paths, model,
+    recorded, recorded_chunk_values, recorded_chunks_in, recorded_in, request_fixture,
+    text_answers, tool_answer, with_tool_exchange,
 };
 use crate::family::ModelFamily;
 use crate::portable::*;
@@ -247,7 +247,7 @@ fn reads_requests_not_made_by_the_builder() {
         req.messages[1].content,
         vec![ContentBlock::tool_use("call_0", "f", json!({"a": 1}))]
     );
-    for (bad, why) in [
+    let cases = [
         (
             json!({"messages": [{"role": "robot", "content": "x"}]}),
             "unknown role",
@@ -265,14 +265,8 @@ fn reads_requests_not_made_by_the_builder() {
             "data: URL",
         ),
         (json!({"messages": [], "top_k": 5}), "top_k"),
-    ] {
-        let err = read(bad).unwrap_err().to_string();
-        assert!(
-            err.starts_with("mistral_chat: cannot parse request"),
-            "{err}"
-        );
-        assert!(err.contains(why), "{err}");
-    }
+    ];
+    assert_unparsed_requests(&MistralChat, model, cases);
 }
 
 fn ctx() -> RenderContext<'static> {

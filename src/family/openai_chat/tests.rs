@@ -5,9 +5,10 @@ use crate::accumulator::StreamAccumulator;
 use crate::family::chat_completions::stop_reason;
 use crate::family::model_family::RenderContext;
 use crate::family::test_support::{
-    accumulate, assert_reads_back, assert_refuses, assert_streams_back_with_metrics, call, keys,
-    model, recorded, recorded_chunk_values, recorded_chunks_in, recorded_in, request_fixture,
-    text_answers, tool_answer, with_tool_exchange,
+    accumulate, assert_reads_back, assert_refuses, assert_streams_back_with_metrics,
+    assert_unparsed_requests, call, keys, model, recorded, recorded_chunk_values,
+    recorded_chunks_in, recorded_in, request_fixture, text_answers, tool_answer,
+    with_tool_exchange,
 };
 use crate::family::ModelFamily;
 use crate::portable::*;
@@ -268,7 +269,7 @@ fn reads_bodies_the_builder_did_not_write() {
             data: vec![1, 2, 3]
         }
     );
-    for (bad, why) in [
+    let cases = [
         (
             json!({"messages": [{"role": "robot", "content": "x"}]}),
             "unknown role",
@@ -287,17 +288,8 @@ fn reads_bodies_the_builder_did_not_write() {
         ),
         (json!({"messages": [], "max_tokens": -3}), "max_tokens"),
         (json!({"messages": "hi"}), "expected a sequence"),
-    ] {
-        let err = OpenAiChat
-            .read_request(bad.to_string().as_bytes(), model)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.starts_with("openai_chat: cannot parse request"),
-            "{err}"
-        );
-        assert!(err.contains(why), "{err}");
-    }
+    ];
+    assert_unparsed_requests(&OpenAiChat, model, cases);
 }
 
 /// The stream sends no token counts (the invocation metrics do), so
