@@ -71,36 +71,21 @@ impl LifecycleState {
 /// assert_eq!(during, LifecycleState::Legacy);
 /// assert_eq!(after, LifecycleState::EndOfLife);
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct Lifecycle {
     /// The day the model entered Legacy.
-    #[serde(
-        default,
-        with = "iso_date::option",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(with = "iso_date::option")]
     pub legacy: Option<Date>,
     /// The day public extended access began (still served).
-    #[serde(
-        default,
-        with = "iso_date::option",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(with = "iso_date::option")]
     pub extended_access: Option<Date>,
     /// The first day Bedrock refuses the model.
-    #[serde(
-        default,
-        with = "iso_date::option",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(with = "iso_date::option")]
     pub end_of_life: Option<Date>,
     /// The "EOL no sooner than" day of an active model's card.
-    #[serde(
-        default,
-        with = "iso_date::option",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(with = "iso_date::option")]
     pub end_of_life_not_before: Option<Date>,
 }
 
