@@ -20,12 +20,13 @@ use futures::stream::{self, BoxStream, StreamExt};
 use serde_json::Value;
 use std::sync::Arc;
 
-/// Sets a model id and [`sdk_converse::ConverseParts`] on a Converse or
-/// ConverseStream builder: two SDK types with the same setters and no
-/// trait in common.
-macro_rules! with_converse_parts {
-    ($builder:expr, $model_id:expr, $parts:expr) => {{
-        let parts = $parts;
+/// Sends a portable request's [`sdk_converse::ConverseParts`] for a model
+/// id on a Converse or ConverseStream builder (two SDK types with the same
+/// setters and no trait in common) and awaits the output; `?` returns the
+/// error from the enclosing function.
+macro_rules! send_converse {
+    ($builder:expr, $model_id:expr, $req:expr) => {{
+        let parts = sdk_converse::converse_parts($req)?;
         $builder
             .model_id($model_id)
             .set_messages(Some(parts.messages))
@@ -34,6 +35,9 @@ macro_rules! with_converse_parts {
             .set_tool_config(parts.tools)
             .set_additional_model_request_fields(parts.additional)
             .set_output_config(parts.output)
+            .send()
+            .await
+            .map_err(from_sdk_error)?
     }};
 }
 
@@ -199,11 +203,8 @@ impl Invoker {
             .send()
             .await
             .map_err(from_sdk_error)?;
-        let state = (out.body, StreamAccumulator::new(), false);
-        let events = stream::unfold(state, move |(mut rx, mut acc, done)| async move {
-            if done {
-                return None;
-            }
+        let state = (out.body, StreamAccumulator::new());
+        Ok(event_stream(state, move |(mut rx, mut acc)| async move {
             let step = match rx.recv().await {
                 Ok(Some(ResponseStream::Chunk(part))) => {
                     let bytes = part.bytes.map(Blob::into_inner).unwrap_or_default();
@@ -213,16 +214,8 @@ impl Invoker {
                 Ok(None) => Ok(None),
                 Err(e) => Err(from_stream_error(e)),
             };
-            match step {
-                Ok(Some(events)) => Some((
-                    stream::iter(events.into_iter().map(Ok)).boxed(),
-                    (rx, acc, false),
-                )),
-                Ok(None) => None,
-                Err(e) => Some((stream::iter([Err(e)]).boxed(), (rx, acc, true))),
-            }
-        });
-        Ok(events.flatten().boxed())
+            (step, (rx, acc))
+        }))
     }
 
     /// Sends a native JSON body to InvokeModelWithResponseStream as it is
@@ -288,11 +281,7 @@ impl Invoker {
         model_id: &str,
         req: &PortableRequest,
     ) -> Result<PortableResponse, Error> {
-        let parts = sdk_converse::converse_parts(req)?;
-        let out = with_converse_parts!(self.client.converse(), model_id, parts)
-            .send()
-            .await
-            .map_err(from_sdk_error)?;
+        let out = send_converse!(self.client.converse(), model_id, req);
         Ok(sdk_converse::portable_response(
             out.output(),
             out.stop_reason(),
@@ -306,29 +295,43 @@ impl Invoker {
         model_id: &str,
         req: &PortableRequest,
     ) -> Result<EventStream, Error> {
-        let parts = sdk_converse::converse_parts(req)?;
-        let out = with_converse_parts!(self.client.converse_stream(), model_id, parts)
-            .send()
-            .await
-            .map_err(from_sdk_error)?;
-        let events = stream::unfold((out.stream, false), |(mut rx, done)| async move {
-            if done {
-                return None;
-            }
-            match rx.recv().await {
-                Ok(Some(event)) => Some((
-                    stream::iter(sdk_converse::stream_events(event).into_iter().map(Ok)).boxed(),
-                    (rx, false),
+        let out = send_converse!(self.client.converse_stream(), model_id, req);
+        Ok(event_stream(out.stream, |mut rx| async move {
+            let step = match rx.recv().await {
+                Ok(Some(event)) => Ok(Some(sdk_converse::stream_events(event))),
+                Ok(None) => Ok(None),
+                Err(e) => Err(from_stream_error(e)),
+            };
+            (step, rx)
+        }))
+    }
+}
+
+/// The events of a response stream read by `step`: each call yields the
+/// events of the next piece (`None` at the end of the stream) and the state
+/// for the call after; an error is yielded last.
+fn event_stream<S, F, Fut>(state: S, mut step: F) -> EventStream
+where
+    S: Send + 'static,
+    F: FnMut(S) -> Fut + Send + 'static,
+    Fut:
+        std::future::Future<Output = (Result<Option<Vec<StreamEvent>>, Error>, S)> + Send + 'static,
+{
+    let events = stream::unfold(Some(state), move |state| {
+        let next = state.map(&mut step);
+        async move {
+            let (result, state) = next?.await;
+            match result {
+                Ok(Some(events)) => Some((
+                    stream::iter(events.into_iter().map(Ok)).boxed(),
+                    Some(state),
                 )),
                 Ok(None) => None,
-                Err(e) => Some((
-                    stream::iter([Err(from_stream_error(e))]).boxed(),
-                    (rx, true),
-                )),
+                Err(e) => Some((stream::iter([Err(e)]).boxed(), None)),
             }
-        });
-        Ok(events.flatten().boxed())
-    }
+        }
+    });
+    events.flatten().boxed()
 }
 
 /// Folds a stream of portable events into one response; the first error ends it.
