@@ -11,6 +11,7 @@ use super::codec::{Codec, NoStream};
 use super::embeddings::{all_vectors, shortest_f32};
 use super::ids::uuid;
 use super::model_family::RenderContext;
+use super::refusals::{refuse_assistant_turns, refuse_system_tools_and_images};
 use crate::error::Error;
 use crate::model_info::ModelInfo;
 use crate::portable::{
@@ -303,12 +304,7 @@ impl Codec for CohereEmbed {
         model: &ModelInfo,
     ) -> Result<CohereEmbedRequest, Error> {
         let v4 = is_v4(model);
-        if req.system.is_some() {
-            return Err(Error::unsupported(NAME, "a system prompt"));
-        }
-        if !req.tools.is_empty() || req.tool_choice.is_some() || req.has_tool_blocks() {
-            return Err(Error::unsupported(NAME, "tool use"));
-        }
+        refuse_system_tools_and_images(NAME, req, None)?;
         if req.params != InferenceParams::default() {
             return Err(Error::unsupported(
                 NAME,
@@ -324,9 +320,7 @@ impl Codec for CohereEmbed {
                 "output dimensions with Embed v3 (Embed v4 only)",
             ));
         }
-        if req.messages.iter().any(|m| m.role == Role::Assistant) {
-            return Err(Error::unsupported(NAME, "assistant turns"));
-        }
+        refuse_assistant_turns(NAME, req)?;
         let turns = &req.messages;
         if turns.is_empty() {
             return Err(Error::unsupported(NAME, "a request with no messages"));

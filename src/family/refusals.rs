@@ -28,17 +28,31 @@ pub(crate) fn refuse_generation_options(
     family: &'static str,
     req: &PortableRequest,
 ) -> Result<(), Error> {
-    if req.system.is_some() {
-        return Err(Error::unsupported(family, "a system prompt"));
-    }
-    if !req.tools.is_empty() || req.tool_choice.is_some() || req.has_tool_blocks() {
-        return Err(Error::unsupported(family, "tool use"));
-    }
+    refuse_system_tools_and_images(family, req, None)?;
+    refuse_params_and_image_options(family, req)
+}
+
+/// Refuses inference parameters and image-generation options.
+pub(crate) fn refuse_params_and_image_options(
+    family: &'static str,
+    req: &PortableRequest,
+) -> Result<(), Error> {
     if req.params != crate::portable::InferenceParams::default() {
         return Err(Error::unsupported(family, "inference parameters"));
     }
     if req.image != crate::portable::ImageOptions::default() {
         return Err(Error::unsupported(family, "image generation options"));
+    }
+    Ok(())
+}
+
+/// Refuses assistant turns, which a body of inputs has no place for.
+pub(crate) fn refuse_assistant_turns(
+    family: &'static str,
+    req: &PortableRequest,
+) -> Result<(), Error> {
+    if req.messages.iter().any(|m| m.role == Role::Assistant) {
+        return Err(Error::unsupported(family, "assistant turns"));
     }
     Ok(())
 }
@@ -51,8 +65,9 @@ pub(crate) fn refuse_chat_features(
     refuse_system_tools_and_images(family, req, Some("image content"))
 }
 
-/// Refuses a system prompt, tool use and images (`images_feature` says why).
-fn refuse_system_tools_and_images(
+/// Refuses a system prompt, tool use and images (`images_feature` says why;
+/// none lets images through).
+pub(crate) fn refuse_system_tools_and_images(
     family: &'static str,
     req: &PortableRequest,
     images_feature: Option<&str>,

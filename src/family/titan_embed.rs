@@ -8,12 +8,10 @@
 use super::codec::{Codec, NoStream};
 use super::embeddings::{shortest_f32, single_vector};
 use super::model_family::RenderContext;
+use super::refusals::{self, refuse_assistant_turns, refuse_params_and_image_options};
 use crate::error::Error;
 use crate::model_info::ModelInfo;
-use crate::portable::{
-    EmbeddingOptions, ImageOptions, InferenceParams, Message, PortableRequest, PortableResponse,
-    Role, Usage,
-};
+use crate::portable::{EmbeddingOptions, Message, PortableRequest, PortableResponse, Usage};
 use serde::{Deserialize, Serialize};
 
 const NAME: &str = "titan_embed";
@@ -85,25 +83,9 @@ fn is_v1(model: &ModelInfo) -> bool {
 
 /// Refuses everything a text-embedding body has no place for.
 fn refuse_chat_features(req: &PortableRequest) -> Result<(), Error> {
-    if req.system.is_some() {
-        return Err(Error::unsupported(NAME, "a system prompt"));
-    }
-    if !req.tools.is_empty() || req.tool_choice.is_some() || req.has_tool_blocks() {
-        return Err(Error::unsupported(NAME, "tool use"));
-    }
-    if req.has_images() {
-        return Err(Error::unsupported(NAME, "image content"));
-    }
-    if req.params != InferenceParams::default() {
-        return Err(Error::unsupported(NAME, "inference parameters"));
-    }
-    if req.image != ImageOptions::default() {
-        return Err(Error::unsupported(NAME, "image generation options"));
-    }
-    if req.messages.iter().any(|m| m.role == Role::Assistant) {
-        return Err(Error::unsupported(NAME, "assistant turns"));
-    }
-    Ok(())
+    refusals::refuse_chat_features(NAME, req)?;
+    refuse_params_and_image_options(NAME, req)?;
+    refuse_assistant_turns(NAME, req)
 }
 
 /// Titan embeds one text per call.

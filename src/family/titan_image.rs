@@ -10,6 +10,7 @@
 
 use super::codec::{Codec, NoStream};
 use super::model_family::RenderContext;
+use super::refusals::refuse_system_tools_and_images;
 use crate::error::Error;
 use crate::model_info::ModelInfo;
 use crate::portable::{
@@ -114,18 +115,8 @@ pub struct TitanImageResponse {
 
 /// Refuses everything a text-to-image body has no place for.
 fn refuse_chat_features(req: &PortableRequest) -> Result<(), Error> {
-    if req.system.is_some() {
-        return Err(Error::unsupported(NAME, "a system prompt"));
-    }
-    if !req.tools.is_empty() || req.tool_choice.is_some() || req.has_tool_blocks() {
-        return Err(Error::unsupported(NAME, "tool use"));
-    }
-    if req.has_images() {
-        return Err(Error::unsupported(
-            NAME,
-            "image input (only TEXT_IMAGE is built)",
-        ));
-    }
+    let images = "image input (only TEXT_IMAGE is built)";
+    refuse_system_tools_and_images(NAME, req, Some(images))?;
     if req.params != InferenceParams::default() {
         return Err(Error::unsupported(NAME, "inference parameters"));
     }

@@ -8,7 +8,7 @@
 use super::codec::{Codec, NoStream};
 use super::embeddings::{shortest_f32, single_vector};
 use super::model_family::RenderContext;
-use super::refusals::refuse_generation_options;
+use super::refusals::{refuse_assistant_turns, refuse_generation_options};
 use crate::error::Error;
 use crate::model_info::ModelInfo;
 use crate::portable::{
@@ -66,10 +66,7 @@ pub struct TitanMultimodalEmbedResponse {
 /// Refuses everything an embedding body has no place for.
 fn refuse_chat_features(req: &PortableRequest) -> Result<(), Error> {
     refuse_generation_options(NAME, req)?;
-    if req.messages.iter().any(|m| m.role == Role::Assistant) {
-        return Err(Error::unsupported(NAME, "assistant turns"));
-    }
-    Ok(())
+    refuse_assistant_turns(NAME, req)
 }
 
 /// One input per call: exactly one user turn.

@@ -6,6 +6,7 @@
 
 use super::codec::Codec;
 use super::model_family::{text_chunks, RenderContext};
+use super::refusals::refuse_chat_features;
 use crate::accumulator::StreamAccumulator;
 use crate::error::Error;
 use crate::model_info::ModelInfo;
@@ -184,15 +185,7 @@ impl Codec for TitanText {
     type Chunk = TitanTextChunk;
 
     fn request(&self, req: &PortableRequest, _: &ModelInfo) -> Result<TitanTextRequest, Error> {
-        if req.system.is_some() {
-            return Err(Error::unsupported(NAME, "a system prompt"));
-        }
-        if !req.tools.is_empty() || req.tool_choice.is_some() || req.has_tool_blocks() {
-            return Err(Error::unsupported(NAME, "tool use"));
-        }
-        if req.has_images() {
-            return Err(Error::unsupported(NAME, "image content"));
-        }
+        refuse_chat_features(NAME, req)?;
         if req.params.top_k.is_some() {
             return Err(Error::unsupported(NAME, "top_k"));
         }

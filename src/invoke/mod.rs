@@ -12,6 +12,7 @@ use crate::catalog::{Catalog, Resolved};
 use crate::error::Error;
 use crate::portable::{PortableRequest, PortableResponse, StreamEvent};
 use aws_sdk_bedrockruntime::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_bedrockruntime::operation::invoke_model_with_response_stream::InvokeModelWithResponseStreamOutput;
 use aws_sdk_bedrockruntime::primitives::Blob;
 use aws_sdk_bedrockruntime::types::ResponseStream;
 use aws_sdk_bedrockruntime::Client;
@@ -183,6 +184,24 @@ impl Invoker {
         Ok(out.body.into_inner())
     }
 
+    /// Sends a JSON body to InvokeModelWithResponseStream as it is; the
+    /// output carries the stream of chunks.
+    async fn invoke_stream_bytes(
+        &self,
+        model_id: &str,
+        body: Vec<u8>,
+    ) -> Result<InvokeModelWithResponseStreamOutput, Error> {
+        self.client
+            .invoke_model_with_response_stream()
+            .model_id(model_id)
+            .content_type("application/json")
+            .accept("application/json")
+            .body(Blob::new(body))
+            .send()
+            .await
+            .map_err(from_sdk_error)
+    }
+
     /// Calls InvokeModelWithResponseStream and yields the family's chunks as
     /// portable events, Bedrock's invocation metrics last.
     pub async fn invoke_stream(
@@ -193,16 +212,7 @@ impl Invoker {
         let resolved = self.resolve(model_id)?;
         let body = resolved.family.build_bytes(req, resolved.model)?;
         let family = resolved.family;
-        let out = self
-            .client
-            .invoke_model_with_response_stream()
-            .model_id(model_id)
-            .content_type("application/json")
-            .accept("application/json")
-            .body(Blob::new(body))
-            .send()
-            .await
-            .map_err(from_sdk_error)?;
+        let out = self.invoke_stream_bytes(model_id, body).await?;
         let state = (out.body, StreamAccumulator::new());
         Ok(event_stream(state, move |(mut rx, mut acc)| async move {
             let step = match rx.recv().await {
@@ -243,16 +253,7 @@ impl Invoker {
         body: &Value,
     ) -> Result<Vec<Value>, Error> {
         let bytes = serde_json::to_vec(body).map_err(|e| Error::Transport(e.to_string()))?;
-        let mut out = self
-            .client
-            .invoke_model_with_response_stream()
-            .model_id(model_id)
-            .content_type("application/json")
-            .accept("application/json")
-            .body(Blob::new(bytes))
-            .send()
-            .await
-            .map_err(from_sdk_error)?;
+        let mut out = self.invoke_stream_bytes(model_id, bytes).await?;
         let mut chunks = Vec::new();
         while let Some(event) = out.body.recv().await.map_err(from_stream_error)? {
             if let ResponseStream::Chunk(part) = event {
