@@ -262,7 +262,7 @@ fn native_request(req: &PortableRequest, model: &ModelInfo) -> Result<AnthropicR
         temperature: p.temperature,
         top_p: p.top_p,
         top_k: p.top_k,
-        stop_sequences: (!p.stop_sequences.is_empty()).then(|| p.stop_sequences.clone()),
+        stop_sequences: p.stop_list(),
         tools: (!req.tools.is_empty()).then(|| {
             req.tools
                 .iter()

@@ -206,7 +206,7 @@ impl Codec for AnthropicText {
             temperature: p.temperature,
             top_p: p.top_p,
             top_k: p.top_k,
-            stop_sequences: (!p.stop_sequences.is_empty()).then(|| p.stop_sequences.clone()),
+            stop_sequences: p.stop_list(),
         })
     }
 

@@ -163,7 +163,7 @@ impl Codec for CohereCommand {
             p: p.top_p,
             k: p.top_k,
             max_tokens: p.max_tokens,
-            stop_sequences: (!p.stop_sequences.is_empty()).then(|| p.stop_sequences.clone()),
+            stop_sequences: p.stop_list(),
             ..Default::default()
         })
     }

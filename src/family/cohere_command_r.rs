@@ -448,7 +448,7 @@ impl Codec for CohereCommandR {
             temperature: p.temperature,
             p: p.top_p,
             k: p.top_k,
-            stop_sequences: (!p.stop_sequences.is_empty()).then(|| p.stop_sequences.clone()),
+            stop_sequences: p.stop_list(),
             tools: (!req.tools.is_empty()).then(|| req.tools.iter().map(tool).collect()),
             tool_results: (!tool_results.is_empty()).then_some(tool_results),
             ..Default::default()

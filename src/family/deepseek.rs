@@ -223,7 +223,7 @@ impl PromptDialect for DeepSeek {
             temperature: p.temperature,
             top_p: p.top_p,
             max_tokens: p.max_tokens,
-            stop: (!p.stop_sequences.is_empty()).then(|| p.stop_sequences.clone()),
+            stop: p.stop_list(),
         })
     }
 

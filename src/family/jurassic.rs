@@ -182,7 +182,7 @@ impl Codec for Jurassic {
             temperature: p.temperature,
             top_p: p.top_p,
             max_tokens: p.max_tokens,
-            stop_sequences: (!p.stop_sequences.is_empty()).then(|| p.stop_sequences.clone()),
+            stop_sequences: p.stop_list(),
             ..Default::default()
         })
     }

@@ -48,7 +48,7 @@ impl PromptDialect for Mistral {
         Ok(MistralRequest {
             prompt: render_inst(NAME, &turns, MISTRAL_INST)?,
             max_tokens: p.max_tokens,
-            stop: (!p.stop_sequences.is_empty()).then(|| p.stop_sequences.clone()),
+            stop: p.stop_list(),
             temperature: p.temperature,
             top_p: p.top_p,
             top_k: p.top_k,

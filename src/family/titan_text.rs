@@ -194,7 +194,7 @@ impl Codec for TitanText {
             temperature: p.temperature,
             top_p: p.top_p,
             max_token_count: p.max_tokens,
-            stop_sequences: (!p.stop_sequences.is_empty()).then(|| p.stop_sequences.clone()),
+            stop_sequences: p.stop_list(),
         };
         Ok(TitanTextRequest {
             input_text: input_text(req)?,

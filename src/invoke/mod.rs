@@ -8,8 +8,9 @@ mod errors;
 mod sdk_converse;
 
 use crate::accumulator::StreamAccumulator;
-use crate::catalog::{Catalog, Resolved};
+use crate::catalog::Catalog;
 use crate::error::Error;
+use crate::family::ModelFamily;
 use crate::portable::{PortableRequest, PortableResponse, StreamEvent};
 use aws_sdk_bedrockruntime::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_bedrockruntime::operation::invoke_model_with_response_stream::InvokeModelWithResponseStreamOutput;
@@ -20,6 +21,22 @@ use errors::{from_sdk_error, from_stream_error};
 use futures::stream::{self, BoxStream, StreamExt};
 use serde_json::Value;
 use std::sync::Arc;
+
+/// Sends a JSON body for a model id on an InvokeModel or
+/// InvokeModelWithResponseStream builder (two SDK types with the same
+/// setters and no trait in common) and awaits the output.
+macro_rules! send_json {
+    ($builder:expr, $model_id:expr, $body:expr) => {
+        $builder
+            .model_id($model_id)
+            .content_type("application/json")
+            .accept("application/json")
+            .body(Blob::new($body))
+            .send()
+            .await
+            .map_err(from_sdk_error)
+    };
+}
 
 /// Sends a portable request's [`sdk_converse::ConverseParts`] for a model
 /// id on a Converse or ConverseStream builder (two SDK types with the same
@@ -128,8 +145,15 @@ impl Invoker {
             .unwrap_or_else(|| Catalog::embedded())
     }
 
-    fn resolve(&self, model_id: &str) -> Result<Resolved<'_>, Error> {
-        self.catalog().resolve_str(model_id)
+    /// The family of `model_id` and the native body it builds for `req`.
+    fn native_body(
+        &self,
+        model_id: &str,
+        req: &PortableRequest,
+    ) -> Result<(&'static dyn ModelFamily, Vec<u8>), Error> {
+        let resolved = self.catalog().resolve_str(model_id)?;
+        let body = resolved.family.build_bytes(req, resolved.model)?;
+        Ok((resolved.family, body))
     }
 
     /// A client from `aws-config`'s default chain (environment, profile, IMDS...).
@@ -156,10 +180,9 @@ impl Invoker {
         model_id: &str,
         req: &PortableRequest,
     ) -> Result<PortableResponse, Error> {
-        let resolved = self.resolve(model_id)?;
-        let body = resolved.family.build_bytes(req, resolved.model)?;
+        let (family, body) = self.native_body(model_id, req)?;
         let answer = self.invoke_bytes(model_id, body).await?;
-        resolved.family.parse(&answer)
+        family.parse(&answer)
     }
 
     /// Sends a native JSON body as it is and returns the native JSON answer.
@@ -171,16 +194,7 @@ impl Invoker {
     }
 
     async fn invoke_bytes(&self, model_id: &str, body: Vec<u8>) -> Result<Vec<u8>, Error> {
-        let out = self
-            .client
-            .invoke_model()
-            .model_id(model_id)
-            .content_type("application/json")
-            .accept("application/json")
-            .body(Blob::new(body))
-            .send()
-            .await
-            .map_err(from_sdk_error)?;
+        let out = send_json!(self.client.invoke_model(), model_id, body)?;
         Ok(out.body.into_inner())
     }
 
@@ -191,15 +205,11 @@ impl Invoker {
         model_id: &str,
         body: Vec<u8>,
     ) -> Result<InvokeModelWithResponseStreamOutput, Error> {
-        self.client
-            .invoke_model_with_response_stream()
-            .model_id(model_id)
-            .content_type("application/json")
-            .accept("application/json")
-            .body(Blob::new(body))
-            .send()
-            .await
-            .map_err(from_sdk_error)
+        send_json!(
+            self.client.invoke_model_with_response_stream(),
+            model_id,
+            body
+        )
     }
 
     /// Calls InvokeModelWithResponseStream and yields the family's chunks as
@@ -209,9 +219,7 @@ impl Invoker {
         model_id: &str,
         req: &PortableRequest,
     ) -> Result<EventStream, Error> {
-        let resolved = self.resolve(model_id)?;
-        let body = resolved.family.build_bytes(req, resolved.model)?;
-        let family = resolved.family;
+        let (family, body) = self.native_body(model_id, req)?;
         let out = self.invoke_stream_bytes(model_id, body).await?;
         let state = (out.body, StreamAccumulator::new());
         Ok(event_stream(state, move |(mut rx, mut acc)| async move {

@@ -286,6 +286,13 @@ pub struct InferenceParams {
     pub stop_sequences: Vec<String>,
 }
 
+impl InferenceParams {
+    /// The stop sequences as a body lists them: none when there are none.
+    pub(crate) fn stop_list(&self) -> Option<Vec<String>> {
+        (!self.stop_sequences.is_empty()).then(|| self.stop_sequences.clone())
+    }
+}
+
 /// A tool the model may call.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ToolSpec {
