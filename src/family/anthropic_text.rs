@@ -300,7 +300,7 @@ mod tests {
         assert_unreadable_requests, chunk_error, keys, model, recorded, recorded_chunks, usage,
     };
     use crate::family::ModelFamily;
-    use crate::portable::{ImageFormat, Message, ToolSpec, Usage};
+    use crate::portable::{ImageFormat, Message, ToolSpec};
     use serde_json::json;
     use serde_json::Value;
 
@@ -400,13 +400,7 @@ mod tests {
             " A black hole is a place where gravity pulls so hard that nothing, not even light, can get out."
         );
         assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
-        assert_eq!(
-            resp.usage,
-            Some(Usage {
-                input_tokens: 19,
-                output_tokens: 24
-            })
-        );
+        assert_eq!(resp.usage, usage(19, 24));
     }
 
     #[test]

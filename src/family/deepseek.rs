@@ -265,12 +265,12 @@ mod tests {
     use crate::family::test_support::{
         accumulate, answer, any_tool, assert_reads_back_by_id, assert_refuses, assert_renders_back,
         assert_renders_recording, assert_unreadable_requests, conversation, documented_request,
-        model, recorded, recorded_chunks,
+        model, recorded, recorded_chunks, usage,
     };
     use crate::family::ModelFamily;
     use crate::family::RenderContext;
     use crate::portable::StopReason;
-    use crate::portable::{ContentBlock, ImageFormat, Message, Usage};
+    use crate::portable::{ContentBlock, ImageFormat, Message};
     use crate::portable::{PortableResponse, Role};
     use serde_json::json;
     use serde_json::Value;
@@ -352,13 +352,7 @@ mod tests {
         let resp = accumulate(&FAMILY, recorded_chunks(NAME));
         assert!(resp.text.contains("hello world"), "{}", resp.text);
         assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
-        assert_eq!(
-            resp.usage,
-            Some(Usage {
-                input_tokens: 21,
-                output_tokens: 58
-            })
-        );
+        assert_eq!(resp.usage, usage(21, 58));
     }
 
     #[test]

@@ -268,7 +268,7 @@ mod tests {
     use super::*;
     use crate::family::test_support::{
         assert_reads_back, assert_refuses, assert_streaming_refused, assert_unreadable_requests,
-        keys, model, recorded,
+        keys, model, recorded, usage,
     };
     use crate::family::ModelFamily;
     use crate::portable::Message;
@@ -305,13 +305,7 @@ mod tests {
         let resp = Jurassic.parse(&recorded(NAME)).unwrap();
         assert!(resp.text.contains("Amazon Bedrock"), "{}", resp.text);
         assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
-        assert_eq!(
-            resp.usage,
-            Some(Usage {
-                input_tokens: 4,
-                output_tokens: 5
-            })
-        );
+        assert_eq!(resp.usage, usage(4, 5));
     }
 
     #[test]

@@ -89,7 +89,7 @@ mod tests {
     use crate::family::RenderContext;
     use crate::portable::Role;
     use crate::portable::StopReason;
-    use crate::portable::{ContentBlock, ImageFormat, Message, ToolChoice, Usage};
+    use crate::portable::{ContentBlock, ImageFormat, Message, ToolChoice};
     use serde_json::json;
     use serde_json::Value;
 
@@ -153,13 +153,7 @@ mod tests {
         let resp = accumulate(&FAMILY, recorded_chunks(NAME));
         assert!(resp.text.contains("hello world"), "{}", resp.text);
         assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
-        assert_eq!(
-            resp.usage,
-            Some(Usage {
-                input_tokens: 21,
-                output_tokens: 24
-            })
-        );
+        assert_eq!(resp.usage, usage(21, 24));
     }
 
     #[test]

@@ -126,7 +126,7 @@ mod tests {
     use crate::family::test_support::{
         assert_reads_back, assert_refuses, assert_streams_back_with_metrics,
         assert_unreadable_requests, call, keys, model, recorded, recorded_chunk_values,
-        recorded_chunks, text_answers, tool_answer,
+        recorded_chunks, text_answers, tool_answer, usage,
     };
     use crate::family::ModelFamily;
     use crate::portable::PortableResponse;
@@ -198,13 +198,7 @@ mod tests {
             resp.text
         );
         assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
-        assert_eq!(
-            resp.usage,
-            Some(Usage {
-                input_tokens: 11,
-                output_tokens: 58
-            })
-        );
+        assert_eq!(resp.usage, usage(11, 58));
     }
 
     #[test]

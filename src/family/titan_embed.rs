@@ -308,13 +308,7 @@ mod tests {
         assert_eq!(resp.embeddings.len(), 1);
         assert_eq!(resp.embeddings[0].len(), 1024);
         assert_eq!(resp.embeddings[0][1], 0.04515396);
-        assert_eq!(
-            resp.usage,
-            Some(Usage {
-                input_tokens: 14,
-                output_tokens: 0
-            })
-        );
+        assert_eq!(resp.usage, usage(14, 0));
         assert!(resp.text.is_empty());
     }
 

@@ -336,13 +336,7 @@ mod tests {
         let resp = TitanText.parse(&recorded(NAME)).unwrap();
         assert!(resp.text.contains("superposition"));
         assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
-        assert_eq!(
-            resp.usage,
-            Some(Usage {
-                input_tokens: 9,
-                output_tokens: 51
-            })
-        );
+        assert_eq!(resp.usage, usage(9, 51));
     }
 
     #[test]

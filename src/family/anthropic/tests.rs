@@ -251,10 +251,7 @@ fn reasoning_renders_before_the_text_and_streams_as_thinking_and_signature_delta
         ],
         text: "Hello!".into(),
         stop_reason: Some(StopReason::EndTurn),
-        usage: Some(Usage {
-            input_tokens: 5,
-            output_tokens: 9,
-        }),
+        usage: usage(5, 9),
         ..Default::default()
     };
     let body = AnthropicMessages.render_response(&resp, &ctx).unwrap();

@@ -7,7 +7,6 @@ use crate::family::test_support::{
     request_fixture, text_answers, tool_answer, usage,
 };
 use crate::family::ModelFamily;
-use crate::portable::Usage;
 use serde_json::json;
 
 const R: &str = "cohere.command-r-v1:0";
@@ -150,13 +149,7 @@ fn parses_the_recorded_response() {
     let resp = CohereCommandR.parse(&recorded(NAME)).unwrap();
     assert!(resp.text.contains("hello world"), "{}", resp.text);
     assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
-    assert_eq!(
-        resp.usage,
-        Some(Usage {
-            input_tokens: 14,
-            output_tokens: 29
-        })
-    );
+    assert_eq!(resp.usage, usage(14, 29));
     assert!(resp.tool_calls.is_empty());
 }
 

@@ -112,13 +112,7 @@ fn parses_the_recorded_response() {
     let resp = Jamba.parse(&recorded(NAME)).unwrap();
     assert!(resp.text.contains("Jamba"), "{}", resp.text);
     assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
-    assert_eq!(
-        resp.usage,
-        Some(Usage {
-            input_tokens: 15,
-            output_tokens: 14
-        })
-    );
+    assert_eq!(resp.usage, usage(15, 14));
 }
 
 #[test]

@@ -142,13 +142,7 @@ fn parses_the_recorded_response() {
     let resp = Llama.parse(&recorded(NAME)).unwrap();
     assert!(resp.text.contains("hello world"), "{}", resp.text);
     assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
-    assert_eq!(
-        resp.usage,
-        Some(Usage {
-            input_tokens: 27,
-            output_tokens: 21
-        })
-    );
+    assert_eq!(resp.usage, usage(27, 21));
 }
 
 #[test]
@@ -163,13 +157,7 @@ fn parses_the_recorded_stream() {
     let resp = accumulate(&Llama, recorded_chunks(NAME));
     assert!(resp.text.contains("hello world"), "{}", resp.text);
     assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
-    assert_eq!(
-        resp.usage,
-        Some(Usage {
-            input_tokens: 27,
-            output_tokens: 21
-        })
-    );
+    assert_eq!(resp.usage, usage(27, 21));
     assert_eq!(resp.metrics.unwrap().output_token_count, 21);
 }
 

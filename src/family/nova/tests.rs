@@ -158,13 +158,7 @@ fn parses_the_recorded_response() {
     assert!(resp.text.starts_with("The tent went up"));
     assert!(resp.tool_calls.is_empty());
     assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
-    assert_eq!(
-        resp.usage,
-        Some(Usage {
-            input_tokens: 31,
-            output_tokens: 52
-        })
-    );
+    assert_eq!(resp.usage, usage(31, 52));
 }
 
 #[test]
@@ -519,10 +513,7 @@ fn nova_2_reasoning_is_built_read_and_rendered_back() {
         text: "Yes.".into(),
         reasoning: vec![Reasoning::text("[REDACTED]", None)],
         stop_reason: Some(StopReason::EndTurn),
-        usage: Some(Usage {
-            input_tokens: 9,
-            output_tokens: 40,
-        }),
+        usage: usage(9, 40),
         ..Default::default()
     };
     let rendered = Nova.render_response(&resp, &ctx).unwrap();

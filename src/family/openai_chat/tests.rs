@@ -7,7 +7,7 @@ use crate::family::model_family::RenderContext;
 use crate::family::test_support::{
     accumulate, assert_reads_back, assert_refuses, assert_streams_back_with_metrics,
     assert_unparsed_requests, call, keys, model, recorded, recorded_chunk_values,
-    recorded_chunks_in, recorded_in, request_fixture, text_answers, tool_answer,
+    recorded_chunks_in, recorded_in, request_fixture, text_answers, tool_answer, usage,
     with_tool_exchange,
 };
 use crate::family::ModelFamily;
@@ -125,13 +125,7 @@ fn parses_the_recorded_response() {
         .visible_text()
         .starts_with("The user greets me"));
     assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
-    assert_eq!(
-        resp.usage,
-        Some(Usage {
-            input_tokens: 23,
-            output_tokens: 31
-        })
-    );
+    assert_eq!(resp.usage, usage(23, 31));
 }
 
 #[test]
@@ -475,13 +469,7 @@ fn the_recorded_devstral_answer_reads_as_its_text_and_counts() {
         resp.text
     );
     assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
-    assert_eq!(
-        resp.usage,
-        Some(Usage {
-            input_tokens: 9,
-            output_tokens: 20
-        })
-    );
+    assert_eq!(resp.usage, usage(9, 20));
 }
 
 #[test]
