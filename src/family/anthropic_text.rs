@@ -296,8 +296,9 @@ impl Codec for AnthropicText {
 mod tests {
     use super::*;
     use crate::family::test_support::{
-        accumulate, answer, assert_reads_back, assert_refuses, assert_streams_back_with_metrics,
-        assert_unreadable_requests, chunk_error, keys, model, recorded, recorded_chunks, usage,
+        accumulate, answer, assert_reads_back, assert_recorded_turn, assert_refuses,
+        assert_streams_back_with_metrics, assert_unreadable_requests, chunk_error, keys, model,
+        recorded, recorded_chunks, usage,
     };
     use crate::family::ModelFamily;
     use crate::portable::{ImageFormat, Message, ToolSpec};
@@ -368,10 +369,7 @@ mod tests {
 
     #[test]
     fn parses_the_recorded_response() {
-        let resp = AnthropicText.parse(&recorded(NAME)).unwrap();
-        assert!(resp.text.contains("gravity"), "{}", resp.text);
-        assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
-        assert_eq!(resp.usage, None);
+        assert_recorded_turn(&AnthropicText, "gravity", None);
     }
 
     #[test]

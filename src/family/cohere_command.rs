@@ -287,9 +287,9 @@ impl Codec for CohereCommand {
 mod tests {
     use super::*;
     use crate::family::test_support::{
-        accumulate, any_tool, assert_reads_back, assert_refuses, assert_streams_back,
-        assert_unreadable_requests, keys, model, recorded, recorded_chunk_values, recorded_chunks,
-        recorded_chunks_in, text_answers,
+        accumulate, any_tool, assert_reads_back, assert_recorded_turn, assert_refuses,
+        assert_streams_back, assert_unreadable_requests, keys, model, recorded,
+        recorded_chunk_values, recorded_chunks, recorded_chunks_in, text_answers,
     };
     use crate::family::ModelFamily;
     use crate::portable::Message;
@@ -334,10 +334,7 @@ mod tests {
 
     #[test]
     fn parses_the_recorded_response() {
-        let resp = CohereCommand.parse(&recorded(NAME)).unwrap();
-        assert!(resp.text.contains("hello world"), "{}", resp.text);
-        assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
-        assert_eq!(resp.usage, None);
+        assert_recorded_turn(&CohereCommand, "hello world", None);
     }
 
     #[test]

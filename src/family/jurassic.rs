@@ -267,8 +267,8 @@ impl Codec for Jurassic {
 mod tests {
     use super::*;
     use crate::family::test_support::{
-        assert_reads_back, assert_refuses, assert_streaming_refused, assert_unreadable_requests,
-        keys, model, recorded, usage,
+        assert_reads_back, assert_recorded_turn, assert_refuses, assert_streaming_refused,
+        assert_unreadable_requests, keys, model, recorded, usage,
     };
     use crate::family::ModelFamily;
     use crate::portable::Message;
@@ -302,10 +302,7 @@ mod tests {
 
     #[test]
     fn parses_the_recorded_response() {
-        let resp = Jurassic.parse(&recorded(NAME)).unwrap();
-        assert!(resp.text.contains("Amazon Bedrock"), "{}", resp.text);
-        assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
-        assert_eq!(resp.usage, usage(4, 5));
+        assert_recorded_turn(&Jurassic, "Amazon Bedrock", usage(4, 5));
     }
 
     #[test]

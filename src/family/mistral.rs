@@ -81,9 +81,9 @@ mod tests {
     use crate::family::prompt_completion::PromptCompletion;
     use crate::family::prompt_template::stop_or_length;
     use crate::family::test_support::{
-        accumulate, answer, assert_reads_back, assert_refuses, assert_renders_back,
-        assert_renders_recording, assert_unreadable_requests, documented_request, model, recorded,
-        recorded_chunks, text_answers, usage,
+        accumulate, answer, assert_reads_back, assert_recorded_turn, assert_refuses,
+        assert_renders_back, assert_renders_recording, assert_unreadable_requests,
+        documented_request, model, recorded_chunks, text_answers, usage,
     };
     use crate::family::ModelFamily;
     use crate::family::RenderContext;
@@ -142,10 +142,7 @@ mod tests {
 
     #[test]
     fn parses_the_recorded_response() {
-        let resp = FAMILY.parse(&recorded(NAME)).unwrap();
-        assert!(resp.text.contains("hello world"), "{}", resp.text);
-        assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
-        assert_eq!(resp.usage, None);
+        assert_recorded_turn(&FAMILY, "hello world", None);
     }
 
     #[test]

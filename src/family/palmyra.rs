@@ -124,7 +124,7 @@ mod tests {
     use super::*;
     use crate::accumulator::StreamAccumulator;
     use crate::family::test_support::{
-        assert_reads_back, assert_refuses, assert_streams_back_with_metrics,
+        assert_reads_back, assert_recorded_turn, assert_refuses, assert_streams_back_with_metrics,
         assert_unreadable_requests, call, keys, model, recorded, recorded_chunk_values,
         recorded_chunks, text_answers, tool_answer, usage,
     };
@@ -191,14 +191,9 @@ mod tests {
 
     #[test]
     fn parses_the_recorded_response() {
-        let resp = Palmyra.parse(&recorded(NAME)).unwrap();
-        assert!(
-            resp.text.starts_with("Quantum computing harnesses"),
-            "{}",
-            resp.text
-        );
-        assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
-        assert_eq!(resp.usage, usage(11, 58));
+        let phrase = "Quantum computing harnesses";
+        let resp = assert_recorded_turn(&Palmyra, phrase, usage(11, 58));
+        assert!(resp.text.starts_with(phrase), "{}", resp.text);
     }
 
     #[test]

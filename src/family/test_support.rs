@@ -84,6 +84,20 @@ pub(crate) fn recorded_chunk_values(family: &str, file: &str) -> Vec<Value> {
         .collect()
 }
 
+/// The answer `family` parses from its default recording, asserted to be a
+/// whole turn whose text contains `phrase`, with `usage`.
+pub(crate) fn assert_recorded_turn(
+    family: &dyn ModelFamily,
+    phrase: &str,
+    usage: Option<Usage>,
+) -> PortableResponse {
+    let resp = family.parse(&recorded(family.name())).unwrap();
+    assert!(resp.text.contains(phrase), "{}", resp.text);
+    assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
+    assert_eq!(resp.usage, usage);
+    resp
+}
+
 /// The set of key paths of a JSON value (`a.b`, `list[].c`), for checking
 /// that a rendered body has the shape of a recorded one.
 pub(crate) fn key_paths(value: &Value) -> BTreeSet<String> {

@@ -296,7 +296,8 @@ impl Codec for TitanText {
 mod tests {
     use super::*;
     use crate::family::test_support::{
-        answer, assert_reads_back, assert_refuses, assert_streams_back, ctx, model, recorded, usage,
+        answer, assert_reads_back, assert_recorded_turn, assert_refuses, assert_streams_back, ctx,
+        model, usage,
     };
     use crate::family::ModelFamily;
     use crate::portable::Message;
@@ -333,10 +334,7 @@ mod tests {
 
     #[test]
     fn parses_the_recorded_response() {
-        let resp = TitanText.parse(&recorded(NAME)).unwrap();
-        assert!(resp.text.contains("superposition"));
-        assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
-        assert_eq!(resp.usage, usage(9, 51));
+        assert_recorded_turn(&TitanText, "superposition", usage(9, 51));
     }
 
     #[test]

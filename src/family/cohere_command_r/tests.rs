@@ -2,9 +2,9 @@
 
 use super::*;
 use crate::family::test_support::{
-    accumulate, assert_reads_back, assert_refuses, assert_streams_back, assert_unreadable_requests,
-    call, keys, model, recorded, recorded_chunk_values, recorded_chunks_in, recorded_in,
-    request_fixture, text_answers, tool_answer, usage,
+    accumulate, assert_reads_back, assert_recorded_turn, assert_refuses, assert_streams_back,
+    assert_unreadable_requests, call, keys, model, recorded_chunk_values, recorded_chunks_in,
+    recorded_in, request_fixture, text_answers, tool_answer, usage,
 };
 use crate::family::ModelFamily;
 use serde_json::json;
@@ -146,10 +146,7 @@ fn refuses_what_command_r_cannot_express() {
 
 #[test]
 fn parses_the_recorded_response() {
-    let resp = CohereCommandR.parse(&recorded(NAME)).unwrap();
-    assert!(resp.text.contains("hello world"), "{}", resp.text);
-    assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
-    assert_eq!(resp.usage, usage(14, 29));
+    let resp = assert_recorded_turn(&CohereCommandR, "hello world", usage(14, 29));
     assert!(resp.tool_calls.is_empty());
 }
 

@@ -5,10 +5,10 @@ use crate::accumulator::StreamAccumulator;
 use crate::family::chat_completions::stop_reason;
 use crate::family::model_family::RenderContext;
 use crate::family::test_support::{
-    accumulate, assert_reads_back_by_id, assert_refuses_on, assert_streams_back,
-    assert_unreadable_requests, call, keys, model, recorded, recorded_chunk_values,
-    recorded_chunks, recorded_in, request_fixture, text_answers, tool_answer, usage,
-    with_tool_exchange,
+    accumulate, assert_reads_back_by_id, assert_recorded_turn, assert_refuses_on,
+    assert_streams_back, assert_unreadable_requests, call, keys, model, recorded,
+    recorded_chunk_values, recorded_chunks, recorded_in, request_fixture, text_answers,
+    tool_answer, usage, with_tool_exchange,
 };
 use crate::family::ModelFamily;
 use crate::portable::*;
@@ -109,10 +109,7 @@ fn refuses_what_jamba_cannot_express() {
 
 #[test]
 fn parses_the_recorded_response() {
-    let resp = Jamba.parse(&recorded(NAME)).unwrap();
-    assert!(resp.text.contains("Jamba"), "{}", resp.text);
-    assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
-    assert_eq!(resp.usage, usage(15, 14));
+    assert_recorded_turn(&Jamba, "Jamba", usage(15, 14));
 }
 
 #[test]

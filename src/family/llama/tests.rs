@@ -2,9 +2,9 @@
 
 use super::*;
 use crate::family::test_support::{
-    accumulate, answer, any_tool, assert_reads_back_by_id, assert_refuses_on, assert_renders_back,
-    assert_renders_recording, assert_unreadable_requests, chunk_error, conversation,
-    documented_request, model, recorded, recorded_chunks, recorded_in, usage,
+    accumulate, answer, any_tool, assert_reads_back_by_id, assert_recorded_turn, assert_refuses_on,
+    assert_renders_back, assert_renders_recording, assert_unreadable_requests, chunk_error,
+    conversation, documented_request, model, recorded_chunks, recorded_in, usage,
 };
 use crate::family::ModelFamily;
 use crate::portable::{ContentBlock, ImageFormat, Message};
@@ -139,10 +139,7 @@ fn refuses_what_llama_cannot_express() {
 
 #[test]
 fn parses_the_recorded_response() {
-    let resp = Llama.parse(&recorded(NAME)).unwrap();
-    assert!(resp.text.contains("hello world"), "{}", resp.text);
-    assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
-    assert_eq!(resp.usage, usage(27, 21));
+    assert_recorded_turn(&Llama, "hello world", usage(27, 21));
 }
 
 #[test]

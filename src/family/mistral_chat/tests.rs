@@ -4,9 +4,9 @@ use super::*;
 use crate::accumulator::StreamAccumulator;
 use crate::family::model_family::RenderContext;
 use crate::family::test_support::{
-    accumulate, assert_chunks_shaped_like, assert_reads_back_by_id, assert_refuses,
-    assert_renders_back, assert_unparsed_requests, call, documented_request, key_paths, model,
-    recorded, recorded_chunk_values, recorded_chunks_in, recorded_in, request_fixture,
+    accumulate, assert_chunks_shaped_like, assert_reads_back_by_id, assert_recorded_turn,
+    assert_refuses, assert_renders_back, assert_unparsed_requests, call, documented_request,
+    key_paths, model, recorded_chunk_values, recorded_chunks_in, recorded_in, request_fixture,
     text_answers, tool_answer, with_tool_exchange,
 };
 use crate::family::ModelFamily;
@@ -100,9 +100,7 @@ fn refuses_what_mistral_chat_cannot_express() {
 
 #[test]
 fn parses_the_recorded_response() {
-    let resp = MistralChat.parse(&recorded(NAME)).unwrap();
-    assert!(resp.text.contains("hello world"), "{}", resp.text);
-    assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
+    let resp = assert_recorded_turn(&MistralChat, "hello world", None);
     assert!(resp.tool_calls.is_empty());
 }
 

@@ -2,10 +2,10 @@
 
 use super::*;
 use crate::family::test_support::{
-    answer, assert_reads_back, assert_refuses, assert_renders_back, assert_request_errors,
-    assert_streams_back, call, ctx, documented_request, model, recorded, recorded_chunk_values,
-    recorded_chunks, recorded_chunks_in, recorded_in, request_fixture, text_answers, tool_answer,
-    usage,
+    answer, assert_reads_back, assert_recorded_turn, assert_refuses, assert_renders_back,
+    assert_request_errors, assert_streams_back, call, ctx, documented_request, model, recorded,
+    recorded_chunk_values, recorded_chunks, recorded_chunks_in, recorded_in, request_fixture,
+    text_answers, tool_answer, usage,
 };
 use crate::family::ModelFamily;
 use crate::portable::{ImageFormat, ToolSpec};
@@ -154,11 +154,9 @@ fn refuses_what_nova_cannot_express() {
 
 #[test]
 fn parses_the_recorded_response() {
-    let resp = Nova.parse(&recorded(NAME)).unwrap();
+    let resp = assert_recorded_turn(&Nova, "The tent went up", usage(31, 52));
     assert!(resp.text.starts_with("The tent went up"));
     assert!(resp.tool_calls.is_empty());
-    assert_eq!(resp.stop_reason, Some(StopReason::EndTurn));
-    assert_eq!(resp.usage, usage(31, 52));
 }
 
 #[test]
