@@ -40,24 +40,23 @@ fn every_listed_model_has_a_template() {
     assert_eq!(LlamaTemplate::for_model("meta.llamaX"), None);
 }
 
+/// The prompt `id`'s template renders for the shared test conversation.
+fn conversation_prompt(id: &str) -> String {
+    Llama.request(&conversation(), model(id)).unwrap().prompt
+}
+
 #[test]
 fn llama2_folds_the_system_prompt_into_the_first_inst() {
-    let body = Llama
-        .request(&conversation(), model("meta.llama2-70b-chat-v1"))
-        .unwrap();
     assert_eq!(
-        body.prompt,
+        conversation_prompt("meta.llama2-70b-chat-v1"),
         "<s>[INST] <<SYS>>\nBe brief.\n<</SYS>>\n\nHi [/INST] Hello. </s><s>[INST] Tell me a joke. [/INST]"
     );
 }
 
 #[test]
 fn llama3_renders_header_turns() {
-    let body = Llama
-        .request(&conversation(), model("meta.llama3-1-70b-instruct-v1:0"))
-        .unwrap();
     assert_eq!(
-        body.prompt,
+        conversation_prompt("meta.llama3-1-70b-instruct-v1:0"),
         "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nBe brief.<|eot_id|>\
          <|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|>\
          <|start_header_id|>assistant<|end_header_id|>\n\nHello.<|eot_id|>\
@@ -68,14 +67,8 @@ fn llama3_renders_header_turns() {
 
 #[test]
 fn llama4_renders_its_own_headers() {
-    let body = Llama
-        .request(
-            &conversation(),
-            model("meta.llama4-scout-17b-instruct-v1:0"),
-        )
-        .unwrap();
     assert_eq!(
-        body.prompt,
+        conversation_prompt("meta.llama4-scout-17b-instruct-v1:0"),
         "<|begin_of_text|><|header_start|>system<|header_end|>\n\nBe brief.<|eot|>\
          <|header_start|>user<|header_end|>\n\nHi<|eot|>\
          <|header_start|>assistant<|header_end|>\n\nHello.<|eot|>\
