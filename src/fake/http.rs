@@ -111,18 +111,19 @@ impl FakeRequest {
         headers: &hyper::HeaderMap,
         body: Vec<u8>,
     ) -> Self {
+        // `HeaderName::as_str` is lowercase already; a value is nearly
+        // always UTF-8, so the lossy decoding is kept for the rest.
+        let value = |v: &hyper::header::HeaderValue| match std::str::from_utf8(v.as_bytes()) {
+            Ok(text) => text.to_owned(),
+            Err(_) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
+        };
         FakeRequest {
-            method: method.to_string(),
-            path: path.to_string(),
-            query: query.unwrap_or_default().to_string(),
+            method: method.as_str().to_owned(),
+            path: path.to_owned(),
+            query: query.unwrap_or_default().to_owned(),
             headers: headers
                 .iter()
-                .map(|(n, v)| {
-                    (
-                        n.as_str().to_ascii_lowercase(),
-                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                    )
-                })
+                .map(|(n, v)| (n.as_str().to_owned(), value(v)))
                 .collect(),
             body,
         }
