@@ -118,6 +118,9 @@ impl ModelId {
     /// Parses the `{modelId}` label of a request path, percent-decoding it
     /// exactly once (`%3A` is `:`, `%2F` is `/`, `%253A` stays `%3A`).
     pub fn from_path_label(label: &str) -> Result<Self, Error> {
+        if !label.contains('%') {
+            return Self::parse(label);
+        }
         let decoded = percent_encoding::percent_decode_str(label)
             .decode_utf8()
             .map_err(|_| Error::InvalidModelId {

@@ -184,9 +184,13 @@ impl FakeResponse {
     /// assert_eq!(response.body, b"{}");
     /// ```
     pub fn json_bytes(status: u16, body: Vec<u8>) -> Self {
+        // Room for the request id and the invocation metrics that nearly
+        // every answer adds.
+        let mut headers = Vec::with_capacity(6);
+        headers.push(("content-type".into(), "application/json".into()));
         FakeResponse {
             status,
-            headers: vec![("content-type".into(), "application/json".into())],
+            headers,
             body,
             delay: None,
             pacing: None,
