@@ -14,7 +14,10 @@
 //! reported (with the spread of the ratios).
 //!
 //! Run: `cargo bench --bench serve_cpu` (32 connections, 3 rounds of 4 s;
-//! set `BH_CPU_CONNECTIONS`, `BH_CPU_ROUNDS` and `BH_CPU_SECONDS`). Without
+//! set `BH_CPU_CONNECTIONS`, `BH_CPU_ROUNDS` and `BH_CPU_SECONDS`).
+//! `BH_CPU_PIN=1` runs the servers on CPU 0 and the clients on CPU 1 (with
+//! `taskset`), so that neither waits for the other's core: on a 2-core
+//! machine the rounds then agree far more closely. Without
 //! `--bench` (under `cargo test --benches`) it runs a short smoke version.
 
 use bytes::Bytes;
@@ -275,13 +278,44 @@ fn run_stub(body_file: &str, content_type: &str) {
                         }
                     },
                 );
-                let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+                // The transport settings serve runs with: an HTTP/1.1
+                // request's headers must arrive within 30 s (a timer per
+                // request), so the ratio is of the fake's own work.
+                let mut builder =
+                    hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+                builder
+                    .http1()
+                    .timer(hyper_util::rt::TokioTimer::new())
+                    .header_read_timeout(Duration::from_secs(30));
                 let _ = builder
                     .serve_connection(TokioIo::new(stream), service)
                     .await;
             });
         }
     });
+}
+
+/// The command that starts `program` as a server: on CPU 0 when `pin` is
+/// set (`taskset`, from util-linux, which then runs it as itself).
+fn server_command(program: impl AsRef<std::ffi::OsStr>, pin: bool) -> Command {
+    match pin {
+        true => {
+            let mut command = Command::new("taskset");
+            command.args(["-c", "0"]).arg(program);
+            command
+        }
+        false => Command::new(program),
+    }
+}
+
+/// Moves every thread of the process `pid` to CPU `cpu`.
+fn pin_to(cpu: &str, pid: &str) {
+    let status = Command::new("taskset")
+        .args(["-a", "-p", "-c", cpu, pid])
+        .stdout(Stdio::null())
+        .status()
+        .expect("BH_CPU_PIN=1 needs taskset (util-linux)");
+    assert!(status.success(), "taskset could not pin {pid} to CPU {cpu}");
 }
 
 fn main() {
@@ -293,9 +327,13 @@ fn main() {
     let connections = env_or("BH_CPU_CONNECTIONS", if full { 32 } else { 4 }) as usize;
     let seconds = env_or("BH_CPU_SECONDS", if full { 4 } else { 1 });
     let rounds = env_or("BH_CPU_ROUNDS", if full { 3 } else { 1 }).max(1) as usize;
+    let pin = std::env::var("BH_CPU_PIN").is_ok_and(|v| v == "1");
+    if pin {
+        pin_to("1", &std::process::id().to_string());
+    }
     let rt = tokio::runtime::Runtime::new().unwrap();
 
-    let mut serve_command = Command::new(env!("CARGO_BIN_EXE_bedrock-harness"));
+    let mut serve_command = server_command(env!("CARGO_BIN_EXE_bedrock-harness"), pin);
     serve_command.args([
         "serve",
         "--port",
@@ -330,7 +368,7 @@ fn main() {
             .expect("serve answers");
         let file = std::env::temp_dir().join(format!("bh-stub-{}-{label}", std::process::id()));
         std::fs::write(&file, &answer).unwrap();
-        let mut stub_command = Command::new(std::env::current_exe().unwrap());
+        let mut stub_command = server_command(std::env::current_exe().unwrap(), pin);
         stub_command.args(["--stub-server", file.to_str().unwrap(), content_type]);
         let stub = Server::start(stub_command);
         for h2 in [false, true] {

@@ -121,10 +121,15 @@ impl FakeRequest {
             method: method.as_str().to_owned(),
             path: path.to_owned(),
             query: query.unwrap_or_default().to_owned(),
-            headers: headers
-                .iter()
-                .map(|(n, v)| (n.as_str().to_owned(), value(v)))
-                .collect(),
+            headers: {
+                let mut copied = Vec::with_capacity(headers.len());
+                copied.extend(
+                    headers
+                        .iter()
+                        .map(|(n, v)| (n.as_str().to_owned(), value(v))),
+                );
+                copied
+            },
             body,
         }
     }
