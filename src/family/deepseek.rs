@@ -16,6 +16,7 @@
 
 use super::prompt_completion::{self, PromptDialect};
 use super::prompt_template::{refuse_tools, text_conversation, TextTurn};
+use super::refusals::{refuse_stop_sequences_over, refuse_top_k};
 use crate::error::Error;
 use crate::model_info::ModelInfo;
 use crate::portable::{InferenceParams, PortableRequest, PortableResponse, Role};
@@ -205,15 +206,8 @@ impl PromptDialect for DeepSeek {
     fn request(&self, req: &PortableRequest, model: &ModelInfo) -> Result<DeepSeekRequest, Error> {
         refuse_tools(NAME, req)?;
         let p = &req.params;
-        if p.top_k.is_some() {
-            return Err(Error::unsupported(NAME, "top_k"));
-        }
-        if p.stop_sequences.len() > MAX_STOP_SEQUENCES {
-            return Err(Error::unsupported(
-                NAME,
-                format!("more than {MAX_STOP_SEQUENCES} stop sequences"),
-            ));
-        }
+        refuse_top_k(NAME, p)?;
+        refuse_stop_sequences_over(NAME, p, MAX_STOP_SEQUENCES)?;
         let template = DeepSeekTemplate::for_model(&model.id).ok_or_else(|| {
             Error::unsupported(NAME, format!("model {} (no known chat template)", model.id))
         })?;

@@ -13,6 +13,7 @@ use super::chat_completions::{
     ChatDialect, ChatParts, ChatStyle, OpenAiMessage, OpenAiTool, OpenAiToolChoice,
 };
 use super::ids::uuid;
+use super::refusals::refuse_top_k;
 use crate::error::Error;
 use crate::family::model_family::RenderContext;
 use crate::model_info::ModelInfo;
@@ -95,9 +96,7 @@ impl ChatDialect for Jamba {
         if req.has_images() {
             return Err(Error::unsupported(NAME, "image content"));
         }
-        if req.params.top_k.is_some() {
-            return Err(Error::unsupported(NAME, "top_k"));
-        }
+        refuse_top_k(NAME, &req.params)?;
         let uses_tools = !req.tools.is_empty() || req.has_tool_blocks();
         if uses_tools && model.id == JAMBA_INSTRUCT {
             return Err(Error::unsupported(NAME, "tool use with Jamba-Instruct"));

@@ -8,7 +8,7 @@
 
 use super::codec::{Codec, NoStream};
 use super::model_family::RenderContext;
-use super::refusals::{refuse_chat_features, single_user_text};
+use super::refusals::{refuse_chat_features, refuse_top_k, single_user_text};
 use crate::error::Error;
 use crate::model_info::ModelInfo;
 use crate::portable::{
@@ -172,9 +172,7 @@ impl Codec for Jurassic {
     /// A single user turn.
     fn request(&self, req: &PortableRequest, _model: &ModelInfo) -> Result<JurassicRequest, Error> {
         refuse_chat_features(NAME, req)?;
-        if req.params.top_k.is_some() {
-            return Err(Error::unsupported(NAME, "top_k"));
-        }
+        refuse_top_k(NAME, &req.params)?;
         let prompt = single_user_text(NAME, req)?;
         let p = &req.params;
         Ok(JurassicRequest {

@@ -17,6 +17,7 @@ use super::prompt_template::{
     messages_from_turns, parse_inst, refuse_tools, render_inst, stop_or_length,
     stop_or_length_name, text_conversation, TextTurn, LLAMA2_INST,
 };
+use super::refusals::{refuse_stop_sequences_over, refuse_top_k};
 use crate::accumulator::StreamAccumulator;
 use crate::error::Error;
 use crate::model_info::ModelInfo;
@@ -313,12 +314,8 @@ impl Codec for Llama {
     /// template of `model`'s generation.
     fn request(&self, req: &PortableRequest, model: &ModelInfo) -> Result<LlamaRequest, Error> {
         refuse_tools(NAME, req)?;
-        if req.params.top_k.is_some() {
-            return Err(Error::unsupported(NAME, "top_k"));
-        }
-        if !req.params.stop_sequences.is_empty() {
-            return Err(Error::unsupported(NAME, "stop sequences"));
-        }
+        refuse_top_k(NAME, &req.params)?;
+        refuse_stop_sequences_over(NAME, &req.params, 0)?;
         let template = LlamaTemplate::for_model(&model.id).ok_or_else(|| {
             Error::unsupported(NAME, format!("model {} (no known chat template)", model.id))
         })?;

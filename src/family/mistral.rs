@@ -11,6 +11,7 @@ use super::prompt_completion::{self, PromptDialect};
 use super::prompt_template::{
     parse_inst, refuse_tools, render_inst, text_conversation, MistralRequest, MISTRAL_INST,
 };
+use super::refusals::refuse_stop_sequences_over;
 use crate::error::Error;
 use crate::model_info::ModelInfo;
 use crate::portable::{InferenceParams, PortableRequest};
@@ -35,12 +36,7 @@ impl PromptDialect for Mistral {
     fn request(&self, req: &PortableRequest, _: &ModelInfo) -> Result<MistralRequest, Error> {
         refuse_tools(NAME, req)?;
         let p = &req.params;
-        if p.stop_sequences.len() > MAX_STOP_SEQUENCES {
-            return Err(Error::unsupported(
-                NAME,
-                format!("more than {MAX_STOP_SEQUENCES} stop sequences"),
-            ));
-        }
+        refuse_stop_sequences_over(NAME, p, MAX_STOP_SEQUENCES)?;
         let mut turns = text_conversation(NAME, req, None)?.turns;
         if let (Some(system), Some(first)) = (&req.system, turns.first_mut()) {
             first.text = format!("{system}\n\n{}", first.text);

@@ -22,6 +22,7 @@ use super::chat_completions::{
     StreamShape,
 };
 use super::prompt_template::{parse_inst, MistralRequest, TextTurn, MISTRAL_INST};
+use super::refusals::{refuse_stop_sequences_over, refuse_top_k};
 use crate::error::Error;
 use crate::family::model_family::RenderContext;
 use crate::model_info::ModelInfo;
@@ -131,12 +132,8 @@ impl ChatDialect for MistralChat {
 
     fn check(&self, req: &PortableRequest, _model: &ModelInfo) -> Result<(), Error> {
         let p = &req.params;
-        if p.top_k.is_some() {
-            return Err(Error::unsupported(NAME, "top_k"));
-        }
-        if !p.stop_sequences.is_empty() {
-            return Err(Error::unsupported(NAME, "stop sequences"));
-        }
+        refuse_top_k(NAME, p)?;
+        refuse_stop_sequences_over(NAME, p, 0)?;
         Ok(())
     }
 

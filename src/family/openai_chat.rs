@@ -27,6 +27,7 @@
 use super::chat_completions::{
     ChatDialect, ChatParts, OpenAiMessage, OpenAiTool, OpenAiToolChoice,
 };
+use super::refusals::refuse_top_k;
 use crate::error::Error;
 use crate::model_info::{ChatRules, ModelInfo};
 use crate::portable::{InferenceParams, PortableRequest};
@@ -93,9 +94,7 @@ impl ChatDialect for OpenAiChat {
     /// `top_k` has no place in the body; a sampling parameter the model
     /// refuses is Bedrock's refusal.
     fn check(&self, req: &PortableRequest, model: &ModelInfo) -> Result<(), Error> {
-        if req.params.top_k.is_some() {
-            return Err(Error::unsupported(NAME, "top_k"));
-        }
+        refuse_top_k(NAME, &req.params)?;
         let rules = model.chat.as_ref();
         let set = [
             ("top_p", req.params.top_p.is_some()),

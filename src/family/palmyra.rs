@@ -13,6 +13,7 @@
 //! instead of `message`/`delta` are read too.
 
 use super::chat_completions::{ChatDialect, ChatParts, ChatStyle, OpenAiMessage};
+use super::refusals::{refuse_stop_sequences_over, refuse_top_k};
 use crate::error::Error;
 use crate::family::model_family::RenderContext;
 use crate::model_info::ModelInfo;
@@ -73,15 +74,8 @@ impl ChatDialect for Palmyra {
             return Err(Error::unsupported(NAME, "tool use"));
         }
         let p = &req.params;
-        if p.top_k.is_some() {
-            return Err(Error::unsupported(NAME, "top_k"));
-        }
-        if p.stop_sequences.len() > MAX_STOP_SEQUENCES {
-            return Err(Error::unsupported(
-                NAME,
-                format!("more than {MAX_STOP_SEQUENCES} stop sequences"),
-            ));
-        }
+        refuse_top_k(NAME, p)?;
+        refuse_stop_sequences_over(NAME, p, MAX_STOP_SEQUENCES)?;
         Ok(())
     }
 

@@ -2,7 +2,7 @@
 //! has no place for. Each names the family, as every refusal does.
 
 use crate::error::Error;
-use crate::portable::{ContentBlock, ImageFormat, PortableRequest, Role};
+use crate::portable::{ContentBlock, ImageFormat, InferenceParams, PortableRequest, Role};
 
 /// The refusal of reasoning (a thinking setting, an effort, or reasoning
 /// blocks sent back) by a family whose bodies have no place for it.
@@ -160,4 +160,28 @@ pub(crate) fn refuse_text_features(
         return Err(Error::unsupported(family, "text inference parameters"));
     }
     Ok(())
+}
+
+/// Refuses `top_k`, which the family's body has no place for.
+pub(crate) fn refuse_top_k(family: &'static str, params: &InferenceParams) -> Result<(), Error> {
+    match params.top_k {
+        Some(_) => Err(Error::unsupported(family, "top_k")),
+        None => Ok(()),
+    }
+}
+
+/// Refuses more than `max` stop sequences (any, when `max` is 0).
+pub(crate) fn refuse_stop_sequences_over(
+    family: &'static str,
+    params: &InferenceParams,
+    max: usize,
+) -> Result<(), Error> {
+    match params.stop_sequences.len() {
+        n if n <= max => Ok(()),
+        _ if max == 0 => Err(Error::unsupported(family, "stop sequences")),
+        _ => Err(Error::unsupported(
+            family,
+            format!("more than {max} stop sequences"),
+        )),
+    }
 }

@@ -6,7 +6,7 @@
 
 use super::codec::Codec;
 use super::model_family::{text_chunks, RenderContext};
-use super::refusals::refuse_chat_features;
+use super::refusals::{refuse_chat_features, refuse_top_k};
 use crate::accumulator::StreamAccumulator;
 use crate::error::Error;
 use crate::model_info::ModelInfo;
@@ -186,9 +186,7 @@ impl Codec for TitanText {
 
     fn request(&self, req: &PortableRequest, _: &ModelInfo) -> Result<TitanTextRequest, Error> {
         refuse_chat_features(NAME, req)?;
-        if req.params.top_k.is_some() {
-            return Err(Error::unsupported(NAME, "top_k"));
-        }
+        refuse_top_k(NAME, &req.params)?;
         let p = &req.params;
         let config = TitanTextGenerationConfig {
             temperature: p.temperature,
