@@ -259,13 +259,13 @@ mod tests {
     use crate::family::test_support::{
         accumulate, answer, any_tool, assert_reads_back_by_id, assert_refuses, assert_renders_back,
         assert_renders_recording, assert_unreadable_requests, conversation, documented_request,
-        model, recorded, recorded_chunks, usage,
+        model, prompt_with_stops, recorded, recorded_chunks, usage, user_turn,
     };
     use crate::family::ModelFamily;
     use crate::family::RenderContext;
+    use crate::portable::PortableResponse;
     use crate::portable::StopReason;
     use crate::portable::{ContentBlock, ImageFormat, Message};
-    use crate::portable::{PortableResponse, Role};
     use serde_json::json;
     use serde_json::Value;
 
@@ -309,15 +309,9 @@ mod tests {
 
     #[test]
     fn refuses_what_deepseek_cannot_express() {
-        let image = PortableRequest::default().message(Message {
-            role: Role::User,
-            content: vec![ContentBlock::image(ImageFormat::Jpeg, vec![1])],
-        });
+        let image = user_turn(vec![ContentBlock::image(ImageFormat::Jpeg, vec![1])]);
         let tool = any_tool();
-        let mut many_stops = PortableRequest::prompt("x");
-        for i in 0..11 {
-            many_stops = many_stops.stop_sequence(format!("s{i}"));
-        }
+        let many_stops = prompt_with_stops(11);
         assert_refuses(
             &FAMILY,
             model(R1),

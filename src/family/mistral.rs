@@ -79,11 +79,11 @@ mod tests {
     use crate::family::test_support::{
         accumulate, answer, assert_reads_back, assert_recorded_turn, assert_refuses,
         assert_renders_back, assert_renders_recording, assert_unreadable_requests,
-        documented_request, model, recorded_chunks, text_answers, usage,
+        documented_request, model, prompt_with_stops, recorded_chunks, text_answers, usage,
+        user_turn,
     };
     use crate::family::ModelFamily;
     use crate::family::RenderContext;
-    use crate::portable::Role;
     use crate::portable::StopReason;
     use crate::portable::{ContentBlock, ImageFormat, Message, ToolChoice};
     use serde_json::json;
@@ -111,14 +111,8 @@ mod tests {
 
     #[test]
     fn refuses_what_mistral_cannot_express() {
-        let image = PortableRequest::default().message(Message {
-            role: Role::User,
-            content: vec![ContentBlock::image(ImageFormat::Png, vec![1])],
-        });
-        let mut many_stops = PortableRequest::prompt("x");
-        for i in 0..11 {
-            many_stops = many_stops.stop_sequence(format!("s{i}"));
-        }
+        let image = user_turn(vec![ContentBlock::image(ImageFormat::Png, vec![1])]);
+        let many_stops = prompt_with_stops(11);
         let two_users = PortableRequest::prompt("a").message(Message::user("b"));
         assert_refuses(
             &FAMILY,

@@ -119,8 +119,8 @@ mod tests {
     use crate::accumulator::StreamAccumulator;
     use crate::family::test_support::{
         assert_reads_back, assert_recorded_turn, assert_refuses, assert_streams_back_with_metrics,
-        assert_unreadable_requests, call, keys, model, recorded, recorded_chunk_values,
-        recorded_chunks, text_answers, tool_answer, usage,
+        assert_unreadable_requests, call, keys, model, prompt_with_stops, recorded,
+        recorded_chunk_values, recorded_chunks, text_answers, tool_answer, usage,
     };
     use crate::family::ModelFamily;
     use crate::portable::PortableResponse;
@@ -161,8 +161,7 @@ mod tests {
     #[test]
     fn refuses_what_the_invoke_body_cannot_express() {
         let model = model(X5);
-        let mut many_stops = PortableRequest::prompt("x");
-        many_stops.params.stop_sequences = vec!["a".into(); 5];
+        let many_stops = prompt_with_stops(5);
         let tool_turn = PortableRequest::prompt("x").message(Message::new(
             Role::Assistant,
             vec![ContentBlock::tool_use("c", "f", json!({}))],

@@ -211,11 +211,12 @@ mod tests {
     use crate::family::stability_envelope::{stop_reason, MAX_SEED};
     use crate::family::test_support::{
         assert_reads_back, assert_refuses, assert_renders_back, assert_streaming_refused,
-        assert_unparsed_requests, keys, model, recorded, recorded_in, request_fixture,
+        assert_unparsed_requests, image_only_refusals, image_prompt, keys, model, recorded,
+        recorded_in, request_fixture, user_turn,
     };
     use crate::family::ModelFamily;
     use crate::portable::StopReason;
-    use crate::portable::{ContentBlock, ImageFormat, Message, Role};
+    use crate::portable::{ContentBlock, ImageFormat};
     use serde_json::json;
     use serde_json::Value;
 
@@ -256,38 +257,27 @@ mod tests {
     fn refuses_what_the_models_cannot_express() {
         let model = model("stability.stable-image-ultra-v1:1");
         let sized = |w, h| {
-            let mut req = PortableRequest::prompt("x");
-            req.image.width = w;
-            req.image.height = h;
-            req
+            image_prompt(|image| {
+                image.width = w;
+                image.height = h;
+            })
         };
-        let mut many = PortableRequest::prompt("x");
-        many.image.count = Some(2);
-        let mut big_seed = PortableRequest::prompt("x");
-        big_seed.image.seed = Some(u64::from(MAX_SEED) + 1);
-        let with_image = PortableRequest::default().message(Message {
-            role: Role::User,
-            content: vec![
-                ContentBlock::Text("make it blue".into()),
-                ContentBlock::image(ImageFormat::Png, vec![1]),
-            ],
-        });
+        let many = image_prompt(|image| image.count = Some(2));
+        let big_seed = image_prompt(|image| image.seed = Some(u64::from(MAX_SEED) + 1));
+        let with_image = user_turn(vec![
+            ContentBlock::Text("make it blue".into()),
+            ContentBlock::image(ImageFormat::Png, vec![1]),
+        ]);
+        let cases = [
+            (sized(Some(1000), Some(700)), "1000x700 (not one of"),
+            (sized(Some(1024), None), "without both"),
+            (many, "more than one image"),
+            (big_seed, "seed 4294967295 (above 4294967294)"),
+        ];
         assert_refuses(
             &StabilityImage,
             model,
-            [
-                (sized(Some(1000), Some(700)), "1000x700 (not one of"),
-                (sized(Some(1024), None), "without both"),
-                (many, "more than one image"),
-                (big_seed, "seed 4294967295 (above 4294967294)"),
-                (with_image, "input images"),
-                (PortableRequest::prompt("x").system("s"), "system prompt"),
-                (
-                    PortableRequest::prompt("x").temperature(0.5),
-                    "text inference parameters",
-                ),
-                (PortableRequest::default(), "no prompt text"),
-            ],
+            cases.into_iter().chain(image_only_refusals(with_image)),
         );
     }
 

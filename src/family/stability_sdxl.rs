@@ -278,10 +278,11 @@ mod tests {
     use super::*;
     use crate::family::test_support::{
         assert_reads_back, assert_refuses, assert_renders_back, assert_streaming_refused,
-        assert_unreadable_requests, documented_request, keys, model, recorded,
+        assert_unreadable_requests, documented_request, image_only_refusals, image_prompt, keys,
+        model, recorded, user_turn,
     };
     use crate::family::ModelFamily;
-    use crate::portable::{ContentBlock, ImageFormat, Message, Role};
+    use crate::portable::{ContentBlock, ImageFormat};
     use serde_json::json;
 
     const SDXL: &str = "stability.stable-diffusion-xl-v1";
@@ -322,35 +323,28 @@ mod tests {
     #[test]
     fn refuses_what_sdxl_cannot_express() {
         let model = model(SDXL);
-        let mut many = PortableRequest::prompt("x");
-        many.image.count = Some(3);
-        let mut big_seed = PortableRequest::prompt("x");
-        big_seed.image.seed = Some(1 << 40);
-        let mut odd_size = PortableRequest::prompt("x");
-        odd_size.image.width = Some(512);
-        odd_size.image.height = Some(512);
-        let mut half_size = PortableRequest::prompt("x");
-        half_size.image.width = Some(1024);
-        let with_image = PortableRequest::default().message(Message {
-            role: Role::User,
-            content: vec![ContentBlock::image(ImageFormat::Png, vec![1])],
+        let many = image_prompt(|image| image.count = Some(3));
+        let big_seed = image_prompt(|image| image.seed = Some(1 << 40));
+        let odd_size = image_prompt(|image| {
+            image.width = Some(512);
+            image.height = Some(512);
         });
+        let half_size = image_prompt(|image| image.width = Some(1024));
+        let with_image = user_turn(vec![ContentBlock::image(ImageFormat::Png, vec![1])]);
+        let cases = [
+            (many, "more than one image"),
+            (big_seed, "seed 1099511627776"),
+            (odd_size, "512x512 (SDXL takes only 1024x1024, 1152x896"),
+            (half_size, "1024x?"),
+            (
+                PortableRequest::prompt("x").max_tokens(5),
+                "text inference parameters",
+            ),
+        ];
         assert_refuses(
             &StabilitySdxl,
             model,
-            [
-                (many, "more than one image"),
-                (big_seed, "seed 1099511627776"),
-                (odd_size, "512x512 (SDXL takes only 1024x1024, 1152x896"),
-                (half_size, "1024x?"),
-                (with_image, "input images"),
-                (PortableRequest::prompt("x").system("s"), "system prompt"),
-                (
-                    PortableRequest::prompt("x").max_tokens(5),
-                    "text inference parameters",
-                ),
-                (PortableRequest::default(), "no prompt text"),
-            ],
+            cases.into_iter().chain(image_only_refusals(with_image)),
         );
     }
 

@@ -6,7 +6,8 @@ use crate::catalog::Catalog;
 use crate::fixtures::FixtureStore;
 use crate::model_info::ModelInfo;
 use crate::portable::{
-    InvocationMetrics, PortableRequest, PortableResponse, StopReason, ToolCall, Usage,
+    ContentBlock, ImageOptions, InvocationMetrics, Message, PortableRequest, PortableResponse,
+    Role, StopReason, ToolCall, Usage,
 };
 use crate::recording::Recording;
 use serde_json::Value;
@@ -294,6 +295,42 @@ pub(crate) fn assert_refuses_on<'a>(
     }
 }
 
+/// A request of one user turn holding `content`.
+pub(crate) fn user_turn(content: Vec<ContentBlock>) -> PortableRequest {
+    PortableRequest::default().message(Message::new(Role::User, content))
+}
+
+/// The prompt `x` with its image options set by `edit`.
+pub(crate) fn image_prompt(edit: impl FnOnce(&mut ImageOptions)) -> PortableRequest {
+    let mut req = PortableRequest::prompt("x");
+    edit(&mut req.image);
+    req
+}
+
+/// The prompt `x` with `n` stop sequences (`s0`, `s1`, ...).
+pub(crate) fn prompt_with_stops(n: usize) -> PortableRequest {
+    (0..n).fold(PortableRequest::prompt("x"), |req, i| {
+        req.stop_sequence(format!("s{i}"))
+    })
+}
+
+/// The refusals every Stability text-to-image body shares: input images
+/// (`with_image` has some), a system prompt, text inference parameters
+/// and a request with no prompt text.
+pub(crate) fn image_only_refusals(
+    with_image: PortableRequest,
+) -> [(PortableRequest, &'static str); 4] {
+    [
+        (with_image, "input images"),
+        (PortableRequest::prompt("x").system("s"), "system prompt"),
+        (
+            PortableRequest::prompt("x").temperature(0.5),
+            "text inference parameters",
+        ),
+        (PortableRequest::default(), "no prompt text"),
+    ]
+}
+
 /// Asserts that each answer renders to a body that parses back to it and,
 /// where the family streams, to more than one chunk that accumulates to it.
 pub(crate) fn assert_renders_back(
@@ -483,7 +520,7 @@ pub(crate) fn with_tool_exchange(
     input: Value,
     result: Value,
 ) -> PortableRequest {
-    use crate::portable::{ContentBlock, Message, Role, ToolResultContent};
+    use crate::portable::ToolResultContent;
     req.message(Message::new(
         Role::Assistant,
         vec![ContentBlock::tool_use(id, name, input)],
@@ -505,7 +542,6 @@ pub(crate) fn any_tool() -> crate::portable::ToolSpec {
 
 /// Four turns with a system prompt: user, assistant, user.
 pub(crate) fn conversation() -> PortableRequest {
-    use crate::portable::Message;
     PortableRequest::prompt("Hi")
         .system("Be brief.")
         .message(Message::assistant("Hello."))
