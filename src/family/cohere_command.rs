@@ -9,6 +9,7 @@
 //! as one chunk. Both are read.
 
 use super::codec::Codec;
+use super::cohere_finish::FinishReasons;
 use super::ids::{second_uuid, uuid};
 use super::model_family::{text_pieces, RenderContext};
 use super::refusals::{refuse_chat_features, single_user_text};
@@ -123,25 +124,15 @@ pub struct CohereCommandPiece {
     pub response: Option<CohereCommandResponse>,
 }
 
+/// Command's finish reasons: a stop sequence ends a generation as
+/// `COMPLETE`.
+const FINISH: FinishReasons = FinishReasons {
+    stop_sequence: false,
+};
+
 /// Maps Command's finish reason.
 pub(crate) fn stop_reason(reason: &str) -> StopReason {
-    match reason {
-        "COMPLETE" => StopReason::EndTurn,
-        "MAX_TOKENS" => StopReason::MaxTokens,
-        "ERROR_TOXIC" => StopReason::ContentFiltered,
-        other => StopReason::Other(other.to_string()),
-    }
-}
-
-/// Command's finish reason for a portable stop reason (a stop sequence
-/// ends a generation as `COMPLETE`).
-fn finish_reason(reason: Option<&StopReason>) -> &str {
-    match reason {
-        Some(StopReason::MaxTokens) => "MAX_TOKENS",
-        Some(StopReason::ContentFiltered) => "ERROR_TOXIC",
-        Some(StopReason::Other(other)) => other,
-        _ => "COMPLETE",
-    }
+    FINISH.stop_reason(reason)
 }
 
 impl Codec for CohereCommand {
@@ -209,7 +200,7 @@ impl Codec for CohereCommand {
     ) -> Result<CohereCommandResponse, Error> {
         Ok(CohereCommandResponse {
             generations: vec![CohereGeneration {
-                finish_reason: Some(finish_reason(resp.stop_reason.as_ref()).to_string()),
+                finish_reason: Some(FINISH.name(resp.stop_reason.as_ref()).to_string()),
                 id: Some(second_uuid(ctx.response_id)),
                 text: resp.text.clone(),
                 likelihood: None,
@@ -243,7 +234,7 @@ impl Codec for CohereCommand {
             .map(|text| CohereCommandChunk::Piece(piece(Some(text.to_string()), false)))
             .collect();
         chunks.push(CohereCommandChunk::Piece(CohereCommandPiece {
-            finish_reason: Some(finish_reason(resp.stop_reason.as_ref()).to_string()),
+            finish_reason: Some(FINISH.name(resp.stop_reason.as_ref()).to_string()),
             response: Some(self.native(resp, ctx)?),
             ..piece(None, true)
         }));

@@ -8,6 +8,7 @@
 //! `stream-end`) as seen in captured Cohere v1 chat streams.
 
 use super::codec::Codec;
+use super::cohere_finish::FinishReasons;
 use super::ids::{second_uuid, uuid};
 use super::model_family::{text_pieces, RenderContext};
 use super::refusals::{no_media, no_reasoning, no_system_turn};
@@ -35,27 +36,14 @@ const NAME: &str = "cohere_command_r";
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CohereCommandR;
 
+/// Chat's finish reasons, `STOP_SEQUENCE` among them.
+const FINISH: FinishReasons = FinishReasons {
+    stop_sequence: true,
+};
+
 /// Maps Cohere's finish reason.
 pub(crate) fn stop_reason(reason: &str) -> StopReason {
-    match reason {
-        "COMPLETE" => StopReason::EndTurn,
-        "MAX_TOKENS" => StopReason::MaxTokens,
-        "STOP_SEQUENCE" => StopReason::StopSequence,
-        "ERROR_TOXIC" => StopReason::ContentFiltered,
-        other => StopReason::Other(other.to_string()),
-    }
-}
-
-/// Cohere's finish reason for a portable stop reason (tool use is a
-/// `COMPLETE` answer that carries tool calls).
-fn finish_reason(reason: Option<&StopReason>) -> &str {
-    match reason {
-        Some(StopReason::MaxTokens) => "MAX_TOKENS",
-        Some(StopReason::StopSequence) => "STOP_SEQUENCE",
-        Some(StopReason::ContentFiltered) => "ERROR_TOXIC",
-        Some(StopReason::Other(other)) => other,
-        _ => "COMPLETE",
-    }
+    FINISH.stop_reason(reason)
 }
 
 /// A finished answer that made tool calls stopped for tool use.
@@ -498,7 +486,7 @@ impl Codec for CohereCommandR {
             text: resp.text.clone(),
             generation_id: Some(second_uuid(ctx.response_id)),
             chat_history: Some(vec![turn]),
-            finish_reason: Some(finish_reason(resp.stop_reason.as_ref()).to_string()),
+            finish_reason: Some(FINISH.name(resp.stop_reason.as_ref()).to_string()),
             tool_calls: calls,
             meta: Some(CohereMeta {
                 api_version: Some(CohereApiVersion {
@@ -545,7 +533,7 @@ impl Codec for CohereCommandR {
         chunks.push(CohereStreamEvent {
             is_finished: true,
             event: CohereChatChunk::StreamEnd {
-                finish_reason: Some(finish_reason(resp.stop_reason.as_ref()).to_string()),
+                finish_reason: Some(FINISH.name(resp.stop_reason.as_ref()).to_string()),
                 response: Some(Box::new(self.native(resp, ctx)?)),
             },
         });

@@ -11,6 +11,7 @@ pub mod chat_completions;
 mod cohere_command;
 mod cohere_command_r;
 mod cohere_embed;
+mod cohere_finish;
 mod deepseek;
 mod embeddings;
 mod ids;

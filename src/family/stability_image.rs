@@ -212,7 +212,7 @@ mod tests {
     use crate::family::test_support::{
         assert_reads_back, assert_refuses, assert_renders_back, assert_streaming_refused,
         assert_unparsed_requests, image_only_refusals, image_prompt, keys, model, recorded,
-        recorded_in, request_fixture, user_turn,
+        recorded_in, request_fixture, user_turn, PNG_1X1,
     };
     use crate::family::ModelFamily;
     use crate::portable::StopReason;
@@ -221,7 +221,6 @@ mod tests {
     use serde_json::Value;
 
     const CORE: &str = "stability.stable-image-core-v1:1";
-    const PNG_1X1: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
 
     fn ctx() -> RenderContext<'static> {
         crate::family::test_support::ctx(CORE)

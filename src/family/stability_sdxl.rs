@@ -279,14 +279,13 @@ mod tests {
     use crate::family::test_support::{
         assert_reads_back, assert_refuses, assert_renders_back, assert_streaming_refused,
         assert_unreadable_requests, documented_request, image_only_refusals, image_prompt, keys,
-        model, recorded, user_turn,
+        model, recorded, user_turn, PNG_1X1,
     };
     use crate::family::ModelFamily;
     use crate::portable::{ContentBlock, ImageFormat};
     use serde_json::json;
 
     const SDXL: &str = "stability.stable-diffusion-xl-v1";
-    const PNG_1X1: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
 
     fn ctx() -> RenderContext<'static> {
         crate::family::test_support::ctx(SDXL)

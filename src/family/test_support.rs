@@ -13,6 +13,10 @@ use crate::recording::Recording;
 use serde_json::Value;
 use std::collections::BTreeSet;
 
+/// A 1x1 PNG, base64-encoded.
+pub(crate) const PNG_1X1: &str =
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
+
 /// The catalog entry of `id`; panics with the id if it is missing.
 pub(crate) fn model(id: &str) -> &'static ModelInfo {
     Catalog::embedded()
