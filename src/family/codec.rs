@@ -19,6 +19,19 @@ use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use serde_json::Value;
 use std::any::TypeId;
 
+/// The first entry of a response's list `key`; an empty list is a parse
+/// error of `family`'s response.
+pub(crate) fn first_entry<I: IntoIterator>(
+    family: &'static str,
+    key: &str,
+    items: I,
+) -> Result<I::Item, Error> {
+    items
+        .into_iter()
+        .next()
+        .ok_or_else(|| Error::parse(family, "response", format!("`{key}` is empty")))
+}
+
 /// A family's wire shapes and the translations between them and the
 /// portable forms. Implementing it makes the type a [`ModelFamily`].
 ///

@@ -8,7 +8,7 @@
 //! and the whole `response`); without it Bedrock sends the whole response
 //! as one chunk. Both are read.
 
-use super::codec::Codec;
+use super::codec::{first_entry, Codec};
 use super::cohere_finish::FinishReasons;
 use super::ids::{second_uuid, uuid};
 use super::model_family::{text_pieces, RenderContext};
@@ -179,11 +179,7 @@ impl Codec for CohereCommand {
 
     /// Reads the first generation (the portable response has one text).
     fn portable(&self, resp: CohereCommandResponse) -> Result<PortableResponse, Error> {
-        let first = resp
-            .generations
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::parse(NAME, "response", "`generations` is empty"))?;
+        let first = first_entry(NAME, "generations", resp.generations)?;
         Ok(PortableResponse {
             stop_reason: first.finish_reason.as_deref().map(stop_reason),
             text: first.text,

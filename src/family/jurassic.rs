@@ -6,7 +6,7 @@
 //! AI21's J2 Complete API reference (`completions[].data.text`,
 //! `finishReason.reason`, tokenised prompt and completion).
 
-use super::codec::{Codec, NoStream};
+use super::codec::{first_entry, Codec, NoStream};
 use super::model_family::RenderContext;
 use super::refusals::{refuse_chat_features, refuse_top_k, single_user_text};
 use crate::error::Error;
@@ -207,10 +207,7 @@ impl Codec for Jurassic {
     /// Reads the first completion; usage counts the prompt's and the
     /// completion's tokens where the body lists them.
     fn portable(&self, resp: JurassicResponse) -> Result<PortableResponse, Error> {
-        let first = resp
-            .completions
-            .first()
-            .ok_or_else(|| Error::parse(NAME, "response", "`completions` is empty"))?;
+        let first = first_entry(NAME, "completions", &resp.completions)?;
         let prompt_tokens = resp.prompt.as_ref().and_then(|p| p.tokens.as_ref());
         let usage = match (prompt_tokens, first.data.tokens.as_ref()) {
             (Some(input), Some(output)) => Some(Usage {

@@ -9,7 +9,7 @@
 //! the two translations of its request; [`PromptCompletion`] makes any
 //! dialect a [`Codec`] (and so a model family).
 
-use super::codec::Codec;
+use super::codec::{first_entry, Codec};
 use super::model_family::{text_chunks, RenderContext};
 use super::prompt_template::{messages_from_turns, stop_or_length, stop_or_length_name, TextTurn};
 use crate::accumulator::StreamAccumulator;
@@ -204,9 +204,7 @@ impl<D: PromptDialect> Codec for PromptCompletion<D> {
     /// The first entry's text and stop reason; reasoning the text carries
     /// before [`PromptDialect::REASONING_CLOSER`] is split off.
     fn portable(&self, answer: CompletionAnswer<D>) -> Result<PortableResponse, Error> {
-        let first = answer.items.into_iter().next().ok_or_else(|| {
-            Error::parse(D::NAME, "response", format!("`{}` is empty", D::LIST_KEY))
-        })?;
+        let first = first_entry(D::NAME, D::LIST_KEY, answer.items)?;
         let (reasoning, text) = match D::REASONING_CLOSER {
             Some(closer) => split_reasoning(first.text, closer),
             None => (None, first.text),

@@ -4,7 +4,7 @@
 //! Shapes from the AWS user guide page "Amazon Titan Text models" and
 //! captured traffic (which shows `FINISH` where the page says `FINISHED`).
 
-use super::codec::Codec;
+use super::codec::{first_entry, Codec};
 use super::model_family::{text_chunks, RenderContext};
 use super::refusals::{refuse_chat_features, refuse_top_k};
 use crate::accumulator::StreamAccumulator;
@@ -221,11 +221,7 @@ impl Codec for TitanText {
     }
 
     fn portable(&self, resp: TitanTextResponse) -> Result<PortableResponse, Error> {
-        let first = resp
-            .results
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::parse(NAME, "response", "`results` is empty"))?;
+        let first = first_entry(NAME, "results", resp.results)?;
         Ok(PortableResponse {
             text: first.output_text,
             stop_reason: first.completion_reason.as_deref().map(stop_reason),

@@ -7,6 +7,7 @@
 //! object and chunk references, as the AWS user guide pages "OpenAI models"
 //! and "Writer Palmyra X4/X5" take them.
 
+use super::codec::first_entry;
 use super::refusals::{no_media, no_reasoning, no_system_turn};
 use crate::accumulator::StreamAccumulator;
 use crate::error::Error;
@@ -301,10 +302,7 @@ pub(crate) fn portable_response(
     resp: &OpenAiChatResponse,
     reasoning_tags: bool,
 ) -> Result<PortableResponse, Error> {
-    let choice = resp
-        .choices
-        .first()
-        .ok_or_else(|| Error::parse(family, "response", "`choices` is empty"))?;
+    let choice = first_entry(family, "choices", &resp.choices)?;
     let (text, calls) = match (&choice.message, &choice.text) {
         (Some(message), _) => (message.content_text(), tool_calls(family, message)?),
         (None, Some(text)) => (text.clone(), Vec::new()),
