@@ -49,7 +49,7 @@ pub(crate) fn converse_parts(req: &PortableRequest) -> Result<ConverseParts, Err
             .set_max_tokens(p.max_tokens.map(|n| n.min(i32::MAX as u32) as i32))
             .set_temperature(p.temperature)
             .set_top_p(p.top_p)
-            .set_stop_sequences((!p.stop_sequences.is_empty()).then(|| p.stop_sequences.clone()))
+            .set_stop_sequences(p.stop_list())
             .build()
     });
     if p.top_k.is_some() {
