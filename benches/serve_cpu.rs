@@ -55,6 +55,29 @@ fn cpu_time(pid: u32) -> Duration {
     Duration::from_nanos(total)
 }
 
+/// The user and system CPU time the process `pid` has used, over all its
+/// threads (from `/proc/PID/stat`, in clock ticks of `getconf CLK_TCK`).
+fn cpu_split(pid: u32) -> (Duration, Duration) {
+    static TICKS_PER_SECOND: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    let ticks_per_second = *TICKS_PER_SECOND.get_or_init(|| {
+        Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .ok()
+            .and_then(|out| String::from_utf8(out.stdout).ok()?.trim().parse().ok())
+            .unwrap_or(100)
+    });
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // After the command's name (in parentheses): state is field 3, utime 14.
+    let fields: Vec<u64> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().map(|f| f.parse().unwrap_or(0)).collect())
+        .unwrap_or_default();
+    let ticks = |at: usize| fields.get(at).copied().unwrap_or_default();
+    let time = |t: u64| Duration::from_secs_f64(t as f64 / ticks_per_second as f64);
+    (time(ticks(11)), time(ticks(12)))
+}
+
 /// Peak resident set size of `pid` in MiB.
 fn peak_rss_mib(pid: u32) -> f64 {
     status_mib(pid, "VmHWM:")
@@ -160,21 +183,37 @@ struct Run {
     calls: u64,
     errors: u64,
     cpu_per_call: Duration,
+    /// The user-space and kernel shares of `cpu_per_call`.
+    user_per_call: Duration,
+    system_per_call: Duration,
     rps: f64,
     p50: Duration,
     p99: Duration,
 }
 
-/// Drives `server` with `connections` connections POSTing to `path` for
-/// `seconds`.
-async fn drive(
-    server: &Server,
-    path: &'static str,
-    h2: bool,
+/// How hard the clients push.
+#[derive(Clone, Copy)]
+struct Load {
     connections: usize,
     seconds: u64,
-) -> Run {
+    /// Calls per second over all connections; `None`: as fast as the
+    /// server answers.
+    rate: Option<u64>,
+}
+
+/// Drives `server` with `load.connections` connections POSTing to `path`
+/// for `load.seconds`, each as fast as it is answered or, with a rate, at
+/// its share of that rate.
+async fn drive(server: &Server, path: &'static str, h2: bool, load: Load) -> Run {
+    let Load {
+        connections,
+        seconds,
+        rate,
+    } = load;
+    // Each connection's time between two calls it starts.
+    let interval = rate.map(|r| Duration::from_secs_f64(connections as f64 / r.max(1) as f64));
     let before = cpu_time(server.pid());
+    let (user_before, system_before) = cpu_split(server.pid());
     let started = Instant::now();
     let deadline = started + Duration::from_secs(seconds);
     let mut tasks = Vec::new();
@@ -183,7 +222,12 @@ async fn drive(
         tasks.push(tokio::spawn(async move {
             let mut sender = Sender::open(&addr, h2).await;
             let (mut latencies, mut errors) = (Vec::new(), 0u64);
+            let mut next = Instant::now();
             while Instant::now() < deadline {
+                if let Some(interval) = interval {
+                    tokio::time::sleep_until(next.into()).await;
+                    next += interval;
+                }
                 let t = Instant::now();
                 match sender.post(&addr, path).await {
                     Some(_) => latencies.push(t.elapsed()),
@@ -204,8 +248,10 @@ async fn drive(
     }
     let elapsed = started.elapsed();
     let cpu = cpu_time(server.pid()).saturating_sub(before);
+    let (user, system) = cpu_split(server.pid());
     latencies.sort();
     let calls = latencies.len() as u64;
+    let per_call = |d: Duration| d / calls.max(1) as u32;
     let at = |p: f64| {
         latencies
             .get(((calls.max(1) - 1) as f64 * p) as usize)
@@ -215,7 +261,9 @@ async fn drive(
     Run {
         calls,
         errors,
-        cpu_per_call: cpu / calls.max(1) as u32,
+        cpu_per_call: per_call(cpu),
+        user_per_call: per_call(user.saturating_sub(user_before)),
+        system_per_call: per_call(system.saturating_sub(system_before)),
         rps: calls as f64 / elapsed.as_secs_f64(),
         p50: at(0.5),
         p99: at(0.99),
@@ -239,8 +287,10 @@ fn median(mut runs: Vec<Run>) -> Run {
 
 fn report(label: &str, run: &Run) {
     println!(
-        "  {label:<34} {:>7.1} µs CPU/call  {:>7.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  {} calls, {} errors",
+        "  {label:<6} {:>5.1} µs CPU/call (user {:>4.1}, system {:>4.1})  {:>6.0} req/s  p50 {:>5.2} ms  p99 {:>5.2} ms  {} calls, {} errors",
         run.cpu_per_call.as_secs_f64() * 1e6,
+        run.user_per_call.as_secs_f64() * 1e6,
+        run.system_per_call.as_secs_f64() * 1e6,
         run.rps,
         run.p50.as_secs_f64() * 1e3,
         run.p99.as_secs_f64() * 1e3,
@@ -327,6 +377,12 @@ fn main() {
     let connections = env_or("BH_CPU_CONNECTIONS", if full { 32 } else { 4 }) as usize;
     let seconds = env_or("BH_CPU_SECONDS", if full { 4 } else { 1 });
     let rounds = env_or("BH_CPU_ROUNDS", if full { 3 } else { 1 }).max(1) as usize;
+    let rate = std::env::var("BH_CPU_RATE").ok().and_then(|r| r.parse().ok());
+    let load = Load {
+        connections,
+        seconds,
+        rate,
+    };
     let pin = std::env::var("BH_CPU_PIN").is_ok_and(|v| v == "1");
     if pin {
         pin_to("1", &std::process::id().to_string());
@@ -345,8 +401,12 @@ fn main() {
     ]);
     let serve = Server::start(serve_command);
 
+    let pace = match rate {
+        Some(rate) => format!("{rate} calls/s in all"),
+        None => "as fast as answered".into(),
+    };
     println!(
-        "serve vs a bare hyper stub: {connections} connections, median of {rounds} rounds of {seconds} s"
+        "serve vs a bare hyper stub: {connections} connections ({pace}), median of {rounds} rounds of {seconds} s"
     );
     let mut served = 0u64;
     for (label, path, content_type) in [
@@ -375,8 +435,8 @@ fn main() {
             let version = if h2 { "HTTP/2" } else { "HTTP/1.1" };
             let (mut fakes, mut bares) = (Vec::new(), Vec::new());
             for _ in 0..rounds {
-                fakes.push(rt.block_on(drive(&serve, path, h2, connections, seconds)));
-                bares.push(rt.block_on(drive(&stub, path, h2, connections, seconds)));
+                fakes.push(rt.block_on(drive(&serve, path, h2, load)));
+                bares.push(rt.block_on(drive(&stub, path, h2, load)));
             }
             let mut ratios: Vec<f64> = fakes.iter().zip(&bares).map(|(f, b)| ratio(f, b)).collect();
             ratios.sort_by(f64::total_cmp);
