@@ -3,7 +3,8 @@
 //! both driven by the same raw hyper clients in one run, over HTTP/1.1 and
 //! HTTP/2, for InvokeModel and for a streamed InvokeModelWithResponseStream.
 //! It reports server CPU µs per call (the server process's own CPU time,
-//! summed over its threads from `/proc/PID/task/*/schedstat`), req/s,
+//! summed over its threads from `/proc/PID/task/*/schedstat`, with its
+//! user-space and kernel shares from `/proc/PID/stat`), req/s,
 //! p50/p99, errors and peak RSS for both, and the ratio; and serve's RSS
 //! after each measurement with the calls it has answered so far, which
 //! shows whether its memory stays flat over millions of calls.
@@ -15,6 +16,8 @@
 //!
 //! Run: `cargo bench --bench serve_cpu` (32 connections, 3 rounds of 4 s;
 //! set `BH_CPU_CONNECTIONS`, `BH_CPU_ROUNDS` and `BH_CPU_SECONDS`).
+//! `BH_CPU_RATE=N` drives both servers at N calls a second in all instead
+//! of as fast as they answer, so that both are measured at one load.
 //! `BH_CPU_PIN=1` runs the servers on CPU 0 and the clients on CPU 1 (with
 //! `taskset`), so that neither waits for the other's core: on a 2-core
 //! machine the rounds then agree far more closely. Without
@@ -71,7 +74,11 @@ fn cpu_split(pid: u32) -> (Duration, Duration) {
     // After the command's name (in parentheses): state is field 3, utime 14.
     let fields: Vec<u64> = stat
         .rsplit_once(')')
-        .map(|(_, rest)| rest.split_whitespace().map(|f| f.parse().unwrap_or(0)).collect())
+        .map(|(_, rest)| {
+            rest.split_whitespace()
+                .map(|f| f.parse().unwrap_or(0))
+                .collect()
+        })
         .unwrap_or_default();
     let ticks = |at: usize| fields.get(at).copied().unwrap_or_default();
     let time = |t: u64| Duration::from_secs_f64(t as f64 / ticks_per_second as f64);
@@ -377,7 +384,9 @@ fn main() {
     let connections = env_or("BH_CPU_CONNECTIONS", if full { 32 } else { 4 }) as usize;
     let seconds = env_or("BH_CPU_SECONDS", if full { 4 } else { 1 });
     let rounds = env_or("BH_CPU_ROUNDS", if full { 3 } else { 1 }).max(1) as usize;
-    let rate = std::env::var("BH_CPU_RATE").ok().and_then(|r| r.parse().ok());
+    let rate = std::env::var("BH_CPU_RATE")
+        .ok()
+        .and_then(|r| r.parse().ok());
     let load = Load {
         connections,
         seconds,
