@@ -18,6 +18,11 @@
 //! set `BH_CPU_CONNECTIONS`, `BH_CPU_ROUNDS` and `BH_CPU_SECONDS`).
 //! `BH_CPU_RATE=N` drives both servers at N calls a second in all instead
 //! of as fast as they answer, so that both are measured at one load.
+//! `BH_CPU_INSTRUCTIONS=1` counts instead of timing: each server runs under
+//! callgrind while one keep-alive connection makes `BH_CPU_CALLS` calls
+//! (3,000) after 300, and the report is user-space instructions per call,
+//! the same on any machine however busy (the kernel's share, which the
+//! timed runs include, is not counted).
 //! `BH_CPU_PIN=1` runs the servers on CPU 0 and the clients on CPU 1 (with
 //! `taskset`), so that neither waits for the other's core: on a 2-core
 //! machine the rounds then agree far more closely. Without
@@ -352,6 +357,144 @@ fn run_stub(body_file: &str, content_type: &str) {
     });
 }
 
+/// What is measured: each label's path, and the content type the stub
+/// answers with.
+const SCENARIOS: [(&str, &str, &str); 2] = [
+    ("InvokeModel", INVOKE, "application/json"),
+    (
+        "InvokeModelWithResponseStream",
+        STREAM,
+        "application/vnd.amazon.eventstream",
+    ),
+];
+
+/// `serve`'s command line, without the program.
+const SERVE_ARGS: [&str; 7] = [
+    "serve",
+    "--port",
+    "0",
+    "--as-of",
+    "2026-12-02",
+    "--journal-size",
+    "1000",
+];
+
+/// Writes the bytes `serve` answers `path` with to a file for the stub.
+fn stub_answer_file(
+    rt: &tokio::runtime::Runtime,
+    serve: &Server,
+    label: &str,
+    path: &str,
+) -> std::path::PathBuf {
+    let answer = rt
+        .block_on(async {
+            Sender::open(&serve.addr, false)
+                .await
+                .post(&serve.addr, path)
+                .await
+        })
+        .expect("serve answers");
+    let file = std::env::temp_dir().join(format!("bh-stub-{}-{label}", std::process::id()));
+    std::fs::write(&file, &answer).unwrap();
+    file
+}
+
+/// The user-space instructions the server started by `argv` runs under
+/// callgrind, from its start to its exit, when one connection makes
+/// `calls` calls to `path` before it is sent SIGTERM.
+fn callgrind_total(
+    rt: &tokio::runtime::Runtime,
+    argv: &[String],
+    path: &'static str,
+    h2: bool,
+    calls: u64,
+) -> u64 {
+    let out = std::env::temp_dir().join(format!("bh-callgrind-{}-{calls}", std::process::id()));
+    let mut command = Command::new("valgrind");
+    command
+        .arg("--tool=callgrind")
+        .arg(format!("--callgrind-out-file={}", out.display()))
+        .args(argv)
+        .stderr(Stdio::null());
+    let mut server = Server::start(command);
+    rt.block_on(async {
+        let mut sender = Sender::open(&server.addr, h2).await;
+        for _ in 0..calls {
+            sender
+                .post(&server.addr, path)
+                .await
+                .expect("every call is answered");
+        }
+    });
+    let status = Command::new("kill")
+        .args(["-TERM", &server.pid().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success(), "the server takes SIGTERM");
+    let _ = server.child.wait();
+    let profile = std::fs::read_to_string(&out).expect("callgrind wrote its profile");
+    let _ = std::fs::remove_file(&out);
+    profile
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("totals: ")
+                .or_else(|| l.strip_prefix("summary: "))
+        })
+        .and_then(|n| n.trim().parse().ok())
+        .expect("the profile has a total")
+}
+
+/// Instructions per call: the difference of two runs, 300 calls and
+/// 300 + `calls`, so that start-up and first-call loading cancel out.
+fn per_call_instructions(
+    rt: &tokio::runtime::Runtime,
+    argv: &[String],
+    path: &'static str,
+    h2: bool,
+    calls: u64,
+) -> f64 {
+    const WARM: u64 = 300;
+    let before = callgrind_total(rt, argv, path, h2, WARM);
+    let after = callgrind_total(rt, argv, path, h2, WARM + calls);
+    after.saturating_sub(before) as f64 / calls as f64
+}
+
+/// `BH_CPU_INSTRUCTIONS=1`: both servers' user-space instructions per call.
+fn count_instructions(rt: &tokio::runtime::Runtime) {
+    if Command::new("valgrind").arg("--version").output().is_err() {
+        println!("BH_CPU_INSTRUCTIONS=1 needs valgrind on PATH; nothing counted");
+        return;
+    }
+    let calls = env_or("BH_CPU_CALLS", 3000).max(1);
+    println!("user-space instructions per call (callgrind; one keep-alive connection, {calls} calls after 300):");
+    let serve_argv: Vec<String> = std::iter::once(env!("CARGO_BIN_EXE_bedrock-harness"))
+        .chain(SERVE_ARGS)
+        .map(String::from)
+        .collect();
+    let mut plain = Command::new(&serve_argv[0]);
+    plain.args(&serve_argv[1..]);
+    let serve = Server::start(plain);
+    for (label, path, content_type) in SCENARIOS {
+        let file = stub_answer_file(rt, &serve, label, path);
+        let stub_argv: Vec<String> = vec![
+            std::env::current_exe().unwrap().display().to_string(),
+            "--stub-server".into(),
+            file.display().to_string(),
+            content_type.into(),
+        ];
+        for h2 in [false, true] {
+            let version = if h2 { "HTTP/2" } else { "HTTP/1.1" };
+            let fake = per_call_instructions(rt, &serve_argv, path, h2, calls);
+            let bare = per_call_instructions(rt, &stub_argv, path, h2, calls);
+            println!(
+                "  {label} over {version}: serve {fake:.0}, stub {bare:.0}, ratio {:.2}×",
+                fake / bare.max(1.0)
+            );
+        }
+        let _ = std::fs::remove_file(file);
+    }
+}
+
 /// The command that starts `program` as a server: on CPU 0 when `pin` is
 /// set (`taskset`, from util-linux, which then runs it as itself).
 fn server_command(program: impl AsRef<std::ffi::OsStr>, pin: bool) -> Command {
@@ -397,17 +540,12 @@ fn main() {
         pin_to("1", &std::process::id().to_string());
     }
     let rt = tokio::runtime::Runtime::new().unwrap();
+    if std::env::var("BH_CPU_INSTRUCTIONS").is_ok_and(|v| v == "1") {
+        return count_instructions(&rt);
+    }
 
     let mut serve_command = server_command(env!("CARGO_BIN_EXE_bedrock-harness"), pin);
-    serve_command.args([
-        "serve",
-        "--port",
-        "0",
-        "--as-of",
-        "2026-12-02",
-        "--journal-size",
-        "1000",
-    ]);
+    serve_command.args(SERVE_ARGS);
     let serve = Server::start(serve_command);
 
     let pace = match rate {
@@ -418,25 +556,9 @@ fn main() {
         "serve vs a bare hyper stub: {connections} connections ({pace}), median of {rounds} rounds of {seconds} s"
     );
     let mut served = 0u64;
-    for (label, path, content_type) in [
-        ("InvokeModel", INVOKE, "application/json"),
-        (
-            "InvokeModelWithResponseStream",
-            STREAM,
-            "application/vnd.amazon.eventstream",
-        ),
-    ] {
+    for (label, path, content_type) in SCENARIOS {
         // The stub answers exactly what serve answers this request.
-        let answer = rt
-            .block_on(async {
-                Sender::open(&serve.addr, false)
-                    .await
-                    .post(&serve.addr, path)
-                    .await
-            })
-            .expect("serve answers");
-        let file = std::env::temp_dir().join(format!("bh-stub-{}-{label}", std::process::id()));
-        std::fs::write(&file, &answer).unwrap();
+        let file = stub_answer_file(&rt, &serve, label, path);
         let mut stub_command = server_command(std::env::current_exe().unwrap(), pin);
         stub_command.args(["--stub-server", file.to_str().unwrap(), content_type]);
         let stub = Server::start(stub_command);
