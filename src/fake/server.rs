@@ -290,13 +290,25 @@ fn with_head(response: FakeResponse, body: Body) -> hyper::Response<Body> {
             parsed,
             hyper::header::HeaderValue::from_maybe_shared(Bytes::from(value)),
         ) {
-            (Ok(parsed), Ok(value)) => {
+            (Ok(parsed), Ok(mut value)) => {
+                value.set_sensitive(changes_every_call(&parsed));
                 headers.append(parsed, value);
             }
             _ => tracing::warn!(header = %name, "header left out: HTTP cannot carry it"),
         }
     }
     out
+}
+
+/// Whether a header's value is new on every call (the request id, the
+/// latency). HTTP/2 then sends it as a literal that is never indexed
+/// (RFC 7541, 6.2.3), which decodes to the same header: indexing a value
+/// no later answer repeats only fills HPACK's dynamic table, and every
+/// later lookup of the name walks those entries: HTTP/2 InvokeModel went
+/// from 83,100 to 80,500 instructions a call (`BH_CPU_INSTRUCTIONS=1 cargo
+/// bench --bench serve_cpu`). HTTP/1.1 ignores it.
+fn changes_every_call(name: &hyper::header::HeaderName) -> bool {
+    name == "x-amzn-requestid" || name == "x-amzn-bedrock-invocation-latency"
 }
 
 /// The names the fake answers with on every call, made once rather than
@@ -466,5 +478,26 @@ impl Drop for StreamProgress {
             tracing::info!(call = self.call, "{note}");
             self.state.note_call(self.call, &note);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_new_on_every_call_are_never_indexed() {
+        let response = FakeResponse::json_bytes(200, b"{}".to_vec())
+            .with_header("x-amzn-RequestId", "3f410447-f539-d1f7-1224-419d47ac3993")
+            .with_header("X-Amzn-Bedrock-Invocation-Latency", "412")
+            .with_header("X-Amzn-Bedrock-Input-Token-Count", "5");
+        let out = to_hyper(response);
+        let sensitive = |name: &str| out.headers()[name].is_sensitive();
+        assert!(sensitive("x-amzn-requestid"));
+        assert!(sensitive("x-amzn-bedrock-invocation-latency"));
+        // Values later answers repeat stay indexable.
+        assert!(!sensitive("content-type"));
+        assert!(!sensitive("x-amzn-bedrock-input-token-count"));
+        assert_eq!(out.headers()["x-amzn-bedrock-invocation-latency"], "412");
     }
 }
