@@ -308,8 +308,13 @@ fn with_head(response: FakeResponse, body: Body) -> hyper::Response<Body> {
 /// from 83,100 to 80,500 instructions a call (`BH_CPU_INSTRUCTIONS=1 cargo
 /// bench --bench serve_cpu`). HTTP/1.1 ignores it.
 fn changes_every_call(name: &hyper::header::HeaderName) -> bool {
-    name == "x-amzn-requestid" || name == "x-amzn-bedrock-invocation-latency"
+    *name == REQUEST_ID || *name == INVOCATION_LATENCY
 }
+
+const REQUEST_ID: hyper::header::HeaderName =
+    hyper::header::HeaderName::from_static("x-amzn-requestid");
+const INVOCATION_LATENCY: hyper::header::HeaderName =
+    hyper::header::HeaderName::from_static("x-amzn-bedrock-invocation-latency");
 
 /// The names the fake answers with on every call, made once rather than
 /// parsed (and a custom one copied) on every call: about 850 of the
@@ -318,8 +323,8 @@ fn known_header_name(name: &str) -> Option<hyper::header::HeaderName> {
     use hyper::header::HeaderName;
     static KNOWN: [HeaderName; 7] = [
         hyper::header::CONTENT_TYPE,
-        HeaderName::from_static("x-amzn-requestid"),
-        HeaderName::from_static("x-amzn-bedrock-invocation-latency"),
+        REQUEST_ID,
+        INVOCATION_LATENCY,
         HeaderName::from_static("x-amzn-bedrock-input-token-count"),
         HeaderName::from_static("x-amzn-bedrock-output-token-count"),
         HeaderName::from_static("x-amzn-errortype"),
